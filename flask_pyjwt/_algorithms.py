@@ -1,0 +1,85 @@
+"""The signature algorithms the library supports and what key each one needs."""
+
+from __future__ import annotations
+
+import enum
+from typing import Final, Literal
+
+KeyFamily = Literal["HMAC", "RSA", "EC", "OKP"]
+
+
+class AuthType(str, enum.Enum):
+    """A JWS signature algorithm (RFC 7518, RFC 8037), named as in ``JWT_AUTHTYPE``.
+
+    ``HS*`` use a shared secret; ``RS*``/``PS*`` an RSA key pair (2048 bits or more);
+    ``ES*`` an elliptic-curve key pair on the curve the algorithm names; ``EdDSA`` an
+    Ed25519 or Ed448 key pair.
+    """
+
+    HS256 = "HS256"
+    HS384 = "HS384"
+    HS512 = "HS512"
+    RS256 = "RS256"
+    RS384 = "RS384"
+    RS512 = "RS512"
+    PS256 = "PS256"
+    PS384 = "PS384"
+    PS512 = "PS512"
+    ES256 = "ES256"
+    ES384 = "ES384"
+    ES512 = "ES512"
+    EdDSA = "EdDSA"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def algorithm(self) -> str:
+        """The ``alg`` header value (as in Flask_PyJWT 1.x)."""
+        return self.value
+
+    @property
+    def family(self) -> KeyFamily:
+        """Which kind of key the algorithm needs."""
+        return _FAMILY[self.value[:2]]
+
+    @property
+    def is_symmetric(self) -> bool:
+        """True for the HMAC algorithms, whose one secret both signs and verifies."""
+        return self.family == "HMAC"
+
+    @property
+    def min_secret_bytes(self) -> int:
+        """RFC 7518 3.2: an HMAC key at least as long as the hash output."""
+        return int(self.value[2:]) // 8 if self.is_symmetric else 0
+
+
+_FAMILY: Final[dict[str, KeyFamily]] = {
+    "HS": "HMAC",
+    "RS": "RSA",
+    "PS": "RSA",
+    "ES": "EC",
+    "Ed": "OKP",
+}
+
+EC_CURVES: Final[dict[AuthType, str]] = {
+    AuthType.ES256: "secp256r1",
+    AuthType.ES384: "secp384r1",
+    AuthType.ES512: "secp521r1",
+}
+"""The one curve each ECDSA algorithm is defined for (RFC 7518 3.4)."""
+
+MIN_RSA_BITS: Final = 2048
+"""RFC 7518 3.3: RSA keys of 2048 bits or larger MUST be used."""
+
+
+def parse_auth_type(value: object) -> AuthType | None:
+    """The :class:`AuthType` named by ``value`` (exact spelling), or ``None``."""
+    if isinstance(value, AuthType):
+        return value
+    if isinstance(value, str):
+        try:
+            return AuthType(value)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,174 @@
+"""Issuing and reading tokens for one configuration: the pure core of the library.
+
+:class:`TokenCodec` is what the Flask layer calls. It owns nothing Flask-specific, so
+it can be tested and benchmarked without an app.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from ._claims import validate_claims
+from ._config import Settings
+from ._errors import InvalidClaimError, MalformedTokenError, MissingSignerError
+from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from ._jws import decode_compact, encode_compact
+from ._signing import Signer, Verifier
+from ._tokens import AuthToken, RefreshToken, Token, TokenType
+
+RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
+    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid"}
+)
+"""Claims the library sets itself; ``**claims`` may not name them."""
+
+
+class TokenCodec:
+    """Issues and verifies the tokens of one app configuration.
+
+    Args:
+        settings: the parsed configuration.
+        signer: signs issued tokens; ``None`` makes the codec verify-only.
+        verifier: checks signatures; its ``algorithms`` is the allow-list.
+        clock: returns the current time in seconds (tests pass a fixed clock).
+    """
+
+    __slots__ = ("_clock", "_signer", "_verifier", "settings")
+
+    def __init__(
+        self,
+        settings: Settings,
+        signer: Signer | None,
+        verifier: Verifier,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self._signer = signer
+        self._verifier = verifier
+        self._clock = clock
+
+    @property
+    def can_sign(self) -> bool:
+        """False in verify-only mode."""
+        return self._signer is not None
+
+    def _require_signer(self) -> Signer:
+        if self._signer is None:
+            raise MissingSignerError(
+                "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET) and cannot issue "
+                "tokens; configure JWT_SECRET with the private key to issue them"
+            )
+        return self._signer
+
+    def _issue(
+        self, kind: TokenType, sub: str, extra: Mapping[str, JSONValue], max_age: int
+    ) -> tuple[str, FrozenJSONObject, FrozenJSONObject, str, int]:
+        signer = self._require_signer()
+        if not _is_non_empty_str(sub):  # callers without a type checker may pass anything
+            raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+        now = int(self._clock())
+        claims: dict[str, JSONValue] = {
+            "iss": self.settings.issuer,
+            "sub": sub,
+            "iat": now,
+            "exp": now + max_age,
+            "jti": str(uuid.uuid4()),
+            "type": kind.value,
+        }
+        if self.settings.audience is not None:
+            claims["aud"] = self.settings.audience
+        claims.update(extra)
+        header: dict[str, JSONValue] = {"alg": signer.algorithm, "typ": kind.media_type}
+        if signer.key_id is not None:
+            header["kid"] = signer.key_id
+        frozen_header = FrozenJSONObject(header)
+        frozen_claims = FrozenJSONObject(claims)
+        signed = encode_compact(frozen_header, frozen_claims, signer)
+        return signed, frozen_header, frozen_claims, signer.algorithm, now
+
+    def issue_auth(
+        self, sub: str, scope: JSONInput = None, claims: Mapping[str, JSONInput] | None = None
+    ) -> AuthToken:
+        """Sign a new auth token.
+
+        Raises:
+            MissingSignerError: verify-only configuration.
+            ValueError: ``claims`` names a claim the library sets itself.
+            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+        """
+        extra = self._custom_claims(claims)
+        frozen_scope = freeze(scope, path="scope")
+        if frozen_scope is not None:
+            extra["scope"] = frozen_scope
+        max_age = self.settings.auth_max_age
+        signed, header, frozen, alg, now = self._issue(TokenType.AUTH, sub, extra, max_age)
+        return AuthToken(
+            sub=sub, iss=self.settings.issuer, iat=now, exp=now + max_age,
+            jti=_str(frozen["jti"]), aud=self.settings.audience, signed=signed, alg=alg,
+            header=header, claims=frozen, scope=frozen_scope,
+        )  # fmt: skip
+
+    def issue_refresh(
+        self, sub: str, claims: Mapping[str, JSONInput] | None = None
+    ) -> RefreshToken:
+        """Sign a new refresh token with a fresh random ``rid``.
+
+        Raises:
+            MissingSignerError: verify-only configuration.
+            ValueError: ``claims`` names a claim the library sets itself.
+            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+        """
+        extra = self._custom_claims(claims)
+        rid = secrets.token_urlsafe(16)
+        extra["rid"] = rid
+        max_age = self.settings.refresh_max_age
+        signed, header, frozen, alg, now = self._issue(TokenType.REFRESH, sub, extra, max_age)
+        return RefreshToken(
+            sub=sub, iss=self.settings.issuer, iat=now, exp=now + max_age,
+            jti=_str(frozen["jti"]), aud=self.settings.audience, signed=signed, alg=alg,
+            header=header, claims=frozen, rid=rid,
+        )  # fmt: skip
+
+    @staticmethod
+    def _custom_claims(claims: Mapping[str, JSONInput] | None) -> dict[str, JSONValue]:
+        if not claims:
+            return {}
+        reserved = sorted(RESERVED_CLAIMS.intersection(claims))
+        if reserved:
+            raise ValueError(
+                f"claim(s) {', '.join(reserved)} are set by flask_pyjwt and cannot be passed "
+                f"as custom claims (reserved: {', '.join(sorted(RESERVED_CLAIMS))})"
+            )
+        return dict(freeze_object(claims, path="claims"))
+
+    def decode(self, token: object, expected: TokenType | None = None) -> Token:
+        """Verify ``token`` completely and return it as a typed value.
+
+        Order: size, structure, header, algorithm allow-list, signature, payload, kind,
+        issuer, times, audience.
+
+        Raises:
+            InvalidTokenError: a subclass saying why the token is refused.
+        """
+        if not isinstance(token, str):
+            raise MalformedTokenError("The token is not a string.")
+        header, claims = decode_compact(
+            token, self._verifier, max_length=self.settings.max_token_length
+        )
+        return validate_claims(
+            header, claims, token, self.settings.policy, now=self._clock(), expected=expected
+        )
+
+
+def _is_non_empty_str(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _str(value: JSONValue) -> str:
+    if not isinstance(value, str):  # pragma: no cover - the codec put a str there
+        raise InvalidClaimError("jti", "jti must be a string")
+    return value

@@ -1,0 +1,284 @@
+"""Configuration: ``JWT_*`` keys read once into a frozen :class:`Settings`. No Flask here.
+
+Each key is looked up in ``app.config`` first, then in the process environment, then in
+the optional ``.env`` file (read at ``init_app``, never at import, never written into
+``os.environ``). Every missing or malformed value is reported with the key, the type
+received and what is accepted; secret values are never echoed.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from ._algorithms import AuthType, parse_auth_type
+from ._claims import ClaimPolicy
+from ._errors import InvalidConfigError, MissingConfigError
+from ._jws import DEFAULT_MAX_TOKEN_LENGTH
+from ._keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
+from ._signing import KeySigner, KeyVerifier, Signer, Verifier
+
+DEFAULT_AUTH_MAX_AGE: Final = 3600
+"""Default ``JWT_AUTHMAXAGE``: one hour."""
+
+DEFAULT_REFRESH_MAX_AGE: Final = 604800
+"""Default ``JWT_REFRESHMAXAGE``: one week."""
+
+CONFIG_KEYS: Final = (
+    "JWT_ISSUER",
+    "JWT_AUTHTYPE",
+    "JWT_SECRET",
+    "JWT_PUBLICKEY",
+    "JWT_AUTHMAXAGE",
+    "JWT_REFRESHMAXAGE",
+    "JWT_AUDIENCE",
+    "JWT_LEEWAY",
+    "JWT_MAXTOKENLENGTH",
+    "JWT_KEYID",
+    "JWT_REQUIRESTRONGSECRET",
+)
+"""Every configuration key the library reads."""
+
+
+class WeakSecretWarning(UserWarning):
+    """An HMAC secret is shorter than RFC 7518 3.2 requires for its algorithm."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The parsed, validated configuration of one app. Holds no secret.
+
+    Attributes:
+        issuer: ``JWT_ISSUER``, the ``iss`` of issued tokens and the only one accepted.
+        algorithm: ``JWT_AUTHTYPE`` (``None`` when a custom signer and verifier are used
+            and no algorithm is configured).
+        auth_max_age: ``JWT_AUTHMAXAGE``, seconds an auth token is valid.
+        refresh_max_age: ``JWT_REFRESHMAXAGE``, seconds a refresh token is valid.
+        audience: ``JWT_AUDIENCE``, required in tokens when set.
+        leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew.
+        max_token_length: ``JWT_MAXTOKENLENGTH``, longest token accepted, in characters.
+        key_id: ``JWT_KEYID``, the ``kid`` put on issued tokens.
+        require_strong_secret: ``JWT_REQUIRESTRONGSECRET``: a short HMAC secret is an
+            error instead of a warning.
+    """
+
+    issuer: str
+    algorithm: AuthType | None
+    auth_max_age: int = DEFAULT_AUTH_MAX_AGE
+    refresh_max_age: int = DEFAULT_REFRESH_MAX_AGE
+    audience: str | None = None
+    leeway: int = 0
+    max_token_length: int = DEFAULT_MAX_TOKEN_LENGTH
+    key_id: str | None = None
+    require_strong_secret: bool = False
+    policy: ClaimPolicy = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        policy = ClaimPolicy(issuer=self.issuer, audience=self.audience, leeway=self.leeway)
+        object.__setattr__(self, "policy", policy)
+
+
+ConfigLookup = Callable[[str], object]
+"""Returns a key's configured value, or ``None`` when it is not set anywhere."""
+
+
+def layered_lookup(
+    app_config: Mapping[str, object],
+    *,
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | os.PathLike[str] | None = None,
+) -> ConfigLookup:
+    """Look keys up in ``app_config``, then ``environ``, then the ``.env`` file.
+
+    Raises:
+        InvalidConfigError: the ``.env`` file was named but cannot be read.
+    """
+    env = os.environ if environ is None else environ
+    dotenv: Mapping[str, str | None] = {}
+    if dotenv_path is not None:
+        path = Path(dotenv_path)
+        if not path.is_file():
+            raise InvalidConfigError("dotenv_path", f"{str(path)!r} is not a readable file")
+        from dotenv import dotenv_values  # imported here: only apps that use .env pay for it
+
+        dotenv = dotenv_values(path)
+
+    def lookup(key: str) -> object:
+        value = app_config.get(key)
+        if value is not None:
+            return value
+        from_env = env.get(key)
+        if from_env is not None:
+            return from_env
+        return dotenv.get(key)
+
+    return lookup
+
+
+def _describe(value: object) -> str:
+    return type(value).__name__
+
+
+def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
+    value = lookup(key)
+    if value is None or value == "":
+        if required:
+            raise MissingConfigError(key)
+        return None
+    if not isinstance(value, str):
+        raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected a non-empty str")
+    return value
+
+
+def _seconds(lookup: ConfigLookup, key: str, default: int, *, minimum: int) -> int:
+    value = lookup(key)
+    if value is None:
+        return default
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number is None or number < minimum:
+        raise InvalidConfigError(
+            key, f"got {_describe(value)} {value!r}; expected a whole number >= {minimum} (seconds)"
+        )
+    return number
+
+
+def _flag(lookup: ConfigLookup, key: str) -> bool:
+    value = lookup(key)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "0", "false", "no"}:
+        return value.lower() in {"1", "true", "yes"}
+    raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected True or False")
+
+
+def _algorithm(lookup: ConfigLookup, *, required: bool) -> AuthType | None:
+    value = lookup("JWT_AUTHTYPE")
+    if value is None:
+        if required:
+            raise MissingConfigError("JWT_AUTHTYPE")
+        return None
+    algorithm = parse_auth_type(value)
+    if algorithm is None:
+        accepted = ", ".join(member.value for member in AuthType)
+        raise InvalidConfigError(
+            "JWT_AUTHTYPE", f"got {_describe(value)} {value!r}; expected one of {accepted}"
+        )
+    return algorithm
+
+
+def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> Settings:
+    """Read and validate every non-key setting.
+
+    Raises:
+        MissingConfigError: ``JWT_ISSUER`` (or ``JWT_AUTHTYPE``) is not set.
+        InvalidConfigError: a value has the wrong type or range.
+    """
+    issuer = _string(lookup, "JWT_ISSUER", required=True)
+    assert issuer is not None
+    return Settings(
+        issuer=issuer,
+        algorithm=_algorithm(lookup, required=algorithm_required),
+        auth_max_age=_seconds(lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1),
+        refresh_max_age=_seconds(lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1),
+        audience=_string(lookup, "JWT_AUDIENCE", required=False),
+        leeway=_seconds(lookup, "JWT_LEEWAY", 0, minimum=0),
+        max_token_length=_seconds(
+            lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64
+        ),
+        key_id=_string(lookup, "JWT_KEYID", required=False),
+        require_strong_secret=_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
+    )
+
+
+def _key_error(key: str, error: KeyMaterialError | ValueError) -> InvalidConfigError:
+    return InvalidConfigError(key, str(error))
+
+
+def _check_secret_strength(settings: Settings, algorithm: AuthType, secret: bytes) -> None:
+    needed = algorithm.min_secret_bytes
+    if len(secret) >= needed:
+        return
+    message = (
+        f"the {algorithm.value} secret is {len(secret)} bytes; RFC 7518 3.2 requires at "
+        f"least {needed} (generate one with: python -c 'import secrets; "
+        f"print(secrets.token_urlsafe({needed}))')"
+    )
+    if settings.require_strong_secret:
+        raise InvalidConfigError("JWT_SECRET", message)
+    warnings.warn(f"JWT_SECRET: {message}", WeakSecretWarning, stacklevel=4)
+
+
+def _key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | None:
+    value = lookup(key)
+    if value is None or value in ("", b""):
+        return None
+    if not is_key_material(value):
+        raise InvalidConfigError(
+            key, f"got {_describe(value)}; expected PEM text (str or bytes) or a cryptography key"
+        )
+    return value
+
+
+def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, Verifier]:
+    """Parse ``JWT_SECRET`` / ``JWT_PUBLICKEY`` once into a signer and a verifier.
+
+    HMAC: ``JWT_SECRET`` signs and verifies. Key pairs: ``JWT_SECRET`` is the private key
+    (its public half verifies unless ``JWT_PUBLICKEY`` is also given, and then the two must
+    match); with only ``JWT_PUBLICKEY`` the app is verify-only (no signer).
+
+    Raises:
+        MissingConfigError: no usable key is configured.
+        InvalidConfigError: a key does not fit ``JWT_AUTHTYPE`` or the keys disagree.
+    """
+    algorithm = settings.algorithm
+    if algorithm is None:
+        raise MissingConfigError("JWT_AUTHTYPE")
+    secret = _key_material(lookup, "JWT_SECRET")
+    public = _key_material(lookup, "JWT_PUBLICKEY")
+    key_id = settings.key_id
+    if algorithm.is_symmetric:
+        if secret is None:
+            raise MissingConfigError(
+                "JWT_SECRET", f"is required for {algorithm.value}: the HMAC secret"
+            )
+        try:
+            raw = hmac_secret(algorithm, secret)
+        except KeyMaterialError as error:
+            raise _key_error("JWT_SECRET", error) from None
+        _check_secret_strength(settings, algorithm, raw)
+        signer = KeySigner(algorithm, raw, key_id=key_id)
+        return signer, signer.verifier()
+    if secret is None and public is None:
+        raise MissingConfigError(
+            "JWT_SECRET",
+            f"is required for {algorithm.value} (the PEM private key); a verify-only service "
+            "sets JWT_PUBLICKEY instead",
+        )
+    signer_or_none: KeySigner | None = None
+    if secret is not None:
+        try:
+            signer_or_none = KeySigner(algorithm, secret, key_id=key_id)
+        except ValueError as error:
+            raise _key_error("JWT_SECRET", error) from None
+    if public is None:
+        assert signer_or_none is not None
+        return signer_or_none, signer_or_none.verifier()
+    try:
+        verifier = KeyVerifier(algorithm, public, key_id=key_id)
+    except ValueError as error:
+        raise _key_error("JWT_PUBLICKEY", error) from None
+    if signer_or_none is not None and not signer_or_none.matches(verifier):
+        raise InvalidConfigError(
+            "JWT_PUBLICKEY", "is not the public half of JWT_SECRET; give the matching pair"
+        )
+    return signer_or_none, verifier

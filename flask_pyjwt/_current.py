@@ -1,0 +1,145 @@
+"""``current_token``: the token verified for the current request, with typed attributes."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flask import g, has_app_context
+
+from ._errors import NoCurrentTokenError
+from ._json import JSONObject, JSONValue
+from ._tokens import AuthToken, RefreshToken, Token, TokenType
+
+_G_ATTRIBUTE: Final = "_flask_pyjwt_current_token"
+
+
+def set_current_token(token: Token) -> None:
+    """Record ``token`` as the one verified for this request (the decorator does this)."""
+    setattr(g, _G_ATTRIBUTE, token)
+
+
+def get_current_token() -> Token:
+    """The token verified for this request.
+
+    Raises:
+        NoCurrentTokenError: no request, or the view is not protected by ``require_token``.
+    """
+    token: object = getattr(g, _G_ATTRIBUTE, None) if has_app_context() else None
+    if isinstance(token, (AuthToken, RefreshToken)):
+        return token
+    raise NoCurrentTokenError(
+        "current_token is only set inside a view protected by @require_token(...), "
+        "after its token was verified"
+    )
+
+
+class CurrentToken:
+    """A proxy to the token of the current request, typed attribute by attribute.
+
+    Each attribute reads the token verified by :func:`~flask_pyjwt.require_token` for this
+    request. :meth:`get` returns the token itself (an :class:`~flask_pyjwt.AuthToken` or
+    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``.
+
+    Reading anything outside a protected request raises
+    :class:`~flask_pyjwt.NoCurrentTokenError`.
+    """
+
+    __slots__ = ()
+
+    def get(self) -> Token:
+        """The current token object."""
+        return get_current_token()
+
+    @property
+    def token_type(self) -> TokenType:
+        """``TokenType.AUTH`` or ``TokenType.REFRESH`` (JSON-serialisable as a string)."""
+        return get_current_token().token_type
+
+    @property
+    def sub(self) -> str:
+        """The subject."""
+        return get_current_token().sub
+
+    @property
+    def iss(self) -> str:
+        """The issuer."""
+        return get_current_token().iss
+
+    @property
+    def iat(self) -> int:
+        """Issued-at, seconds since the epoch."""
+        return get_current_token().iat
+
+    @property
+    def exp(self) -> int:
+        """Expiry, seconds since the epoch."""
+        return get_current_token().exp
+
+    @property
+    def jti(self) -> str:
+        """The token's unique id."""
+        return get_current_token().jti
+
+    @property
+    def aud(self) -> str | tuple[str, ...] | None:
+        """The audience, if any."""
+        return get_current_token().aud
+
+    @property
+    def max_age(self) -> int:
+        """``exp - iat`` in seconds."""
+        return get_current_token().max_age
+
+    @property
+    def scope(self) -> JSONValue:
+        """An auth token's ``scope`` claim; ``None`` for a refresh token or no scope."""
+        token = get_current_token()
+        return token.scope if isinstance(token, AuthToken) else None
+
+    @property
+    def rid(self) -> str | None:
+        """A refresh token's ``rid``; ``None`` for an auth token."""
+        token = get_current_token()
+        return token.rid if isinstance(token, RefreshToken) else None
+
+    @property
+    def claims(self) -> JSONObject:
+        """Every claim, read-only and JSON-serialisable."""
+        return get_current_token().claims
+
+    @property
+    def header(self) -> JSONObject:
+        """The protected header, read-only."""
+        return get_current_token().header
+
+    @property
+    def alg(self) -> str:
+        """The algorithm the token was signed with."""
+        return get_current_token().alg
+
+    @property
+    def signed(self) -> str:
+        """The compact JWT as received (a bearer credential: do not log it)."""
+        return get_current_token().signed
+
+    def is_signed(self) -> bool:
+        """Always true for a verified token (Flask_PyJWT 1.x compatibility)."""
+        return get_current_token().is_signed()
+
+    def __bool__(self) -> bool:
+        """Whether a verified token is available here (never raises)."""
+        try:
+            get_current_token()
+        except NoCurrentTokenError:
+            return False
+        return True
+
+    def __repr__(self) -> str:
+        try:
+            return f"<current_token {get_current_token()!r}>"
+        except NoCurrentTokenError:
+            return "<current_token (none: not in a protected request)>"
+
+
+current_token: Final = CurrentToken()
+"""The token of the current request. See :class:`CurrentToken`."""

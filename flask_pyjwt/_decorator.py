@@ -1,0 +1,286 @@
+"""``require_token``: the decorator that protects a view.
+
+One request flows through it as: extract the token (header or cookie) → verify it
+(structure, signature, registered claims; see :class:`~flask_pyjwt.AuthManager`) →
+authorize it (kind, override, scope, claims, route variables) → expose it as
+``current_token`` → call the view. Every argument is checked when the decorator is
+built or applied, never at request time.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Literal, TypeAlias, TypeVar, Union, cast, get_args
+
+from flask import request
+from typing_extensions import ParamSpec
+
+from ._current import set_current_token
+from ._errors import AuthenticationFailed, InvalidTokenError, PermissionDenied
+from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from ._manager import current_state
+from ._matching import MISSING, satisfies, scope_satisfies
+from ._tokens import AuthToken, Token, TokenType, TokenTypeName
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+Location = Literal["header", "cookies"]
+"""Where the token is read from: the ``Authorization: Bearer`` header, or a cookie."""
+
+_LOCATIONS: Final = frozenset(get_args(Location))
+
+
+@dataclass(frozen=True, slots=True)
+class FromRoute:
+    """Require a claim to equal a route variable, explicitly.
+
+    ``require_token(sub=FromRoute("username"))`` on ``/users/<username>`` requires the
+    token's ``sub`` to equal the ``username`` in the URL. A plain string that names a
+    parameter of the view (``sub="username"``) means the same; ``FromRoute`` says it
+    unambiguously and fails at decoration time if the view has no such parameter.
+
+    Attributes:
+        name: the route variable (and view parameter).
+    """
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Exact:
+    """Require a claim to equal this literal value, even a string that names a view
+    parameter (``require_token(role=Exact("username"))``).
+
+    Attributes:
+        value: the required JSON value.
+    """
+
+    value: JSONValue
+
+    def __init__(self, value: JSONInput) -> None:
+        object.__setattr__(self, "value", freeze(value, path="Exact(...)"))
+
+
+ClaimRequirement: TypeAlias = Union[JSONInput, FromRoute, Exact]
+"""What a ``**claims`` argument of :func:`require_token` may be."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Policy:
+    """Everything a protected view requires, resolved once at decoration."""
+
+    kind: TokenType
+    location: Location
+    cookie_name: str | None
+    scope: JSONValue
+    has_scope: bool
+    override: FrozenJSONObject | None
+    literal_claims: FrozenJSONObject
+    route_claims: tuple[tuple[str, str], ...]
+
+
+def _extract() -> str:
+    headers = request.headers.getlist("Authorization")
+    if not headers:
+        raise AuthenticationFailed(
+            error_code="token_missing", message="A bearer token is required."
+        )
+    if len(headers) > 1:
+        raise AuthenticationFailed(
+            error_code="token_malformed", message="Send exactly one Authorization header."
+        )
+    scheme, _, credentials = headers[0].strip().partition(" ")
+    if scheme.lower() != "bearer":
+        # RFC 6750 3.1: another authentication scheme carries no error code.
+        raise AuthenticationFailed(
+            error_code="token_missing", message="A bearer token is required."
+        )
+    credentials = credentials.strip(" ")
+    if not credentials:
+        raise AuthenticationFailed(
+            error_code="token_malformed", message="The Authorization header has no token."
+        )
+    return credentials
+
+
+def _extract_cookie(name: str) -> str:
+    value = request.cookies.get(name)
+    if not value:
+        raise AuthenticationFailed(
+            error_code="token_missing", message=f"The {name} cookie is required."
+        )
+    return value
+
+
+def _route_value(value: object) -> JSONValue:
+    # Flask converters yield str, int, float, UUID or path strings; compare non-JSON ones
+    # (UUID) by their string form, which is how they appear in a token.
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _authorize(policy: _Policy, token: Token, view_args: Mapping[str, object]) -> None:
+    claims = token.claims
+    if policy.override is not None and satisfies(claims, policy.override):
+        return
+    if policy.has_scope:
+        held = token.scope if isinstance(token, AuthToken) else MISSING
+        if not scope_satisfies(held, policy.scope):
+            raise PermissionDenied(
+                error_code="insufficient_scope", message="The token lacks a required scope."
+            )
+    if policy.literal_claims and not satisfies(claims, policy.literal_claims):
+        raise PermissionDenied(
+            error_code="claim_mismatch", message="The token lacks a required claim."
+        )
+    for claim, variable in policy.route_claims:
+        if variable not in view_args or not satisfies(
+            claims.get(claim, MISSING), _route_value(view_args[variable])
+        ):
+            raise PermissionDenied(
+                error_code="claim_mismatch", message="The token does not match this resource."
+            )
+
+
+def _protect(policy: _Policy, view_args: Mapping[str, object]) -> None:
+    raw = _extract() if policy.cookie_name is None else _extract_cookie(policy.cookie_name)
+    codec = current_state().codec
+    try:
+        token = codec.decode(raw, policy.kind)
+    except InvalidTokenError as error:
+        raise AuthenticationFailed.from_token_error(error) from None
+    _authorize(policy, token, view_args)
+    set_current_token(token)
+
+
+def _bind_claims(
+    claims: Mapping[str, ClaimRequirement], view: Callable[..., object]
+) -> tuple[FrozenJSONObject, tuple[tuple[str, str], ...]]:
+    parameters = inspect.signature(view).parameters.values()
+    named = {
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    }
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    literal: dict[str, JSONInput] = {}
+    route: list[tuple[str, str]] = []
+    for claim, value in claims.items():
+        if isinstance(value, FromRoute):
+            if value.name not in named and not takes_any:
+                raise ValueError(
+                    f"require_token({claim}=FromRoute({value.name!r})) on {view.__qualname__}: the "
+                    f"view has no parameter {value.name!r}; add <{value.name}> to the route and "
+                    "the view's parameters"
+                )
+            route.append((claim, value.name))
+        elif isinstance(value, Exact):
+            literal[claim] = value.value
+        elif isinstance(value, str) and value in named:
+            route.append((claim, value))
+        else:
+            literal[claim] = value
+    return freeze_object(literal, path="require_token claims"), tuple(route)
+
+
+def _is_coroutine_function(view: object) -> bool:
+    # A plain bool (not inspect's TypeGuard) keeps the view's type Callable[P, R].
+    return inspect.iscoroutinefunction(view)
+
+
+def _async_wrapper(
+    view: Callable[P, R], check: Callable[[Mapping[str, object]], None]
+) -> Callable[P, R]:
+    # The view is a coroutine function, so R is its coroutine type; these two casts are
+    # the only place the type checker must take that on trust.
+    coroutine_view = cast("Callable[P, Awaitable[object]]", view)
+
+    @functools.wraps(view)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> object:
+        check(kwargs)
+        return await coroutine_view(*args, **kwargs)
+
+    return cast("Callable[P, R]", wrapper)
+
+
+def require_token(
+    token_type: TokenTypeName | TokenType = "auth",
+    location: Location = "header",
+    cookie_name: str | None = None,
+    scope: JSONInput = None,
+    override: Mapping[str, JSONInput] | None = None,
+    **claims: ClaimRequirement,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Protect a view: 401 unless it gets a valid token of ``token_type``, 403 unless
+    that token holds the required scope and claims.
+
+    Put it *below* ``@app.route`` so the route registers the protected view.
+
+    Args:
+        token_type: ``"auth"`` (default) or ``"refresh"``.
+        location: ``"header"`` (``Authorization: Bearer <token>``) or ``"cookies"``.
+        cookie_name: the cookie holding the token; required with ``location="cookies"``.
+        scope: what the token's ``scope`` must hold (see :mod:`the matching rules
+            <flask_pyjwt._matching>`): a mapping, an OAuth scope string such as
+            ``"read write"``, or a list of scopes.
+        override: claims that, when all present and matching, grant access without the
+            scope and claim checks (``override={"admin": True}``).
+        **claims: claims the token must hold. A string naming a view parameter binds to
+            that route variable (``sub="username"``); :class:`FromRoute` and
+            :class:`Exact` say which is meant explicitly.
+
+    Raises:
+        ValueError: unknown ``token_type``/``location``, ``cookies`` without
+            ``cookie_name`` (or a ``cookie_name`` with the header), an empty ``override``,
+            or a route binding to a parameter the view does not have.
+        TypeError: a required value is not JSON.
+    """
+    try:
+        kind = TokenType(token_type)
+    except ValueError:
+        raise ValueError(f"token_type must be 'auth' or 'refresh', got {token_type!r}") from None
+    if location not in _LOCATIONS:
+        raise ValueError(f"location must be 'header' or 'cookies', got {location!r}")
+    if location == "cookies":
+        if not isinstance(cookie_name, str) or not cookie_name:
+            raise ValueError('location="cookies" needs cookie_name, the name of the token cookie')
+    elif cookie_name is not None:
+        raise ValueError('cookie_name is only used with location="cookies"')
+    if override is not None and not override:
+        raise ValueError("override must name at least one claim")
+    frozen_scope = freeze(scope, path="scope")
+    frozen_override = None if override is None else freeze_object(override, path="override")
+    checked_claims = dict(claims)
+    for name, value in checked_claims.items():
+        if not isinstance(value, (FromRoute, Exact)):
+            freeze(value, path=name)
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        literal, route = _bind_claims(checked_claims, view)
+        policy = _Policy(
+            kind=kind,
+            location=location,
+            cookie_name=cookie_name,
+            scope=frozen_scope,
+            has_scope=scope is not None,
+            override=frozen_override,
+            literal_claims=literal,
+            route_claims=route,
+        )
+        check = functools.partial(_protect, policy)
+        if _is_coroutine_function(view):
+            return _async_wrapper(view, check)
+
+        @functools.wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            check(kwargs)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,161 @@
+"""JSON value types and the one place where untyped JSON becomes typed, read-only data.
+
+Claims leave this module as :data:`JSONValue`: objects are :class:`FrozenJSONObject`
+(a read-only ``dict`` subclass, so Flask's JSON provider serialises it as is) and arrays
+are tuples. Nothing downstream ever sees ``Any`` or a mutable container.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import NoReturn, TypeAlias, Union, cast
+
+JSONScalar: TypeAlias = Union[bool, int, float, str, None]
+"""A JSON ``null``, boolean, number or string."""
+
+JSONValue: TypeAlias = Union[JSONScalar, "JSONArray", "JSONObject"]
+"""Any JSON value as this library hands it out: read-only all the way down."""
+
+JSONArray: TypeAlias = tuple[JSONValue, ...]
+"""A JSON array, as an immutable tuple."""
+
+JSONObject: TypeAlias = Mapping[str, JSONValue]
+"""A JSON object, as a read-only mapping (at runtime a :class:`FrozenJSONObject`)."""
+
+JSONInput: TypeAlias = Union[JSONScalar, Sequence["JSONInput"], Mapping[str, "JSONInput"]]
+"""What callers may pass in as a claim value: lists, tuples and dicts of JSON values."""
+
+
+class FrozenJSONObject(dict[str, JSONValue]):
+    """A JSON object that cannot be changed after it is built.
+
+    It subclasses ``dict`` so that :func:`json.dumps` and Flask's JSON provider handle it
+    natively (a view may return ``current_token.claims`` directly), while every mutating
+    method raises :class:`TypeError`. The public type is :data:`JSONObject`
+    (a ``Mapping``), so type checkers reject mutation before it runs.
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("token claims are read-only; copy them with dict(...) to change them")
+
+    # Every mutating dict method raises. The public type is a Mapping, so checkers refuse
+    # these calls anyway; this guards untyped code.
+    __setitem__ = _read_only
+    __delitem__ = _read_only
+    __ior__ = _read_only
+    clear = _read_only
+    pop = _read_only
+    popitem = _read_only
+    setdefault = _read_only  # pyright: ignore[reportAssignmentType]
+    update = _read_only  # pyright: ignore[reportAssignmentType]
+
+    def __reduce__(self) -> tuple[type[FrozenJSONObject], tuple[dict[str, JSONValue]]]:
+        return (FrozenJSONObject, (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"FrozenJSONObject({super().__repr__()})"
+
+
+EMPTY_OBJECT: FrozenJSONObject = FrozenJSONObject()
+
+
+def freeze(value: object, *, path: str = "value") -> JSONValue:
+    """Check that ``value`` is JSON and return a read-only copy of it.
+
+    Raises:
+        TypeError: if anything inside is not a JSON value (with the path to it), if an
+            object key is not a string, or if a number is not finite.
+    """
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise TypeError(f"{path} is {value!r}, which JSON cannot represent")
+        return value
+    if isinstance(value, Mapping):
+        mapping: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
+        items: list[tuple[str, JSONValue]] = []
+        for key, item in mapping.items():
+            if not isinstance(key, str):
+                raise TypeError(
+                    f"{path} has a key of type {type(key).__name__}; JSON keys are strings"
+                )
+            items.append((key, freeze(item, path=f"{path}[{key!r}]")))
+        return FrozenJSONObject(items)
+    if isinstance(value, (list, tuple)):
+        sequence = cast("Sequence[object]", value)
+        return tuple(freeze(item, path=f"{path}[{index}]") for index, item in enumerate(sequence))
+    raise TypeError(
+        f"{path} is of type {type(value).__name__}, which is not a JSON value "
+        "(use str, int, float, bool, None, list, tuple or dict)"
+    )
+
+
+def freeze_object(value: Mapping[str, object], *, path: str = "claims") -> FrozenJSONObject:
+    """Like :func:`freeze`, for a mapping that must stay a JSON object."""
+    frozen = freeze(value, path=path)
+    assert isinstance(frozen, FrozenJSONObject)
+    return frozen
+
+
+class JSONDecodeError(ValueError):
+    """The bytes are not one strict JSON object (bad UTF-8, duplicate keys, NaN, ...)."""
+
+
+def _arrays_to_tuples(value: object) -> JSONValue:
+    # Objects were already frozen by the pairs hook (it runs innermost first), so only
+    # lists remain to be turned into tuples.
+    if isinstance(value, list):
+        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        return tuple(_arrays_to_tuples(item) for item in items)
+    return value  # type: ignore[return-value]  # json.loads yields only JSON values here
+
+
+def _object_from_pairs(pairs: list[tuple[str, object]]) -> FrozenJSONObject:
+    obj = FrozenJSONObject((key, _arrays_to_tuples(value)) for key, value in pairs)
+    if len(obj) != len(pairs):
+        raise JSONDecodeError("duplicate member name in JSON object")
+    return obj
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise JSONDecodeError(f"{name} is not valid JSON")
+
+
+def _strict_loads(text: str) -> object:
+    return json.loads(
+        text,
+        object_pairs_hook=_object_from_pairs,
+        parse_constant=_reject_constant,
+    )
+
+
+def loads_object(data: bytes) -> FrozenJSONObject:
+    """Parse ``data`` as one UTF-8 JSON object, strictly.
+
+    Rejects: invalid UTF-8 (no UTF-16/32 guessing), a byte-order mark, duplicate member
+    names, ``NaN``/``Infinity``, anything but an object at the top, and inputs nested too
+    deeply for the parser.
+
+    Raises:
+        JSONDecodeError: for every one of those.
+    """
+    try:
+        text = data.decode("utf-8")
+        value = _strict_loads(text)
+    except JSONDecodeError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise JSONDecodeError("not valid UTF-8 JSON") from error
+    if not isinstance(value, FrozenJSONObject):
+        raise JSONDecodeError("not a JSON object")
+    return value
+
+
+def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
+    """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()

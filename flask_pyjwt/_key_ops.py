@@ -1,0 +1,162 @@
+"""Sign/verify operations with a key bound once, over PyJWT's algorithm objects.
+
+Each operation keeps the narrowed key type its PyJWT algorithm expects, so the hot path
+is one method call on an already-parsed key: no PEM parsing, no key checks per token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+from cryptography.hazmat.primitives.asymmetric.ec import (
+    EllipticCurvePrivateKey,
+    EllipticCurvePublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey, Ed448PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm, RSAPSSAlgorithm
+
+from ._algorithms import AuthType
+from ._keys import PrivateKey, PublicKey, same_public_key
+
+
+class KeyOps(Protocol):
+    """Raw signature operations with one key."""
+
+    def sign(self, signing_input: bytes) -> bytes: ...
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool: ...
+
+    def public_only(self) -> KeyOps:
+        """The same operations without the ability to sign (for a derived verifier)."""
+        ...
+
+    def same_key(self, other: KeyOps) -> bool:
+        """Whether ``other`` verifies with the same key (compared in constant time)."""
+        ...
+
+
+def _no_private_key() -> bytes:
+    raise RuntimeError("this key can only verify; it has no private key")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class _HMACOps:
+    secret: bytes
+    digest_name: str
+
+    def sign(self, signing_input: bytes) -> bytes:
+        return hmac.digest(self.secret, signing_input, self.digest_name)
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        expected = hmac.digest(self.secret, signing_input, self.digest_name)
+        return hmac.compare_digest(expected, signature)
+
+    def public_only(self) -> KeyOps:
+        return self
+
+    def same_key(self, other: KeyOps) -> bool:
+        return isinstance(other, _HMACOps) and hmac.compare_digest(self.secret, other.secret)
+
+
+def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
+    """HMAC with ``secret``; PyJWT's own key guard runs once, here."""
+    HMACAlgorithm(hashlib.sha256).prepare_key(secret)
+    return _HMACOps(secret, f"sha{algorithm.value[2:]}")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class _RSAOps:
+    algorithm: RSAAlgorithm
+    public: RSAPublicKey
+    private: RSAPrivateKey | None
+
+    def sign(self, signing_input: bytes) -> bytes:
+        if self.private is None:
+            return _no_private_key()
+        return self.algorithm.sign(signing_input, self.private)
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        return self.algorithm.verify(signing_input, self.public, signature)
+
+    def public_only(self) -> KeyOps:
+        return _RSAOps(self.algorithm, self.public, None)
+
+    def same_key(self, other: KeyOps) -> bool:
+        return isinstance(other, _RSAOps) and same_public_key(self.public, other.public)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class _ECOps:
+    algorithm: ECAlgorithm
+    public: EllipticCurvePublicKey
+    private: EllipticCurvePrivateKey | None
+
+    def sign(self, signing_input: bytes) -> bytes:
+        if self.private is None:
+            return _no_private_key()
+        return self.algorithm.sign(signing_input, self.private)
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        return self.algorithm.verify(signing_input, self.public, signature)
+
+    def public_only(self) -> KeyOps:
+        return _ECOps(self.algorithm, self.public, None)
+
+    def same_key(self, other: KeyOps) -> bool:
+        return isinstance(other, _ECOps) and same_public_key(self.public, other.public)
+
+
+_OKPPrivate = Union[Ed25519PrivateKey, Ed448PrivateKey]
+_OKPPublic = Union[Ed25519PublicKey, Ed448PublicKey]
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class _OKPOps:
+    algorithm: OKPAlgorithm
+    public: _OKPPublic
+    private: _OKPPrivate | None
+
+    def sign(self, signing_input: bytes) -> bytes:
+        if self.private is None:
+            return _no_private_key()
+        return self.algorithm.sign(signing_input, self.private)
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        return self.algorithm.verify(signing_input, self.public, signature)
+
+    def public_only(self) -> KeyOps:
+        return _OKPOps(self.algorithm, self.public, None)
+
+    def same_key(self, other: KeyOps) -> bool:
+        return isinstance(other, _OKPOps) and same_public_key(self.public, other.public)
+
+
+_RSA_HASHES = {"256": RSAAlgorithm.SHA256, "384": RSAAlgorithm.SHA384, "512": RSAAlgorithm.SHA512}
+_EC_HASHES = {"256": ECAlgorithm.SHA256, "384": ECAlgorithm.SHA384, "512": ECAlgorithm.SHA512}
+
+
+def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey | None) -> KeyOps:
+    """Operations for an already type-checked key pair (``private`` may be absent)."""
+    bits = algorithm.value[2:]
+    family = algorithm.family
+    if family == "RSA" and isinstance(public, RSAPublicKey):
+        rsa_private = private if isinstance(private, RSAPrivateKey) else None
+        rsa = (RSAPSSAlgorithm if algorithm.value.startswith("PS") else RSAAlgorithm)(
+            _RSA_HASHES[bits]
+        )
+        return _RSAOps(rsa, public, rsa_private)
+    if family == "EC" and isinstance(public, EllipticCurvePublicKey):
+        ec_private = private if isinstance(private, EllipticCurvePrivateKey) else None
+        return _ECOps(ECAlgorithm(_EC_HASHES[bits]), public, ec_private)
+    if family == "OKP" and isinstance(public, (Ed25519PublicKey, Ed448PublicKey)):
+        okp_private = private if isinstance(private, (Ed25519PrivateKey, Ed448PrivateKey)) else None
+        return _OKPOps(OKPAlgorithm(), public, okp_private)
+    raise ValueError(f"{algorithm.value} cannot use a {type(public).__name__}")

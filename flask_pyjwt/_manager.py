@@ -1,0 +1,227 @@
+"""The Flask extension object: per-app configuration, issuing and verifying tokens."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Literal, overload
+
+from flask import Flask, current_app, has_app_context
+
+from ._codec import TokenCodec
+from ._config import Settings, layered_lookup, load_keys, load_settings
+from ._errors import (
+    AlreadyInitializedError,
+    ContextError,
+    InvalidConfigError,
+    InvalidTokenError,
+    NotInitializedError,
+)
+from ._json import JSONInput
+from ._signing import Signer, Verifier
+from ._tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+
+EXTENSION_NAME: Final = "flask_pyjwt"
+"""The key of this extension's state in ``app.extensions``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """What ``init_app`` stores in ``app.extensions["flask_pyjwt"]``.
+
+    Attributes:
+        manager: the :class:`AuthManager` that owns the app.
+        codec: the app's prepared keys and settings.
+    """
+
+    manager: AuthManager
+    codec: TokenCodec
+
+
+def app_state(app: Flask) -> AppState:
+    """The extension state of ``app``, narrowed to its type.
+
+    Raises:
+        NotInitializedError: ``init_app`` was not called for ``app``.
+    """
+    state = app.extensions.get(EXTENSION_NAME)
+    if not isinstance(state, AppState):
+        raise NotInitializedError(
+            f"the Flask app {app.name!r} has no AuthManager; did you forget "
+            "AuthManager(app) or auth_manager.init_app(app)?"
+        )
+    return state
+
+
+def current_state() -> AppState:
+    """The state of the current app.
+
+    Raises:
+        ContextError: there is no application context.
+        NotInitializedError: the current app was not initialised.
+    """
+    if not has_app_context():
+        raise ContextError(
+            "flask_pyjwt needs an application context: call this inside a request or "
+            "within `with app.app_context():`"
+        )
+    return app_state(current_app)
+
+
+def _token_type(value: TokenTypeName | TokenType | None) -> TokenType | None:
+    if value is None:
+        return None
+    try:
+        return TokenType(value)
+    except ValueError:
+        raise ValueError(f"token_type must be 'auth' or 'refresh', got {value!r}") from None
+
+
+class AuthManager:
+    """Issues and verifies JSON Web Tokens for one or more Flask apps.
+
+    ``AuthManager(app)`` or, with the application factory pattern, ``AuthManager()``
+    then :meth:`init_app`. One manager may serve several apps, each with its own
+    configuration; methods act on the current app (``flask.current_app``).
+
+    Args:
+        app: the app to initialise now, if any.
+        dotenv_path: a ``.env`` file to read ``JWT_*`` values from (after ``app.config``
+            and the environment). Read at :meth:`init_app`, never written to ``os.environ``.
+        signer: a custom :class:`~flask_pyjwt.Signer` (a KMS key, ...) used instead of
+            ``JWT_SECRET``.
+        verifier: a custom :class:`~flask_pyjwt.Verifier` (a key set, JWKS, ...) used
+            instead of the configured key.
+        clock: the time source, in seconds since the epoch (for tests).
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        dotenv_path: str | os.PathLike[str] | None = None,
+        signer: Signer | None = None,
+        verifier: Verifier | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._dotenv_path = dotenv_path
+        self._signer = signer
+        self._verifier = verifier
+        self._clock = clock
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Read and check ``app``'s configuration, prepare its keys, and register.
+
+        Raises:
+            MissingConfigError: a required ``JWT_*`` key is not set.
+            InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
+            AlreadyInitializedError: ``app`` already has an AuthManager.
+        """
+        if EXTENSION_NAME in app.extensions:
+            raise AlreadyInitializedError(
+                f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
+            )
+        lookup = layered_lookup(app.config, dotenv_path=self._dotenv_path)
+        both_custom = self._signer is not None and self._verifier is not None
+        settings = load_settings(lookup, algorithm_required=not both_custom)
+        signer, verifier = self._signer, self._verifier
+        if signer is None or verifier is None:
+            config_signer, config_verifier = load_keys(lookup, settings)
+            signer = signer or config_signer
+            verifier = verifier or config_verifier
+        if signer is not None and signer.algorithm not in verifier.algorithms:
+            raise InvalidConfigError(
+                "JWT_AUTHTYPE",
+                f"the signer signs {signer.algorithm}, which the verifier does not accept "
+                f"({', '.join(sorted(verifier.algorithms))}); tokens issued could not be verified",
+            )
+        codec = (
+            TokenCodec(settings, signer, verifier)
+            if self._clock is None
+            else TokenCodec(settings, signer, verifier, clock=self._clock)
+        )
+        app.extensions[EXTENSION_NAME] = AppState(self, codec)
+
+    def _codec(self) -> TokenCodec:
+        state = current_state()
+        if state.manager is not self:
+            raise NotInitializedError(
+                "this AuthManager was not initialised for the current app (another one was); "
+                "did you forget init_app?"
+            )
+        return state.codec
+
+    @property
+    def settings(self) -> Settings:
+        """The current app's parsed configuration."""
+        return self._codec().settings
+
+    def auth_token(self, sub: str, scope: JSONInput = None, **claims: JSONInput) -> AuthToken:
+        """Issue a signed auth token.
+
+        Args:
+            sub: the subject, usually the user's id.
+            scope: the authorizations (``{"admin": True}``, ``"read write"``, ...),
+                checked by ``require_token(scope=...)``.
+            **claims: further claims; any JSON value.
+
+        Raises:
+            MissingSignerError: the app is verify-only.
+            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...).
+            TypeError: ``sub`` is not a string or a value is not JSON.
+        """
+        return self._codec().issue_auth(sub, scope, claims)
+
+    def refresh_token(self, sub: str, **claims: JSONInput) -> RefreshToken:
+        """Issue a signed refresh token (with a random ``rid``).
+
+        Raises:
+            MissingSignerError: the app is verify-only.
+            ValueError: a claim the library sets itself.
+            TypeError: ``sub`` is not a string or a value is not JSON.
+        """
+        return self._codec().issue_refresh(sub, claims)
+
+    def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
+        """Whether ``token`` is valid now: signature, issuer, kind and times.
+
+        Never raises for a bad token, whatever its type; scope and custom claims are not
+        checked (that is :func:`~flask_pyjwt.require_token`'s job).
+        """
+        codec = self._codec()
+        raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
+        try:
+            codec.decode(raw)
+        except InvalidTokenError:
+            return False
+        return True
+
+    @overload
+    def convert_token(self, token: str) -> Token: ...
+    @overload
+    def convert_token(
+        self, token: str, token_type: Literal["auth", TokenType.AUTH]
+    ) -> AuthToken: ...
+    @overload
+    def convert_token(
+        self, token: str, token_type: Literal["refresh", TokenType.REFRESH]
+    ) -> RefreshToken: ...
+    def convert_token(
+        self, token: str, token_type: TokenTypeName | TokenType | None = None
+    ) -> Token:
+        """Verify ``token`` and return it as an :class:`AuthToken` or :class:`RefreshToken`.
+
+        Unlike Flask_PyJWT 1.x, this verifies the token first: an unverified token is
+        never turned into a value you could mistake for a trusted one.
+
+        Args:
+            token: the compact JWT.
+            token_type: require this kind (and get the narrower type back).
+
+        Raises:
+            InvalidTokenError: a subclass saying why the token is refused.
+        """
+        return self._codec().decode(token, _token_type(token_type))

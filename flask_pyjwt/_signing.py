@@ -1,0 +1,253 @@
+"""Signers and verifiers: the pluggable parts, and the built-in ones backed by PyJWT.
+
+The library owns the token format (strict parsing, the header, the claims); a signer or
+verifier only does the cryptography over the JWS signing input. That keeps every parsing
+and claim check in one audited place, and makes a KMS signer or a JWKS verifier a few
+lines long (see the docs' "Custom signers and verifiers").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ._algorithms import AuthType
+from ._errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
+from ._json import JSONObject
+from ._key_ops import KeyOps, asymmetric_ops, hmac_ops
+from ._keys import KeyMaterial, hmac_secret, load_private_key, load_public_key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JWSHeader:
+    """The protected header of a token being verified, already strictly parsed.
+
+    Attributes:
+        alg: the ``alg`` the token claims; already checked against the verifier's
+            :attr:`Verifier.algorithms` before a verifier sees it.
+        kid: the ``kid``, an opaque string, if the token has one.
+        typ: the ``typ``, if any.
+        fields: every header parameter, read-only.
+    """
+
+    alg: str
+    kid: str | None
+    typ: str | None
+    fields: JSONObject
+
+
+class Signer(Protocol):
+    """Signs the JWS signing input (``BASE64URL(header) '.' BASE64URL(payload)``).
+
+    An implementation must:
+
+    * return the raw signature bytes for :attr:`algorithm` as RFC 7518 defines them
+      (ECDSA as ``R || S``, not DER);
+    * keep its key to itself: no key bytes in ``repr``, ``str`` or exceptions.
+    """
+
+    @property
+    def algorithm(self) -> str:
+        """The ``alg`` header value of the tokens it signs (``"RS256"``, ...)."""
+        ...
+
+    @property
+    def key_id(self) -> str | None:
+        """The ``kid`` header value to put on tokens, or ``None`` for none."""
+        ...
+
+    def sign(self, signing_input: bytes) -> bytes:
+        """Sign ``signing_input`` and return the signature."""
+        ...
+
+
+class Verifier(Protocol):
+    """Checks the signature of a token whose structure the library has already verified.
+
+    An implementation must:
+
+    * only ever select keys from its own configuration: ``header.kid`` may pick among
+      configured keys, nothing in the header may supply one (no ``jwk``/``jku``/``x5u``);
+    * bind each key to one algorithm, and refuse an ``alg`` that key is not for;
+    * raise :class:`~flask_pyjwt.InvalidSignatureError` (bad signature) or
+      :class:`~flask_pyjwt.UnknownKeyError` (no key for this ``kid``), and return
+      ``None`` only when the signature is valid.
+    """
+
+    @property
+    def algorithms(self) -> frozenset[str]:
+        """The allow-list of ``alg`` values. Tokens naming any other are rejected first."""
+        ...
+
+    def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        """Raise unless ``signature`` is valid for ``signing_input`` under ``header``."""
+        ...
+
+
+def _auth_type(algorithm: AuthType | str) -> AuthType:
+    try:
+        return AuthType(algorithm)
+    except ValueError:
+        names = ", ".join(member.value for member in AuthType)
+        raise ValueError(f"unknown algorithm {algorithm!r}; use one of {names}") from None
+
+
+class _BoundKey:
+    """A key parsed once and bound to one algorithm (shared by signer and verifier)."""
+
+    __slots__ = ("_algorithm", "_algorithms", "_key_id", "_ops")
+
+    def __init__(self, algorithm: AuthType, ops: KeyOps, key_id: str | None) -> None:
+        self._algorithm = algorithm
+        self._algorithms = frozenset((algorithm.value,))
+        self._ops = ops
+        self._key_id = key_id
+
+    @property
+    def key_id(self) -> str | None:
+        """The ``kid`` of this key, if it has one."""
+        return self._key_id
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(algorithm={self._algorithm.value!r}, "
+            f"key_id={self._key_id!r}, key=<redacted>)"
+        )
+
+
+class KeySigner(_BoundKey):
+    """The built-in :class:`Signer`: one secret or private key, parsed and checked once.
+
+    Args:
+        algorithm: the algorithm to sign with.
+        key: an HMAC secret (``str``/``bytes``) for ``HS*``; otherwise a PEM private key
+            (``str``/``bytes``) or a :mod:`cryptography` private key object.
+        key_id: a ``kid`` to put in the header of every token signed.
+
+    Raises:
+        ValueError: the key does not fit the algorithm (type, curve, size), or is not one.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
+    ) -> None:
+        alg = _auth_type(algorithm)
+        if alg.is_symmetric:
+            ops = hmac_ops(alg, hmac_secret(alg, key))
+        else:
+            private = load_private_key(alg, key)
+            ops = asymmetric_ops(alg, private.public_key(), private)
+        super().__init__(alg, ops, key_id)
+
+    @property
+    def algorithm(self) -> str:
+        """The ``alg`` of the tokens it signs."""
+        return self._algorithm.value
+
+    def sign(self, signing_input: bytes) -> bytes:
+        """The signature of ``signing_input``."""
+        return self._ops.sign(signing_input)
+
+    def matches(self, verifier: KeyVerifier) -> bool:
+        """Whether ``verifier`` checks what this signer signs (same algorithm and key)."""
+        return verifier.algorithm is self._algorithm and self._ops.same_key(verifier._ops)
+
+    def verifier(self) -> KeyVerifier:
+        """A verifier for what this signer signs (the same secret, or the public key)."""
+        verifier = KeyVerifier.__new__(KeyVerifier)
+        _BoundKey.__init__(verifier, self._algorithm, self._ops.public_only(), self._key_id)
+        return verifier
+
+
+class KeyVerifier(_BoundKey):
+    """The built-in :class:`Verifier`: one key bound to one algorithm, parsed once.
+
+    Args:
+        algorithm: the one algorithm this key verifies; the allow-list is just that.
+        key: an HMAC secret for ``HS*``; otherwise a PEM public key, an X.509 certificate,
+            an OpenSSH public key line, or a :mod:`cryptography` key object.
+        key_id: the ``kid`` this key answers to inside a :class:`KeySetVerifier`.
+
+    Raises:
+        ValueError: the key does not fit the algorithm (type, curve, size), or is not one.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
+    ) -> None:
+        alg = _auth_type(algorithm)
+        if alg.is_symmetric:
+            ops = hmac_ops(alg, hmac_secret(alg, key))
+        else:
+            ops = asymmetric_ops(alg, load_public_key(alg, key), None)
+        super().__init__(alg, ops, key_id)
+
+    @property
+    def algorithm(self) -> AuthType:
+        """The one algorithm this key is bound to."""
+        return self._algorithm
+
+    @property
+    def algorithms(self) -> frozenset[str]:
+        """The allow-list: exactly :attr:`algorithm`."""
+        return self._algorithms
+
+    def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        """Raise unless the signature is valid and ``header.alg`` is this key's algorithm."""
+        if header.alg != self._algorithm.value:
+            raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
+        if not self._ops.verify(signing_input, signature):
+            raise InvalidSignatureError("The token's signature is not valid.")
+
+
+class KeySetVerifier:
+    """Several keys told apart by ``kid``, for key rotation.
+
+    Lookup is one dictionary access, so the cost of verifying does not grow with the
+    number of keys. A token without a ``kid``, or with one no key has, is rejected
+    with :class:`~flask_pyjwt.UnknownKeyError`.
+
+    Args:
+        verifiers: the keys; each must have a distinct ``key_id``.
+
+    Raises:
+        ValueError: no keys, a key without ``key_id``, or two keys with the same one.
+    """
+
+    __slots__ = ("_algorithms", "_by_kid")
+
+    def __init__(self, verifiers: Iterable[KeyVerifier]) -> None:
+        by_kid: dict[str, KeyVerifier] = {}
+        for verifier in verifiers:
+            kid = verifier.key_id
+            if kid is None:
+                raise ValueError(
+                    f"{verifier!r} has no key_id; every key in a KeySetVerifier needs one"
+                )
+            if kid in by_kid:
+                raise ValueError(f"two keys have key_id {kid!r}; key ids must be unique")
+            by_kid[kid] = verifier
+        if not by_kid:
+            raise ValueError("a KeySetVerifier needs at least one key")
+        self._by_kid = by_kid
+        self._algorithms = frozenset(v.algorithm.value for v in by_kid.values())
+
+    @property
+    def algorithms(self) -> frozenset[str]:
+        """Every algorithm of the configured keys."""
+        return self._algorithms
+
+    def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        """Pick the key by ``kid`` and let it verify."""
+        verifier = self._by_kid.get(header.kid) if header.kid is not None else None
+        if verifier is None:
+            raise UnknownKeyError("No configured key matches the token's key id.")
+        verifier.verify(header, signing_input, signature)
+
+    def __repr__(self) -> str:
+        return f"KeySetVerifier(key_ids={sorted(self._by_kid)!r})"
