@@ -1,0 +1,3 @@
+"""Pytest configuration shared by every suite."""
+
+from __future__ import annotations

@@ -1,0 +1,168 @@
+"""Shared test helpers: key pairs, app factories and a raw token forger.
+
+Keys are generated once per test session (nothing secret is committed).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from flask import Flask
+
+from flask_pyjwt import AuthManager
+
+HMAC_SECRET = "a-test-secret-that-is-long-enough-for-hs512-" + "x" * 40
+ISSUER = "test-issuer"
+
+PrivateKeyTypes = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A private key object and both halves as PEM bytes."""
+
+    private: PrivateKeyTypes
+    private_pem: bytes
+    public_pem: bytes
+
+
+def _pair(private: PrivateKeyTypes) -> KeyPair:
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return KeyPair(private, private_pem, public_pem)
+
+
+@functools.cache
+def rsa_pair(bits: int = 2048, index: int = 0) -> KeyPair:
+    """An RSA key pair (``index`` tells apart several of the same size)."""
+    del index
+    return _pair(rsa.generate_private_key(public_exponent=65537, key_size=bits))
+
+
+_CURVES: dict[str, ec.EllipticCurve] = {
+    "P-256": ec.SECP256R1(),
+    "P-384": ec.SECP384R1(),
+    "P-521": ec.SECP521R1(),
+}
+
+
+@functools.cache
+def ec_pair(curve: str = "P-256", index: int = 0) -> KeyPair:
+    """An EC key pair on ``curve``."""
+    del index
+    return _pair(ec.generate_private_key(_CURVES[curve]))
+
+
+@functools.cache
+def ed25519_pair(index: int = 0) -> KeyPair:
+    """An Ed25519 key pair."""
+    del index
+    return _pair(ed25519.Ed25519PrivateKey.generate())
+
+
+def pair_for(algorithm: str) -> KeyPair:
+    """The session key pair that fits an asymmetric ``algorithm``."""
+    if algorithm.startswith(("RS", "PS")):
+        return rsa_pair()
+    if algorithm == "ES256":
+        return ec_pair("P-256")
+    if algorithm == "ES384":
+        return ec_pair("P-384")
+    if algorithm == "ES512":
+        return ec_pair("P-521")
+    if algorithm == "EdDSA":
+        return ed25519_pair()
+    raise ValueError(algorithm)
+
+
+def config_for(algorithm: str) -> dict[str, object]:
+    """A complete, valid ``JWT_*`` configuration for ``algorithm``."""
+    config: dict[str, object] = {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm}
+    if algorithm.startswith("HS"):
+        config["JWT_SECRET"] = HMAC_SECRET
+    else:
+        pair = pair_for(algorithm)
+        config["JWT_SECRET"] = pair.private_pem
+        config["JWT_PUBLICKEY"] = pair.public_pem
+    return config
+
+
+def make_app(algorithm: str = "HS256", **config: object) -> tuple[Flask, AuthManager]:
+    """A Flask app with an AuthManager on a valid configuration (``config`` overrides)."""
+    app = Flask(f"test_{algorithm}")
+    app.config.update(config_for(algorithm))
+    app.config.update(config)
+    return app, AuthManager(app)
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _json_bytes(value: Mapping[str, object] | bytes) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def forge(
+    header: Mapping[str, object] | bytes,
+    payload: Mapping[str, object] | bytes,
+    *,
+    algorithm: str = "HS256",
+    key: bytes | PrivateKeyTypes | None = None,
+) -> str:
+    """Build and sign a compact JWS by hand, header and payload exactly as given.
+
+    Signs with ``key`` (default: the test HMAC secret or the session key pair for
+    ``algorithm``), independent of the library under test.
+    """
+    signing_input = f"{b64url(_json_bytes(header))}.{b64url(_json_bytes(payload))}".encode()
+    return f"{signing_input.decode()}.{b64url(raw_signature(signing_input, algorithm, key))}"
+
+
+def raw_signature(
+    signing_input: bytes, algorithm: str, key: bytes | PrivateKeyTypes | None = None
+) -> bytes:
+    """An RFC 7518 signature computed directly with hashlib/cryptography."""
+    bits = algorithm[2:]
+    if algorithm.startswith("HS"):
+        secret = key if isinstance(key, bytes) else HMAC_SECRET.encode()
+        return hmac.new(secret, signing_input, getattr(hashlib, f"sha{bits}")).digest()
+    private = key if key is not None and not isinstance(key, bytes) else pair_for(algorithm).private
+    hash_alg = {"256": hashes.SHA256(), "384": hashes.SHA384(), "512": hashes.SHA512()}.get(bits)
+    if isinstance(private, rsa.RSAPrivateKey):
+        assert hash_alg is not None
+        pad: padding.AsymmetricPadding = (
+            padding.PKCS1v15()
+            if algorithm.startswith("RS")
+            else padding.PSS(mgf=padding.MGF1(hash_alg), salt_length=hash_alg.digest_size)
+        )
+        return private.sign(signing_input, pad, hash_alg)
+    if isinstance(private, ec.EllipticCurvePrivateKey):
+        assert hash_alg is not None
+        r, s = decode_dss_signature(private.sign(signing_input, ec.ECDSA(hash_alg)))
+        size = (private.curve.key_size + 7) // 8
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    return private.sign(signing_input)
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header for ``token``."""
+    return {"Authorization": f"Bearer {token}"}
