@@ -105,9 +105,14 @@ def config_for(algorithm: str) -> dict[str, object]:
 def make_app(algorithm: str = "HS256", **config: object) -> tuple[Flask, AuthManager]:
     """A Flask app with an AuthManager on a valid configuration (``config`` overrides)."""
     app = Flask(f"test_{algorithm}")
-    app.config.update(config_for(algorithm))
-    app.config.update(config)
+    configure(app, {**config_for(algorithm), **config})
     return app, AuthManager(app)
+
+
+def configure(app: Flask, config: Mapping[str, object]) -> None:
+    """Set ``config`` on ``app`` (typed; Flask's ``Config.update`` is not)."""
+    for key, value in config.items():
+        app.config[key] = value
 
 
 def b64url(data: bytes) -> str:
