@@ -12,11 +12,13 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from flask_pyjwt import AuthManager
 
@@ -166,6 +168,13 @@ def raw_signature(
         size = (private.curve.key_size + 7) // 8
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
     return private.sign(signing_input)
+
+
+def json_body(response: TestResponse) -> dict[str, Any]:
+    """The response's JSON object (asserting it is one). Values are Any: tests index freely."""
+    body: object = response.get_json(silent=True)
+    assert isinstance(body, dict), response.data
+    return cast("dict[str, Any]", body)
 
 
 def bearer(token: str) -> dict[str, str]:
