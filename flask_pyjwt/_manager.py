@@ -115,6 +115,8 @@ class AuthManager:
     def init_app(self, app: Flask) -> None:
         """Read and check ``app``'s configuration, prepare its keys, and register.
 
+        Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``.
+
         Raises:
             MissingConfigError: a required ``JWT_*`` key is not set.
             InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
@@ -144,6 +146,9 @@ class AuthManager:
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
         app.extensions[EXTENSION_NAME] = AppState(self, codec)
+        from ._cli import jwt_cli  # imported here: _cli imports this module
+
+        app.cli.add_command(jwt_cli)
 
     def _codec(self) -> TokenCodec:
         state = current_state()

@@ -1,0 +1,270 @@
+"""The ``flask jwt`` command group: issue, inspect and generate keys from the shell.
+
+:meth:`AuthManager.init_app <flask_pyjwt.AuthManager.init_app>` registers it on the
+app's CLI, so every app that uses the extension has::
+
+    flask jwt issue --sub alice [--scope JSON-or-string] [--claim k=v ...] [--refresh]
+    flask jwt inspect TOKEN
+    flask jwt keygen --alg ES256 [--out DIR]
+
+``issue`` and ``inspect`` use the app's own configuration (keys, issuer, lifetimes);
+``keygen`` needs none. Every failure is one ``Error: ...`` line on stderr and exit
+status 1 (2 for a usage error click itself detects), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Final
+
+import click
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from flask import current_app
+from flask.cli import AppGroup
+
+from ._algorithms import AuthType, parse_auth_type
+from ._errors import FlaskPyJWTError, InvalidTokenError
+from ._json import JSONInput, JSONValue, freeze
+from ._keys import PrivateKey
+from ._manager import app_state
+from ._tokens import AuthToken, Token
+
+PRIVATE_KEY_FILE: Final = "jwt-private.pem"
+"""The file name ``keygen`` writes a private key to."""
+
+PUBLIC_KEY_FILE: Final = "jwt-public.pem"
+"""The file name ``keygen`` writes a public key to."""
+
+SECRET_FILE: Final = "jwt-secret"  # noqa: S105 - a file name, not a secret
+"""The file name ``keygen --out`` writes an HMAC secret to."""
+
+RSA_KEY_BITS: Final = 3072
+"""The size of the RSA keys ``keygen`` makes (RFC 7518 requires 2048 or more)."""
+
+_JSON_OPENERS: Final = ("{", "[", '"')
+
+jwt_cli = AppGroup(
+    "jwt",
+    help="Issue and inspect JSON Web Tokens with this app's configuration, and make keys.",
+)
+
+
+def _parse_json_or_text(text: str, *, what: str) -> JSONValue:
+    """``text`` as JSON when it parses, else as a plain string.
+
+    Text that starts like a JSON object, array or string but does not parse is an error,
+    not a string: ``{"admin": tru}`` is a typo, not a scope.
+    """
+    try:
+        value: object = json.loads(text)
+    except ValueError:
+        if text.lstrip().startswith(_JSON_OPENERS):
+            raise click.ClickException(
+                f"{what} is not valid JSON: {text!r} (quote it for the shell, e.g. "
+                """'{"admin": true}')"""
+            ) from None
+        return text
+    try:
+        return freeze(value, path=what)
+    except TypeError as error:  # NaN and Infinity parse, but are not JSON values
+        raise click.ClickException(str(error)) from None
+
+
+def _parse_claims(pairs: tuple[str, ...]) -> dict[str, JSONInput]:
+    claims: dict[str, JSONInput] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise click.ClickException(
+                f"--claim {pair!r} is not NAME=VALUE (e.g. --claim tenant=acme or --claim level=3)"
+            )
+        if name in claims:
+            raise click.ClickException(f"--claim {name} is given twice")
+        claims[name] = _parse_json_or_text(raw, what=f"--claim {name}")
+    return claims
+
+
+@jwt_cli.command("issue")
+@click.option("--sub", required=True, help="The subject (user id) of the token.")
+@click.option(
+    "--scope",
+    default=None,
+    help="""The auth token's scope: JSON ('{"admin": true}') or an OAuth string ('read write').""",
+)
+@click.option(
+    "--claim",
+    "claim_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A further claim; VALUE is JSON when it parses (3, true, [1,2]), else a string.",
+)
+@click.option("--refresh", is_flag=True, help="Issue a refresh token instead of an auth token.")
+def issue_command(sub: str, scope: str | None, claim_pairs: tuple[str, ...], refresh: bool) -> None:
+    """Print a new token signed with this app's key (stdout: the token only)."""
+    claims = _parse_claims(claim_pairs)
+    manager = app_state(current_app).manager
+    try:
+        if refresh:
+            if scope is not None:
+                raise click.ClickException(
+                    "--scope is for auth tokens; a refresh token carries no scope"
+                )
+            token: Token = manager.refresh_token(sub, **claims)
+        else:
+            parsed_scope = None if scope is None else _parse_json_or_text(scope, what="--scope")
+            token = manager.auth_token(sub, parsed_scope, **claims)
+    except (FlaskPyJWTError, ValueError, TypeError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(token.signed)
+
+
+def _when(timestamp: int, now: float) -> str:
+    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    delta = int(timestamp - now)
+    relative = "now" if delta == 0 else f"in {delta} s" if delta > 0 else f"{-delta} s ago"
+    return f"{moment} ({relative})"
+
+
+def _pretty(value: object) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+@jwt_cli.command("inspect")
+@click.argument("token")
+def inspect_command(token: str) -> None:
+    """Verify TOKEN with this app's configuration and show its header and claims.
+
+    A token that is refused is not decoded: the error line says why it was refused and
+    gives its stable code (the ``code`` of the JSON error a protected view would send).
+    """
+    codec = app_state(current_app).codec
+    try:
+        verified = codec.decode(token.strip())
+    except InvalidTokenError as error:
+        raise click.ClickException(f"token rejected ({error.code}): {error.message}") from None
+    now = time.time()
+    kind = "auth" if isinstance(verified, AuthToken) else "refresh"
+    click.echo(f"Valid {kind} token for {verified.sub!r}, issued by {verified.iss!r}")
+    click.echo(f"issued:  {_when(verified.iat, now)}")
+    click.echo(f"expires: {_when(verified.exp, now)}")
+    click.echo("header:")
+    click.echo(_pretty(verified.header))
+    click.echo("claims:")
+    click.echo(_pretty(verified.claims))
+
+
+def _new_private_key(algorithm: AuthType) -> PrivateKey:
+    if algorithm.family == "RSA":
+        return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
+    if algorithm.family == "EC":
+        curves: dict[AuthType, ec.EllipticCurve] = {
+            AuthType.ES256: ec.SECP256R1(),
+            AuthType.ES384: ec.SECP384R1(),
+            AuthType.ES512: ec.SECP521R1(),
+        }
+        return ec.generate_private_key(curves[algorithm])
+    return ed25519.Ed25519PrivateKey.generate()
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` with ``data``; never overwrite a file."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        raise click.ClickException(
+            f"{path} already exists; remove it or choose another --out directory"
+        ) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+def _out_dir(out: str) -> Path:
+    directory = Path(out)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot create directory {out}: {error.strerror}") from None
+    return directory
+
+
+def _keygen_hmac(algorithm: AuthType, out: str | None) -> None:
+    secret = secrets.token_urlsafe(algorithm.min_secret_bytes)
+    if out is None:
+        click.echo(f"# A new {algorithm.value} secret. Put these lines in .env or the environment:")
+        click.echo(f"JWT_AUTHTYPE={algorithm.value}")
+        click.echo(f"JWT_SECRET={secret}")
+        return
+    path = _out_dir(out) / SECRET_FILE
+    _write_new(path, secret.encode("ascii"), 0o600)
+    click.echo(f"Wrote a new {algorithm.value} secret to {path} (keep it secret).")
+    click.echo("Configuration:")
+    click.echo(f'app.config["JWT_AUTHTYPE"] = "{algorithm.value}"')
+    click.echo(f'app.config["JWT_SECRET"] = Path("{path}").read_text()')
+
+
+def _keygen_pair(algorithm: AuthType, out: str) -> None:
+    directory = _out_dir(out)
+    private = _new_private_key(algorithm)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    private_path = directory / PRIVATE_KEY_FILE
+    public_path = directory / PUBLIC_KEY_FILE
+    if public_path.exists():
+        raise click.ClickException(
+            f"{public_path} already exists; remove it or choose another --out directory"
+        )
+    _write_new(private_path, private_pem, 0o600)
+    _write_new(public_path, public_pem, 0o644)
+    click.echo(f"Wrote a new {algorithm.value} key pair:")
+    click.echo(f"  private key: {private_path} (keep it secret)")
+    click.echo(f"  public key:  {public_path}")
+    click.echo("Configuration of the issuing app:")
+    click.echo(f'app.config["JWT_AUTHTYPE"] = "{algorithm.value}"')
+    click.echo(f'app.config["JWT_SECRET"] = Path("{private_path}").read_bytes()')
+    click.echo("A verify-only service sets JWT_AUTHTYPE and, instead of JWT_SECRET:")
+    click.echo(f'app.config["JWT_PUBLICKEY"] = Path("{public_path}").read_bytes()')
+
+
+@jwt_cli.command("keygen", with_appcontext=False)
+@click.option(
+    "--alg",
+    "alg_name",
+    required=True,
+    metavar="ALG",
+    help="The JWT_AUTHTYPE: HS256/384/512, RS*, PS*, ES256/384/512 or EdDSA.",
+)
+@click.option(
+    "--out",
+    default=None,
+    metavar="DIR",
+    help="Where to write the files (default: the current directory for key pairs; "
+    "HS* secrets are printed unless --out is given).",
+)
+def keygen_command(alg_name: str, out: str | None) -> None:
+    """Make a new key pair (PEM files) or HMAC secret and print the config to use it.
+
+    Existing files are never overwritten.
+    """
+    algorithm = parse_auth_type(alg_name)
+    if algorithm is None:
+        accepted = ", ".join(member.value for member in AuthType)
+        raise click.ClickException(f"unknown algorithm {alg_name!r}; use one of {accepted}")
+    if algorithm.is_symmetric:
+        _keygen_hmac(algorithm, out)
+    else:
+        _keygen_pair(algorithm, "." if out is None else out)
