@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 from ._errors import (
     ExpiredTokenError,
@@ -38,10 +39,18 @@ class ClaimPolicy:
     leeway: int
 
 
+_MAX_SAFE_INTEGER: Final = 2**53 - 1
+"""RFC 7493 (I-JSON) 2.2: integers beyond this magnitude are not interoperable. Bounding
+them also keeps ``math.isfinite`` from raising ``OverflowError`` on a 400-digit ``exp``."""
+
+
 def _number(claims: FrozenJSONObject, name: str) -> float:
     value = claims.get(name)
     # bool is an int subclass: refuse it explicitly.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidClaimError(name, f"The token's {name} claim must be a number of seconds.")
+    in_range = abs(value) <= _MAX_SAFE_INTEGER if isinstance(value, int) else math.isfinite(value)
+    if not in_range:
         raise InvalidClaimError(name, f"The token's {name} claim must be a number of seconds.")
     return value
 
