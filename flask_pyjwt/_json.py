@@ -56,9 +56,6 @@ class FrozenJSONObject(dict[str, JSONValue]):
     def __reduce__(self) -> tuple[type[FrozenJSONObject], tuple[dict[str, JSONValue]]]:
         return (FrozenJSONObject, (dict(self),))
 
-    def __repr__(self) -> str:
-        return f"FrozenJSONObject({super().__repr__()})"
-
 
 EMPTY_OBJECT: FrozenJSONObject = FrozenJSONObject()
 
@@ -127,10 +124,11 @@ def _reject_constant(name: str) -> NoReturn:
 
 
 def _strict_loads(text: str) -> object:
-    return json.loads(
-        text,
-        object_pairs_hook=_object_from_pairs,
-        parse_constant=_reject_constant,
+    # json.loads is typed as returning Any; the hooks above make every object a
+    # FrozenJSONObject, and loads_object narrows the result with isinstance.
+    return cast(
+        "object",
+        json.loads(text, object_pairs_hook=_object_from_pairs, parse_constant=_reject_constant),
     )
 
 

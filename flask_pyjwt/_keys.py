@@ -192,16 +192,16 @@ def load_public_key(algorithm: AuthType, material: object) -> PublicKey:
         key = material.public_key()
     elif isinstance(material, (str, bytes)):
         data = _as_bytes(material).strip()
+        if b"PRIVATE KEY-----" in data:
+            raise KeyMaterialError(
+                "is a private key; give only the public key here (it is derived from "
+                "JWT_SECRET when that is set)"
+            )
         try:
             if data.startswith(_SSH_PREFIXES):
                 key = load_ssh_public_key(data)
             elif b"-----BEGIN CERTIFICATE-----" in data:
                 key = x509.load_pem_x509_certificate(data).public_key()
-            elif b"PRIVATE KEY-----" in data:
-                raise KeyMaterialError(
-                    "is a private key; give only the public key here (it is derived from "
-                    "JWT_SECRET when that is set)"
-                )
             else:
                 key = load_pem_public_key(data)
         except (ValueError, UnsupportedAlgorithm):

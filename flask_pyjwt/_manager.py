@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Final, Literal, overload
+from typing import Final, Literal, cast, overload
 
 from flask import Flask, current_app, has_app_context
 
@@ -39,13 +39,19 @@ class AppState:
     codec: TokenCodec
 
 
+def _extensions(app: Flask) -> MutableMapping[str, object]:
+    # Flask types app.extensions as dict[str, Any]; read it as object values, and narrow
+    # ours with isinstance in app_state.
+    return cast("MutableMapping[str, object]", app.extensions)
+
+
 def app_state(app: Flask) -> AppState:
     """The extension state of ``app``, narrowed to its type.
 
     Raises:
         NotInitializedError: ``init_app`` was not called for ``app``.
     """
-    state = app.extensions.get(EXTENSION_NAME)
+    state = _extensions(app).get(EXTENSION_NAME)
     if not isinstance(state, AppState):
         raise NotInitializedError(
             f"the Flask app {app.name!r} has no AuthManager; did you forget "
@@ -122,7 +128,7 @@ class AuthManager:
             InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
             AlreadyInitializedError: ``app`` already has an AuthManager.
         """
-        if EXTENSION_NAME in app.extensions:
+        if EXTENSION_NAME in _extensions(app):
             raise AlreadyInitializedError(
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
@@ -145,7 +151,7 @@ class AuthManager:
             if self._clock is None
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
-        app.extensions[EXTENSION_NAME] = AppState(self, codec)
+        _extensions(app)[EXTENSION_NAME] = AppState(self, codec)
         from ._cli import jwt_cli  # imported here: _cli imports this module
 
         app.cli.add_command(jwt_cli)
@@ -164,11 +170,12 @@ class AuthManager:
         """The current app's parsed configuration."""
         return self._codec().settings
 
-    def auth_token(self, sub: str, scope: JSONInput = None, **claims: JSONInput) -> AuthToken:
+    def auth_token(self, subject: str, scope: JSONInput = None, **claims: JSONInput) -> AuthToken:
         """Issue a signed auth token.
 
         Args:
-            sub: the subject, usually the user's id.
+            subject: the ``sub`` claim, usually the user's id (the parameter keeps
+                Flask_PyJWT 1.x's name).
             scope: the authorizations (``{"admin": True}``, ``"read write"``, ...),
                 checked by ``require_token(scope=...)``.
             **claims: further claims; any JSON value.
@@ -178,17 +185,17 @@ class AuthManager:
             ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...).
             TypeError: ``sub`` is not a string or a value is not JSON.
         """
-        return self._codec().issue_auth(sub, scope, claims)
+        return self._codec().issue_auth(subject, scope, claims)
 
-    def refresh_token(self, sub: str, **claims: JSONInput) -> RefreshToken:
-        """Issue a signed refresh token (with a random ``rid``).
+    def refresh_token(self, subject: str, **claims: JSONInput) -> RefreshToken:
+        """Issue a signed refresh token (with a random ``rid``) for ``subject``.
 
         Raises:
             MissingSignerError: the app is verify-only.
             ValueError: a claim the library sets itself.
             TypeError: ``sub`` is not a string or a value is not JSON.
         """
-        return self._codec().issue_refresh(sub, claims)
+        return self._codec().issue_refresh(subject, claims)
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
         """Whether ``token`` is valid now: signature, issuer, kind and times.

@@ -1,0 +1,159 @@
+"""Configuration: the seed's keys and defaults, env and .env fallbacks, clear errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from flask_pyjwt import (
+    AuthManager,
+    InvalidConfigError,
+    MissingConfigError,
+    WeakSecretWarning,
+)
+from tests.support import HMAC_SECRET, ISSUER, configure
+
+VALID: dict[str, object] = {
+    "JWT_ISSUER": ISSUER,
+    "JWT_AUTHTYPE": "HS256",
+    "JWT_SECRET": HMAC_SECRET,
+}
+
+
+def app_with(**config: object) -> Flask:
+    app = Flask("config")
+    configure(app, {**VALID, **config})
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("JWT_ISSUER", "JWT_AUTHTYPE", "JWT_SECRET", "JWT_PUBLICKEY", "JWT_AUTHMAXAGE"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def test_defaults_match_the_seed() -> None:
+    app = app_with()
+    manager = AuthManager(app)
+    with app.app_context():
+        settings = manager.settings
+        auth = manager.auth_token("alice")
+        refresh = manager.refresh_token("alice")
+    assert settings.auth_max_age == 3600
+    assert settings.refresh_max_age == 604800
+    assert settings.leeway == 0
+    assert settings.max_token_length == 8192
+    assert auth.max_age == 3600
+    assert refresh.max_age == 604800
+    assert HMAC_SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize("key", ["JWT_ISSUER", "JWT_AUTHTYPE", "JWT_SECRET"])
+def test_each_required_key_is_named_when_missing(key: str) -> None:
+    with pytest.raises(MissingConfigError) as info:
+        AuthManager(app_with(**{key: None}))
+    assert info.value.key == key
+    assert info.value.config_value == key
+    assert key in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("JWT_ISSUER", 42, "got int 42; expected a non-empty str"),
+        ("JWT_AUTHTYPE", "hs256", "got str 'hs256'; expected one of HS256, HS384"),
+        ("JWT_AUTHTYPE", "none", "expected one of"),
+        ("JWT_AUTHTYPE", 256, "got int 256"),
+        ("JWT_AUTHMAXAGE", "an hour", "got str 'an hour'; expected a whole number >= 1"),
+        ("JWT_AUTHMAXAGE", 0, "got int 0"),
+        ("JWT_AUTHMAXAGE", True, "got bool True"),
+        ("JWT_AUTHMAXAGE", 1.5, "got float 1.5"),
+        ("JWT_REFRESHMAXAGE", -5, "got int -5"),
+        ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
+        ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64"),
+        ("JWT_AUDIENCE", ["a"], "got list"),
+        ("JWT_REQUIRESTRONGSECRET", "maybe", "expected True or False"),
+        ("JWT_SECRET", 12345, "got int"),
+    ],
+)
+def test_malformed_values_name_key_type_and_what_is_accepted(
+    key: str, value: object, message: str
+) -> None:
+    with pytest.raises(InvalidConfigError, match=message) as info:
+        AuthManager(app_with(**{key: value}))
+    assert info.value.key == key
+
+
+def test_numbers_may_come_as_strings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_AUTHMAXAGE", "120")
+    app = app_with()
+    manager = AuthManager(app)
+    with app.app_context():
+        assert manager.settings.auth_max_age == 120
+
+
+def test_environment_fills_what_app_config_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_ISSUER", "from-env")
+    monkeypatch.setenv("JWT_AUTHTYPE", "HS512")
+    monkeypatch.setenv("JWT_SECRET", HMAC_SECRET)
+    app = Flask("env")
+    manager = AuthManager(app)
+    with app.app_context():
+        token = manager.auth_token("alice")
+    assert token.iss == "from-env"
+    assert token.alg == "HS512"
+
+
+def test_app_config_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_ISSUER", "from-env")
+    app = app_with()
+    manager = AuthManager(app)
+    with app.app_context():
+        assert manager.auth_token("alice").iss == ISSUER
+
+
+def test_dotenv_file_is_read_at_init_app_without_touching_os_environ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f'JWT_ISSUER=dotenv-issuer\nJWT_AUTHTYPE=HS384\nJWT_SECRET="{HMAC_SECRET}"\n')
+    monkeypatch.setenv("JWT_AUTHTYPE", "HS512")  # the environment wins over the file
+    app = Flask("dotenv")
+    manager = AuthManager(dotenv_path=dotenv)
+    manager.init_app(app)
+    with app.app_context():
+        token = manager.auth_token("alice")
+    assert token.iss == "dotenv-issuer"
+    assert token.alg == "HS512"
+    assert "JWT_ISSUER" not in os.environ
+
+
+def test_missing_dotenv_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidConfigError, match="not a readable file"):
+        AuthManager(app_with(), dotenv_path=tmp_path / "missing.env")
+
+
+def test_short_hmac_secret_warns_once_at_init_app() -> None:
+    with pytest.warns(
+        WeakSecretWarning, match="9 bytes; RFC 7518 3.2 requires at least 32"
+    ) as record:
+        AuthManager(app_with(JWT_SECRET="SECRETKEY"))
+    assert len(record) == 1
+    assert "SECRETKEY" not in str(record[0].message)
+
+
+def test_short_hmac_secret_is_an_error_when_strong_secrets_are_required() -> None:
+    with pytest.raises(InvalidConfigError, match="requires at least 64") as info:
+        AuthManager(
+            app_with(JWT_AUTHTYPE="HS512", JWT_SECRET="x" * 40, JWT_REQUIRESTRONGSECRET=True)
+        )
+    assert info.value.key == "JWT_SECRET"
+
+
+def test_strong_secret_flag_from_environment_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_REQUIRESTRONGSECRET", "true")
+    with pytest.raises(InvalidConfigError):
+        AuthManager(app_with(JWT_SECRET="short"))
