@@ -21,7 +21,7 @@ from flask_pyjwt import (
 from tests.support import bearer, json_body, make_app
 
 
-def issue(app: Flask, manager: AuthManager, subject: str = "alice", **claims: object) -> str:
+def issue(app: Flask, manager: AuthManager, subject: str = "alice", /, **claims: object) -> str:
     with app.app_context():
         return manager.auth_token(subject, claims.pop("scope", None), **claims).signed  # type: ignore[arg-type]
 

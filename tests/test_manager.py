@@ -188,7 +188,7 @@ class FakeKMS:
     """A signer whose key never leaves the 'KMS' (here: a closure over a secret)."""
 
     def __init__(self, secret: bytes, key_id: str) -> None:
-        self._sign = lambda data: hmac.new(secret, data, hashlib.sha256).digest()
+        self._secret = secret
         self._key_id = key_id
         self.calls = 0
 
@@ -202,7 +202,7 @@ class FakeKMS:
 
     def sign(self, signing_input: bytes) -> bytes:
         self.calls += 1
-        return self._sign(signing_input)
+        return hmac.new(self._secret, signing_input, hashlib.sha256).digest()
 
 
 class RecordingVerifier:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_frozen_objects_are_read_only_and_still_json() -> None:
     obj = freeze_object({"a": [1, {"b": 2}]})
     assert isinstance(obj, FrozenJSONObject)
     assert obj == {"a": (1, {"b": 2})}
-    for mutate in (
+    mutations: tuple[Callable[[], object], ...] = (
         lambda: obj.__setitem__("a", 1),
         lambda: obj.__delitem__("a"),
         obj.clear,
@@ -82,7 +83,8 @@ def test_frozen_objects_are_read_only_and_still_json() -> None:
         obj.popitem,
         lambda: obj.setdefault("c", 1),
         lambda: obj.update(c=1),
-    ):
+    )
+    for mutate in mutations:
         with pytest.raises(TypeError, match="read-only"):
             mutate()
     assert json.loads(json.dumps(obj)) == {"a": [1, {"b": 2}]}
