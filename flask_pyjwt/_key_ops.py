@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Generic, Protocol, TypeVar, Union
 
 from cryptography.hazmat.primitives.asymmetric.ec import (
     EllipticCurvePrivateKey,
@@ -72,11 +72,25 @@ def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
     return _HMACOps(secret, f"sha{algorithm.value[2:]}")
 
 
+_Private = TypeVar("_Private", bound=PrivateKey)
+_Public = TypeVar("_Public", bound=PublicKey)
+_Private_contra = TypeVar("_Private_contra", contravariant=True)
+_Public_contra = TypeVar("_Public_contra", contravariant=True)
+
+
+class _PyJWTAlgorithm(Protocol[_Private_contra, _Public_contra]):
+    """The part of a PyJWT algorithm object used here, with its key types."""
+
+    def sign(self, msg: bytes, key: _Private_contra) -> bytes: ...
+
+    def verify(self, msg: bytes, key: _Public_contra, sig: bytes) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True, repr=False)
-class _RSAOps:
-    algorithm: RSAAlgorithm
-    public: RSAPublicKey
-    private: RSAPrivateKey | None
+class _AsymmetricOps(Generic[_Private, _Public]):
+    algorithm: _PyJWTAlgorithm[_Private, _Public]
+    public: _Public
+    private: _Private | None
 
     def sign(self, signing_input: bytes) -> bytes:
         if self.private is None:
@@ -87,60 +101,21 @@ class _RSAOps:
         return self.algorithm.verify(signing_input, self.public, signature)
 
     def public_only(self) -> KeyOps:
-        return _RSAOps(self.algorithm, self.public, None)
+        return _AsymmetricOps(self.algorithm, self.public, None)
 
     def same_key(self, other: KeyOps) -> bool:
-        return isinstance(other, _RSAOps) and same_public_key(self.public, other.public)
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class _ECOps:
-    algorithm: ECAlgorithm
-    public: EllipticCurvePublicKey
-    private: EllipticCurvePrivateKey | None
-
-    def sign(self, signing_input: bytes) -> bytes:
-        if self.private is None:
-            return _no_private_key()
-        return self.algorithm.sign(signing_input, self.private)
-
-    def verify(self, signing_input: bytes, signature: bytes) -> bool:
-        return self.algorithm.verify(signing_input, self.public, signature)
-
-    def public_only(self) -> KeyOps:
-        return _ECOps(self.algorithm, self.public, None)
-
-    def same_key(self, other: KeyOps) -> bool:
-        return isinstance(other, _ECOps) and same_public_key(self.public, other.public)
-
-
-_OKPPrivate = Union[Ed25519PrivateKey, Ed448PrivateKey]
-_OKPPublic = Union[Ed25519PublicKey, Ed448PublicKey]
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class _OKPOps:
-    algorithm: OKPAlgorithm
-    public: _OKPPublic
-    private: _OKPPrivate | None
-
-    def sign(self, signing_input: bytes) -> bytes:
-        if self.private is None:
-            return _no_private_key()
-        return self.algorithm.sign(signing_input, self.private)
-
-    def verify(self, signing_input: bytes, signature: bytes) -> bool:
-        return self.algorithm.verify(signing_input, self.public, signature)
-
-    def public_only(self) -> KeyOps:
-        return _OKPOps(self.algorithm, self.public, None)
-
-    def same_key(self, other: KeyOps) -> bool:
-        return isinstance(other, _OKPOps) and same_public_key(self.public, other.public)
+        return isinstance(other, _AsymmetricOps) and same_public_key(
+            self.public,
+            other.public,  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        )
 
 
 _RSA_HASHES = {"256": RSAAlgorithm.SHA256, "384": RSAAlgorithm.SHA384, "512": RSAAlgorithm.SHA512}
 _EC_HASHES = {"256": ECAlgorithm.SHA256, "384": ECAlgorithm.SHA384, "512": ECAlgorithm.SHA512}
+
+
+_OKPPrivate = Union[Ed25519PrivateKey, Ed448PrivateKey]
+_OKPPublic = Union[Ed25519PublicKey, Ed448PublicKey]
 
 
 def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey | None) -> KeyOps:
@@ -152,11 +127,13 @@ def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey |
         rsa = (RSAPSSAlgorithm if algorithm.value.startswith("PS") else RSAAlgorithm)(
             _RSA_HASHES[bits]
         )
-        return _RSAOps(rsa, public, rsa_private)
+        return _AsymmetricOps[RSAPrivateKey, RSAPublicKey](rsa, public, rsa_private)
     if family == "EC" and isinstance(public, EllipticCurvePublicKey):
         ec_private = private if isinstance(private, EllipticCurvePrivateKey) else None
-        return _ECOps(ECAlgorithm(_EC_HASHES[bits]), public, ec_private)
+        return _AsymmetricOps[EllipticCurvePrivateKey, EllipticCurvePublicKey](
+            ECAlgorithm(_EC_HASHES[bits]), public, ec_private
+        )
     if family == "OKP" and isinstance(public, (Ed25519PublicKey, Ed448PublicKey)):
         okp_private = private if isinstance(private, (Ed25519PrivateKey, Ed448PrivateKey)) else None
-        return _OKPOps(OKPAlgorithm(), public, okp_private)
+        return _AsymmetricOps[_OKPPrivate, _OKPPublic](OKPAlgorithm(), public, okp_private)
     raise ValueError(f"{algorithm.value} cannot use a {type(public).__name__}")
