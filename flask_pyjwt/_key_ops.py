@@ -127,13 +127,14 @@ def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey |
         rsa = (RSAPSSAlgorithm if algorithm.value.startswith("PS") else RSAAlgorithm)(
             _RSA_HASHES[bits]
         )
-        return _AsymmetricOps[RSAPrivateKey, RSAPublicKey](rsa, public, rsa_private)
+        return _AsymmetricOps(rsa, public, rsa_private)
     if family == "EC" and isinstance(public, EllipticCurvePublicKey):
         ec_private = private if isinstance(private, EllipticCurvePrivateKey) else None
-        return _AsymmetricOps[EllipticCurvePrivateKey, EllipticCurvePublicKey](
-            ECAlgorithm(_EC_HASHES[bits]), public, ec_private
-        )
+        return _AsymmetricOps(ECAlgorithm(_EC_HASHES[bits]), public, ec_private)
     if family == "OKP" and isinstance(public, (Ed25519PublicKey, Ed448PublicKey)):
         okp_private = private if isinstance(private, (Ed25519PrivateKey, Ed448PrivateKey)) else None
-        return _AsymmetricOps[_OKPPrivate, _OKPPublic](OKPAlgorithm(), public, okp_private)
+        okp: _AsymmetricOps[_OKPPrivate, _OKPPublic] = _AsymmetricOps(
+            OKPAlgorithm(), public, okp_private
+        )
+        return okp
     raise ValueError(f"{algorithm.value} cannot use a {type(public).__name__}")
