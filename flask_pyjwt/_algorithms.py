@@ -50,7 +50,7 @@ class AuthType(str, enum.Enum):
 
     @property
     def min_secret_bytes(self) -> int:
-        """RFC 7518 3.2: an HMAC key at least as long as the hash output."""
+        """The shortest HMAC key allowed, the hash output size (RFC 7518 3.2); 0 for key pairs."""
         return int(self.value[2:]) // 8 if self.is_symmetric else 0
 
 

@@ -119,7 +119,7 @@ class CurrentToken:
 
     @property
     def signed(self) -> str:
-        """The compact JWT as received (a bearer credential: do not log it)."""
+        """The compact JWT as received; a bearer credential, so do not log it."""
         return get_current_token().signed
 
     def is_signed(self) -> bool:

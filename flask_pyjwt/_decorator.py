@@ -225,8 +225,8 @@ def require_token(
         token_type: ``"auth"`` (default) or ``"refresh"``.
         location: ``"header"`` (``Authorization: Bearer <token>``) or ``"cookies"``.
         cookie_name: the cookie holding the token; required with ``location="cookies"``.
-        scope: what the token's ``scope`` must hold (see :mod:`the matching rules
-            <flask_pyjwt._matching>`): a mapping, an OAuth scope string such as
+        scope: what the token's ``scope`` must hold (see the matching rules in the
+            docs' ``require_token`` page): a mapping, an OAuth scope string such as
             ``"read write"``, or a list of scopes.
         override: claims that, when all present and matching, grant access without the
             scope and claim checks (``override={"admin": True}``).

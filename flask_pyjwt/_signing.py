@@ -194,7 +194,7 @@ class KeyVerifier(_BoundKey):
 
     @property
     def algorithms(self) -> frozenset[str]:
-        """The allow-list: exactly :attr:`algorithm`."""
+        """The allow-list, exactly :attr:`algorithm`."""
         return self._algorithms
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:

@@ -1,0 +1,208 @@
+"""Every configuration error the docs list, produced by really calling ``init_app``.
+
+The configuration reference includes tables rendered from :data:`CASES` at build time
+(see ``generated.py``), and ``tests/test_docs_examples.py`` checks each case raises
+the exception class it names: the messages in the docs are the library's own.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from flask import Flask
+
+from flask_pyjwt import (
+    AuthManager,
+    FlaskPyJWTError,
+    InvalidConfigError,
+    MissingConfigError,
+    WeakSecretWarning,
+)
+
+BASE: Mapping[str, object] = {
+    "JWT_ISSUER": "my-api",
+    "JWT_AUTHTYPE": "HS256",
+    "JWT_SECRET": "a-32-byte-or-longer-secret-for-hs256!",
+}
+"""A valid configuration each case starts from."""
+
+UNSET = object()
+"""Marks a key a case removes from :data:`BASE`."""
+
+
+def _pem_private(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _pem_public(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+@cache
+def _ec() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@cache
+def _ec_other() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@cache
+def _ec384() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP384R1())
+
+
+@cache
+def _rsa1024() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - on purpose
+
+
+@dataclass(frozen=True)
+class Case:
+    """One wrong configuration.
+
+    Attributes:
+        key: the key the case is about (and the table it appears in).
+        shown: how the value appears in the docs.
+        changes: the keys to set (or :data:`UNSET`) on top of :data:`BASE`.
+        expected: the exception class (or warning class) it must produce.
+    """
+
+    key: str
+    shown: str
+    changes: Callable[[], Mapping[str, object]]
+    expected: type[FlaskPyJWTError] | type[WeakSecretWarning]
+    note: str = field(default="")
+
+
+def _set(**values: object) -> Callable[[], Mapping[str, object]]:
+    return lambda: values
+
+
+CASES: tuple[Case, ...] = (
+    Case("JWT_ISSUER", "not set", _set(JWT_ISSUER=UNSET), MissingConfigError),
+    Case("JWT_ISSUER", "``42``", _set(JWT_ISSUER=42), InvalidConfigError),
+    Case("JWT_AUTHTYPE", "not set", _set(JWT_AUTHTYPE=UNSET), MissingConfigError),
+    Case("JWT_AUTHTYPE", '``"hs256"``', _set(JWT_AUTHTYPE="hs256"), InvalidConfigError),
+    Case("JWT_AUTHTYPE", '``"none"``', _set(JWT_AUTHTYPE="none"), InvalidConfigError),
+    Case("JWT_SECRET", "not set (``HS256``)", _set(JWT_SECRET=UNSET), MissingConfigError),
+    Case(
+        "JWT_SECRET",
+        "not set (``ES256``), no ``JWT_PUBLICKEY``",
+        _set(JWT_AUTHTYPE="ES256", JWT_SECRET=UNSET),
+        MissingConfigError,
+    ),
+    Case("JWT_SECRET", "``12345`` (an int)", _set(JWT_SECRET=12345), InvalidConfigError),
+    Case(
+        "JWT_SECRET",
+        "a PEM public key (``HS256``)",
+        lambda: {"JWT_SECRET": _pem_public(_ec())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        '``"SECRETKEY"`` (9 bytes, ``HS256``)',
+        _set(JWT_SECRET="SECRETKEY"),
+        WeakSecretWarning,
+        "a warning; an error with ``JWT_REQUIRESTRONGSECRET = True``",
+    ),
+    Case(
+        "JWT_SECRET",
+        '``"SECRETKEY"`` with ``JWT_REQUIRESTRONGSECRET = True``',
+        _set(JWT_SECRET="SECRETKEY", JWT_REQUIRESTRONGSECRET=True),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "a P-384 private key (``ES256``)",
+        lambda: {"JWT_AUTHTYPE": "ES256", "JWT_SECRET": _pem_private(_ec384())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "a 1024-bit RSA private key (``RS256``)",
+        lambda: {"JWT_AUTHTYPE": "RS256", "JWT_SECRET": _pem_private(_rsa1024())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "a PEM public key (``ES256``)",
+        lambda: {"JWT_AUTHTYPE": "ES256", "JWT_SECRET": _pem_public(_ec())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        '``"not a key"`` (``ES256``)',
+        _set(JWT_AUTHTYPE="ES256", JWT_SECRET=UNSET, JWT_PUBLICKEY="not a key"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "a PEM private key (``ES256``)",
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": UNSET,
+            "JWT_PUBLICKEY": _pem_private(_ec()),
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "the public half of another key than ``JWT_SECRET``",
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": _pem_private(_ec()),
+            "JWT_PUBLICKEY": _pem_public(_ec_other()),
+        },
+        InvalidConfigError,
+    ),
+    Case("JWT_AUTHMAXAGE", "``0``", _set(JWT_AUTHMAXAGE=0), InvalidConfigError),
+    Case("JWT_AUTHMAXAGE", '``"1h"``', _set(JWT_AUTHMAXAGE="1h"), InvalidConfigError),
+    Case("JWT_AUTHMAXAGE", "``True``", _set(JWT_AUTHMAXAGE=True), InvalidConfigError),
+    Case("JWT_AUTHMAXAGE", "``90.5``", _set(JWT_AUTHMAXAGE=90.5), InvalidConfigError),
+    Case("JWT_REFRESHMAXAGE", "``-1``", _set(JWT_REFRESHMAXAGE=-1), InvalidConfigError),
+    Case("JWT_AUDIENCE", '``["a", "b"]``', _set(JWT_AUDIENCE=["a", "b"]), InvalidConfigError),
+    Case("JWT_LEEWAY", "``-5``", _set(JWT_LEEWAY=-5), InvalidConfigError),
+    Case("JWT_MAXTOKENLENGTH", "``10``", _set(JWT_MAXTOKENLENGTH=10), InvalidConfigError),
+    Case("JWT_KEYID", "``7``", _set(JWT_KEYID=7), InvalidConfigError),
+    Case(
+        "JWT_REQUIRESTRONGSECRET",
+        '``"maybe"``',
+        _set(JWT_REQUIRESTRONGSECRET="maybe"),
+        InvalidConfigError,
+    ),
+)
+
+
+def configure(case: Case) -> Flask:
+    app = Flask(f"config_case_{case.key}")
+    for key, value in {**BASE, **case.changes()}.items():
+        if value is not UNSET:
+            app.config[key] = value
+    return app
+
+
+def outcome(case: Case) -> tuple[type[Exception] | type[Warning] | None, str]:
+    """Run ``init_app`` on the case: what it raised or warned, and the message."""
+    app = configure(case)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            AuthManager(app)
+        except FlaskPyJWTError as error:
+            return type(error), str(error)
+    for warning in caught:
+        return warning.category, str(warning.message)
+    return None, ""

@@ -1,0 +1,94 @@
+"""``require_token`` in depth: every way to say what a view requires."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from flask_pyjwt import AuthManager, Exact, FromRoute, current_token, require_token
+
+app = Flask(__name__)
+app.config["JWT_ISSUER"] = "routes-example"
+app.config["JWT_AUTHTYPE"] = "HS256"
+app.config["JWT_SECRET"] = "a-32-byte-or-longer-secret-for-hs256!"
+auth_manager = AuthManager(app)
+
+
+# [start route-binding]
+# A string that names a parameter of the view binds to that route variable:
+# the token's sub must equal the <username> in the URL.
+@app.route("/users/<username>")
+@require_token(sub="username")
+def user_profile(username: str) -> dict[str, str]:
+    return {"profile": username}
+
+
+# FromRoute says the same explicitly, and fails at import time if the view
+# has no such parameter.
+@app.route("/orgs/<int:org_id>/billing")
+@require_token(org=FromRoute("org_id"))
+def org_billing(org_id: int) -> dict[str, int]:
+    return {"org": org_id}
+
+
+# Exact forces a literal, even a string that happens to name a parameter.
+@app.route("/reports/<username>")
+@require_token(role=Exact("username"))
+def report(username: str) -> dict[str, str]:
+    return {"report": username}
+
+
+# [end route-binding]
+
+
+# [start scope-forms]
+# A mapping: every key must be in the token's scope, with an equal value.
+@app.route("/admin")
+@require_token(scope={"admin": True})
+def admin() -> dict[str, str]:
+    return {"area": "admin"}
+
+
+# An OAuth scope string: a set of space-separated scopes, all required.
+@app.route("/documents", methods=["POST"])
+@require_token(scope="documents:write")
+def write_document() -> dict[str, str]:
+    return {"written": "yes"}
+
+
+# A list of scopes: all of them are required (not any one).
+@app.route("/documents/export")
+@require_token(scope=["documents:read", "export"])
+def export_documents() -> dict[str, str]:
+    return {"exported": "yes"}
+
+
+# [end scope-forms]
+
+
+# [start override]
+# Admins may see anyone's settings; everyone else only their own.
+@app.route("/users/<username>/settings")
+@require_token(sub="username", override={"admin": True})
+def user_settings(username: str) -> dict[str, str | bool]:
+    return {"settings_of": username, "as_admin": current_token.claims.get("admin") is True}
+
+
+# [end override]
+
+
+# [start refresh-and-cookies]
+# A refresh token instead of an auth token.
+@app.route("/token/refresh", methods=["POST"])
+@require_token("refresh")
+def refresh() -> dict[str, str]:
+    return {"auth_token": auth_manager.auth_token(current_token.sub).signed}
+
+
+# The token from a cookie instead of the Authorization header.
+@app.route("/dashboard")
+@require_token(location="cookies", cookie_name="auth_token")
+def dashboard() -> dict[str, str]:
+    return {"user": current_token.sub}
+
+
+# [end refresh-and-cookies]

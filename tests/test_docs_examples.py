@@ -1,0 +1,633 @@
+"""Every example in the documentation runs here, through ``app.test_client()``.
+
+The docs include these files with ``literalinclude`` (``docs/examples/*.py``) or render
+tables from them at build time; this module checks that what the pages say they do is
+what they do. It also checks the docs' own machinery: every Python example is an
+included file, every included file exists and is tested, and the offline intersphinx
+inventories are what their generator writes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import re
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask, Response, g
+from flask.testing import FlaskClient
+from sphinx.util.inventory import InventoryFile
+from werkzeug.test import TestResponse
+
+import flask_pyjwt
+from docs._inventories import make_inventories
+from docs.examples import (
+    asymmetric,
+    async_views,
+    cli_session,
+    config_errors,
+    current,
+    errors,
+    factory,
+    generated,
+    intro,
+    kms,
+    matching,
+    migration,
+    routes,
+    tokens,
+)
+from flask_pyjwt import (
+    AuthManager,
+    AuthToken,
+    FlaskPyJWTError,
+    FromRoute,
+    InvalidConfigError,
+    MissingConfigError,
+    MissingSignerError,
+    NoCurrentTokenError,
+    RefreshToken,
+    current_token,
+    require_token,
+)
+from tests.support import bearer, forge, json_body
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def get(client: FlaskClient, path: str, token: str | None = None) -> TestResponse:
+    return client.get(path, headers={} if token is None else bearer(token))
+
+
+def issue(app: Flask, manager: AuthManager, sub: str, scope: object = None, **claims: str) -> str:
+    with app.app_context():
+        return manager.auth_token(sub, scope, **claims).signed  # type: ignore[arg-type]
+
+
+# -- the front page ------------------------------------------------------------------
+
+
+def test_intro() -> None:
+    client = intro.app.test_client()
+    admin = issue(intro.app, intro.auth_manager, "alice", {"admin": True})
+    response = get(client, "/admin", admin)
+    assert response.status_code == 200
+    assert json_body(response) == {"hello": "alice"}
+    assert get(client, "/admin").status_code == 401
+    user = issue(intro.app, intro.auth_manager, "bob", {"admin": False})
+    assert get(client, "/admin", user).status_code == 403
+
+
+# -- tokens and claims ---------------------------------------------------------------
+
+
+def test_tokens_issue_convert_and_freeze(capsys: pytest.CaptureFixture[str]) -> None:
+    auth, refresh = tokens.issue_pair()
+    assert isinstance(refresh, RefreshToken)
+    converted = tokens.read_back(auth.signed)
+    assert converted == auth
+    tokens.claims_are_read_only(converted)
+    assert capsys.readouterr().out == (
+        "token claims are read-only; copy them with dict(...) to change them\n"
+    )
+
+
+def test_tokens_reserved_and_non_json_claims() -> None:
+    with tokens.app.app_context():
+        for name in ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "rid"):
+            with pytest.raises(ValueError, match=name):
+                tokens.auth_manager.auth_token("alice", **{name: 0})
+        with pytest.raises(ValueError, match="scope"):
+            tokens.auth_manager.refresh_token("alice", scope="read")
+        with pytest.raises(TypeError, match="set"):
+            tokens.auth_manager.auth_token("alice", tags={1, 2})  # type: ignore[arg-type]
+
+
+# -- require_token -------------------------------------------------------------------
+
+
+@pytest.fixture
+def routes_client() -> FlaskClient:
+    return routes.app.test_client()
+
+
+def _routes_token(sub: str = "alice", scope: object = None, **claims: object) -> str:
+    with routes.app.app_context():
+        return routes.auth_manager.auth_token(sub, scope, **claims).signed  # type: ignore[arg-type]
+
+
+def test_routes_binding(routes_client: FlaskClient) -> None:
+    alice = _routes_token("alice", org=7, role="username")
+    assert get(routes_client, "/users/alice", alice).status_code == 200
+    assert get(routes_client, "/users/bob", alice).status_code == 403
+    assert get(routes_client, "/orgs/7/billing", alice).status_code == 200
+    assert get(routes_client, "/orgs/8/billing", alice).status_code == 403
+    assert json_body(get(routes_client, "/reports/bob", alice)) == {"report": "bob"}
+    other_role = _routes_token("alice", role="bob")
+    assert get(routes_client, "/reports/bob", other_role).status_code == 403
+
+
+def test_routes_scope_forms(routes_client: FlaskClient) -> None:
+    admin = _routes_token(scope={"admin": True})
+    assert get(routes_client, "/admin", admin).status_code == 200
+    writer = _routes_token(scope="documents:read documents:write")
+    headers = bearer(writer)
+    assert routes_client.post("/documents", headers=headers).status_code == 200
+    assert get(routes_client, "/documents/export", writer).status_code == 403
+    exporter = _routes_token(scope=["export", "documents:read"])
+    assert get(routes_client, "/documents/export", exporter).status_code == 200
+    assert get(routes_client, "/admin", writer).status_code == 403
+
+
+def test_routes_override(routes_client: FlaskClient) -> None:
+    bob = _routes_token("bob")
+    admin = _routes_token("bob", admin=True)
+    assert get(routes_client, "/users/alice/settings", bob).status_code == 403
+    response = get(routes_client, "/users/alice/settings", admin)
+    assert json_body(response) == {"settings_of": "alice", "as_admin": True}
+    own = get(routes_client, "/users/bob/settings", bob)
+    assert json_body(own) == {"settings_of": "bob", "as_admin": False}
+
+
+def test_routes_refresh_and_cookies(routes_client: FlaskClient) -> None:
+    with routes.app.app_context():
+        refresh = routes.auth_manager.refresh_token("alice").signed
+    auth = _routes_token("alice")
+    assert routes_client.post("/token/refresh", headers=bearer(auth)).status_code == 401
+    response = routes_client.post("/token/refresh", headers=bearer(refresh))
+    assert response.status_code == 200
+    assert str(json_body(response)["auth_token"]).count(".") == 2
+    assert get(routes_client, "/dashboard").status_code == 401
+    routes_client.set_cookie("auth_token", auth)
+    assert json_body(get(routes_client, "/dashboard")) == {"user": "alice"}
+
+
+def test_routes_header_rules(routes_client: FlaskClient) -> None:
+    token = _routes_token(scope={"admin": True})
+    lower = routes_client.get("/admin", headers={"Authorization": f"bearer {token}"})
+    assert lower.status_code == 200
+    basic = routes_client.get("/admin", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert json_body(basic)["code"] == "token_missing"
+    twice = routes_client.get(
+        "/admin", headers=[("Authorization", f"Bearer {token}"), ("Authorization", "Bearer x")]
+    )
+    assert json_body(twice)["code"] == "token_malformed"
+
+
+def _view(username: str) -> str:
+    return username
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda: require_token(location="cookie"), ValueError),  # type: ignore[arg-type]
+        (lambda: require_token(location="cookies"), ValueError),
+        (lambda: require_token(cookie_name="auth"), ValueError),
+        (lambda: require_token(override={}), ValueError),
+        (lambda: require_token(token_type="access"), ValueError),  # type: ignore[arg-type]
+        (lambda: require_token(scope={"when": time}), TypeError),  # type: ignore[dict-item]
+        (lambda: require_token(org=FromRoute("org_id"))(_view), ValueError),
+    ],
+)
+def test_require_token_arguments_fail_at_decoration(make: object, error: type[Exception]) -> None:
+    assert callable(make)
+    with pytest.raises(error):
+        make()
+
+
+@pytest.mark.parametrize("case", matching.CASES, ids=lambda case: case.requirement + case.token)
+def test_matching_table(case: matching.Case) -> None:
+    assert matching.status_of(case) == case.expected
+
+
+# -- the current token ---------------------------------------------------------------
+
+
+def test_current_token_attributes() -> None:
+    client = current.app.test_client()
+    with current.app.app_context():
+        token = current.auth_manager.auth_token("alice", {"admin": True}, tenant="acme")
+    body = json_body(get(client, "/whoami", token.signed))
+    assert body == {
+        "sub": "alice",
+        "type": "auth",
+        "scope": {"admin": True},
+        "expires": token.exp,
+        "lifetime": 3600,
+        "alg": "HS256",
+        "claims": json.loads(json.dumps(dict(token.claims))),
+    }
+    assert current.scope_of(token) == {"admin": True}
+
+
+def test_current_token_narrowing_and_outside() -> None:
+    client = current.app.test_client()
+    with current.app.app_context():
+        refresh = current.auth_manager.refresh_token("alice")
+    response = client.post("/session", headers=bearer(refresh.signed))
+    assert json_body(response) == {"kind": "refresh", "rid": refresh.rid}
+    assert current.outside_a_request() == (
+        "current_token is only set inside a view protected by @require_token(...), "
+        "after its token was verified"
+    )
+    with current.app.app_context(), pytest.raises(NoCurrentTokenError):
+        _ = current_token.sub
+
+
+def test_current_token_is_visible_after_the_view() -> None:
+    app = Flask("after_request")
+    app.config["JWT_ISSUER"] = "after"
+    app.config["JWT_AUTHTYPE"] = "HS256"
+    app.config["JWT_SECRET"] = "a-32-byte-or-longer-secret-for-hs256!"
+    manager = AuthManager(app)
+    seen: list[str] = []
+
+    @app.route("/")
+    @require_token()
+    def index() -> str:
+        return "ok"
+
+    @app.after_request
+    def record(response: Response) -> Response:
+        seen.append(current_token.sub)
+        assert hasattr(g, "_flask_pyjwt_current_token")
+        return response
+
+    assert get(app.test_client(), "/", issue(app, manager, "alice")).status_code == 200
+    assert seen == ["alice"]
+
+
+# -- errors --------------------------------------------------------------------------
+
+
+def test_default_error_responses() -> None:
+    app = errors.create_app(custom_handlers=False)
+    client = app.test_client()
+    missing = get(client, "/admin")
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
+    assert missing.headers["Cache-Control"] == "no-store"
+    assert json_body(missing) == {
+        "status": 401,
+        "error": "unauthorized",
+        "code": "token_missing",
+        "message": "A bearer token is required.",
+    }
+    expired = get(client, "/admin", errors.issue(app, scope={"admin": True}, age=7200))
+    assert expired.headers["WWW-Authenticate"] == (
+        'Bearer error="invalid_token", error_description="The token has expired."'
+    )
+    assert json_body(expired)["code"] == "token_expired"
+    denied = get(client, "/admin", errors.issue(app, scope={"admin": False}))
+    assert denied.status_code == 403
+    assert json_body(denied) == {
+        "status": 403,
+        "error": "insufficient_scope",
+        "code": "insufficient_scope",
+        "message": "The token lacks a required scope.",
+    }
+    assert get(client, "/admin", errors.issue(app, scope={"admin": True})).status_code == 200
+
+
+def test_custom_error_handlers() -> None:
+    app = errors.create_app(custom_handlers=True)
+    client = app.test_client()
+    missing = get(client, "/admin")
+    assert missing.status_code == 401
+    assert json_body(missing) == {
+        "detail": "A bearer token is required.",
+        "problem": "token_missing",
+    }
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
+    denied = get(client, "/admin", errors.issue(app, scope=None))
+    assert denied.status_code == 403
+    assert json_body(denied) == {
+        "detail": "Ask an admin for access.",
+        "problem": "insufficient_scope",
+    }
+    assert denied.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+
+
+def test_status_code_handler() -> None:
+    app = errors.create_app(custom_handlers=False)
+    errors.register_status_handler(app)
+    response = get(app.test_client(), "/admin", "garbage")
+    assert response.status_code == 401
+    assert json_body(response) == {"message": "Please log in."}
+
+
+def _documented_tree() -> list[tuple[int, str]]:
+    text = (DOCS / "errors.rst").read_text(encoding="utf-8")
+    block = text.split(".. code-block:: text", 1)[1].split("\n\nAll are importable", 1)[0]
+    entries: list[tuple[int, str]] = []
+    for line in block.splitlines():
+        match = re.match(r"^   ([│├└─ ]*)(\w+)", line)
+        if match:
+            entries.append((len(match.group(1)) // 4, match.group(2)))
+    return entries
+
+
+def test_errors_page_tree_is_the_class_hierarchy() -> None:
+    entries = _documented_tree()
+    assert entries[0] == (0, "FlaskPyJWTError")
+    parents: dict[int, str] = {}
+    documented: set[str] = set()
+    for depth, name in entries:
+        parents[depth] = name
+        documented.add(name)
+        cls = getattr(flask_pyjwt, name)
+        assert isinstance(cls, type)
+        if depth:
+            assert getattr(flask_pyjwt, parents[depth - 1]) in cls.__bases__, name
+    public_errors = {
+        name
+        for name in flask_pyjwt.__all__
+        if isinstance(getattr(flask_pyjwt, name), type)
+        and issubclass(getattr(flask_pyjwt, name), FlaskPyJWTError)
+    }
+    assert documented == public_errors
+
+
+# -- asymmetric keys -----------------------------------------------------------------
+
+
+def test_issuer_and_verify_only_api() -> None:
+    private_pem, public_pem = asymmetric.new_key_pair()
+    token = json_body(asymmetric.create_issuer(private_pem).test_client().post("/login"))
+    api = asymmetric.create_api(public_pem)
+    response = get(api.test_client(), "/orders", str(token["auth_token"]))
+    assert json_body(response) == {"orders_of": "alice"}
+    with api.app_context(), pytest.raises(MissingSignerError):
+        flask_pyjwt_manager(api).auth_token("alice")
+    _, other_public = asymmetric.new_key_pair()
+    stranger = asymmetric.create_api(other_public).test_client()
+    refused = get(stranger, "/orders", str(token["auth_token"]))
+    assert json_body(refused)["code"] == "signature_invalid"
+
+
+def flask_pyjwt_manager(app: Flask) -> AuthManager:
+    state: object = app.extensions["flask_pyjwt"]
+    manager: object = getattr(state, "manager")  # noqa: B009 - reads the private state
+    assert isinstance(manager, AuthManager)
+    return manager
+
+
+def test_key_rotation() -> None:
+    old_private, old_public = asymmetric.new_key_pair()
+    new_private, new_public = asymmetric.new_key_pair()
+    old_token = json_body(
+        asymmetric.create_issuer(old_private, key_id="2025-01").test_client().post("/login")
+    )["auth_token"]
+    unlabelled = json_body(asymmetric.create_issuer(old_private).test_client().post("/login"))
+    rotating = asymmetric.create_rotating_issuer(old_public, new_private, new_public)
+    client = rotating.test_client()
+    assert json_body(get(client, "/orders", str(old_token))) == {
+        "orders_of": "alice",
+        "kid": "2025-01",
+    }
+    new_token = str(json_body(client.post("/login"))["auth_token"])
+    assert json_body(get(client, "/orders", new_token))["kid"] == "2026-01"
+    no_kid = get(client, "/orders", str(unlabelled["auth_token"]))
+    assert json_body(no_kid)["code"] == "unknown_key"
+
+
+def test_custom_verifier_alone_still_needs_a_configured_key() -> None:
+    # What the note on the asymmetric page says; update the note if this changes.
+    _, old_public = asymmetric.new_key_pair()
+    app = Flask("verifier_only")
+    app.config["JWT_ISSUER"] = "x"
+    app.config["JWT_AUTHTYPE"] = "ES256"
+    verifier = flask_pyjwt.KeySetVerifier(
+        [flask_pyjwt.KeyVerifier("ES256", old_public, key_id="a")]
+    )
+    with pytest.raises(MissingConfigError, match="JWT_SECRET"):
+        AuthManager(app, verifier=verifier)
+    app.config["JWT_PUBLICKEY"] = old_public
+    AuthManager(app, verifier=verifier)
+
+
+# -- custom signers and verifiers ----------------------------------------------------
+
+
+def test_kms_signer_and_verifier() -> None:
+    fake_kms = kms.FakeKMS()
+    app = kms.create_app(fake_kms)
+    client = app.test_client()
+    token = str(json_body(client.post("/login"))["auth_token"])
+    assert fake_kms.calls == 1
+    with app.app_context():
+        verified = flask_pyjwt_manager(app).convert_token(token, "auth")
+    assert isinstance(verified, AuthToken)
+    assert verified.header == {"alg": "ES256", "typ": "at+jwt", "kid": "jwt-signing-2026"}
+    assert json_body(get(client, "/me", token)) == {"sub": "alice", "alg": "ES256"}
+    now = int(time.time())
+    claims = {"iss": "kms-example", "sub": "mallory", "iat": now, "exp": now + 60}
+    claims |= {"jti": "j", "type": "auth"}
+    forged = forge(
+        {"alg": "ES256", "typ": "at+jwt", "kid": "jwt-signing-2026"}, claims, algorithm="ES256"
+    )
+    assert json_body(get(client, "/me", forged))["code"] == "signature_invalid"
+    other_kid = forge({"alg": "ES256", "typ": "at+jwt", "kid": "other"}, claims, algorithm="ES256")
+    assert json_body(get(client, "/me", other_kid))["code"] == "unknown_key"
+    hmac_token = forge({"alg": "HS256", "typ": "at+jwt", "kid": "jwt-signing-2026"}, claims)
+    assert json_body(get(client, "/me", hmac_token))["code"] == "algorithm_not_allowed"
+    assert "InvalidSignatureError" in kms.__all__
+
+
+# -- async views ---------------------------------------------------------------------
+
+
+def test_async_view() -> None:
+    assert inspect.iscoroutinefunction(async_views.orders)
+    client = async_views.app.test_client()
+    app, manager = async_views.app, async_views.auth_manager
+    token = issue(app, manager, "alice", "orders:read")
+    response = get(client, "/users/alice/orders", token)
+    assert json_body(response) == {"orders": ["order-1-of-alice", "order-2-of-alice"]}
+    assert get(client, "/users/bob/orders", token).status_code == 403
+    assert get(client, "/users/alice/orders", issue(app, manager, "alice")).status_code == 403
+    assert get(client, "/users/alice/orders").status_code == 401
+
+
+# -- configuration -------------------------------------------------------------------
+
+
+def test_factory_serves_several_apps() -> None:
+    config: dict[str, object] = {
+        "JWT_AUTHTYPE": "HS256",
+        "JWT_SECRET": "a-32-byte-or-longer-secret-for-hs256!",
+    }
+    first, second = factory.create_app(config), factory.create_app(config)
+    for app in (first, second):
+        with app.app_context():
+            token = factory.auth_manager.auth_token("alice").signed
+        assert json_body(get(app.test_client(), "/me", token)) == {"sub": "alice"}
+
+
+def test_factory_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_AUTHTYPE", "HS384")
+    monkeypatch.setenv("JWT_SECRET", "s" * 48)
+    app = factory.create_app()
+    with app.app_context():
+        assert factory.auth_manager.auth_token("alice").alg == "HS384"
+
+
+def test_dotenv(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "JWT_ISSUER=from-dotenv\nJWT_AUTHTYPE=HS256\nJWT_SECRET=" + "d" * 32 + "\n"
+        "JWT_AUTHMAXAGE=60\n"
+    )
+    before = dict(os.environ)
+    app = factory.create_app_from_dotenv(dotenv)
+    assert dict(os.environ) == before
+    with app.app_context():
+        token = flask_pyjwt_manager(app).auth_token("alice")
+    assert (token.iss, token.max_age) == ("from-dotenv", 60)
+    with pytest.raises(InvalidConfigError) as raised:
+        factory.create_app_from_dotenv(tmp_path / "missing.env")
+    assert raised.value.key == "dotenv_path"
+
+
+@pytest.mark.parametrize("case", config_errors.CASES, ids=lambda case: f"{case.key}-{case.shown}")
+def test_configuration_error_tables(case: config_errors.Case) -> None:
+    raised, message = config_errors.outcome(case)
+    assert raised is case.expected
+    assert message.startswith(f"{case.key}: ")
+    assert "a-32-byte-or-longer-secret" not in message
+
+
+def test_every_config_key_has_an_entry_and_an_error_table() -> None:
+    page = (DOCS / "configuration.rst").read_text(encoding="utf-8")
+    for key in flask_pyjwt.CONFIG_KEYS:
+        assert f"\n``{key}``\n" in page
+        assert f".. include:: _generated/config-errors-{key}.rst" in page
+        assert any(case.key == key for case in config_errors.CASES), key
+
+
+def test_config_defaults_stated_in_the_docs() -> None:
+    app = Flask("defaults")
+    for key, value in config_errors.BASE.items():
+        app.config[key] = value
+    with app.app_context():
+        settings = AuthManager(app).settings
+    assert (settings.auth_max_age, settings.refresh_max_age) == (3600, 604800)
+    assert (settings.leeway, settings.max_token_length) == (0, 8192)
+    assert (settings.audience, settings.key_id, settings.require_strong_secret) == (
+        None,
+        None,
+        False,
+    )
+
+
+# -- migration -----------------------------------------------------------------------
+
+
+def test_migration_convert_token() -> None:
+    app, manager = migration.app, migration.auth_manager
+    token = issue(app, manager, "alice")
+    with app.app_context():
+        assert isinstance(migration.read_token(token), AuthToken)
+        assert migration.read_token(token + "x") is None
+        assert migration.read_token("not a token") is None
+
+
+def test_migration_flask_jwt_extended_flow() -> None:
+    client = migration.app.test_client()
+    bad = client.post("/login", data={"username": "test", "password": "nope"})
+    assert bad.status_code == 401
+    tokens_ = json_body(client.post("/login", data={"username": "test", "password": "test"}))
+    access, refresh = str(tokens_["access_token"]), str(tokens_["refresh_token"])
+    protected = json_body(get(client, "/protected", access))
+    assert protected["logged_in_as"] == "test"
+    assert protected["claims"]["department"] == "sales"
+    assert client.post("/refresh", headers=bearer(access)).status_code == 401
+    renewed = json_body(client.post("/refresh", headers=bearer(refresh)))["access_token"]
+    assert get(client, "/protected", str(renewed)).status_code == 200
+
+
+# -- the CLI page --------------------------------------------------------------------
+
+
+def test_cli_session_transcripts() -> None:
+    session = cli_session.session()
+    for name, steps in session.items():
+        for step in steps:
+            expected = 1 if name.endswith(("errors", "rejected")) else 0
+            assert step.exit_code == expected, step
+            assert "Traceback" not in step.output
+    assert session["rejected"][0].output.startswith("Error: token rejected (signature_invalid)")
+    assert session["inspect"][0].output.startswith("Valid auth token for 'alice'")
+
+
+# -- the docs' machinery -------------------------------------------------------------
+
+_INCLUDE = re.compile(r"^\.\. literalinclude:: (\S+)$", re.MULTILINE)
+
+
+def _pages() -> Iterator[Path]:
+    return iter(sorted(DOCS.glob("*.rst")))
+
+
+def test_python_examples_are_included_files() -> None:
+    for page in _pages():
+        text = page.read_text(encoding="utf-8")
+        assert ".. code-block:: python" not in text, page.name
+        assert ".. code:: python" not in text, page.name
+        assert "\n>>> " not in text, page.name
+
+
+def test_every_included_file_exists_and_is_tested() -> None:
+    this_test = Path(__file__).read_text(encoding="utf-8")
+    included: set[Path] = set()
+    for page in _pages():
+        for target in _INCLUDE.findall(page.read_text(encoding="utf-8")):
+            path = (DOCS / target).resolve()
+            assert path.is_file(), (page.name, target)
+            included.add(path)
+    for path in included:
+        if path.parent == DOCS / "examples":
+            assert f"\n    {path.stem},\n" in this_test, path
+        else:
+            assert path == ROOT / "examples" / "seed_app.py"  # run by test_seed_example.py
+    examples = {path.resolve() for path in (DOCS / "examples").glob("*.py")}
+    rendered = {"config_errors", "matching", "cli_session", "generated", "__init__"}
+    assert {path.stem for path in examples - included} <= rendered
+
+
+def test_generated_includes(tmp_path: Path) -> None:
+    generated.write_all(tmp_path)
+    names = {path.name for path in tmp_path.iterdir()}
+    assert "matching-table.rst" in names
+    assert "error-responses.rst" in names
+    assert {f"config-errors-{key}.rst" for key in flask_pyjwt.CONFIG_KEYS} <= names
+    table = (tmp_path / "matching-table.rst").read_text(encoding="utf-8")
+    assert table.count("✅ 200") == sum(case.expected == 200 for case in matching.CASES)
+
+
+def _inventory_lines(data: bytes) -> list[str]:
+    head, _, rest = data.partition(b"zlib.\n")
+    assert head.startswith(b"# Sphinx inventory version 2\n")
+    return zlib.decompress(rest).decode("utf-8").splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(make_inventories.PROJECTS))
+def test_inventories_are_current(name: str) -> None:
+    committed = (DOCS / "_inventories" / f"{name}.inv").read_bytes()
+    expected = make_inventories.render(make_inventories.PROJECTS[name])
+    assert _inventory_lines(committed) == _inventory_lines(expected), (
+        "run: .venv/bin/python docs/_inventories/make_inventories.py"
+    )
+    project = make_inventories.PROJECTS[name]
+    inventory = InventoryFile.loads(committed, uri=project.base_url)
+    for entry in project.entries:
+        item = inventory.data[entry.role][entry.name]
+        assert item.uri.startswith(project.base_url)
+        assert "$" not in item.uri
