@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
-from typing import NoReturn, TypeAlias, Union, cast
+from typing import Final, NoReturn, TypeAlias, Union, cast
 
 JSONScalar: TypeAlias = Union[bool, int, float, str, None]
 """A JSON ``null``, boolean, number or string."""
@@ -123,6 +124,20 @@ def _reject_constant(name: str) -> NoReturn:
     raise JSONDecodeError(f"{name} is not valid JSON")
 
 
+# A JSON escape of a UTF-16 surrogate (\uD800-\uDFFF). Python's parser joins valid pairs
+# into one code point and keeps lone ones as unencodable surrogates; I-JSON (RFC 7493 2.1)
+# forbids those, so only texts holding such an escape pay for the precise check.
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(value: JSONValue) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _strict_loads(text: str) -> object:
     # json.loads is typed as returning Any; the hooks above make every object a
     # FrozenJSONObject, and loads_object narrows the result with isinstance.
@@ -136,8 +151,8 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     """Parse ``data`` as one UTF-8 JSON object, strictly.
 
     Rejects: invalid UTF-8 (no UTF-16/32 guessing), a byte-order mark, duplicate member
-    names, ``NaN``/``Infinity``, anything but an object at the top, and inputs nested too
-    deeply for the parser.
+    names, ``NaN``/``Infinity``, lone surrogate escapes (``"\\ud800"``), anything but an
+    object at the top, and inputs nested too deeply for the parser.
 
     Raises:
         JSONDecodeError: for every one of those.
@@ -151,6 +166,8 @@ def loads_object(data: bytes) -> FrozenJSONObject:
         raise JSONDecodeError("not valid UTF-8 JSON") from error
     if not isinstance(value, FrozenJSONObject):
         raise JSONDecodeError("not a JSON object")
+    if _SURROGATE_ESCAPE.search(text) is not None and _has_lone_surrogate(value):
+        raise JSONDecodeError("a JSON string holds a lone UTF-16 surrogate")
     return value
 
 
