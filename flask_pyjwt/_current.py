@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 from flask import g, has_app_context
 
@@ -24,7 +24,8 @@ def get_current_token() -> Token:
     Raises:
         NoCurrentTokenError: no request, or the view is not protected by ``require_token``.
     """
-    token: object = getattr(g, _G_ATTRIBUTE, None) if has_app_context() else None
+    # flask.g attributes are Any: take the value as object and narrow it below.
+    token = cast("object", getattr(g, _G_ATTRIBUTE, None)) if has_app_context() else None
     if isinstance(token, (AuthToken, RefreshToken)):
         return token
     raise NoCurrentTokenError(

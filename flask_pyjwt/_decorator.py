@@ -31,7 +31,7 @@ R = TypeVar("R")
 Location = Literal["header", "cookies"]
 """Where the token is read from: the ``Authorization: Bearer`` header, or a cookie."""
 
-_LOCATIONS: Final = frozenset(get_args(Location))
+_LOCATIONS: Final = frozenset(cast("tuple[str, ...]", get_args(Location)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +159,13 @@ def _protect(policy: _Policy, view_args: Mapping[str, object]) -> None:
 
 
 def _bind_claims(
-    claims: Mapping[str, ClaimRequirement], view: Callable[..., object]
+    claims: Mapping[str, ClaimRequirement], view: Callable[P, R]
 ) -> tuple[FrozenJSONObject, tuple[tuple[str, str], ...]]:
     parameters = inspect.signature(view).parameters.values()
-    named = {
-        p.name
-        for p in parameters
-        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    }
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    # The kinds are read through the instance (p.KEYWORD_ONLY, ...): the expression
+    # inspect.Parameter is a class whose constructor takes Any, which the package avoids.
+    named = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
     literal: dict[str, JSONInput] = {}
     route: list[tuple[str, str]] = []
     for claim, value in claims.items():

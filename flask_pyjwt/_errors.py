@@ -34,6 +34,7 @@ import json
 from collections.abc import Mapping
 from typing import ClassVar, Literal
 
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
 
 
@@ -190,6 +191,7 @@ class WrongTokenTypeError(InvalidTokenError):
 
 
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
+BearerError = Literal["invalid_token", "insufficient_scope"]
 ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
 
 
@@ -212,7 +214,7 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         cause: the token error behind a 401, if any.
     """
 
-    bearer_error: Literal["invalid_token", "insufficient_scope"] | None
+    bearer_error: BearerError | None
 
     def __init__(
         self,
@@ -248,6 +250,7 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         environ: Mapping[str, object] | None = None,
         scope: Mapping[str, object] | None = None,
     ) -> str:
+        """The JSON body (see :meth:`body`)."""
         return json.dumps(self.body())
 
     def get_headers(
@@ -255,6 +258,7 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         environ: Mapping[str, object] | None = None,
         scope: Mapping[str, object] | None = None,
     ) -> list[tuple[str, str]]:
+        """JSON content type, the ``WWW-Authenticate`` challenge, and ``no-store``."""
         return [
             ("Content-Type", "application/json"),
             ("WWW-Authenticate", self.www_authenticate_value()),
@@ -265,8 +269,6 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
 class AuthenticationFailed(HTTPAuthError, Unauthorized):
     """401: no token, or a token that is malformed, expired, forged, or of the wrong kind."""
 
-    code = 401
-
     def __init__(
         self,
         *,
@@ -275,8 +277,10 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
         cause: InvalidTokenError | None = None,
     ) -> None:
         super().__init__(error_code=error_code, message=message, cause=cause)
-        self.bearer_error = None if error_code == "token_missing" else "invalid_token"
-        self.www_authenticate = []
+        self.bearer_error: BearerError | None = (
+            None if error_code == "token_missing" else "invalid_token"
+        )
+        self.www_authenticate: list[WWWAuthenticate] = []
 
     @classmethod
     def from_token_error(cls, error: InvalidTokenError) -> AuthenticationFailed:
@@ -287,5 +291,4 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
 class PermissionDenied(HTTPAuthError, Forbidden):
     """403: a valid token that lacks a required scope, claim or route match."""
 
-    code = 403
-    bearer_error = "insufficient_scope"
+    bearer_error: BearerError | None = "insufficient_scope"

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Final, NoReturn, TypeAlias, Union, cast
+from typing import TYPE_CHECKING, Final, NoReturn, TypeAlias, Union, cast
 
 JSONScalar: TypeAlias = Union[bool, int, float, str, None]
 """A JSON ``null``, boolean, number or string."""
@@ -29,6 +29,9 @@ JSONInput: TypeAlias = Union[JSONScalar, Sequence["JSONInput"], Mapping[str, "JS
 """What callers may pass in as a claim value: lists, tuples and dicts of JSON values."""
 
 
+_READ_ONLY: Final = "token claims are read-only; copy them with dict(...) to change them"
+
+
 class FrozenJSONObject(dict[str, JSONValue]):
     """A JSON object that cannot be changed after it is built.
 
@@ -40,19 +43,43 @@ class FrozenJSONObject(dict[str, JSONValue]):
 
     __slots__ = ()
 
-    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("token claims are read-only; copy them with dict(...) to change them")
-
     # Every mutating dict method raises. The public type is a Mapping, so checkers refuse
-    # these calls anyway; this guards untyped code.
-    __setitem__ = _read_only
-    __delitem__ = _read_only
-    __ior__ = _read_only
-    clear = _read_only
-    pop = _read_only
-    popitem = _read_only
-    setdefault = _read_only  # pyright: ignore[reportAssignmentType]
-    update = _read_only  # pyright: ignore[reportAssignmentType]
+    # these calls anyway; this guards untyped code. Each is a def with dict's parameters
+    # (widened to object) so that its type is declared, not inferred (type completeness).
+
+    def __setitem__(self, key: str, value: JSONValue, /) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    def __delitem__(self, key: str, /) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    if not TYPE_CHECKING:
+        # Checkers keep dict's typed ``|=`` (a NoReturn override conflicts with ``|`` for
+        # mypy); at runtime it raises like the others.
+        def __ior__(self, value: object, /) -> NoReturn:
+            raise TypeError(_READ_ONLY)
+
+    def clear(self) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    def pop(self, key: object, default: object = None, /) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    def popitem(self) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    def setdefault(self, key: object, default: object = None, /) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
+
+    def update(self, *args: object, **kwargs: object) -> NoReturn:
+        """Raises :class:`TypeError`: the object is read-only."""
+        raise TypeError(_READ_ONLY)
 
     def __reduce__(self) -> tuple[type[FrozenJSONObject], tuple[dict[str, JSONValue]]]:
         return (FrozenJSONObject, (dict(self),))
