@@ -38,7 +38,7 @@ class _Missing:
 DROP: Final = _Missing()
 
 
-def claims(kind: str = "auth", **overrides: object) -> dict[str, object]:
+def claims(kind: str = "auth", /, **overrides: object) -> dict[str, object]:
     """A complete, valid payload for ``kind`` at :data:`NOW`; ``DROP`` removes a claim."""
     payload: dict[str, object] = {
         "iss": ISSUER,
@@ -54,9 +54,9 @@ def claims(kind: str = "auth", **overrides: object) -> dict[str, object]:
     return {key: value for key, value in payload.items() if value is not DROP}
 
 
-def header(alg: object = "HS256", kind: str = "auth", **extra: object) -> dict[str, object]:
-    """A protected header for ``alg``; ``DROP`` removes a parameter."""
-    fields: dict[str, object] = {"alg": alg, "typ": MEDIA_TYPES[kind]}
+def header(alg: object = "HS256", /, **extra: object) -> dict[str, object]:
+    """An auth token's protected header for ``alg``; ``DROP`` removes a parameter."""
+    fields: dict[str, object] = {"alg": alg, "typ": MEDIA_TYPES["auth"]}
     fields.update(extra)
     return {key: value for key, value in fields.items() if value is not DROP}
 
