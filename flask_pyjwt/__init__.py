@@ -38,6 +38,7 @@ from ._keys import KeyMaterial, PrivateKey, PublicKey
 from ._manager import AuthManager
 from ._signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from ._tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from ._typed_claims import ClaimsDataclass, ClaimsShapeError, dump_claims, load_claims
 
 __all__ = [
     "CONFIG_KEYS",
@@ -47,6 +48,8 @@ __all__ = [
     "AuthType",
     "AuthenticationFailed",
     "ClaimRequirement",
+    "ClaimsDataclass",
+    "ClaimsShapeError",
     "ConfigError",
     "ContextError",
     "CurrentToken",
@@ -94,5 +97,7 @@ __all__ = [
     "WeakSecretWarning",
     "WrongTokenTypeError",
     "current_token",
+    "dump_claims",
+    "load_claims",
     "require_token",
 ]

@@ -18,12 +18,13 @@ from typing import Final, Literal, TypeAlias, TypeVar, Union, cast, get_args
 from flask import request
 from typing_extensions import ParamSpec
 
-from ._current import set_current_token
+from ._current import remember_claims, set_current_token
 from ._errors import AuthenticationFailed, InvalidTokenError, PermissionDenied
 from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
 from ._manager import current_state
 from ._matching import MISSING, satisfies, scope_satisfies
 from ._tokens import AuthToken, Token, TokenType, TokenTypeName
+from ._typed_claims import ClaimsDataclass, check_claims_shape, load_claims
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,6 +82,7 @@ class _Policy:
     override: FrozenJSONObject | None
     literal_claims: FrozenJSONObject
     route_claims: tuple[tuple[str, str], ...]
+    claims_as: type[ClaimsDataclass] | None = None
 
 
 def _extract() -> str:
@@ -152,10 +154,14 @@ def _protect(policy: _Policy, view_args: Mapping[str, object]) -> None:
     codec = current_state().codec
     try:
         token = codec.decode(raw, policy.kind)
+        # A declared claims shape is part of what makes the token valid here: 401.
+        typed = None if policy.claims_as is None else load_claims(policy.claims_as, token.claims)
     except InvalidTokenError as error:
         raise AuthenticationFailed.from_token_error(error) from None
     _authorize(policy, token, view_args)
     set_current_token(token)
+    if policy.claims_as is not None and typed is not None:
+        remember_claims(token, policy.claims_as, typed)
 
 
 def _bind_claims(
@@ -212,6 +218,7 @@ def require_token(
     cookie_name: str | None = None,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
+    claims_as: type[ClaimsDataclass] | None = None,
     **claims: ClaimRequirement,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Protect a view: 401 unless it gets a valid token of ``token_type``, 403 unless
@@ -228,6 +235,9 @@ def require_token(
             ``"read write"``, or a list of scopes.
         override: claims that, when all present and matching, grant access without the
             scope and claim checks (``override={"admin": True}``).
+        claims_as: a frozen dataclass declaring the token's custom claims: a token whose
+            claims do not fit it is refused with 401 ``claim_invalid``, and the view reads
+            them typed with ``current_token.claims_as(shape)``.
         **claims: claims the token must hold. A string naming a view parameter binds to
             that route variable (``sub="username"``); :class:`FromRoute` and
             :class:`Exact` say which is meant explicitly.
@@ -236,7 +246,8 @@ def require_token(
         ValueError: unknown ``token_type``/``location``, ``cookies`` without
             ``cookie_name`` (or a ``cookie_name`` with the header), an empty ``override``,
             or a route binding to a parameter the view does not have.
-        TypeError: a required value is not JSON.
+        TypeError: a required value is not JSON, or ``claims_as`` is not a frozen
+            dataclass of JSON claim types.
     """
     try:
         kind = TokenType(token_type)
@@ -253,6 +264,8 @@ def require_token(
         raise ValueError("override must name at least one claim")
     frozen_scope = freeze(scope, path="scope")
     frozen_override = None if override is None else freeze_object(override, path="override")
+    if claims_as is not None:
+        check_claims_shape(claims_as)
     checked_claims = dict(claims)
     for name, value in checked_claims.items():
         if not isinstance(value, (FromRoute, Exact)):
@@ -269,6 +282,7 @@ def require_token(
             override=frozen_override,
             literal_claims=literal,
             route_claims=route,
+            claims_as=claims_as,
         )
         check = functools.partial(_protect, policy)
         if _is_coroutine_function(view):

@@ -257,9 +257,15 @@ def _app() -> tuple[Flask, AuthManager]:
 def status_of(case: Case) -> int:
     """The status code ``case``'s request really gets."""
     app, manager = _app()
-    # Positional arguments first, so that only **claims can receive the mapping.
+    # Positional arguments (and claims_as) first, so only **claims can receive the mapping.
     protect = require_token(
-        "auth", "header", None, case.scope_required, case.override, **case.claims_required
+        "auth",
+        "header",
+        None,
+        case.scope_required,
+        case.override,
+        claims_as=None,
+        **case.claims_required,
     )
 
     if case.route == "username":
