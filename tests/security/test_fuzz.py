@@ -1,0 +1,315 @@
+"""Property-based fuzzing: random and mutated tokens never answer 5xx and are never accepted.
+
+Two profiles (applied per test, nothing global):
+
+* ``flask_pyjwt-quick`` (default, inside the normal test run): derandomized, a small number
+  of examples per property, a few seconds in all.
+* ``flask_pyjwt-fuzz`` (``make fuzz``, or ``FLASK_PYJWT_FUZZ=1``): 10,000 examples per
+  property by default (``FLASK_PYJWT_FUZZ_EXAMPLES`` changes it), random seeds. A summary
+  of the examples run and the status codes seen per property is printed at the end.
+
+Every example goes through a real Flask app (``app.test_client()``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from typing import Final
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from werkzeug.test import TestResponse
+
+from tests.security.harness import NOW, Harness, claims, header, json_body, make_harness
+from tests.support import ISSUER, b64url, forge, raw_signature
+
+FUZZ: Final = os.environ.get("FLASK_PYJWT_FUZZ") == "1"
+FUZZ_EXAMPLES: Final = int(os.environ.get("FLASK_PYJWT_FUZZ_EXAMPLES", "10000"))
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "flask_pyjwt-quick",
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=_HEALTH,
+)
+settings.register_profile(
+    "flask_pyjwt-fuzz",
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=_HEALTH,
+)
+PROFILE: Final = settings.get_profile("flask_pyjwt-fuzz" if FUZZ else "flask_pyjwt-quick")
+
+HS = make_harness("HS256")
+ES = make_harness("ES256")
+VALID: Final = {"HS256": forge(header("HS256"), claims()), "ES256": forge(
+    header("ES256"), claims(), algorithm="ES256"
+)}  # fmt: skip
+APPS: Final = {"HS256": HS, "ES256": ES}
+
+STATS: Final[dict[str, Counter[str]]] = {}
+REFUSAL_CODES: Final = frozenset(
+    {"token_missing", "token_malformed", "token_too_large", "algorithm_not_allowed",
+     "unknown_key", "signature_invalid", "token_expired", "token_not_yet_valid",
+     "claim_invalid", "token_type_invalid"}
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Iterator[None]:
+    yield
+    total = sum(counter["examples"] for counter in STATS.values())
+    server_errors = sum(counter["5xx"] for counter in STATS.values())
+    lines = [f"fuzz summary: {total} examples, {server_errors} responses 5xx"]
+    for name, counter in sorted(STATS.items()):
+        statuses = {k: v for k, v in sorted(counter.items()) if k.isdigit()}
+        lines.append(f"  {name}: {counter['examples']} examples, statuses {statuses}")
+    print("\n" + "\n".join(lines))
+
+
+def _send(name: str, harness: Harness, value: str) -> TestResponse:
+    harness.calls.clear()
+    response = harness.get("/auth", headers={"Authorization": value})
+    counter = STATS.setdefault(name, Counter())
+    counter["examples"] += 1
+    counter[str(response.status_code)] += 1
+    if response.status_code >= 500:
+        counter["5xx"] += 1
+    return response
+
+
+def _refused(name: str, harness: Harness, value: str) -> None:
+    response = _send(name, harness, value)
+    assert response.status_code == 401, (value, response.get_data(as_text=True))
+    assert json_body(response)["code"] in REFUSAL_CODES
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert harness.calls == []
+
+
+# Characters a client can put in an HTTP header value (no CR/LF/NUL and other controls).
+HEADER_TEXT: Final = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    max_size=400,
+)
+B64_CHARS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+MUTATION_CHARS: Final = st.one_of(
+    st.sampled_from(B64_CHARS),
+    st.sampled_from(" .=+/%\t\"'\\~!*"),
+    st.characters(max_codepoint=0xFF, min_codepoint=0x20, exclude_characters="\x7f"),
+)
+
+
+@PROFILE
+@given(HEADER_TEXT)
+def test_random_text_is_refused(text: str) -> None:
+    _refused("random text", HS, f"Bearer {text}")
+
+
+@PROFILE
+@given(st.binary(max_size=400))
+def test_random_bytes_are_refused(data: bytes) -> None:
+    text = "".join(ch if 0x20 <= ord(ch) != 0x7F else "?" for ch in data.decode("latin-1"))
+    _refused("random bytes", HS, f"Bearer {text}")
+
+
+@PROFILE
+@given(st.text(max_size=300))
+def test_any_python_string_is_refused_by_the_pure_layer(text: str) -> None:
+    """Surrogates, NULs, any code point: ``verify_token`` returns False, never raises."""
+    with HS.app.app_context():
+        assert HS.manager.verify_token(text) is False
+    STATS.setdefault("pure verify_token", Counter())["examples"] += 1
+
+
+_SEGMENTS: Final = st.one_of(
+    st.sampled_from(VALID["HS256"].split(".") + VALID["ES256"].split(".") + [""]),
+    st.text(alphabet=B64_CHARS, max_size=80),
+    st.text(alphabet=B64_CHARS + "=+/ ", max_size=40),
+)
+
+
+@PROFILE
+@given(st.lists(_SEGMENTS, min_size=1, max_size=6))
+def test_random_segment_combinations_are_refused(segments: list[str]) -> None:
+    token = ".".join(segments)
+    assume(token not in VALID.values())
+    _refused("segment combinations", HS, f"Bearer {token}")
+
+
+@PROFILE
+@given(
+    st.sampled_from(sorted(APPS)),
+    st.integers(min_value=0, max_value=2),
+    st.integers(min_value=0),
+    MUTATION_CHARS,
+    st.sampled_from(["replace", "insert", "delete"]),
+)
+def test_single_character_mutations_of_a_valid_token_are_refused(
+    alg: str, segment_index: int, position: int, char: str, operation: str
+) -> None:
+    segments = VALID[alg].split(".")
+    segment = segments[segment_index]
+    at = position % len(segment)
+    if operation == "replace":
+        segment = segment[:at] + char + segment[at + 1 :]
+    elif operation == "insert":
+        segment = segment[:at] + char + segment[at:]
+    else:
+        segment = segment[:at] + segment[at + 1 :]
+    segments[segment_index] = segment
+    token = ".".join(segments)
+    assume(token != VALID[alg])
+    _refused(f"single-character mutations ({alg})", APPS[alg], f"Bearer {token}")
+
+
+def test_control_the_unmodified_tokens_are_accepted() -> None:
+    for alg, harness in APPS.items():
+        harness.calls.clear()
+        response = harness.get("/auth", VALID[alg])
+        assert response.status_code == 200
+        assert harness.calls == ["auth"]
+
+
+JSON_LEAVES: Final = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+)
+JSON_VALUES: Final = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+HEADER_NAMES: Final = st.sampled_from(
+    ["alg", "typ", "crit", "kid", "jwk", "jku", "x5u", "x5c", "b64", "cty", "zip", "enc"]
+)
+ALG_VALUES: Final = st.one_of(
+    st.sampled_from(["HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA", "none",
+                     "None", "NONE", "nOnE", "", "hs256", "HS256 "]),
+    JSON_VALUES,
+)  # fmt: skip
+TYP_VALUES: Final = st.one_of(
+    st.sampled_from(["at+jwt", "refresh+jwt", "JWT", "AT+JWT", "application/at+jwt", ""]),
+    JSON_VALUES,
+)
+CRIT_VALUES: Final = st.one_of(
+    st.lists(st.sampled_from(["alg", "typ", "kid", "b64", "exp", "x"]), max_size=3), JSON_VALUES
+)
+
+
+@st.composite
+def random_headers(draw: st.DrawFn) -> dict[str, object]:
+    # Start from a valid header, then add random members and replace or drop each of
+    # the interesting ones, so that acceptable and unacceptable headers both occur.
+    fields: dict[str, object] = {"alg": "HS256", "typ": "at+jwt"}
+    fields.update(
+        draw(st.dictionaries(st.one_of(HEADER_NAMES, st.text(max_size=6)), JSON_VALUES, max_size=3))
+    )
+    for name, values in (("alg", ALG_VALUES), ("typ", TYP_VALUES)):
+        choice = draw(st.integers(0, 3))
+        if choice == 0:
+            fields.pop(name, None)
+        elif choice == 1:
+            fields[name] = draw(values)
+    if draw(st.integers(0, 3)) == 0:
+        fields["crit"] = draw(CRIT_VALUES)
+    if draw(st.booleans()):
+        fields["kid"] = draw(st.one_of(st.text(max_size=20), JSON_VALUES))
+    return fields
+
+
+def _header_is_acceptable(fields: dict[str, object]) -> bool:
+    """The oracle for a correctly HS256-signed token with valid claims (RFC 7515 4.1,
+    RFC 8725 3.11): exactly these headers may pass."""
+    kid = fields.get("kid")
+    return (
+        fields.get("alg") == "HS256"
+        and type(fields.get("alg")) is str
+        and fields.get("typ") == "at+jwt"
+        and type(fields.get("typ")) is str
+        and "crit" not in fields
+        and (kid is None or isinstance(kid, str))
+    )
+
+
+def _sign(fields: dict[str, object], payload: dict[str, object], key: bytes | None) -> str:
+    header_b64 = b64url(json.dumps(fields, separators=(",", ":")).encode())
+    signing_input = f"{header_b64}.{b64url(json.dumps(payload).encode())}"
+    return f"{signing_input}.{b64url(raw_signature(signing_input.encode(), 'HS256', key))}"
+
+
+@PROFILE
+@given(random_headers(), st.booleans())
+def test_random_headers_only_pass_when_fully_valid(
+    fields: dict[str, object], real_key: bool
+) -> None:
+    """Signed over the literal bytes with the app's real key (or an attacker's): only a
+    header the oracle accepts, with the real key, gets through."""
+    key = None if real_key else b"attacker-key-attacker-key-attacker-key!!"
+    token = _sign(fields, claims(), key)
+    if real_key and _header_is_acceptable(fields):
+        response = _send("random headers", HS, f"Bearer {token}")
+        assert response.status_code == 200, (fields, response.get_data(as_text=True))
+        assert HS.calls == ["auth"]
+    else:
+        _refused("random headers", HS, f"Bearer {token}")
+
+
+CLAIM_NAMES: Final = st.sampled_from(
+    ["iss", "sub", "iat", "exp", "nbf", "jti", "type", "aud", "scope", "rid"]
+)
+
+
+def _claims_are_acceptable(payload: dict[str, object]) -> bool:
+    """The oracle for registered claims (RFC 7519 4.1) at NOW with no leeway."""
+
+    def seconds(name: str, default: object = None) -> float | None:
+        value = payload.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return value if abs(value) <= 2**53 - 1 else None
+
+    def text(value: object) -> bool:
+        return isinstance(value, str) and value != ""
+
+    exp, iat, nbf = seconds("exp"), seconds("iat"), seconds("nbf", 0)
+    return (
+        payload.get("iss") == ISSUER
+        and isinstance(payload.get("iss"), str)
+        and payload.get("type") == "auth"
+        and isinstance(payload.get("type"), str)
+        and text(payload.get("sub"))
+        and text(payload.get("jti"))
+        and exp is not None
+        and iat is not None
+        and nbf is not None
+        and exp > NOW
+        and iat <= NOW
+        and nbf <= NOW
+        and "aud" not in payload
+    )
+
+
+@PROFILE
+@given(st.dictionaries(CLAIM_NAMES, JSON_VALUES, max_size=4), st.sets(CLAIM_NAMES, max_size=3))
+def test_mutated_claims_only_pass_when_fully_valid(
+    replaced: dict[str, object], dropped: set[str]
+) -> None:
+    payload = {k: v for k, v in {**claims(), **replaced}.items() if k not in dropped}
+    token = _sign(header(), payload, None)
+    if _claims_are_acceptable(payload):
+        response = _send("mutated claims", HS, f"Bearer {token}")
+        assert response.status_code == 200, (payload, response.get_data(as_text=True))
+    else:
+        _refused("mutated claims", HS, f"Bearer {token}")
