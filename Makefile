@@ -44,5 +44,10 @@ docs: $(STAMP)
 fuzz: $(STAMP)
 	FLASK_PYJWT_FUZZ=1 $(BIN)/pytest tests/security/test_fuzz.py -q -s -p no:cacheprovider --hypothesis-show-statistics
 
+# Side-by-side benchmark against the peers (builds benchmarks/.venvs/ on first use;
+# not part of `make test`). Writes benchmarks/results/latest.json and the docs chart.
+bench:
+	$(PYTHON) benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache .coverage

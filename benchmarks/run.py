@@ -1,0 +1,538 @@
+"""Side-by-side benchmark of flask_pyjwt against its peers, interleaved, in one run.
+
+Usage (from the repository root)::
+
+    python3 benchmarks/run.py            # full run: builds benchmarks/.venvs/, ~5-8 minutes
+    python3 benchmarks/run.py --smoke    # seconds: only what the current interpreter has
+
+The driver needs only the standard library. It starts one long-lived worker process per
+implementation (``worker.py``, each in the virtual environment holding that implementation,
+because Flask_PyJWT 1.0.0 and this library both import as ``flask_pyjwt``), then asks them
+for timed batches round-robin, so every implementation and scenario is measured in the
+same time window. Each number reported is the median over the rounds of the per-operation
+time of one batch; a request's overhead is the median of the per-round differences
+between the protected route and the open route of the same app, timed back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+VENVS = HERE / ".venvs"
+RESULTS = HERE / "results"
+CHART = REPO / "docs" / "_static" / "request-overhead.png"
+
+ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
+
+# Virtual environments (pinned to the versions the targets were set with) and which
+# implementation runs in which. Raw PyJWT and the floor share this library's environment
+# but still run in their own worker processes.
+ENVIRONMENTS: dict[str, tuple[str, ...]] = {
+    "self": (
+        "-e",
+        str(REPO),
+        "Flask==3.1.3",
+        "PyJWT==2.15.1",
+        "cryptography==50.0.2",
+        "matplotlib",
+    ),
+    "fje": (
+        "Flask-JWT-Extended==4.7.4",
+        "Flask==3.1.3",
+        "PyJWT==2.15.1",
+        "cryptography==50.0.2",
+    ),
+    # 1.0.0 pins Flask<3 and cryptography<39 itself; pip picks within its pins.
+    "orig": ("flask-pyjwt==1.0.0",),
+}
+
+IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
+    # name: (label, environment)
+    "flask_pyjwt": ("flask_pyjwt (this library)", "self"),
+    "pyjwt_each_call": ("PyJWT, key passed each call", "self"),
+    "pyjwt_prepared": ("PyJWT, key prepared once (PyJWK)", "self"),
+    "floor": ("hand-rolled floor (hmac + base64url + json)", "self"),
+    "flask_jwt_extended": ("Flask-JWT-Extended 4.7.4", "fje"),
+    "flask_pyjwt_1_0_0": ("Flask_PyJWT 1.0.0 (the original)", "orig"),
+}
+SMOKE_IMPLEMENTATIONS = ("flask_pyjwt", "pyjwt_each_call", "pyjwt_prepared", "floor")
+
+
+# --------------------------------------------------------------------------- environments
+
+
+def python_of(environment: str) -> Path:
+    return VENVS / environment / "bin" / "python"
+
+
+def ensure_environment(environment: str, base_python: str) -> Path:
+    """Create ``benchmarks/.venvs/<environment>`` once per requirement set."""
+    requirements = ENVIRONMENTS[environment]
+    digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
+    stamp = VENVS / environment / f".stamp-{digest}"
+    python = python_of(environment)
+    if stamp.exists() and python.exists():
+        return python
+    print(f"[bench] creating {VENVS / environment} ...", file=sys.stderr, flush=True)
+    venv = [base_python, "-m", "venv", "--clear", str(VENVS / environment)]
+    subprocess.run(venv, check=True)  # noqa: S603 - fixed commands, no user input
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)  # noqa: S603
+    subprocess.run([*pip, *requirements], check=True)  # noqa: S603
+    stamp.touch()
+    return python
+
+
+# --------------------------------------------------------------------------- workers
+
+
+class Worker:
+    """One long-lived worker process: a single implementation in its own interpreter."""
+
+    def __init__(self, name: str, python: Path) -> None:
+        self.name = name
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        self.process = subprocess.Popen(  # noqa: S603 - our worker script
+            [str(python), str(HERE / "worker.py"), name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env=env,
+            cwd=str(HERE),
+        )
+        hello = self._read()
+        self.scenarios: list[str] = list(hello["scenarios"])
+        self.versions: dict[str, str] = dict(hello["versions"])
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"worker {self.name} exited (code {self.process.wait()})")
+        result: dict[str, Any] = json.loads(line)
+        return result
+
+    def run(self, scenario: str, iterations: int) -> float:
+        """Nanoseconds per operation over one batch of ``iterations``."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"id": scenario, "iters": iterations}) + "\n")
+        self.process.stdin.flush()
+        answer = self._read()
+        return float(answer["ns"]) / iterations
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.write("\n")
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Cell:
+    """The batches of one (implementation, scenario); ``group`` cells run back to back."""
+
+    implementation: str
+    scenarios: tuple[str, ...]
+    iterations: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+
+def plan(workers: dict[str, Worker]) -> list[Cell]:
+    """Every scenario of every worker; a protected route is paired with its open route."""
+    cells: list[Cell] = []
+    for name, worker in workers.items():
+        available = set(worker.scenarios)
+        for scenario in worker.scenarios:
+            if scenario.endswith("/open"):
+                continue
+            if scenario.endswith("/request") and not scenario.startswith("scale/"):
+                open_route = scenario.removesuffix("/request") + "/open"
+                cells.append(Cell(name, (scenario, open_route)))
+            elif scenario.startswith("scale/claims/"):
+                cells.append(Cell(name, (scenario, "scale/claims/open")))
+            else:
+                cells.append(Cell(name, (scenario,)))
+        assert available >= {
+            s for cell in cells if cell.implementation == name for s in cell.scenarios
+        }
+    return cells
+
+
+def calibrate(cells: Sequence[Cell], workers: dict[str, Worker], batch_ns: float) -> None:
+    """Pick each scenario's iteration count so that one batch takes about ``batch_ns``."""
+    for cell in cells:
+        worker = workers[cell.implementation]
+        for scenario in cell.scenarios:
+            per_op = min(worker.run(scenario, 3) for _ in range(3))
+            probe = max(3, int(2e6 / per_op))  # a ~2 ms probe for a steadier estimate
+            per_op = worker.run(scenario, probe)
+            cell.iterations[scenario] = max(1, min(200_000, int(batch_ns / per_op)))
+
+
+def measure(cells: Sequence[Cell], workers: dict[str, Worker], rounds: int) -> None:
+    """Round-robin: each round visits every cell once, starting at a rotating offset."""
+    for round_index in range(rounds):
+        offset = (round_index * 7919) % len(cells)
+        for cell in [*cells[offset:], *cells[:offset]]:
+            worker = workers[cell.implementation]
+            order = cell.scenarios if round_index % 2 == 0 else cell.scenarios[::-1]
+            for scenario in order:
+                sample = worker.run(scenario, cell.iterations[scenario])
+                cell.samples.setdefault(scenario, []).append(sample)
+        print(f"[bench] round {round_index + 1}/{rounds} done", file=sys.stderr, flush=True)
+
+
+def summarize(cells: Iterable[Cell]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per implementation and scenario: median µs, spread, and the raw samples."""
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for cell in cells:
+        table = results.setdefault(cell.implementation, {})
+        for scenario in cell.scenarios:
+            samples = [ns / 1000 for ns in cell.samples[scenario]]
+            table[scenario] = _stats(samples, cell.iterations[scenario])
+        if len(cell.scenarios) == 2:
+            protected, open_route = cell.scenarios
+            pairs = zip(cell.samples[protected], cell.samples[open_route], strict=True)
+            name = protected.removesuffix("/request") + "/overhead"
+            table[name] = _stats([(p - o) / 1000 for p, o in pairs], 0)
+    return results
+
+
+def _stats(samples: list[float], iterations: int) -> dict[str, Any]:
+    ordered = sorted(samples)
+    quartiles = statistics.quantiles(ordered, n=4) if len(ordered) >= 2 else [ordered[0]] * 3
+    return {
+        "median_us": statistics.median(ordered),
+        "q1_us": quartiles[0],
+        "q3_us": quartiles[2],
+        "min_us": ordered[0],
+        "batches": len(ordered),
+        "iterations_per_batch": iterations,
+        "samples_us": [round(value, 4) for value in samples],
+    }
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def median(results: dict[str, Any], implementation: str, scenario: str) -> float | None:
+    entry = results.get(implementation, {}).get(scenario)
+    return None if entry is None else float(entry["median_us"])
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    if value is None or reference is None or reference <= 0:
+        return ""
+    return f" ({value / reference:.2f}x)"
+
+
+COLUMNS = (
+    ("issue", "issue"),
+    ("verify", "verify"),
+    ("tampered", "reject tampered"),
+    ("request", "request (protected route)"),
+    ("overhead", "request overhead (protected - open)"),
+)
+
+
+def reference_for(algorithm: str) -> str:
+    """The floor each algorithm's ratios are taken against (as issue 5 defines them)."""
+    return "floor" if algorithm == "HS256" else "pyjwt_prepared"
+
+
+def markdown_tables(results: dict[str, Any], implementations: Sequence[str]) -> str:
+    lines: list[str] = []
+    for algorithm in ALGORITHMS:
+        reference = reference_for(algorithm)
+        lines += [
+            f"### {algorithm} (µs per operation, median; ratio to {IMPLEMENTATIONS[reference][0]})",
+            "",
+            "| implementation | " + " | ".join(title for _, title in COLUMNS) + " |",
+            "|---|" + "---|" * len(COLUMNS),
+        ]
+        for implementation in implementations:
+            if f"{algorithm}/verify" not in results.get(implementation, {}):
+                continue
+            row = [IMPLEMENTATIONS[implementation][0]]
+            for key, _ in COLUMNS:
+                value = median(results, implementation, f"{algorithm}/{key}")
+                base = median(results, reference, f"{algorithm}/{key}")
+                row.append(fmt(value) + ratio(value, base))
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    lines += scale_tables(results)
+    return "\n".join(lines)
+
+
+def _series(results: dict[str, Any], prefix: str, suffix: str) -> list[tuple[int, float]]:
+    points: list[tuple[int, float]] = []
+    for scenario, entry in results.get("flask_pyjwt", {}).items():
+        if scenario.startswith(prefix) and scenario.endswith(suffix):
+            size = int(scenario.removeprefix(prefix).removesuffix(suffix))
+            points.append((size, float(entry["median_us"])))
+    return sorted(points)
+
+
+SERIES = (
+    ("keys", "scale/keys/", "/verify", "configured keys (HS256, selected by kid)", "verify µs"),
+    ("size", "scale/size/", "/verify", "token length (characters, HS256)", "verify µs"),
+    ("claims", "scale/claims/", "/overhead", "required claims in require_token", "overhead µs"),
+)
+
+
+def scale_tables(results: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for _, prefix, suffix, title, unit in SERIES:
+        points = _series(results, prefix, suffix)
+        if not points:
+            continue
+        lines += [f"### Scale: {title}", "", f"| n | {unit} |", "|---|---|"]
+        lines += [f"| {size} | {fmt(value)} |" for size, value in points]
+        lines.append("")
+    return lines
+
+
+@dataclass
+class Target:
+    name: str
+    measured: float | None
+    limit: float
+    detail: str
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.measured is None else self.measured <= self.limit
+
+
+def _quotient(results: dict[str, Any], scenario: str, reference: str) -> float | None:
+    value = median(results, "flask_pyjwt", scenario)
+    base = median(results, reference, scenario)
+    if value is None or base is None or base <= 0:
+        return None
+    return value / base
+
+
+def _growth(points: list[tuple[int, float]]) -> float | None:
+    """Marginal cost of the last step over the average marginal cost (1 = linear)."""
+    if len(points) < 3:
+        return None
+    (x0, y0), (x1, y1), (x2, y2) = points[0], points[-2], points[-1]
+    overall = max((y2 - y0) / (x2 - x0), 0.0)
+    last = (y2 - y1) / (x2 - x1)
+    noise = 0.5 / (x2 - x1)  # half a microsecond over the last step is noise
+    return (last - noise) / overall if overall > 0 else (0.0 if last <= noise else None)
+
+
+def targets(results: dict[str, Any]) -> list[Target]:
+    found = [
+        Target("HS256 issue <= 1.5x floor", _quotient(results, "HS256/issue", "floor"), 1.5, ""),
+        Target("HS256 verify <= 2x floor", _quotient(results, "HS256/verify", "floor"), 2.0, ""),
+        Target(
+            "HS256 request overhead <= 1.5x floor's overhead",
+            _quotient(results, "HS256/overhead", "floor"),
+            1.5,
+            "",
+        ),
+    ]
+    fje = median(results, "flask_jwt_extended", "HS256/overhead")
+    own = median(results, "flask_pyjwt", "HS256/overhead")
+    if fje is not None and own is not None and own > 0:
+        found.append(
+            Target(
+                "HS256 request overhead >= 6x less than Flask-JWT-Extended",
+                6 * own / fje,
+                1.0,
+                f"{fje / own:.1f}x less",
+            )
+        )
+    for algorithm in ALGORITHMS[1:]:
+        for key in ("issue", "verify", "overhead"):
+            found.append(
+                Target(
+                    f"{algorithm} {key} <= 1.1x PyJWT with prepared key",
+                    _quotient(results, f"{algorithm}/{key}", "pyjwt_prepared"),
+                    1.1,
+                    "",
+                )
+            )
+    own_rs = median(results, "flask_pyjwt", "RS256/issue")
+    for peer in ("flask_jwt_extended", "flask_pyjwt_1_0_0"):
+        peer_rs = median(results, peer, "RS256/issue")
+        if own_rs is not None and peer_rs is not None:
+            found.append(
+                Target(
+                    f"RS256 issue >= 100x faster than {IMPLEMENTATIONS[peer][0]}",
+                    100 * own_rs / peer_rs,
+                    1.0,
+                    f"{peer_rs / own_rs:.0f}x faster",
+                )
+            )
+    keys = _series(results, "scale/keys/", "/verify")
+    if len(keys) == 2:
+        found.append(
+            Target(
+                "verify with 100 keys = 1 key within noise (<= 1.10x)",
+                keys[1][1] / keys[0][1],
+                1.10,
+                "",
+            )
+        )
+    for label, prefix, suffix in (
+        ("token size", "scale/size/", "/verify"),
+        ("required claims", "scale/claims/", "/overhead"),
+    ):
+        growth = _growth(_series(results, prefix, suffix))
+        found.append(
+            Target(
+                f"cost grows at most linearly with {label} (last-step slope / mean slope <= 1.5)",
+                growth,
+                1.5,
+                "",
+            )
+        )
+    return found
+
+
+def targets_table(found: Sequence[Target]) -> str:
+    lines = ["| target | measured | result |", "|---|---|---|"]
+    for target in found:
+        measured = "—" if target.measured is None else f"{target.measured:.2f}"
+        if target.detail:
+            measured += f" ({target.detail})"
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[target.met]
+        lines.append(f"| {target.name} | {measured} | {verdict} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+    }
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny run, no venvs, no network")
+    parser.add_argument("--rounds", type=int, default=None, help="batches per scenario")
+    parser.add_argument("--batch-ms", type=float, default=None, help="target time per batch")
+    parser.add_argument("--output", type=Path, default=None, help="JSON results file")
+    parser.add_argument("--markdown", type=Path, default=None, help="write the tables here too")
+    parser.add_argument("--chart", type=Path, default=None, help="PNG of request overheads")
+    parser.add_argument("--python", default=sys.executable, help="base interpreter for venvs")
+    parser.add_argument("--only", default=None, help="comma-separated implementations")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    if args.smoke:
+        names: Sequence[str] = SMOKE_IMPLEMENTATIONS
+        pythons = {name: Path(sys.executable) for name in names}
+        rounds = args.rounds or 2
+        output = args.output or RESULTS / "tmp" / "smoke.json"
+    else:
+        names = list(IMPLEMENTATIONS)
+        built = {env: ensure_environment(env, args.python) for env in ENVIRONMENTS}
+        pythons = {name: built[IMPLEMENTATIONS[name][1]] for name in names}
+        rounds = args.rounds or 15
+        output = args.output or RESULTS / "latest.json"
+
+    if args.only:
+        names = [name for name in names if name in args.only.split(",")]
+    workers: dict[str, Worker] = {}
+    try:
+        for name in names:
+            workers[name] = Worker(name, pythons[name])
+        cells = plan(workers)
+        if args.smoke and args.batch_ms is None:
+            for cell in cells:
+                cell.iterations = dict.fromkeys(cell.scenarios, 2)
+        else:
+            calibrate(cells, workers, (args.batch_ms or 25) * 1e6)
+            print(f"[bench] calibrated {len(cells)} cells", file=sys.stderr, flush=True)
+        measure(cells, workers, rounds)
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+    results = summarize(cells)
+    found = targets(results)
+    tables = markdown_tables(results, names)
+    report = f"{tables}\n### Targets (issue 5)\n\n{targets_table(found)}\n"
+    document = {
+        "mode": "smoke" if args.smoke else "full",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "duration_s": round(time.monotonic() - started, 1),
+        "rounds": rounds,
+        "machine": machine(),
+        "implementations": {
+            name: {"label": IMPLEMENTATIONS[name][0], "versions": workers[name].versions}
+            for name in names
+        },
+        "results": results,
+        "targets": [
+            {"target": t.name, "measured": t.measured, "limit": t.limit, "met": t.met}
+            for t in found
+        ],
+        "markdown": report,
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    if args.markdown is not None:
+        args.markdown.write_text(report)
+    print(report)
+    print(f"[bench] wrote {output} in {document['duration_s']} s", file=sys.stderr)
+    chart = args.chart or (None if args.smoke else CHART)
+    if chart is not None:
+        subprocess.run(  # noqa: S603 - our chart script
+            [str(python_of("self")), str(HERE / "chart.py"), str(output), str(chart)], check=True
+        )
+        print(f"[bench] wrote {chart}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

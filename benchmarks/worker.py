@@ -1,0 +1,589 @@
+"""One benchmark worker: builds the scenarios of ONE implementation, then runs timed batches.
+
+Run as ``python worker.py IMPLEMENTATION``, in the virtual environment that has that
+implementation installed (two of them import as ``flask_pyjwt``). Protocol, one JSON object
+per line:
+
+* on start the worker prints ``{"ready": true, "scenarios": [...], "versions": {...}}``;
+* it then reads ``{"id": SCENARIO, "iters": N}`` and answers ``{"id": ..., "ns": TOTAL}``,
+  the wall time of N back-to-back calls measured with ``time.perf_counter_ns``;
+* an empty line or end of input stops it.
+
+Every scenario is checked once at set-up (an issued token verifies, a tampered one is
+rejected, a protected request answers 200), so no error path is ever timed by mistake.
+Only the standard library is imported at the top: each implementation imports its own
+dependencies.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hmac
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
+ISSUER = "bench-issuer"
+SECRET = "bench-hmac-secret-" + "k" * 46  # 64 bytes: long enough for every HS algorithm
+SUB = "alice"
+SCOPE = {"admin": True}
+KEY_COUNTS = (1, 100)
+TOKEN_SIZES = (512, 1024, 2048, 4096, 8192)  # 8192 = the default JWT_MAXTOKENLENGTH
+CLAIM_COUNTS = (0, 1, 10, 50, 100)
+
+
+@dataclass
+class Scenario:
+    """A zero-argument operation, run inside ``context`` (an app context, usually)."""
+
+    call: Callable[[], object]
+    context: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext
+    check: Callable[[], None] | None = None
+
+
+@dataclass
+class Suite:
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    packages: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- keys
+
+
+@dataclass(frozen=True)
+class Keys:
+    private: Any
+    private_pem: bytes
+    public: Any
+    public_pem: bytes
+
+
+_KEYS: dict[str, Keys] = {}
+
+
+def keys_for(algorithm: str) -> Keys:
+    """A key pair for an asymmetric algorithm, generated once per worker."""
+    if algorithm not in _KEYS:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+        private: Any
+        if algorithm.startswith("RS"):
+            private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        elif algorithm == "ES256":
+            private = ec.generate_private_key(ec.SECP256R1())
+        else:
+            private = ed25519.Ed25519PrivateKey.generate()
+        private_pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        public = private.public_key()
+        public_pem = public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        _KEYS[algorithm] = Keys(private, private_pem, public, public_pem)
+    return _KEYS[algorithm]
+
+
+def tamper(token: str) -> str:
+    """The same token with one payload character changed (still valid base64url)."""
+    header, payload, signature = token.split(".")
+    index = len(payload) // 2
+    replacement = "A" if payload[index] != "A" else "B"
+    payload = payload[:index] + replacement + payload[index + 1 :]
+    return f"{header}.{payload}.{signature}"
+
+
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise AssertionError(f"benchmark set-up check failed: {what}")
+
+
+def add_request_scenarios(suite: Suite, prefix: str, client: Any, token: str) -> None:
+    """``request`` (protected route with the token) and ``open`` (same app, no auth)."""
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def protected() -> object:
+        return client.get("/protected", headers=headers)
+
+    def open_route() -> object:
+        return client.get("/open")
+
+    def check() -> None:
+        response = client.get("/protected", headers=headers)
+        expect(response.status_code == 200, f"{prefix}: protected route answered 200")
+        expect(response.get_json() == {"sub": SUB}, f"{prefix}: protected route body")
+        unauthenticated = client.get("/protected")
+        expect(unauthenticated.status_code in (401, 422), f"{prefix}: no token is refused")
+        expect(client.get("/open").status_code == 200, f"{prefix}: open route answered 200")
+
+    suite.scenarios[f"{prefix}/request"] = Scenario(protected, check=check)
+    suite.scenarios[f"{prefix}/open"] = Scenario(open_route)
+
+
+def new_app(name: str) -> Any:
+    from flask import Flask
+
+    app = Flask(name)
+
+    @app.get("/open")
+    def open_route() -> dict[str, str]:
+        return {"sub": SUB}
+
+    return app
+
+
+# --------------------------------------------------------------------------- this library
+
+
+def build_self(suite: Suite) -> None:
+    from flask import Flask
+
+    import flask_pyjwt
+    from flask_pyjwt import (
+        AuthManager,
+        InvalidTokenError,
+        KeySetVerifier,
+        KeySigner,
+        KeyVerifier,
+        current_token,
+        require_token,
+    )
+
+    suite.packages = ("flask_pyjwt", "Flask", "PyJWT", "cryptography")
+    expect(hasattr(flask_pyjwt, "KeySetVerifier"), "this library (not 1.0.0) is installed")
+
+    def make(algorithm: str, name: str, **kwargs: Any) -> tuple[Flask, AuthManager]:
+        app = new_app(name)
+        app.config["JWT_ISSUER"] = ISSUER
+        app.config["JWT_AUTHTYPE"] = algorithm
+        if algorithm.startswith("HS"):
+            app.config["JWT_SECRET"] = SECRET
+        else:
+            pair = keys_for(algorithm)
+            app.config["JWT_SECRET"] = pair.private_pem
+            app.config["JWT_PUBLICKEY"] = pair.public_pem
+        manager = AuthManager(app, **kwargs)
+
+        @app.get("/protected")
+        @require_token()
+        def protected() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        return app, manager
+
+    def add_codec(prefix: str, app: Flask, manager: AuthManager, token: str) -> None:
+        def verify() -> object:
+            return manager.convert_token(token, "auth")
+
+        def reject() -> object:
+            try:
+                manager.convert_token(bad, "auth")
+            except InvalidTokenError as error:
+                return error
+            raise AssertionError("tampered token accepted")
+
+        bad = tamper(token)
+        with app.app_context():
+            expect(verify().sub == SUB, f"{prefix}: verify")  # type: ignore[attr-defined]
+            reject()
+        suite.scenarios[f"{prefix}/verify"] = Scenario(verify, app.app_context)
+        suite.scenarios[f"{prefix}/tampered"] = Scenario(reject, app.app_context)
+
+    for algorithm in ALGORITHMS:
+        app, manager = make(algorithm, f"self_{algorithm}")
+
+        def issue(manager: AuthManager = manager) -> object:
+            return manager.auth_token(SUB, SCOPE).signed
+
+        with app.app_context():
+            token = manager.auth_token(SUB, SCOPE).signed
+            expect(manager.verify_token(issue()), f"{algorithm}: issued token verifies")  # type: ignore[arg-type]
+        suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
+        add_codec(algorithm, app, manager, token)
+        add_request_scenarios(suite, algorithm, app.test_client(), token)
+
+    # Scale: 1 vs 100 keys told apart by kid.
+    for count in KEY_COUNTS:
+        secrets = [f"{SECRET}-{index:04d}" for index in range(count)]
+        verifier = KeySetVerifier(
+            KeyVerifier("HS256", secret, key_id=f"k{index:04d}")
+            for index, secret in enumerate(secrets)
+        )
+        chosen = count // 2
+        signer = KeySigner("HS256", secrets[chosen], key_id=f"k{chosen:04d}")
+        app, manager = make("HS256", f"self_keys_{count}", signer=signer, verifier=verifier)
+        with app.app_context():
+            token = manager.auth_token(SUB, SCOPE).signed
+        add_codec(f"scale/keys/{count}", app, manager, token)
+        del suite.scenarios[f"scale/keys/{count}/tampered"]
+
+    # Scale: token size up to the size limit.
+    app, manager = make("HS256", "self_sizes")
+    with app.app_context():
+        for size in TOKEN_SIZES:
+            padding = max(0, (size - len(manager.auth_token(SUB, SCOPE).signed)) * 3 // 4)
+            token = manager.auth_token(SUB, SCOPE, pad="x" * padding).signed
+            while len(token) > size:
+                padding -= 1
+                token = manager.auth_token(SUB, SCOPE, pad="x" * padding).signed
+            add_codec(f"scale/size/{size}", app, manager, token)
+            del suite.scenarios[f"scale/size/{size}/tampered"]
+
+    # Scale: number of required claims in require_token (full request).
+    app, manager = make("HS256", "self_claims")
+    requirements = {
+        count: {f"c{index:03d}": f"v{index}" for index in range(count)} for count in CLAIM_COUNTS
+    }
+    for count, required in requirements.items():
+
+        def view() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        view.__name__ = f"claims_{count}"
+        app.add_url_rule(f"/claims/{count}", view_func=require_token(**required)(view))
+    client = app.test_client()
+    for count, required in requirements.items():
+        path = f"/claims/{count}"
+        with app.app_context():
+            token = manager.auth_token(SUB, SCOPE, **required).signed
+            partial = manager.auth_token(SUB, SCOPE, **dict(list(required.items())[:-1])).signed
+        headers = {"Authorization": f"Bearer {token}"}
+        response = client.get(path, headers=headers)
+        expect(response.status_code == 200, f"claims {count}: request answered 200")
+        if count:
+            refused = client.get(path, headers={"Authorization": f"Bearer {partial}"})
+            expect(refused.status_code == 403, f"claims {count}: a missing claim is refused")
+
+        def request_claims(path: str = path, headers: Any = headers) -> object:
+            return client.get(path, headers=headers)
+
+        suite.scenarios[f"scale/claims/{count}/request"] = Scenario(request_claims)
+    suite.scenarios["scale/claims/open"] = Scenario(lambda: client.get("/open"))
+
+
+# --------------------------------------------------------------------------- raw PyJWT
+
+
+def registered_claims() -> dict[str, object]:
+    now = int(time.time())
+    return {
+        "iss": ISSUER,
+        "sub": SUB,
+        "iat": now,
+        "exp": now + 3600,
+        "jti": str(uuid.uuid4()),
+        "type": "auth",
+        "scope": SCOPE,
+    }
+
+
+DECODE_OPTIONS = {"require": ["exp", "iat", "iss", "sub", "jti"]}
+
+
+def build_pyjwt(suite: Suite, *, prepared: bool) -> None:
+    import jwt
+    from flask import abort, request
+
+    suite.packages = ("PyJWT", "Flask", "cryptography")
+    for algorithm in ALGORITHMS:
+        sign_key: Any
+        verify_key: Any
+        if algorithm.startswith("HS"):
+            sign_key = verify_key = SECRET
+            if prepared:
+                jwk = {"kty": "oct", "k": b64url(SECRET.encode())}
+                sign_key = verify_key = jwt.PyJWK(jwk, algorithm)
+        else:
+            pair = keys_for(algorithm)
+            sign_key, verify_key = pair.private_pem, pair.public_pem
+            if prepared:
+                algo = jwt.get_algorithm_by_name(algorithm)
+                sign_key = jwt.PyJWK(algo.to_jwk(pair.private, as_dict=True), algorithm)
+                verify_key = jwt.PyJWK(algo.to_jwk(pair.public, as_dict=True), algorithm)
+
+        def issue(key: Any = sign_key, algorithm: str = algorithm) -> object:
+            return jwt.encode(registered_claims(), key, algorithm=algorithm)
+
+        def decode(token: str, key: Any = verify_key, algorithm: str = algorithm) -> Any:
+            return jwt.decode(
+                token, key, algorithms=[algorithm], issuer=ISSUER, options=DECODE_OPTIONS
+            )
+
+        token = str(issue())
+        bad = tamper(token)
+
+        def verify(token: str = token, decode: Any = decode) -> object:
+            return decode(token)
+
+        def reject(bad: str = bad, decode: Any = decode) -> object:
+            try:
+                decode(bad)
+            except jwt.InvalidTokenError as error:
+                return error
+            raise AssertionError("tampered token accepted")
+
+        expect(verify()["sub"] == SUB, f"{algorithm}: verify")  # type: ignore[index]
+        reject()
+        suite.scenarios[f"{algorithm}/issue"] = Scenario(issue)
+        suite.scenarios[f"{algorithm}/verify"] = Scenario(verify)
+        suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject)
+
+        app = new_app(f"pyjwt_{algorithm}")
+
+        def protected(decode: Any = decode) -> dict[str, str]:
+            auth = request.headers.get("Authorization", "")
+            if not auth.startswith("Bearer "):
+                abort(401)
+            try:
+                claims = decode(auth[7:])
+            except jwt.InvalidTokenError:
+                abort(401)
+            return {"sub": claims["sub"]}
+
+        app.add_url_rule("/protected", view_func=protected)
+        add_request_scenarios(suite, algorithm, app.test_client(), token)
+
+
+# --------------------------------------------------------------------------- hand-rolled floor
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def build_floor(suite: Suite) -> None:
+    """HS256 with nothing but hmac + base64url + json: the cost of the cryptography and
+    the encoding alone, no checks beyond the signature."""
+    from flask import abort, request
+
+    suite.packages = ("Flask",)
+    key = SECRET.encode()
+    header = b64url(json.dumps({"alg": "HS256", "typ": "at+jwt"}, separators=(",", ":")).encode())
+
+    def issue() -> str:
+        payload = b64url(json.dumps(registered_claims(), separators=(",", ":")).encode())
+        signing_input = f"{header}.{payload}"
+        signature = hmac.digest(key, signing_input.encode(), "sha256")
+        return f"{signing_input}.{b64url(signature)}"
+
+    def decode(token: str) -> Any:
+        signing_input, _, signature = token.rpartition(".")
+        expected = hmac.digest(key, signing_input.encode(), "sha256")
+        if not hmac.compare_digest(expected, b64url_decode(signature)):
+            raise ValueError("bad signature")
+        return json.loads(b64url_decode(signing_input.partition(".")[2]))
+
+    token = issue()
+    bad = tamper(token)
+
+    def verify() -> object:
+        return decode(token)
+
+    def reject() -> object:
+        try:
+            decode(bad)
+        except ValueError as error:
+            return error
+        raise AssertionError("tampered token accepted")
+
+    expect(decode(token)["sub"] == SUB, "floor: verify")
+    reject()
+    suite.scenarios["HS256/issue"] = Scenario(issue)
+    suite.scenarios["HS256/verify"] = Scenario(verify)
+    suite.scenarios["HS256/tampered"] = Scenario(reject)
+
+    app = new_app("floor")
+
+    @app.get("/protected")
+    def protected() -> dict[str, str]:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            abort(401)
+        try:
+            claims = decode(auth[7:])
+        except ValueError:
+            abort(401)
+        return {"sub": claims["sub"]}
+
+    add_request_scenarios(suite, "HS256", app.test_client(), token)
+
+
+# --------------------------------------------------------------------------- Flask-JWT-Extended
+
+
+def build_fje(suite: Suite) -> None:
+    from flask_jwt_extended import (
+        JWTManager,
+        create_access_token,
+        decode_token,
+        get_jwt_identity,
+        jwt_required,
+    )
+    from jwt import InvalidTokenError
+
+    suite.packages = ("Flask-JWT-Extended", "Flask", "PyJWT", "cryptography")
+    for algorithm in ALGORITHMS:
+        app = new_app(f"fje_{algorithm}")
+        app.config["JWT_ALGORITHM"] = algorithm
+        if algorithm.startswith("HS"):
+            app.config["JWT_SECRET_KEY"] = SECRET
+        else:
+            pair = keys_for(algorithm)
+            app.config["JWT_PRIVATE_KEY"] = pair.private_pem.decode()
+            app.config["JWT_PUBLIC_KEY"] = pair.public_pem.decode()
+        JWTManager(app)
+
+        @app.get("/protected")
+        @jwt_required()
+        def protected() -> dict[str, str]:
+            return {"sub": get_jwt_identity()}
+
+        def issue() -> object:
+            return create_access_token(identity=SUB, additional_claims={"scope": SCOPE})
+
+        with app.app_context():
+            token = str(issue())
+            bad = tamper(token)
+
+            def verify(token: str = token) -> object:
+                return decode_token(token)
+
+            def reject(bad: str = bad) -> object:
+                try:
+                    decode_token(bad)
+                except InvalidTokenError as error:
+                    return error
+                raise AssertionError("tampered token accepted")
+
+            expect(verify()["sub"] == SUB, f"fje {algorithm}: verify")  # type: ignore[index]
+            reject()
+        suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
+        suite.scenarios[f"{algorithm}/verify"] = Scenario(verify, app.app_context)
+        suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject, app.app_context)
+        add_request_scenarios(suite, algorithm, app.test_client(), token)
+
+
+# --------------------------------------------------------------------------- Flask_PyJWT 1.0.0
+
+
+def build_original(suite: Suite) -> None:
+    from flask_pyjwt import AuthManager, current_token, require_token
+
+    suite.packages = ("flask_pyjwt", "Flask", "PyJWT", "cryptography")
+    expect(metadata.version("flask_pyjwt") == "1.0.0", "Flask_PyJWT 1.0.0 is installed")
+    for algorithm in ("HS256", "RS256"):  # 1.0.0 supports HS256/HS512/RS256/RS512 only
+        app = new_app(f"orig_{algorithm}")
+        app.config["JWT_ISSUER"] = ISSUER
+        app.config["JWT_AUTHTYPE"] = algorithm
+        if algorithm.startswith("HS"):
+            app.config["JWT_SECRET"] = SECRET  # 1.0.0 wants str for HS*
+        else:
+            pair = keys_for(algorithm)
+            app.config["JWT_SECRET"] = pair.private_pem  # and bytes for RS*
+            app.config["JWT_PUBLICKEY"] = pair.public_pem
+        manager = AuthManager(app)
+
+        @app.get("/protected")
+        @require_token()
+        def protected() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        def issue(manager: Any = manager) -> object:
+            return manager.auth_token(SUB, SCOPE).signed
+
+        token = str(issue())
+        bad = tamper(token)
+
+        def verify(manager: Any = manager, token: str = token) -> object:
+            return manager.verify_token(token)
+
+        def reject(manager: Any = manager, bad: str = bad) -> object:
+            if manager.verify_token(bad):
+                raise AssertionError("tampered token accepted")
+            return False
+
+        expect(verify() is True, f"orig {algorithm}: verify")
+        reject()
+        suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
+        suite.scenarios[f"{algorithm}/verify"] = Scenario(verify, app.app_context)
+        suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject, app.app_context)
+        add_request_scenarios(suite, algorithm, app.test_client(), token)
+
+
+# --------------------------------------------------------------------------- driver side
+
+BUILDERS: dict[str, Callable[[Suite], None]] = {
+    "flask_pyjwt": build_self,
+    "pyjwt_each_call": lambda suite: build_pyjwt(suite, prepared=False),
+    "pyjwt_prepared": lambda suite: build_pyjwt(suite, prepared=True),
+    "floor": build_floor,
+    "flask_jwt_extended": build_fje,
+    "flask_pyjwt_1_0_0": build_original,
+}
+
+
+def versions(packages: tuple[str, ...]) -> dict[str, str]:
+    found = {"python": sys.version.split()[0]}
+    for package in packages:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[package] = metadata.version(package)
+    return found
+
+
+def run_batch(scenario: Scenario, iterations: int) -> int:
+    call = scenario.call
+    loop = range(iterations)
+    with scenario.context():
+        start = time.perf_counter_ns()
+        for _ in loop:
+            call()
+        return time.perf_counter_ns() - start
+
+
+def lines() -> Iterator[str]:
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            return
+        yield line
+
+
+def main() -> None:
+    implementation = sys.argv[1]
+    suite = Suite()
+    BUILDERS[implementation](suite)
+    for scenario in suite.scenarios.values():
+        if scenario.check is not None:
+            scenario.check()
+        run_batch(scenario, 2)  # warm every path once
+    out = sys.stdout
+    ready = {
+        "ready": True,
+        "scenarios": sorted(suite.scenarios),
+        "versions": versions(suite.packages),
+    }
+    out.write(json.dumps(ready) + "\n")
+    out.flush()
+    for line in lines():
+        request = json.loads(line)
+        elapsed = run_batch(suite.scenarios[request["id"]], int(request["iters"]))
+        out.write(json.dumps({"id": request["id"], "ns": elapsed}) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The benchmark's smoke mode: every scenario runs and yields a number.
+
+No timing is asserted (machines are noisy); this only keeps ``make bench`` from rotting.
+It runs ``benchmarks/run.py --smoke`` in a subprocess with this interpreter, so it needs
+neither the network nor the peers' virtual environments.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import cast
+
+REPO = Path(__file__).resolve().parent.parent
+ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
+PER_ALGORITHM = ("issue", "verify", "tampered", "request", "open", "overhead")
+
+
+def _object(value: object) -> dict[str, object]:
+    assert isinstance(value, dict)
+    mapping = cast("dict[object, object]", value)
+    return {str(key): item for key, item in mapping.items()}
+
+
+def _number(entry: object) -> float:
+    value = _object(entry)["median_us"]
+    assert isinstance(value, (int, float))
+    assert not isinstance(value, bool)
+    return float(value)
+
+
+def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> None:
+    output = tmp_path / "smoke.json"
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--output", str(output)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    document = _object(json.loads(output.read_text()))
+    assert document["mode"] == "smoke"
+    results = _object(document["results"])
+    assert set(results) == {"flask_pyjwt", "pyjwt_each_call", "pyjwt_prepared", "floor"}
+
+    expected: dict[str, set[str]] = {
+        "flask_pyjwt": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
+        "pyjwt_each_call": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
+        "pyjwt_prepared": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
+        "floor": {f"HS256/{what}" for what in PER_ALGORITHM},
+    }
+    expected["flask_pyjwt"] |= {
+        "scale/keys/1/verify",
+        "scale/keys/100/verify",
+        *(f"scale/size/{size}/verify" for size in (512, 1024, 2048, 4096, 8192)),
+        *(
+            f"scale/claims/{n}/{what}"
+            for n in (0, 1, 10, 50, 100)
+            for what in ("request", "overhead")
+        ),
+        "scale/claims/open",
+    }
+    for implementation, scenarios in expected.items():
+        measured = _object(results[implementation])
+        assert set(measured) == scenarios, implementation
+        for scenario in scenarios:
+            value = _number(measured[scenario])
+            assert math.isfinite(value), (implementation, scenario)
+            if not scenario.endswith("/overhead"):  # a difference may dip below zero
+                assert value > 0, (implementation, scenario)
+
+    targets = document["targets"]
+    assert isinstance(targets, list)
+    assert targets, "the target checks ran"
+    assert "### Targets" in str(document["markdown"])
