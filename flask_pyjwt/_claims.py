@@ -62,13 +62,14 @@ def _string(claims: FrozenJSONObject, name: str) -> str:
     return value
 
 
+# The ``type`` claim's exact string -> kind (a dict lookup; no Enum machinery per token).
+_KINDS: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+
+
 def _kind(header: JWSHeader, claims: FrozenJSONObject) -> TokenType:
     value = claims.get("type")
-    if value == TokenType.AUTH.value and isinstance(value, str):
-        kind = TokenType.AUTH
-    elif value == TokenType.REFRESH.value and isinstance(value, str):
-        kind = TokenType.REFRESH
-    else:
+    kind = _KINDS.get(value) if isinstance(value, str) else None
+    if kind is None:
         raise WrongTokenTypeError("The token is neither an auth nor a refresh token.")
     if header.typ != kind.media_type:
         raise WrongTokenTypeError("The token's typ header does not match its kind.")

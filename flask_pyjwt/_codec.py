@@ -82,13 +82,14 @@ class TokenCodec:
         if self.settings.audience is not None:
             claims["aud"] = self.settings.audience
         claims.update(extra)
-        header: dict[str, JSONValue] = {"alg": signer.algorithm, "typ": kind.media_type}
+        alg = signer.algorithm
+        header: dict[str, JSONValue] = {"alg": alg, "typ": kind.media_type}
         if signer.key_id is not None:
             header["kid"] = signer.key_id
         frozen_header = FrozenJSONObject(header)
         frozen_claims = FrozenJSONObject(claims)
         signed = encode_compact(frozen_header, frozen_claims, signer)
-        return signed, frozen_header, frozen_claims, signer.algorithm, now
+        return signed, frozen_header, frozen_claims, alg, now
 
     def issue_auth(
         self, sub: str, scope: JSONInput = None, claims: Mapping[str, JSONInput] | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, NoReturn, TypeAlias, Union, cast
 
 JSONScalar: TypeAlias = Union[bool, int, float, str, None]
@@ -141,9 +141,12 @@ def _arrays_to_tuples(value: object) -> JSONValue:
 
 
 def _object_from_pairs(pairs: list[tuple[str, object]]) -> FrozenJSONObject:
-    obj = FrozenJSONObject((key, _arrays_to_tuples(value)) for key, value in pairs)
+    # Built in one C-level call; only an object with an array member is rebuilt.
+    obj = FrozenJSONObject(cast("list[tuple[str, JSONValue]]", pairs))
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
+    if any(isinstance(value, list) for _, value in pairs):
+        obj = FrozenJSONObject((key, _arrays_to_tuples(value)) for key, value in pairs)
     return obj
 
 
@@ -165,13 +168,30 @@ def _has_lone_surrogate(value: JSONValue) -> bool:
     return False
 
 
+# Built once: json.loads with hooks would construct a new decoder on every call.
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_object_from_pairs, parse_constant=_reject_constant
+)
+# The decoder's C scanner (an instance attribute, missing from the json type stubs).
+_SCAN: Final = cast(
+    "Callable[[str, int], tuple[object, int]]",
+    getattr(_DECODER, "scan_once"),  # noqa: B009 - not in the stubs, so not an attribute access
+)
+
+
 def _strict_loads(text: str) -> object:
     # json.loads is typed as returning Any; the hooks above make every object a
     # FrozenJSONObject, and loads_object narrows the result with isinstance.
-    return cast(
-        "object",
-        json.loads(text, object_pairs_hook=_object_from_pairs, parse_constant=_reject_constant),
-    )
+    # Fast path: a text that is one value with no surrounding whitespace (what JWT
+    # encoders write) goes straight to the C scanner; anything else, including every
+    # error, takes the full decoder, which skips whitespace and raises as json.loads.
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        return cast("object", _DECODER.decode(text))
+    if end != len(text):
+        return cast("object", _DECODER.decode(text))
+    return value
 
 
 def loads_object(data: bytes) -> FrozenJSONObject:
@@ -200,4 +220,8 @@ def loads_object(data: bytes) -> FrozenJSONObject:
 
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
     """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _ENCODER.encode(value).encode()
+
+
+# Built once: json.dumps with non-default options would construct one on every call.
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)

@@ -75,9 +75,15 @@ def current_state() -> AppState:
     return app_state(current_app)
 
 
+_TOKEN_TYPES: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+
+
 def _token_type(value: TokenTypeName | TokenType | None) -> TokenType | None:
     if value is None:
         return None
+    known = _TOKEN_TYPES.get(value)  # a dict lookup instead of the Enum call per request
+    if known is not None:
+        return known
     try:
         return TokenType(value)
     except ValueError:

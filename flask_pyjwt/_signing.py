@@ -96,10 +96,11 @@ def _auth_type(algorithm: AuthType | str) -> AuthType:
 class _BoundKey:
     """A key parsed once and bound to one algorithm (shared by signer and verifier)."""
 
-    __slots__ = ("_algorithm", "_algorithms", "_key_id", "_ops")
+    __slots__ = ("_algorithm", "_algorithms", "_key_id", "_name", "_ops")
 
     def __init__(self, algorithm: AuthType, ops: KeyOps, key_id: str | None) -> None:
         self._algorithm = algorithm
+        self._name = algorithm.value  # the alg string, read per token without Enum lookups
         self._algorithms = frozenset((algorithm.value,))
         self._ops = ops
         self._key_id = key_id
@@ -145,7 +146,7 @@ class KeySigner(_BoundKey):
     @property
     def algorithm(self) -> str:
         """The ``alg`` of the tokens it signs."""
-        return self._algorithm.value
+        return self._name
 
     def sign(self, signing_input: bytes) -> bytes:
         """The signature of ``signing_input``."""
@@ -199,7 +200,7 @@ class KeyVerifier(_BoundKey):
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Raise unless the signature is valid and ``header.alg`` is this key's algorithm."""
-        if header.alg != self._algorithm.value:
+        if header.alg != self._name:
             raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
         if not self._ops.verify(signing_input, signature):
             raise InvalidSignatureError("The token's signature is not valid.")
