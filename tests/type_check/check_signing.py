@@ -1,0 +1,89 @@
+"""Signer and Verifier are Protocols: a user's own class fits without subclassing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Flask
+from typing_extensions import assert_type
+
+from flask_pyjwt import (
+    AuthManager,
+    AuthType,
+    InvalidSignatureError,
+    JSONObject,
+    JWSHeader,
+    KeySetVerifier,
+    KeySigner,
+    KeyVerifier,
+    Signer,
+    Verifier,
+)
+
+
+class KMSSigner:
+    """A user's signer: no base class, only the Protocol's members."""
+
+    @property
+    def algorithm(self) -> str:
+        return "HS256"
+
+    @property
+    def key_id(self) -> str | None:
+        return "kms-1"
+
+    def sign(self, signing_input: bytes) -> bytes:
+        return hmac.digest(b"k" * 32, signing_input, hashlib.sha256)
+
+
+class KMSVerifier:
+    @property
+    def algorithms(self) -> frozenset[str]:
+        return frozenset({"HS256"})
+
+    def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        expected = hmac.digest(b"k" * 32, signing_input, hashlib.sha256)
+        if not hmac.compare_digest(expected, signature):
+            raise InvalidSignatureError("bad signature")
+
+
+class NotASigner:
+    algorithm = "HS256"  # no key_id, and sign has the wrong type
+
+    def sign(self, signing_input: str) -> str:
+        return signing_input
+
+
+def protocols(app: Flask, header: JWSHeader) -> None:
+    signer: Signer = KMSSigner()
+    verifier: Verifier = KMSVerifier()
+    AuthManager(app, signer=signer, verifier=verifier)
+    AuthManager(app, signer=KMSSigner(), verifier=KMSVerifier())
+    assert_type(signer.algorithm, str)
+    assert_type(signer.key_id, str | None)
+    assert_type(signer.sign(b"input"), bytes)
+    assert_type(verifier.algorithms, frozenset[str])
+    assert_type(verifier.verify(header, b"input", b"sig"), None)
+    assert_type(header.alg, str)
+    assert_type(header.kid, str | None)
+    assert_type(header.typ, str | None)
+    assert_type(header.fields, JSONObject)
+
+    AuthManager(app, signer=NotASigner())  # type: ignore[arg-type]
+
+
+def built_in_keys(pem: bytes) -> None:
+    signer = KeySigner("RS256", pem, key_id="2026-01")
+    assert_type(signer.algorithm, str)
+    assert_type(signer.key_id, str | None)
+    assert_type(signer.sign(b"x"), bytes)
+    assert_type(signer.verifier(), KeyVerifier)
+    verifier = KeyVerifier(AuthType.RS256, pem, key_id="2026-01")
+    assert_type(verifier.algorithm, AuthType)
+    assert_type(verifier.algorithms, frozenset[str])
+    assert_type(signer.matches(verifier), bool)
+    key_set = KeySetVerifier([verifier, KeyVerifier("ES256", pem, key_id="2026-02")])
+    assert_type(key_set.algorithms, frozenset[str])
+    as_protocols: tuple[Signer, Verifier, Verifier] = (signer, verifier, key_set)
+    del as_protocols
