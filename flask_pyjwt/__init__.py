@@ -11,6 +11,7 @@ from ._decorator import ClaimRequirement, Exact, FromRoute, Location, require_to
 from ._errors import (
     AlreadyInitializedError,
     AuthenticationFailed,
+    ClaimsShapeError,
     ConfigError,
     ContextError,
     DisallowedAlgorithmError,
@@ -38,7 +39,7 @@ from ._keys import KeyMaterial, PrivateKey, PublicKey
 from ._manager import AuthManager
 from ._signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from ._tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
-from ._typed_claims import ClaimsDataclass, ClaimsShapeError, dump_claims, load_claims
+from ._typed_claims import ClaimsDataclass, dump_claims, load_claims
 
 __all__ = [
     "CONFIG_KEYS",

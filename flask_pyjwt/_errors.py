@@ -20,6 +20,7 @@
     │   ├── ExpiredTokenError
     │   ├── ImmatureTokenError
     │   ├── InvalidClaimError
+    │   │   └── ClaimsShapeError         custom claims that do not fit their claims_as shape
     │   └── WrongTokenTypeError
     └── HTTPAuthError                    what a protected view answers (Werkzeug HTTPException)
         ├── AuthenticationFailed         401, also a werkzeug Unauthorized
@@ -182,6 +183,22 @@ class InvalidClaimError(InvalidTokenError):
     def __init__(self, claim: str, message: str) -> None:
         super().__init__(message)
         self.claim = claim
+
+
+class ClaimsShapeError(InvalidClaimError):
+    """A verified token's custom claims do not fit the declared claims shape.
+
+    Raised by :func:`~flask_pyjwt.load_claims`; a view protected with
+    ``require_token(claims_as=...)`` answers it with 401 ``claim_invalid``.
+
+    Attributes:
+        claim: the path of the claim at fault (``roles[1]``, ``address.city``).
+        shape: the name of the dataclass the claims were checked against.
+    """
+
+    def __init__(self, claim: str, message: str, *, shape: str) -> None:
+        super().__init__(claim, message)
+        self.shape = shape
 
 
 class WrongTokenTypeError(InvalidTokenError):

@@ -32,12 +32,11 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import ClassVar, Final, Literal, Protocol, TypeVar, Union, cast
 
-from ._errors import InvalidClaimError
+from ._errors import ClaimsShapeError
 from ._json import JSONValue
 
 __all__ = [
     "ClaimsDataclass",
-    "ClaimsShapeError",
     "check_claims_shape",
     "dump_claims",
     "load_claims",
@@ -55,22 +54,6 @@ class ClaimsDataclass(Protocol):
 
 
 C = TypeVar("C", bound=ClaimsDataclass)
-
-
-class ClaimsShapeError(InvalidClaimError):
-    """A verified token's claims do not fit the declared claims shape.
-
-    A subclass of :class:`~flask_pyjwt.InvalidClaimError` (code ``claim_invalid``): a
-    protected view answers it with 401 ``invalid_token``, like any other invalid claim.
-
-    Attributes:
-        claim: the path of the claim at fault (``roles[1]``, ``address.city``).
-        shape: the name of the dataclass the claims were checked against.
-    """
-
-    def __init__(self, claim: str, message: str, *, shape: str) -> None:
-        super().__init__(claim, message)
-        self.shape = shape
 
 
 class _Mismatch(Exception):
