@@ -94,7 +94,9 @@ def _extract() -> str:
         raise AuthenticationFailed(
             error_code="token_missing", message="A bearer token is required."
         )
-    scheme, _, credentials = header.strip().partition(" ")
+    # Only HTTP's optional whitespace (RFC 9110 5.5: SP, HTAB) is framing; str.strip()
+    # would also drop NEL, NBSP and other Unicode spaces glued to the token.
+    scheme, _, credentials = header.strip(" \t").partition(" ")
     if scheme.lower() != "bearer":
         # RFC 6750 3.1: another authentication scheme carries no error code.
         raise AuthenticationFailed(

@@ -40,6 +40,8 @@ BAD_TIME_VALUES: dict[str, object] = {
     "huge int": 10**400,
     "beyond 2**53": 2**53,
     "below -2**53": -(2**53),
+    "float beyond 2**53": 2.0**53,
+    "float 1e300": 1e300,
 }
 
 

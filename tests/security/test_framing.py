@@ -26,6 +26,7 @@ ACCEPTED_FRAMINGS: dict[str, str] = {
     "two spaces (RFC 6750: 1*SP)": f"Bearer  {VALID}",
     "trailing space": f"Bearer {VALID} ",
     "leading space": f" Bearer {VALID}",
+    "trailing tab (RFC 9110 OWS)": f"Bearer {VALID}\t",
 }
 
 
@@ -52,6 +53,11 @@ REFUSED_FRAMINGS: dict[str, tuple[str, str]] = {
     "token with a parameter": (f'Bearer {VALID}, realm="x"', "token_malformed"),
     "quoted token": (f'Bearer "{VALID}"', "token_malformed"),
     "padding after the token": (f"Bearer {VALID}=", "token_malformed"),
+    "no-break space after the token": (f"Bearer {VALID}\u00a0", "token_malformed"),
+    "next-line (NEL) after the token": (f"Bearer {VALID}\u0085", "token_malformed"),
+    "no-break space before the token": (f"Bearer \u00a0{VALID}", "token_malformed"),
+    "tab before the token": (f"Bearer \t{VALID}", "token_malformed"),
+    "vertical tab after the token": (f"Bearer {VALID}\x0b", "token_malformed"),
 }
 
 
