@@ -51,7 +51,11 @@ napoleon_attr_annotations = False
 
 # The type variables of require_token's signature (the view's parameters and return
 # type) are not objects with a page of their own.
-nitpick_ignore = [("py:class", "P"), ("py:class", "flask_pyjwt._decorator.R")]
+nitpick_ignore = [
+    ("py:class", "P"),
+    ("py:class", "flask_pyjwt._decorator.R"),
+    ("py:class", "flask_pyjwt._typed_claims.C"),
+]
 
 # The public type aliases keep their names in signatures (and link to their entries
 # on the API page) instead of being expanded into long unions.
@@ -120,5 +124,17 @@ def _fix_alias_refs(
     return fix(signature), fix(return_annotation)
 
 
+# AuthToken and RefreshToken inherit their common fields (sub, iss, exp, claims, ...)
+# from a private base class whose docstring lists them; show that list on both.
+def _inherit_token_fields(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    if what == "class" and name in ("flask_pyjwt.AuthToken", "flask_pyjwt.RefreshToken"):
+        base = inspect.getdoc(flask_pyjwt.AuthToken.__mro__[1]) or ""  # the shared base
+        lines.extend(["", *base[base.index("Attributes:") :].splitlines()])
+
+
 def setup(app: Sphinx) -> None:
     app.connect("autodoc-process-signature", _fix_alias_refs)
+    # Before napoleon (priority 500), which turns the Attributes section into entries.
+    app.connect("autodoc-process-docstring", _inherit_token_fields, priority=400)
