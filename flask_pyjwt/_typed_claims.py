@@ -267,12 +267,12 @@ def check_claims_shape(shape: type[ClaimsDataclass]) -> None:
 
 
 def load_claims(shape: type[C], claims: Mapping[str, JSONValue]) -> C:
-    """Check ``claims`` (a token's :attr:`~flask_pyjwt.AuthToken.claims`) against
-    ``shape`` and return them as an instance of it.
+    """Check ``claims`` (a token's ``claims``) against ``shape`` and return them as an
+    instance of it.
 
     Raises:
         ClaimsShapeError: a declared claim is missing or has the wrong JSON type.
-        TypeError: ``shape`` is not a valid claims shape (see :func:`check_claims_shape`).
+        TypeError: ``shape`` is not a frozen dataclass of JSON claim types.
     """
     compiled = _compile_shape(shape)
     try:

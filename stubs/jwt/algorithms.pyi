@@ -12,7 +12,7 @@
 # Checked against the installed PyJWT with `python -m mypy.stubtest` (make typecheck).
 
 from abc import ABC, abstractmethod
-from typing import ClassVar, Literal, NoReturn, Protocol, overload, type_check_only
+from typing import ClassVar, Literal, NoReturn, Protocol, TypeAlias, overload, type_check_only
 
 from cryptography.hazmat.primitives.asymmetric.ec import (
     EllipticCurve,
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from cryptography.hazmat.primitives.hashes import HashAlgorithm
-from typing_extensions import Never, TypeAlias
+from typing_extensions import Never
 
 _JWKDict: TypeAlias = dict[str, object]
 
