@@ -314,3 +314,35 @@ def test_dump_refuses_values_outside_the_shape() -> None:
 
     with pytest.raises(TypeError, match="not a JSON claim value"):
         dump_claims(Sneaky(tenant=object()))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Derived:
+    tenant: str
+    label: str = dataclasses.field(init=False, default="computed")
+
+
+@dataclass(frozen=True)
+class JustTenant:
+    tenant: str
+
+
+def test_fields_outside_init_are_not_claims_and_mappings_need_objects() -> None:
+    assert load_claims(Derived, {"tenant": "acme", "label": "ignored"}).label == "computed"
+    with pytest.raises(ClaimsShapeError, match="labels claim must be an object"):
+        load_claims(TenantClaims, {"tenant": "acme", "roles": (), "labels": "team=core"})
+
+
+def test_two_shapes_in_one_request(app_manager: tuple[Flask, AuthManager]) -> None:
+    app, manager = app_manager
+
+    @app.get("/both")
+    @require_token(claims_as=TenantClaims)
+    def both() -> dict[str, object]:
+        narrow = current_token.claims_as(JustTenant)
+        wide = current_token.claims_as(TenantClaims)
+        return {"narrow": narrow.tenant, "wide": wide.tenant}
+
+    token = _token(app, manager, tenant="acme", roles=[])
+    response = _client(app).get("/both", headers=bearer(token))
+    assert response.json == {"narrow": "acme", "wide": "acme"}
