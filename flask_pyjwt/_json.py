@@ -140,12 +140,17 @@ def _arrays_to_tuples(value: object) -> JSONValue:
     return value  # type: ignore[return-value]  # json.loads yields only JSON values here
 
 
+# isinstance(value, list) as a C callable: any(map(...)) scans the members without a
+# Python-level generator (this hook runs for every object of every token).
+_IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
+
+
 def _object_from_pairs(pairs: list[tuple[str, object]]) -> FrozenJSONObject:
     # Built in one C-level call; only an object with an array member is rebuilt.
     obj = FrozenJSONObject(cast("list[tuple[str, JSONValue]]", pairs))
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
-    if any(isinstance(value, list) for _, value in pairs):
+    if any(map(_IS_LIST, obj.values())):
         obj = FrozenJSONObject((key, _arrays_to_tuples(value)) for key, value in pairs)
     return obj
 
