@@ -134,7 +134,9 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
     return value
 
 
-def _seconds(lookup: ConfigLookup, key: str, default: int, *, minimum: int) -> int:
+def _whole_number(
+    lookup: ConfigLookup, key: str, default: int, *, minimum: int, unit: str = "seconds"
+) -> int:
     value = lookup(key)
     if value is None:
         return default
@@ -145,7 +147,7 @@ def _seconds(lookup: ConfigLookup, key: str, default: int, *, minimum: int) -> i
         number = int(value.strip())
     if number is None or number < minimum:
         raise InvalidConfigError(
-            key, f"got {_describe(value)} {value!r}; expected a whole number >= {minimum} (seconds)"
+            key, f"got {_describe(value)} {value!r}; expected a whole number >= {minimum} ({unit})"
         )
     return number
 
@@ -188,12 +190,14 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
     return Settings(
         issuer=issuer,
         algorithm=_algorithm(lookup, required=algorithm_required),
-        auth_max_age=_seconds(lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1),
-        refresh_max_age=_seconds(lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1),
+        auth_max_age=_whole_number(lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1),
+        refresh_max_age=_whole_number(
+            lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1
+        ),
         audience=_string(lookup, "JWT_AUDIENCE", required=False),
-        leeway=_seconds(lookup, "JWT_LEEWAY", 0, minimum=0),
-        max_token_length=_seconds(
-            lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64
+        leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0),
+        max_token_length=_whole_number(
+            lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
         ),
         key_id=_string(lookup, "JWT_KEYID", required=False),
         require_strong_secret=_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
@@ -216,6 +220,11 @@ def _check_secret_strength(settings: Settings, algorithm: AuthType, secret: byte
     if settings.require_strong_secret:
         raise InvalidConfigError("JWT_SECRET", message)
     warnings.warn(f"JWT_SECRET: {message}", WeakSecretWarning, stacklevel=4)
+
+
+def signing_key_configured(lookup: ConfigLookup) -> bool:
+    """Whether ``JWT_SECRET`` is set (to anything) anywhere ``lookup`` looks."""
+    return lookup("JWT_SECRET") not in (None, "", b"")
 
 
 def _key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | None:

@@ -56,8 +56,9 @@ def _as_bytes(material: str | bytes) -> bytes:
 
 
 def _looks_asymmetric(data: bytes) -> bool:
+    # PEM armour anywhere (as PyJWT's own HMAC key guard looks for it), or an SSH key line.
     stripped = data.strip()
-    return stripped.startswith(b"-----BEGIN") or stripped.startswith(_SSH_PREFIXES)
+    return b"-----BEGIN" in stripped or stripped.startswith(_SSH_PREFIXES)
 
 
 def hmac_secret(algorithm: AuthType, material: object) -> bytes:

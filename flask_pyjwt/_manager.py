@@ -10,7 +10,13 @@ from typing import Final, Literal, cast, overload
 from flask import Flask, current_app, has_app_context
 
 from ._codec import TokenCodec
-from ._config import Settings, layered_lookup, load_keys, load_settings
+from ._config import (
+    Settings,
+    layered_lookup,
+    load_keys,
+    load_settings,
+    signing_key_configured,
+)
 from ._errors import (
     AlreadyInitializedError,
     ContextError,
@@ -139,13 +145,17 @@ class AuthManager:
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
         lookup = layered_lookup(app.config, dotenv_path=self._dotenv_path)
-        both_custom = self._signer is not None and self._verifier is not None
-        settings = load_settings(lookup, algorithm_required=not both_custom)
         signer, verifier = self._signer, self._verifier
-        if signer is None or verifier is None:
+        # Configured keys are needed to verify unless a verifier was given, and to issue
+        # unless a signer was given; a custom verifier alone makes a verify-only app
+        # unless JWT_SECRET is set too.
+        use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
+        settings = load_settings(lookup, algorithm_required=use_config_keys)
+        if use_config_keys:
             config_signer, config_verifier = load_keys(lookup, settings)
-            signer = signer or config_signer
-            verifier = verifier or config_verifier
+            signer = signer if signer is not None else config_signer
+            verifier = verifier if verifier is not None else config_verifier
+        assert verifier is not None
         if signer is not None and signer.algorithm not in verifier.algorithms:
             raise InvalidConfigError(
                 "JWT_AUTHTYPE",

@@ -128,6 +128,7 @@ def test_ed448_keys_work_with_eddsa() -> None:
         ("ES256", None, rsa_pair().public_pem, "needs an EC key"),
         ("HS256", rsa_pair().public_pem, None, "looks like a PEM or SSH key"),
         ("HS256", b"ssh-rsa AAAAB3NzaC1yc2E", None, "looks like a PEM or SSH key"),
+        ("HS256", b"prefix-long-enough-" + rsa_pair().public_pem, None, "looks like a PEM"),
         ("HS256", ["list"], None, "got list"),
     ],
 )

@@ -73,7 +73,7 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ("JWT_AUTHMAXAGE", 1.5, "got float 1.5"),
         ("JWT_REFRESHMAXAGE", -5, "got int -5"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
-        ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64"),
+        ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
         ("JWT_AUDIENCE", ["a"], "got list"),
         ("JWT_REQUIRESTRONGSECRET", "maybe", "expected True or False"),
         ("JWT_SECRET", 12345, "got int"),

@@ -48,7 +48,6 @@ from flask_pyjwt import (
     FlaskPyJWTError,
     FromRoute,
     InvalidConfigError,
-    MissingConfigError,
     MissingSignerError,
     NoCurrentTokenError,
     RefreshToken,
@@ -398,19 +397,26 @@ def test_key_rotation() -> None:
     assert json_body(no_kid)["code"] == "unknown_key"
 
 
-def test_custom_verifier_alone_still_needs_a_configured_key() -> None:
+def test_custom_verifier_alone_makes_a_verify_only_app() -> None:
     # What the note on the asymmetric page says; update the note if this changes.
-    _, old_public = asymmetric.new_key_pair()
+    private, old_public = asymmetric.new_key_pair()
     app = Flask("verifier_only")
-    app.config["JWT_ISSUER"] = "x"
-    app.config["JWT_AUTHTYPE"] = "ES256"
+    app.config["JWT_ISSUER"] = "x"  # no JWT_AUTHTYPE, JWT_SECRET or JWT_PUBLICKEY needed
     verifier = flask_pyjwt.KeySetVerifier(
         [flask_pyjwt.KeyVerifier("ES256", old_public, key_id="a")]
     )
-    with pytest.raises(MissingConfigError, match="JWT_SECRET"):
-        AuthManager(app, verifier=verifier)
-    app.config["JWT_PUBLICKEY"] = old_public
-    AuthManager(app, verifier=verifier)
+    manager = AuthManager(app, verifier=verifier)
+    with app.app_context(), pytest.raises(MissingSignerError):
+        manager.auth_token("alice")
+    issuing = Flask("issuing")
+    issuing.config.from_mapping(
+        JWT_ISSUER="x", JWT_AUTHTYPE="ES256", JWT_SECRET=private, JWT_KEYID="a"
+    )
+    issuer = AuthManager(issuing, verifier=verifier)  # JWT_SECRET set: it issues too
+    with issuing.app_context():
+        token = issuer.auth_token("alice")
+    with app.app_context():
+        assert manager.verify_token(token.signed)
 
 
 # -- custom signers and verifiers ----------------------------------------------------
