@@ -193,6 +193,15 @@ def _bind_claims(
     return freeze_object(literal, path="require_token claims"), tuple(route)
 
 
+def _names_a_scope(scope: JSONValue) -> bool:
+    # An empty string, list or mapping would let every token with a scope through.
+    if isinstance(scope, str):
+        return bool(scope.strip(" "))
+    if isinstance(scope, (tuple, Mapping)):
+        return len(scope) > 0
+    return True
+
+
 def _is_coroutine_function(view: object) -> bool:
     # A plain bool (not inspect's TypeGuard) keeps the view's type Callable[P, R].
     return inspect.iscoroutinefunction(view)
@@ -264,6 +273,10 @@ def require_token(
     if override is not None and not override:
         raise ValueError("override must name at least one claim")
     frozen_scope = freeze(scope, path="scope")
+    if scope is not None and not _names_a_scope(frozen_scope):
+        raise ValueError(
+            f"scope={scope!r} requires nothing; name at least one scope (or leave it out)"
+        )
     frozen_override = None if override is None else freeze_object(override, path="override")
     if claims_as is not None:
         check_claims_shape(claims_as)

@@ -88,14 +88,23 @@ class FrozenJSONObject(dict[str, JSONValue]):
 EMPTY_OBJECT: FrozenJSONObject = FrozenJSONObject()
 
 
+# In a Python str every surrogate code point is a lone one (pairs are joined on decode).
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def freeze(value: object, *, path: str = "value") -> JSONValue:
     """Check that ``value`` is JSON and return a read-only copy of it.
 
     Raises:
         TypeError: if anything inside is not a JSON value (with the path to it), if an
-            object key is not a string, or if a number is not finite.
+            object key is not a string, if a number is not finite, or if a string holds
+            a lone surrogate.
     """
-    if value is None or isinstance(value, (bool, str, int)):
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value) is not None:
+            raise TypeError(f"{path} holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
+        return value
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -109,6 +118,7 @@ def freeze(value: object, *, path: str = "value") -> JSONValue:
                 raise TypeError(
                     f"{path} has a key of type {type(key).__name__}; JSON keys are strings"
                 )
+            freeze(key, path=f"{path} key")
             items.append((key, freeze(item, path=f"{path}[{key!r}]")))
         return FrozenJSONObject(items)
     if isinstance(value, (list, tuple)):

@@ -214,6 +214,9 @@ def test_decoration_time_errors() -> None:
         require_token(cookie_name="c")
     with pytest.raises(ValueError, match="at least one"):
         require_token(override={})
+    for empty in ("", "  ", [], {}):
+        with pytest.raises(ValueError, match="requires nothing"):
+            require_token(scope=empty)
     with pytest.raises(TypeError, match="is of type set"):
         require_token(roles={"a"})  # type: ignore[arg-type]  # deliberately wrong
     decorator = require_token(sub=FromRoute("username"))

@@ -125,6 +125,8 @@ def test_reserved_claims_cannot_be_overwritten(claim: str) -> None:
         ({1: "x"}, "has a key of type int"),
         (float("nan"), "which JSON cannot represent"),
         ({"nested": [1, {2, 3}]}, "claims\\['bad'\\]\\['nested'\\]\\[1\\] is of type set"),
+        ("lone \ud800", "holds a lone UTF-16 surrogate"),
+        ({"\udfff": 1}, "key holds a lone UTF-16 surrogate"),
     ],
 )
 def test_non_json_claims_are_type_errors_at_issue_time(value: object, message: str) -> None:
