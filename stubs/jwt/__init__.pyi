@@ -3,85 +3,85 @@
 # to PyJWT's own (inline-typed) modules for them, and this file only re-exports from them,
 # exactly as jwt/__init__.py does. Checked against the runtime by stubtest (make typecheck).
 
-from .api_jwk import PyJWK as PyJWK
-from .api_jwk import PyJWKSet as PyJWKSet
-from .api_jws import (
+from jwt.api_jwk import PyJWK as PyJWK
+from jwt.api_jwk import PyJWKSet as PyJWKSet
+from jwt.api_jws import (
     PyJWS as PyJWS,
 )
-from .api_jws import (
+from jwt.api_jws import (
     get_algorithm_by_name as get_algorithm_by_name,
 )
-from .api_jws import (
+from jwt.api_jws import (
     get_unverified_header as get_unverified_header,
 )
-from .api_jws import (
+from jwt.api_jws import (
     register_algorithm as register_algorithm,
 )
-from .api_jws import (
+from jwt.api_jws import (
     unregister_algorithm as unregister_algorithm,
 )
-from .api_jwt import (
+from jwt.api_jwt import (
     PyJWT as PyJWT,
 )
-from .api_jwt import (
+from jwt.api_jwt import (
     decode as decode,
 )
-from .api_jwt import (
+from jwt.api_jwt import (
     decode_complete as decode_complete,
 )
-from .api_jwt import (
+from jwt.api_jwt import (
     encode as encode,
 )
-from .exceptions import (
+from jwt.exceptions import (
     DecodeError as DecodeError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     ExpiredSignatureError as ExpiredSignatureError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     ImmatureSignatureError as ImmatureSignatureError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidAlgorithmError as InvalidAlgorithmError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidAudienceError as InvalidAudienceError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidIssuedAtError as InvalidIssuedAtError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidIssuerError as InvalidIssuerError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidKeyError as InvalidKeyError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidSignatureError as InvalidSignatureError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     InvalidTokenError as InvalidTokenError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     MissingRequiredClaimError as MissingRequiredClaimError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     PyJWKClientConnectionError as PyJWKClientConnectionError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     PyJWKClientError as PyJWKClientError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     PyJWKError as PyJWKError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     PyJWKSetError as PyJWKSetError,
 )
-from .exceptions import (
+from jwt.exceptions import (
     PyJWTError as PyJWTError,
 )
-from .jwks_client import PyJWKClient as PyJWKClient
-from .warnings import InsecureKeyLengthWarning as InsecureKeyLengthWarning
+from jwt.jwks_client import PyJWKClient as PyJWKClient
+from jwt.warnings import InsecureKeyLengthWarning as InsecureKeyLengthWarning
 
 __version__: str
 __title__: str

@@ -156,8 +156,12 @@ class OKPAlgorithm(Algorithm):
     @overload
     @staticmethod
     def to_jwk(key: AllowedOKPKeys, as_dict: Literal[True]) -> _JWKDict: ...
+    # PyJWT names this parameter `key` where the base class says `key_obj`; the stub follows
+    # the runtime (stubtest checks names), so pyright sees a keyword-name mismatch here.
     @overload
     @staticmethod
-    def to_jwk(key: AllowedOKPKeys, as_dict: Literal[False] = False) -> str: ...
+    def to_jwk(  # pyright: ignore[reportIncompatibleMethodOverride]
+        key: AllowedOKPKeys, as_dict: Literal[False] = False
+    ) -> str: ...
     @staticmethod
     def from_jwk(jwk: str | _JWKDict) -> AllowedOKPKeys: ...
