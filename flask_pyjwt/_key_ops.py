@@ -30,9 +30,13 @@ from ._keys import PrivateKey, PublicKey, same_public_key
 class KeyOps(Protocol):
     """Raw signature operations with one key."""
 
-    def sign(self, signing_input: bytes) -> bytes: ...
+    def sign(self, signing_input: bytes) -> bytes:
+        """The raw RFC 7518 signature of ``signing_input``."""
+        ...
 
-    def verify(self, signing_input: bytes, signature: bytes) -> bool: ...
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is valid for ``signing_input`` (never raises for a bad one)."""
+        ...
 
     def public_only(self) -> KeyOps:
         """The same operations without the ability to sign (for a derived verifier)."""
