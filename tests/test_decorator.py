@@ -13,6 +13,7 @@ from flask_pyjwt import (
     AuthManager,
     Exact,
     FromRoute,
+    JSONInput,
     NoCurrentTokenError,
     PermissionDenied,
     current_token,
@@ -214,7 +215,8 @@ def test_decoration_time_errors() -> None:
         require_token(cookie_name="c")
     with pytest.raises(ValueError, match="at least one"):
         require_token(override={})
-    for empty in ("", "  ", [], {}):
+    empties: tuple[JSONInput, ...] = ("", "  ", [], {})
+    for empty in empties:
         with pytest.raises(ValueError, match="requires nothing"):
             require_token(scope=empty)
     with pytest.raises(TypeError, match="is of type set"):
