@@ -228,7 +228,8 @@ def loads_object(data: bytes) -> FrozenJSONObject:
         raise JSONDecodeError("not valid UTF-8 JSON") from error
     if not isinstance(value, FrozenJSONObject):
         raise JSONDecodeError("not a JSON object")
-    if _SURROGATE_ESCAPE.search(text) is not None and _has_lone_surrogate(value):
+    # "\\u" in text is a plain substring scan; the regex runs only on texts with escapes.
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
         raise JSONDecodeError("a JSON string holds a lone UTF-16 surrogate")
     return value
 
