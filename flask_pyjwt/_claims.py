@@ -19,7 +19,7 @@ from ._errors import (
 )
 from ._json import FrozenJSONObject, JSONValue
 from ._signing import JWSHeader
-from ._tokens import AuthToken, RefreshToken, Token, TokenType
+from ._tokens import Token, TokenType, make_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,12 +133,7 @@ def validate_claims(
     if iat > now + leeway or (nbf is not None and nbf > now + leeway):
         raise ImmatureTokenError("The token is not valid yet.")
     aud = _audience(claims, policy.audience)
-    if kind is TokenType.AUTH:
-        return AuthToken(
-            sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
-            alg=header.alg, header=header.fields, claims=claims, scope=claims.get("scope"),
-        )  # fmt: skip
-    return RefreshToken(
-        sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
-        alg=header.alg, header=header.fields, claims=claims, rid=_string(claims, "rid"),
+    return make_token(
+        kind, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
+        alg=header.alg, header=header.fields, claims=claims,
     )  # fmt: skip

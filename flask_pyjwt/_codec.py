@@ -14,11 +14,11 @@ from typing import Final
 
 from ._claims import validate_claims
 from ._config import Settings
-from ._errors import InvalidClaimError, MalformedTokenError, MissingSignerError
+from ._errors import MalformedTokenError, MissingSignerError
 from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
 from ._jws import decode_compact, encode_compact
 from ._signing import Signer, Verifier
-from ._tokens import AuthToken, RefreshToken, Token, TokenType
+from ._tokens import AuthToken, RefreshToken, Token, TokenType, make_token
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid"}
@@ -66,21 +66,23 @@ class TokenCodec:
 
     def _issue(
         self, kind: TokenType, sub: str, extra: Mapping[str, JSONValue], max_age: int
-    ) -> tuple[str, FrozenJSONObject, FrozenJSONObject, str, int]:
+    ) -> Token:
         signer = self._require_signer()
         if not _is_non_empty_str(sub):  # callers without a type checker may pass anything
             raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+        settings = self.settings
         now = int(self._clock())
+        jti = str(uuid.uuid4())
         claims: dict[str, JSONValue] = {
-            "iss": self.settings.issuer,
+            "iss": settings.issuer,
             "sub": sub,
             "iat": now,
             "exp": now + max_age,
-            "jti": str(uuid.uuid4()),
+            "jti": jti,
             "type": kind.value,
         }
-        if self.settings.audience is not None:
-            claims["aud"] = self.settings.audience
+        if settings.audience is not None:
+            claims["aud"] = settings.audience
         claims.update(extra)
         alg = signer.algorithm
         header: dict[str, JSONValue] = {"alg": alg, "typ": kind.media_type}
@@ -88,8 +90,11 @@ class TokenCodec:
             header["kid"] = signer.key_id
         frozen_header = FrozenJSONObject(header)
         frozen_claims = FrozenJSONObject(claims)
-        signed = encode_compact(frozen_header, frozen_claims, signer)
-        return signed, frozen_header, frozen_claims, alg, now
+        return make_token(
+            kind, sub=sub, iss=settings.issuer, iat=now, exp=now + max_age, jti=jti,
+            aud=settings.audience, signed=encode_compact(frozen_header, frozen_claims, signer),
+            alg=alg, header=frozen_header, claims=frozen_claims,
+        )  # fmt: skip
 
     def issue_auth(
         self, sub: str, scope: JSONInput = None, claims: Mapping[str, JSONInput] | None = None
@@ -105,13 +110,9 @@ class TokenCodec:
         frozen_scope = freeze(scope, path="scope")
         if frozen_scope is not None:
             extra["scope"] = frozen_scope
-        max_age = self.settings.auth_max_age
-        signed, header, frozen, alg, now = self._issue(TokenType.AUTH, sub, extra, max_age)
-        return AuthToken(
-            sub=sub, iss=self.settings.issuer, iat=now, exp=now + max_age,
-            jti=_str(frozen["jti"]), aud=self.settings.audience, signed=signed, alg=alg,
-            header=header, claims=frozen, scope=frozen_scope,
-        )  # fmt: skip
+        token = self._issue(TokenType.AUTH, sub, extra, self.settings.auth_max_age)
+        assert isinstance(token, AuthToken)
+        return token
 
     def issue_refresh(
         self, sub: str, claims: Mapping[str, JSONInput] | None = None
@@ -124,15 +125,10 @@ class TokenCodec:
             TypeError: ``sub`` is not a string, or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
-        rid = secrets.token_urlsafe(16)
-        extra["rid"] = rid
-        max_age = self.settings.refresh_max_age
-        signed, header, frozen, alg, now = self._issue(TokenType.REFRESH, sub, extra, max_age)
-        return RefreshToken(
-            sub=sub, iss=self.settings.issuer, iat=now, exp=now + max_age,
-            jti=_str(frozen["jti"]), aud=self.settings.audience, signed=signed, alg=alg,
-            header=header, claims=frozen, rid=rid,
-        )  # fmt: skip
+        extra["rid"] = secrets.token_urlsafe(16)
+        token = self._issue(TokenType.REFRESH, sub, extra, self.settings.refresh_max_age)
+        assert isinstance(token, RefreshToken)
+        return token
 
     @staticmethod
     def _custom_claims(claims: Mapping[str, JSONInput] | None) -> dict[str, JSONValue]:
@@ -167,9 +163,3 @@ class TokenCodec:
 
 def _is_non_empty_str(value: object) -> bool:
     return isinstance(value, str) and bool(value)
-
-
-def _str(value: JSONValue) -> str:
-    if not isinstance(value, str):  # pragma: no cover - the codec put a str there
-        raise InvalidClaimError("jti", "jti must be a string")
-    return value

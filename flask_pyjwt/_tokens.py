@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, TypeAlias, Union
 
+from ._errors import InvalidClaimError
 from ._json import JSONObject, JSONValue
 
 TokenTypeName = Literal["auth", "refresh"]
@@ -103,3 +104,38 @@ class RefreshToken(_TokenBase):
 
 Token: TypeAlias = Union[AuthToken, RefreshToken]
 """Either kind of token."""
+
+
+def make_token(
+    kind: TokenType,
+    *,
+    sub: str,
+    iss: str,
+    iat: int,
+    exp: int,
+    jti: str,
+    aud: str | tuple[str, ...] | None,
+    signed: str,
+    alg: str,
+    header: JSONObject,
+    claims: JSONObject,
+) -> Token:
+    """Build the token value of ``kind``; its ``scope`` or ``rid`` is read from ``claims``.
+
+    The one place both issuing and verifying turn checked claims into a token.
+
+    Raises:
+        InvalidClaimError: a refresh token without a non-empty string ``rid``.
+    """
+    if kind is TokenType.AUTH:
+        return AuthToken(
+            sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
+            header=header, claims=claims, scope=claims.get("scope"),
+        )  # fmt: skip
+    rid = claims.get("rid")
+    if not isinstance(rid, str) or not rid:
+        raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
+    return RefreshToken(
+        sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
+        header=header, claims=claims, rid=rid,
+    )  # fmt: skip
