@@ -100,32 +100,64 @@ def freeze(value: object, *, path: str = "value") -> JSONValue:
             object key is not a string, if a number is not finite, or if a string holds
             a lone surrogate.
     """
+    try:
+        return _freeze(value)
+    except _NotJSON as error:
+        raise TypeError(f"{path}{''.join(reversed(error.steps))} {error.problem}") from None
+
+
+class _NotJSON(Exception):
+    """Internal: what is wrong, and the steps (``['k']``, ``[0]``) back up to the root.
+
+    The path is only spelled out when something is wrong, so freezing valid claims does
+    not format a path string for every member.
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.steps: list[str] = []
+
+
+def _freeze(value: object) -> JSONValue:
     if isinstance(value, str):
         if _LONE_SURROGATE.search(value) is not None:
-            raise TypeError(f"{path} holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
+            raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
         return value
     if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise TypeError(f"{path} is {value!r}, which JSON cannot represent")
+            raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
     if isinstance(value, Mapping):
         mapping: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
         items: list[tuple[str, JSONValue]] = []
         for key, item in mapping.items():
             if not isinstance(key, str):
-                raise TypeError(
-                    f"{path} has a key of type {type(key).__name__}; JSON keys are strings"
-                )
-            freeze(key, path=f"{path} key")
-            items.append((key, freeze(item, path=f"{path}[{key!r}]")))
+                raise _NotJSON(f"has a key of type {type(key).__name__}; JSON keys are strings")
+            try:
+                _freeze(key)
+            except _NotJSON as error:
+                error.steps.append(" key")
+                raise
+            try:
+                items.append((key, _freeze(item)))
+            except _NotJSON as error:
+                error.steps.append(f"[{key!r}]")
+                raise
         return FrozenJSONObject(items)
     if isinstance(value, (list, tuple)):
-        sequence = cast("Sequence[object]", value)
-        return tuple(freeze(item, path=f"{path}[{index}]") for index, item in enumerate(sequence))
-    raise TypeError(
-        f"{path} is of type {type(value).__name__}, which is not a JSON value "
+        frozen: list[JSONValue] = []
+        for index, item in enumerate(cast("Sequence[object]", value)):
+            try:
+                frozen.append(_freeze(item))
+            except _NotJSON as error:
+                error.steps.append(f"[{index}]")
+                raise
+        return tuple(frozen)
+    raise _NotJSON(
+        f"is of type {type(value).__name__}, which is not a JSON value "
         "(use str, int, float, bool, None, list, tuple or dict)"
     )
 
