@@ -4,21 +4,18 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 :func:`require_token`, and read the verified token through :data:`current_token`.
 """
 
-from ._algorithms import AuthType
-from ._config import CONFIG_KEYS, Settings, WeakSecretWarning
-from ._current import CurrentToken, current_token
-from ._decorator import ClaimRequirement, Exact, FromRoute, Location, require_token
-from ._errors import (
+from importlib import metadata as _metadata
+
+from ._core.algorithms import AuthType
+from ._core.config import CONFIG_KEYS, Settings, WeakSecretWarning
+from ._core.errors import (
     AlreadyInitializedError,
-    AuthenticationFailed,
     ClaimsShapeError,
     ConfigError,
     ContextError,
     DisallowedAlgorithmError,
-    ErrorCode,
     ExpiredTokenError,
     FlaskPyJWTError,
-    HTTPAuthError,
     ImmatureTokenError,
     InvalidClaimError,
     InvalidConfigError,
@@ -29,17 +26,32 @@ from ._errors import (
     MissingSignerError,
     NoCurrentTokenError,
     NotInitializedError,
-    PermissionDenied,
     TokenTooLargeError,
     UnknownKeyError,
     WrongTokenTypeError,
 )
-from ._json import FrozenJSONObject, JSONArray, JSONInput, JSONObject, JSONScalar, JSONValue
-from ._keys import KeyMaterial, PrivateKey, PublicKey
+from ._core.keys import KeyMaterial, PrivateKey, PublicKey
+from ._core.signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from ._core.strict_json import (
+    FrozenJSONObject,
+    JSONArray,
+    JSONInput,
+    JSONObject,
+    JSONScalar,
+    JSONValue,
+)
+from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
+from ._current import CurrentToken, current_token
+from ._decorator import ClaimRequirement, Exact, FromRoute, Location, require_token
+from ._http_errors import AuthenticationFailed, ErrorCode, HTTPAuthError, PermissionDenied
 from ._manager import AuthManager
-from ._signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
-from ._tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
-from ._typed_claims import ClaimsDataclass, dump_claims, load_claims
+
+try:
+    __version__: str = _metadata.version("flask_pyjwt")
+    """The installed distribution's version (pyproject.toml is the one place it is set)."""
+except _metadata.PackageNotFoundError:  # pragma: no cover - imported from an uninstalled tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "CONFIG_KEYS",

@@ -30,12 +30,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from typing_extensions import ParamSpec
 
-from ._algorithms import AuthType, parse_auth_type
-from ._errors import FlaskPyJWTError, InvalidTokenError
-from ._json import JSONInput, JSONValue, freeze
-from ._keys import PrivateKey
+from ._core.algorithms import EC_CURVES, AuthType, parse_auth_type
+from ._core.errors import FlaskPyJWTError, InvalidTokenError
+from ._core.keys import PrivateKey
+from ._core.strict_json import JSONInput, JSONValue, freeze
+from ._core.tokens import AuthToken, Token
 from ._manager import app_state
-from ._tokens import AuthToken, Token
 
 PRIVATE_KEY_FILE: Final = "jwt-private.pem"
 """The file name ``keygen`` writes a private key to."""
@@ -179,12 +179,7 @@ def _new_private_key(algorithm: AuthType) -> PrivateKey:
     if algorithm.family == "RSA":
         return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
     if algorithm.family == "EC":
-        curves: dict[AuthType, ec.EllipticCurve] = {
-            AuthType.ES256: ec.SECP256R1(),
-            AuthType.ES384: ec.SECP384R1(),
-            AuthType.ES512: ec.SECP521R1(),
-        }
-        return ec.generate_private_key(curves[algorithm])
+        return ec.generate_private_key(EC_CURVES[algorithm]())
     return ed25519.Ed25519PrivateKey.generate()
 
 
@@ -275,10 +270,10 @@ def keygen_command(alg_name: str, out: str | None) -> None:
 
     Existing files are never overwritten.
     """
-    algorithm = parse_auth_type(alg_name)
-    if algorithm is None:
-        accepted = ", ".join(member.value for member in AuthType)
-        raise click.ClickException(f"unknown algorithm {alg_name!r}; use one of {accepted}")
+    try:
+        algorithm = parse_auth_type(alg_name)
+    except ValueError as error:
+        raise click.ClickException(f"--alg: {error}") from None
     if algorithm.is_symmetric:
         _keygen_hmac(algorithm, out)
     else:

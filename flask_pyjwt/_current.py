@@ -6,10 +6,11 @@ from typing import Final, cast
 
 from flask import g, has_app_context
 
-from ._errors import AuthenticationFailed, ClaimsShapeError, NoCurrentTokenError
-from ._json import JSONObject, JSONValue
-from ._tokens import AuthToken, RefreshToken, Token, TokenType
-from ._typed_claims import C, load_claims
+from ._core.errors import ClaimsShapeError, NoCurrentTokenError
+from ._core.strict_json import JSONObject, JSONValue
+from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
+from ._core.typed_claims import C, load_claims
+from ._http_errors import AuthenticationFailed
 
 _G_ATTRIBUTE: Final = "_flask_pyjwt_current_token"
 _G_TYPED_CLAIMS: Final = "_flask_pyjwt_typed_claims"

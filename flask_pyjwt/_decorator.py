@@ -18,13 +18,14 @@ from typing import Final, Literal, TypeAlias, TypeVar, Union, cast, get_args
 from flask import request
 from typing_extensions import ParamSpec
 
+from ._core.errors import InvalidTokenError
+from ._core.matching import MISSING, satisfies, scope_satisfies
+from ._core.strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from ._core.tokens import AuthToken, Token, TokenType, TokenTypeName, parse_token_type
+from ._core.typed_claims import ClaimsDataclass, check_claims_shape, load_claims
 from ._current import remember_claims, set_current_token
-from ._errors import AuthenticationFailed, InvalidTokenError, PermissionDenied
-from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from ._http_errors import AuthenticationFailed, PermissionDenied
 from ._manager import current_state
-from ._matching import MISSING, satisfies, scope_satisfies
-from ._tokens import AuthToken, Token, TokenType, TokenTypeName
-from ._typed_claims import ClaimsDataclass, check_claims_shape, load_claims
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -259,10 +260,7 @@ def require_token(
         TypeError: a required value is not JSON, or ``claims_as`` is not a frozen
             dataclass of JSON claim types.
     """
-    try:
-        kind = TokenType(token_type)
-    except ValueError:
-        raise ValueError(f"token_type must be 'auth' or 'refresh', got {token_type!r}") from None
+    kind = parse_token_type(token_type)
     if location not in _LOCATIONS:
         raise ValueError(f"location must be 'header' or 'cookies', got {location!r}")
     if location == "cookies":

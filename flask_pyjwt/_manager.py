@@ -3,33 +3,44 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Final, Literal, cast, overload
 
 from flask import Flask, current_app, has_app_context
 
-from ._codec import TokenCodec
-from ._config import (
+from ._core.codec import TokenCodec
+from ._core.config import (
     Settings,
     layered_lookup,
     load_keys,
     load_settings,
     signing_key_configured,
 )
-from ._errors import (
+from ._core.errors import (
     AlreadyInitializedError,
     ContextError,
     InvalidConfigError,
     InvalidTokenError,
     NotInitializedError,
 )
-from ._json import JSONInput
-from ._signing import Signer, Verifier
-from ._tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from ._core.signing import Signer, Verifier
+from ._core.strict_json import JSONInput
+from ._core.tokens import (
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    parse_token_type,
+)
 
 EXTENSION_NAME: Final = "flask_pyjwt"
 """The key of this extension's state in ``app.extensions``."""
+
+LEGACY_EXTENSION_NAME: Final = "pyjwt_authmanager"
+"""Where Flask_PyJWT 1.x code finds the manager: ``app.extensions["pyjwt_authmanager"]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +92,6 @@ def current_state() -> AppState:
     return app_state(current_app)
 
 
-_TOKEN_TYPES: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
-
-
-def _token_type(value: TokenTypeName | TokenType | None) -> TokenType | None:
-    if value is None:
-        return None
-    known = _TOKEN_TYPES.get(value)  # a dict lookup instead of the Enum call per request
-    if known is not None:
-        return known
-    try:
-        return TokenType(value)
-    except ValueError:
-        raise ValueError(f"token_type must be 'auth' or 'refresh', got {value!r}") from None
-
-
 class AuthManager:
     """Issues and verifies JSON Web Tokens for one or more Flask apps.
 
@@ -127,6 +123,9 @@ class AuthManager:
         self._signer = signer
         self._verifier = verifier
         self._clock = clock
+        # Weak: the manager never keeps an app alive (Flask's extension convention is
+        # not to store the app); this only answers "which apps do I serve?".
+        self._apps: weakref.WeakSet[Flask] = weakref.WeakSet()
         if app is not None:
             self.init_app(app)
 
@@ -168,18 +167,38 @@ class AuthManager:
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
         _extensions(app)[EXTENSION_NAME] = AppState(self, codec)
+        _extensions(app)[LEGACY_EXTENSION_NAME] = self
+        self._apps.add(app)
         from ._cli import jwt_cli  # imported here: _cli imports this module
 
         app.cli.add_command(jwt_cli)
 
     def _codec(self) -> TokenCodec:
-        state = current_state()
+        if not has_app_context():
+            return app_state(self._only_app()).codec
+        state = app_state(current_app)
         if state.manager is not self:
             raise NotInitializedError(
                 "this AuthManager was not initialised for the current app (another one was); "
                 "did you forget init_app?"
             )
         return state.codec
+
+    def _only_app(self) -> Flask:
+        apps = list(self._apps)
+        if len(apps) == 1:
+            return apps[0]
+        if not apps:
+            raise NotInitializedError(
+                "this AuthManager serves no app yet; did you forget AuthManager(app) or "
+                "auth_manager.init_app(app)?"
+            )
+        names = ", ".join(sorted(repr(app.name) for app in apps))
+        raise ContextError(
+            f"this AuthManager serves {len(apps)} apps ({names}), so outside an application "
+            "context it cannot tell which one to use; call it within "
+            "`with app.app_context():` of the app you mean"
+        )
 
     @property
     def settings(self) -> Settings:
@@ -252,4 +271,5 @@ class AuthManager:
         Raises:
             InvalidTokenError: a subclass saying why the token is refused.
         """
-        return self._codec().decode(token, _token_type(token_type))
+        expected = None if token_type is None else parse_token_type(token_type)
+        return self._codec().decode(token, expected)

@@ -1,4 +1,4 @@
-"""The claim matching rules, one by one (flask_pyjwt._matching's docstring table)."""
+"""The claim matching rules, one by one (flask_pyjwt._core.matching's docstring table)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from flask_pyjwt import FrozenJSONObject, JSONValue
-from flask_pyjwt._json import freeze, freeze_object
-from flask_pyjwt._matching import MISSING, satisfies, scope_satisfies
+from flask_pyjwt._core.matching import MISSING, satisfies, scope_satisfies
+from flask_pyjwt._core.strict_json import freeze, freeze_object
 
 
 def frozen(value: object) -> JSONValue:

@@ -1,7 +1,7 @@
 """Project Wycheproof JOSE vectors through the library's verification layer.
 
 Every JWS case (``json_web_signature_test.json``) and every key-set case
-(``json_web_key_test.json``) runs through :func:`flask_pyjwt._jws.decode_compact` with a
+(``json_web_key_test.json``) runs through :func:`flask_pyjwt._core.jws.decode_compact` with a
 :class:`~flask_pyjwt.KeyVerifier` (and a :class:`~flask_pyjwt.KeySetVerifier`) built from
 the vector's JWK, converted with :mod:`cryptography` by :func:`verifier_from_jwk` below.
 
@@ -41,7 +41,7 @@ from flask_pyjwt import (
     Verifier,
     WeakSecretWarning,
 )
-from flask_pyjwt._jws import decode_compact
+from flask_pyjwt._core.jws import decode_compact
 
 VECTORS: Final = Path(__file__).resolve().parents[1] / "vectors" / "wycheproof"
 DOCS_PAGE: Final = Path(__file__).resolve().parents[2] / "docs" / "security.rst"

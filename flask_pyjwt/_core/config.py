@@ -11,16 +11,15 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from ._algorithms import AuthType, parse_auth_type
-from ._claims import ClaimPolicy
-from ._errors import InvalidConfigError, MissingConfigError
-from ._jws import DEFAULT_MAX_TOKEN_LENGTH
-from ._keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
-from ._signing import KeySigner, KeyVerifier, Signer, Verifier
+from .algorithms import AuthType, parse_auth_type
+from .errors import InvalidConfigError, MissingConfigError
+from .jws import DEFAULT_MAX_TOKEN_LENGTH
+from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
+from .signing import KeySigner, KeyVerifier, Signer, Verifier
 
 DEFAULT_AUTH_MAX_AGE: Final = 3600
 """Default ``JWT_AUTHMAXAGE``: one hour."""
@@ -40,6 +39,7 @@ CONFIG_KEYS: Final = (
     "JWT_MAXTOKENLENGTH",
     "JWT_KEYID",
     "JWT_REQUIRESTRONGSECRET",
+    "JWT_ACCEPT_LEGACY_TOKENS",
 )
 """Every configuration key the library reads."""
 
@@ -64,6 +64,8 @@ class Settings:
         key_id: ``JWT_KEYID``, the ``kid`` put on issued tokens.
         require_strong_secret: ``JWT_REQUIRESTRONGSECRET``: a short HMAC secret is an
             error instead of a warning.
+        accept_legacy_tokens: ``JWT_ACCEPT_LEGACY_TOKENS``: also accept tokens in the
+            Flask_PyJWT 1.x format (``typ`` ``JWT`` or none, no ``jti``) during an upgrade.
     """
 
     issuer: str
@@ -75,11 +77,7 @@ class Settings:
     max_token_length: int = DEFAULT_MAX_TOKEN_LENGTH
     key_id: str | None = None
     require_strong_secret: bool = False
-    policy: ClaimPolicy = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        policy = ClaimPolicy(issuer=self.issuer, audience=self.audience, leeway=self.leeway)
-        object.__setattr__(self, "policy", policy)
+    accept_legacy_tokens: bool = False
 
 
 ConfigLookup = Callable[[str], object]
@@ -169,13 +167,10 @@ def _algorithm(lookup: ConfigLookup, *, required: bool) -> AuthType | None:
         if required:
             raise MissingConfigError("JWT_AUTHTYPE")
         return None
-    algorithm = parse_auth_type(value)
-    if algorithm is None:
-        accepted = ", ".join(member.value for member in AuthType)
-        raise InvalidConfigError(
-            "JWT_AUTHTYPE", f"got {_describe(value)} {value!r}; expected one of {accepted}"
-        )
-    return algorithm
+    try:
+        return parse_auth_type(value)
+    except ValueError as error:
+        raise InvalidConfigError("JWT_AUTHTYPE", str(error)) from None
 
 
 def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> Settings:
@@ -201,6 +196,7 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         ),
         key_id=_string(lookup, "JWT_KEYID", required=False),
         require_strong_secret=_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
+        accept_legacy_tokens=_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
     )
 
 

@@ -11,13 +11,13 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from ._claims import validate_claims
-from ._config import Settings
-from ._errors import MalformedTokenError, MissingSignerError
-from ._json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
-from ._jws import decode_compact, encode_compact
-from ._signing import Signer, Verifier
-from ._tokens import AuthToken, RefreshToken, Token, TokenType, make_token
+from .claims import ClaimPolicy, validate_claims
+from .config import Settings
+from .errors import MalformedTokenError, MissingSignerError
+from .jws import decode_compact, encode_compact
+from .signing import Signer, Verifier
+from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from .tokens import AuthToken, RefreshToken, Token, TokenType, make_token
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid"}
@@ -35,7 +35,7 @@ class TokenCodec:
         clock: returns the current time in seconds (tests pass a fixed clock).
     """
 
-    __slots__ = ("_clock", "_signer", "_verifier", "settings")
+    __slots__ = ("_clock", "_policy", "_signer", "_verifier", "settings")
 
     def __init__(
         self,
@@ -46,6 +46,12 @@ class TokenCodec:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self._policy = ClaimPolicy(
+            issuer=settings.issuer,
+            audience=settings.audience,
+            leeway=settings.leeway,
+            accept_legacy=settings.accept_legacy_tokens,
+        )
         self._signer = signer
         self._verifier = verifier
         self._clock = clock
@@ -156,7 +162,7 @@ class TokenCodec:
             token, self._verifier, max_length=self.settings.max_token_length
         )
         return validate_claims(
-            header, claims, token, self.settings.policy, now=self._clock(), expected=expected
+            header, claims, token, self._policy, now=self._clock(), expected=expected
         )
 
 

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_ssh_public_key,
 )
 
-from ._algorithms import EC_CURVES, MIN_RSA_BITS, AuthType
+from .algorithms import EC_CURVES, MIN_RSA_BITS, AuthType
 
 PrivateKey: TypeAlias = Union[
     RSAPrivateKey, EllipticCurvePrivateKey, Ed25519PrivateKey, Ed448PrivateKey
@@ -101,7 +101,7 @@ def check_key_fits(algorithm: AuthType, key: PrivateKey | PublicKey) -> None:
     elif family == "EC":
         if not isinstance(key, (EllipticCurvePrivateKey, EllipticCurvePublicKey)):
             raise KeyMaterialError(f"is a {_describe(key)}, but {algorithm.value} needs an EC key")
-        expected = EC_CURVES[algorithm]
+        expected = EC_CURVES[algorithm]().name
         if key.curve.name != expected:
             raise KeyMaterialError(
                 f"is on curve {key.curve.name}, but {algorithm.value} needs {expected} "

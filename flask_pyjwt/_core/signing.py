@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ._algorithms import AuthType
-from ._errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
-from ._json import JSONObject
-from ._key_ops import KeyOps, asymmetric_ops, hmac_ops
-from ._keys import KeyMaterial, hmac_secret, load_private_key, load_public_key
+from .algorithms import AuthType, parse_auth_type
+from .errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
+from .key_ops import KeyOps, asymmetric_ops, hmac_ops
+from .keys import KeyMaterial, hmac_secret, load_private_key, load_public_key
+from .strict_json import JSONObject
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,14 +85,6 @@ class Verifier(Protocol):
         ...
 
 
-def _auth_type(algorithm: AuthType | str) -> AuthType:
-    try:
-        return AuthType(algorithm)
-    except ValueError:
-        names = ", ".join(member.value for member in AuthType)
-        raise ValueError(f"unknown algorithm {algorithm!r}; use one of {names}") from None
-
-
 class _BoundKey:
     """A key parsed once and bound to one algorithm (shared by signer and verifier)."""
 
@@ -135,7 +127,7 @@ class KeySigner(_BoundKey):
     def __init__(
         self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
     ) -> None:
-        alg = _auth_type(algorithm)
+        alg = parse_auth_type(algorithm)
         if alg.is_symmetric:
             ops = hmac_ops(alg, hmac_secret(alg, key))
         else:
@@ -181,7 +173,7 @@ class KeyVerifier(_BoundKey):
     def __init__(
         self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
     ) -> None:
-        alg = _auth_type(algorithm)
+        alg = parse_auth_type(algorithm)
         if alg.is_symmetric:
             ops = hmac_ops(alg, hmac_secret(alg, key))
         else:

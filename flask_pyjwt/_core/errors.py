@@ -22,21 +22,17 @@
     │   ├── InvalidClaimError
     │   │   └── ClaimsShapeError         custom claims that do not fit their claims_as shape
     │   └── WrongTokenTypeError
-    └── HTTPAuthError                    what a protected view answers (Werkzeug HTTPException)
-        ├── AuthenticationFailed         401, also a werkzeug Unauthorized
-        └── PermissionDenied             403, also a werkzeug Forbidden
+    └── HTTPAuthError                    what a protected view answers (in _http_errors,
+        ├── AuthenticationFailed         401   outside the pure core: a Werkzeug
+        └── PermissionDenied             403   HTTPException)
 
-Messages never contain a secret, a key or bytes from the request.
+Messages never contain a secret, a key or bytes from the request. This module is part
+of the pure core: it imports neither Flask nor Werkzeug.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import ClassVar, Literal
-
-from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
 
 
 class FlaskPyJWTError(Exception):
@@ -205,107 +201,3 @@ class WrongTokenTypeError(InvalidTokenError):
     """A refresh token where an auth token is required, or the other way round."""
 
     code: ClassVar[InvalidTokenCode] = "token_type_invalid"
-
-
-ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
-BearerError = Literal["invalid_token", "insufficient_scope"]
-ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
-
-
-def _quoted(text: str) -> str:
-    # RFC 6750 3: error_description is %x20-21 / %x23-5B / %x5D-7E.
-    safe = "".join(ch for ch in text if 0x20 <= ord(ch) <= 0x7E and ch not in '"\\')
-    return f'"{safe}"'
-
-
-class HTTPAuthError(FlaskPyJWTError, HTTPException):
-    """An HTTP error raised by :func:`~flask_pyjwt.require_token`.
-
-    Rendered as a JSON body ``{"error": ..., "code": ..., "message": ...}`` and an RFC 6750
-    ``WWW-Authenticate: Bearer`` header. It is a Werkzeug ``HTTPException`` so an app's own
-    ``@app.errorhandler(401)`` / ``(403)`` handlers take precedence.
-
-    Attributes:
-        error_code: the stable machine-readable reason.
-        bearer_error: the RFC 6750 ``error`` parameter, or ``None`` when no token was sent.
-        cause: the token error behind a 401, if any.
-    """
-
-    bearer_error: BearerError | None
-
-    def __init__(
-        self,
-        *,
-        error_code: ErrorCode,
-        message: str,
-        cause: InvalidTokenError | None = None,
-    ) -> None:
-        HTTPException.__init__(self, description=message)
-        self.error_code: ErrorCode = error_code
-        self.message = message
-        self.cause = cause
-
-    def body(self) -> dict[str, str | int]:
-        """The JSON document sent to the client."""
-        return {
-            "status": self.code or 500,
-            "error": self.bearer_error or "unauthorized",
-            "code": self.error_code,
-            "message": self.message,
-        }
-
-    def www_authenticate_value(self) -> str:
-        """The ``WWW-Authenticate`` challenge (RFC 6750 section 3)."""
-        if self.bearer_error is None:
-            return "Bearer"
-        return (
-            f"Bearer error={_quoted(self.bearer_error)}, error_description={_quoted(self.message)}"
-        )
-
-    def get_body(
-        self,
-        environ: Mapping[str, object] | None = None,
-        scope: Mapping[str, object] | None = None,
-    ) -> str:
-        """The JSON body (see :meth:`body`)."""
-        return json.dumps(self.body())
-
-    def get_headers(
-        self,
-        environ: Mapping[str, object] | None = None,
-        scope: Mapping[str, object] | None = None,
-    ) -> list[tuple[str, str]]:
-        """JSON content type, the ``WWW-Authenticate`` challenge, and ``no-store``."""
-        return [
-            ("Content-Type", "application/json"),
-            ("WWW-Authenticate", self.www_authenticate_value()),
-            ("Cache-Control", "no-store"),
-        ]
-
-
-class AuthenticationFailed(HTTPAuthError, Unauthorized):
-    """401: no token, or a token that is malformed, expired, forged, or of the wrong kind."""
-
-    def __init__(
-        self,
-        *,
-        error_code: ErrorCode,
-        message: str,
-        cause: InvalidTokenError | None = None,
-    ) -> None:
-        super().__init__(error_code=error_code, message=message, cause=cause)
-        self.bearer_error: BearerError | None = (
-            None if error_code == "token_missing" else "invalid_token"
-        )
-        self.www_authenticate: list[WWWAuthenticate] = []
-
-    @classmethod
-    def from_token_error(cls, error: InvalidTokenError) -> AuthenticationFailed:
-        """The 401 for a rejected token."""
-        return cls(error_code=error.code, message=error.message, cause=error)
-
-
-class PermissionDenied(HTTPAuthError, Forbidden):
-    """403: a valid token that lacks a required scope, claim or route match."""
-
-    bearer_error: BearerError | None = "insufficient_scope"

@@ -31,6 +31,13 @@ JSONInput: TypeAlias = Union[JSONScalar, Sequence["JSONInput"], Mapping[str, "JS
 
 _READ_ONLY: Final = "token claims are read-only; copy them with dict(...) to change them"
 
+MAX_NESTING_DEPTH: Final = 32
+"""The deepest JSON nesting a token's header or claims may have (the top object is 1).
+
+Checked by the parser before it descends (a deeper text is refused without recursing)
+and when claims are issued, so the library never issues a token it would refuse.
+Real tokens nest a few levels; 32 leaves room for any claim layout an app uses."""
+
 
 class FrozenJSONObject(dict[str, JSONValue]):
     """A JSON object that cannot be changed after it is built.
@@ -101,7 +108,7 @@ def freeze(value: object, *, path: str = "value") -> JSONValue:
             a lone surrogate.
     """
     try:
-        return _freeze(value)
+        return _freeze(value, 1)
     except _NotJSON as error:
         raise TypeError(f"{path}{''.join(reversed(error.steps))} {error.problem}") from None
 
@@ -119,7 +126,11 @@ class _NotJSON(Exception):
         self.steps: list[str] = []
 
 
-def _freeze(value: object) -> JSONValue:
+def _too_deep() -> _NotJSON:
+    return _NotJSON(f"is nested more than {MAX_NESTING_DEPTH} levels deep, more than a token may be")
+
+
+def _freeze(value: object, depth: int) -> JSONValue:
     if isinstance(value, str):
         if _LONE_SURROGATE.search(value) is not None:
             raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
@@ -131,27 +142,31 @@ def _freeze(value: object) -> JSONValue:
             raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
     if isinstance(value, Mapping):
+        if depth > MAX_NESTING_DEPTH:
+            raise _too_deep()
         mapping: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
         items: list[tuple[str, JSONValue]] = []
         for key, item in mapping.items():
             if not isinstance(key, str):
                 raise _NotJSON(f"has a key of type {type(key).__name__}; JSON keys are strings")
             try:
-                _freeze(key)
+                _freeze(key, depth)
             except _NotJSON as error:
                 error.steps.append(" key")
                 raise
             try:
-                items.append((key, _freeze(item)))
+                items.append((key, _freeze(item, depth + 1)))
             except _NotJSON as error:
                 error.steps.append(f"[{key!r}]")
                 raise
         return FrozenJSONObject(items)
     if isinstance(value, (list, tuple)):
+        if depth > MAX_NESTING_DEPTH:
+            raise _too_deep()
         frozen: list[JSONValue] = []
         for index, item in enumerate(cast("Sequence[object]", value)):
             try:
-                frozen.append(_freeze(item))
+                frozen.append(_freeze(item, depth + 1))
             except _NotJSON as error:
                 error.steps.append(f"[{index}]")
                 raise
@@ -215,15 +230,54 @@ def _has_lone_surrogate(value: JSONValue) -> bool:
     return False
 
 
+def _finite_float(text: str) -> float:
+    # Only called for number literals with a fraction or exponent: "1e400" would be inf,
+    # which no JSON encoder can write back (jsonify would emit "Infinity").
+    value = float(text)
+    if not math.isfinite(value):
+        raise JSONDecodeError("a JSON number is too large to represent")
+    return value
+
+
 # Built once: json.loads with hooks would construct a new decoder on every call.
 _DECODER: Final = json.JSONDecoder(
-    object_pairs_hook=_object_from_pairs, parse_constant=_reject_constant
+    object_pairs_hook=_object_from_pairs,
+    parse_constant=_reject_constant,
+    parse_float=_finite_float,
 )
 # The decoder's C scanner (an instance attribute, missing from the json type stubs).
 _SCAN: Final = cast(
     "Callable[[str, int], tuple[object, int]]",
     getattr(_DECODER, "scan_once"),  # noqa: B009 - not in the stubs, so not an attribute access
 )
+
+
+# A JSON string token as the JSON grammar lexes one, removed before counting brackets
+# (brackets inside strings are not structure). An unterminated string runs to the end:
+# the parser stops there anyway, and the match never restarts at each later quote
+# (which made a text of escaped quotes quadratic).
+_STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
+
+
+def _check_depth(text: str) -> None:
+    """Refuse ``text`` if its arrays and objects nest deeper than MAX_NESTING_DEPTH.
+
+    Runs before the parser, which would otherwise recurse once per level. The count of
+    opening brackets bounds the depth from above, so a usual token (a handful of
+    brackets) costs two C-level counts; only a text with more brackets than the limit
+    is measured exactly, with strings removed first.
+    """
+    if text.count("{") + text.count("[") <= MAX_NESTING_DEPTH:
+        return
+    depth = 0
+    for bracket in _NOT_BRACKETS.sub("", _STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                raise JSONDecodeError(f"JSON nested more than {MAX_NESTING_DEPTH} levels deep")
+        else:
+            depth -= 1
 
 
 def _strict_loads(text: str) -> object:
@@ -245,18 +299,20 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     """Parse ``data`` as one UTF-8 JSON object, strictly.
 
     Rejects: invalid UTF-8 (no UTF-16/32 guessing), a byte-order mark, duplicate member
-    names, ``NaN``/``Infinity``, lone surrogate escapes (``"\\ud800"``), anything but an
-    object at the top, and inputs nested too deeply for the parser.
+    names, ``NaN``/``Infinity`` and numbers too large for a float (``1e400``), lone
+    surrogate escapes (``"\\ud800"``), anything but an object at the top, and nesting
+    deeper than :data:`MAX_NESTING_DEPTH`.
 
     Raises:
         JSONDecodeError: for every one of those.
     """
     try:
         text = data.decode("utf-8")
+        _check_depth(text)
         value = _strict_loads(text)
     except JSONDecodeError:
         raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+    except (UnicodeDecodeError, ValueError) as error:
         raise JSONDecodeError("not valid UTF-8 JSON") from error
     if not isinstance(value, FrozenJSONObject):
         raise JSONDecodeError("not a JSON object")

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm, RSAPSSAlgorithm
 
-from ._algorithms import AuthType
-from ._keys import PrivateKey, PublicKey, same_public_key
+from .algorithms import AuthType
+from .keys import PrivateKey, PublicKey, same_public_key
 
 
 class KeyOps(Protocol):

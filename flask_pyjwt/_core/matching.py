@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from ._json import JSONValue
+from .strict_json import JSONValue
 
 MISSING: Final = object()
 """Marks a claim the token does not have (distinct from a JSON ``null``)."""

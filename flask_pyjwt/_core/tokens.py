@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, TypeAlias, Union
 
-from ._errors import InvalidClaimError
-from ._json import JSONObject, JSONValue
+from .errors import InvalidClaimError
+from .strict_json import JSONObject, JSONValue
 
 TokenTypeName = Literal["auth", "refresh"]
 """The two kinds of token, as the ``token_type`` argument of ``require_token`` spells them."""
@@ -37,6 +37,23 @@ _MEDIA_TYPES: Final[dict[TokenType, str]] = {
     TokenType.REFRESH: "refresh+jwt",
 }
 
+_BY_NAME: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+
+
+def parse_token_type(value: object) -> TokenType:
+    """The :class:`TokenType` named by ``value`` (``"auth"``, ``"refresh"`` or a member).
+
+    The one place a token kind given by a caller is read (``require_token``,
+    ``convert_token``), so both report a wrong one alike. A dict lookup: no Enum call.
+
+    Raises:
+        ValueError: anything else.
+    """
+    known = _BY_NAME.get(value) if isinstance(value, str) else None
+    if known is None:
+        raise ValueError(f"token_type must be 'auth' or 'refresh', got {value!r}")
+    return known
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _TokenBase:
@@ -47,12 +64,14 @@ class _TokenBase:
         iss: the issuer (``iss``), this app's ``JWT_ISSUER``.
         iat: issued-at, seconds since the epoch.
         exp: expiry, seconds since the epoch.
-        jti: a unique id for this token.
+        jti: a unique id for this token (``""`` for a legacy 1.x token, which has none).
         aud: the audience, if ``JWT_AUDIENCE`` is configured.
         signed: the compact JWT string (a bearer credential: never logged, not in ``repr``).
         alg: the algorithm the token was signed with.
         header: the protected header, read-only.
         claims: every claim in the token, read-only and JSON-serialisable.
+        legacy: a Flask_PyJWT 1.x token accepted under ``JWT_ACCEPT_LEGACY_TOKENS``
+            (no explicit type, no ``jti``, so it cannot be revoked on its own).
     """
 
     sub: str
@@ -65,6 +84,7 @@ class _TokenBase:
     alg: str
     header: JSONObject = field(repr=False)
     claims: JSONObject
+    legacy: bool = False
 
     @property
     def max_age(self) -> int:
@@ -119,6 +139,7 @@ def make_token(
     alg: str,
     header: JSONObject,
     claims: JSONObject,
+    legacy: bool = False,
 ) -> Token:
     """Build the token value of ``kind``; its ``scope`` or ``rid`` is read from ``claims``.
 
@@ -130,12 +151,12 @@ def make_token(
     if kind is TokenType.AUTH:
         return AuthToken(
             sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-            header=header, claims=claims, scope=claims.get("scope"),
+            header=header, claims=claims, legacy=legacy, scope=claims.get("scope"),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
     return RefreshToken(
         sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-        header=header, claims=claims, rid=rid,
+        header=header, claims=claims, legacy=legacy, rid=rid,
     )  # fmt: skip

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Final, Literal
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 KeyFamily = Literal["HMAC", "RSA", "EC", "OKP"]
 
 
@@ -62,24 +64,34 @@ _FAMILY: Final[dict[str, KeyFamily]] = {
     "Ed": "OKP",
 }
 
-EC_CURVES: Final[dict[AuthType, str]] = {
-    AuthType.ES256: "secp256r1",
-    AuthType.ES384: "secp384r1",
-    AuthType.ES512: "secp521r1",
+EC_CURVES: Final[dict[AuthType, type[ec.EllipticCurve]]] = {
+    AuthType.ES256: ec.SECP256R1,
+    AuthType.ES384: ec.SECP384R1,
+    AuthType.ES512: ec.SECP521R1,
 }
-"""The one curve each ECDSA algorithm is defined for (RFC 7518 3.4)."""
+"""The one curve each ECDSA algorithm is defined for (RFC 7518 3.4): checked when a key
+is loaded, used when ``flask jwt keygen`` makes one."""
 
 MIN_RSA_BITS: Final = 2048
 """RFC 7518 3.3: RSA keys of 2048 bits or larger MUST be used."""
 
 
-def parse_auth_type(value: object) -> AuthType | None:
-    """The :class:`AuthType` named by ``value`` (exact spelling), or ``None``."""
+_BY_NAME: Final[dict[str, AuthType]] = {member.value: member for member in AuthType}
+
+
+def parse_auth_type(value: object) -> AuthType:
+    """The :class:`AuthType` named by ``value``, spelled exactly as in RFC 7518.
+
+    The one place an algorithm name is read (configuration, signers, the CLI), so every
+    caller reports a wrong one with the same message.
+
+    Raises:
+        ValueError: ``value`` names no supported algorithm (``none`` included).
+    """
     if isinstance(value, AuthType):
         return value
-    if isinstance(value, str):
-        try:
-            return AuthType(value)
-        except ValueError:
-            return None
-    return None
+    known = _BY_NAME.get(value) if isinstance(value, str) else None
+    if known is None:
+        accepted = ", ".join(_BY_NAME)
+        raise ValueError(f"got {type(value).__name__} {value!r}; expected one of {accepted}")
+    return known

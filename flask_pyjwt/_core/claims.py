@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ._errors import (
+from .errors import (
     ExpiredTokenError,
     ImmatureTokenError,
     InvalidClaimError,
     WrongTokenTypeError,
 )
-from ._json import FrozenJSONObject, JSONValue
-from ._signing import JWSHeader
-from ._tokens import Token, TokenType, make_token
+from .signing import JWSHeader
+from .strict_json import FrozenJSONObject, JSONValue
+from .tokens import Token, TokenType, make_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,11 +31,14 @@ class ClaimPolicy:
         audience: the ``aud`` that must be present, or ``None`` (then a token that names
             an audience is refused: it was meant for someone else).
         leeway: seconds of clock skew tolerated on ``exp``, ``nbf`` and ``iat``.
+        accept_legacy: also accept the Flask_PyJWT 1.x format (``typ`` ``JWT`` or none,
+            no ``jti``); see :func:`validate_claims`.
     """
 
     issuer: str
     audience: str | None
     leeway: int
+    accept_legacy: bool = False
 
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
@@ -64,15 +67,53 @@ def _string(claims: FrozenJSONObject, name: str) -> str:
 # The ``type`` claim's exact string -> kind (a dict lookup; no Enum machinery per token).
 _KINDS: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
 
+_APPLICATION: Final = "application/"
 
-def _kind(header: JWSHeader, claims: FrozenJSONObject) -> TokenType:
+# The typ values Flask_PyJWT 1.x tokens carry (PyJWT's default "JWT", or none), after
+# normalisation.
+_LEGACY_TYPES: Final = frozenset({None, "jwt"})
+
+
+def media_type(typ: str | None) -> str | None:
+    """``typ`` as RFC 7515 4.1.9 compares it: case-insensitive, ``application/`` optional.
+
+    ``"application/at+JWT"`` and ``"at+jwt"`` are the same media type (RFC 9068 2.1 makes
+    resource servers accept both spellings).
+    """
+    if typ is None:
+        return None
+    lowered = typ.lower()
+    if lowered.startswith(_APPLICATION) and "/" not in lowered[len(_APPLICATION) :]:
+        return lowered[len(_APPLICATION) :]
+    return lowered
+
+
+def _kind(
+    header: JWSHeader, claims: FrozenJSONObject, accept_legacy: bool
+) -> tuple[TokenType, bool]:
+    """The token's kind, and whether it is in the legacy 1.x format."""
     value = claims.get("type")
     kind = _KINDS.get(value) if isinstance(value, str) else None
     if kind is None:
         raise WrongTokenTypeError("The token is neither an auth nor a refresh token.")
-    if header.typ != kind.media_type:
-        raise WrongTokenTypeError("The token's typ header does not match its kind.")
-    return kind
+    typ = header.typ
+    if typ == kind.media_type:  # what this library writes: no normalisation needed
+        return kind, False
+    typ = media_type(typ)
+    if typ == kind.media_type:
+        return kind, False
+    if accept_legacy and typ in _LEGACY_TYPES and "jti" not in claims:
+        return kind, True
+    raise WrongTokenTypeError("The token's typ header does not match its kind.")
+
+
+def _legacy_subject(claims: FrozenJSONObject) -> str:
+    # Flask_PyJWT 1.x accepted int subjects; the typed sub is their decimal string (the
+    # claims keep the original JSON value).
+    value = claims.get("sub")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _string(claims, "sub")
 
 
 def _audience(claims: FrozenJSONObject, expected: str | None) -> str | tuple[str, ...] | None:
@@ -108,13 +149,19 @@ def validate_claims(
 ) -> Token:
     """Check the registered claims and build the token value.
 
+    The kind comes from the ``type`` claim and must agree with the ``typ`` header
+    (``at+jwt`` / ``refresh+jwt``, compared as media types). With
+    ``policy.accept_legacy``, a token whose ``typ`` is ``JWT`` or absent and that has no
+    ``jti`` is a Flask_PyJWT 1.x token: every other check still applies, its ``jti`` is
+    ``""`` and its ``legacy`` is true.
+
     Raises:
         WrongTokenTypeError: the kind is unknown, inconsistent, or not ``expected``.
         InvalidClaimError: a registered claim is missing, mistyped or wrong.
         ExpiredTokenError: ``now`` is at or past ``exp`` (plus leeway).
         ImmatureTokenError: ``nbf`` or ``iat`` is after ``now`` (plus leeway).
     """
-    kind = _kind(header, claims)
+    kind, legacy = _kind(header, claims, policy.accept_legacy)
     if expected is not None and kind is not expected:
         raise WrongTokenTypeError(
             f"This requires {_with_article(expected)}, not {_with_article(kind)}."
@@ -122,8 +169,10 @@ def validate_claims(
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss != policy.issuer:
         raise InvalidClaimError("iss", "The token was not issued by this server.")
-    sub = _string(claims, "sub")
-    jti = _string(claims, "jti")
+    if legacy:
+        sub, jti = _legacy_subject(claims), ""
+    else:
+        sub, jti = _string(claims, "sub"), _string(claims, "jti")
     exp = _number(claims, "exp")
     iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
@@ -135,5 +184,5 @@ def validate_claims(
     aud = _audience(claims, policy.audience)
     return make_token(
         kind, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
-        alg=header.alg, header=header.fields, claims=claims,
+        alg=header.alg, header=header.fields, claims=claims, legacy=legacy,
     )  # fmt: skip

@@ -14,13 +14,13 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from ._errors import (
+from .errors import (
     DisallowedAlgorithmError,
     MalformedTokenError,
     TokenTooLargeError,
 )
-from ._json import FrozenJSONObject, JSONDecodeError, JSONValue, dumps_compact, loads_object
-from ._signing import JWSHeader, Signer, Verifier
+from .signing import JWSHeader, Signer, Verifier
+from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, dumps_compact, loads_object
 
 _COMPACT: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 

@@ -32,8 +32,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import ClassVar, Final, Literal, Protocol, TypeVar, Union, cast
 
-from ._errors import ClaimsShapeError
-from ._json import JSONValue
+from .errors import ClaimsShapeError
+from .strict_json import JSONValue
 
 __all__ = [
     "ClaimsDataclass",
