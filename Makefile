@@ -1,43 +1,58 @@
 # Two commands on a fresh machine with Python 3 and make:
 #   make demo   - runs the example app through a whole login/refresh/401/403 flow
 #   make test   - lint, type checks, typing tests, the test suite with coverage, the docs
-# Each creates .venv and installs what it needs on first use.
+# Each creates .venv and installs what it needs on first use. Every tool runs from .venv
+# and is pointed at .venv's interpreter explicitly, so nothing installed elsewhere on the
+# machine (a system Flask, an activated virtual environment, PYTHONPATH) can make a
+# check pass that would fail for a user.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest docs fuzz bench clean
+.PHONY: demo test lint typecheck pytest docs matrix fuzz bench clean
 
+# A plain `pip install -e .`, as a contributor runs it: the build backend (hatchling)
+# makes it a path entry that mypy and pyright follow (tests/test_packaging.py checks it).
 $(STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . -r requirements-dev.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e . -r requirements-dev.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	$(PY) examples/demo.py
 
 test: lint typecheck pytest docs
 
+# lint-imports: the pure core (flask_pyjwt._core) never imports Flask, Werkzeug or click.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # stubtest checks stubs/ against the installed PyJWT; verifytypes fails below 100 % type
-# completeness (PYTHONPATH=.: pyright cannot follow setuptools' editable-install finder).
+# completeness. pyright --verifytypes ignores both the venv setting of pyproject.toml and
+# --pythonpath (pyright 1.1.414): it resolves imports with the first `python` on PATH,
+# so .venv/bin goes first there.
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/pyright
-	$(BIN)/python -m mypy.stubtest --mypy-config-file mypy.ini --allowlist stubs/stubtest-allowlist.txt jwt
-	PYTHONPATH=. $(BIN)/pyright --verifytypes flask_pyjwt --ignoreexternal
+	$(BIN)/pyright --pythonpath $(PY)
+	$(PY) -m mypy.stubtest --mypy-config-file mypy.ini --allowlist stubs/stubtest-allowlist.txt jwt
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pyright --verifytypes flask_pyjwt --ignoreexternal
 
 pytest: $(STAMP)
 	$(BIN)/pytest --cov=flask_pyjwt --cov-branch --cov-report=term-missing:skip-covered
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -n -W --keep-going -q -b html docs docs/_build/html
+
+# The test suite on every other supported CPython found on this machine, and once with
+# the lowest dependency versions pyproject.toml allows (see scripts/matrix.py).
+matrix:
+	$(PYTHON) scripts/matrix.py
 
 # Dedicated fuzz run: 10,000 random examples per property (FLASK_PYJWT_FUZZ_EXAMPLES=N to
 # change), through a real Flask app; prints examples run and statuses seen (never 5xx).
@@ -50,4 +65,6 @@ bench:
 	$(PYTHON) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache .coverage
+	rm -rf $(VENV) .venv-matrix docs/_build build dist *.egg-info .mypy_cache .pytest_cache \
+		.ruff_cache .hypothesis .import_linter_cache .coverage .coverage.* htmlcov
+	find . -name __pycache__ -not -path './benchmarks/.venvs/*' -prune -exec rm -rf {} +

@@ -19,7 +19,7 @@ from docs.examples import generated  # noqa: E402
 project = "flask_pyjwt"
 author = "flask_pyjwt developers"
 copyright = "flask_pyjwt developers"
-release = "2.0.0.dev0"
+release = flask_pyjwt.__version__  # the one version, from pyproject.toml via the metadata
 
 extensions = [
     "sphinx.ext.autodoc",
@@ -54,7 +54,7 @@ napoleon_attr_annotations = False
 nitpick_ignore = [
     ("py:class", "P"),
     ("py:class", "flask_pyjwt._decorator.R"),
-    ("py:class", "flask_pyjwt._typed_claims.C"),
+    ("py:class", "flask_pyjwt._core.typed_claims.C"),
 ]
 
 # The public type aliases keep their names in signatures (and link to their entries
