@@ -183,6 +183,12 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REQUIRESTRONGSECRET="maybe"),
         InvalidConfigError,
     ),
+    Case(
+        "JWT_ACCEPT_LEGACY_TOKENS",
+        '``"sometimes"``',
+        _set(JWT_ACCEPT_LEGACY_TOKENS="sometimes"),
+        InvalidConfigError,
+    ),
 )
 
 

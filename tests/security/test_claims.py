@@ -65,10 +65,11 @@ def test_time_claim_nan_or_infinity_literal_is_malformed(claim: str, literal: by
 @pytest.mark.parametrize("claim", ["exp", "iat", "nbf"])
 @pytest.mark.parametrize("literal", [b"1e400", b"-1e400"])
 def test_time_claim_overflowing_to_infinity_is_refused(claim: str, literal: bytes) -> None:
+    # The parser refuses a number no float can hold, before any claim is looked at.
     harness = make_harness()
     base = {k: v for k, v in claims().items() if k != claim}
     raw = json.dumps(base).encode()[:-1] + b', "' + claim.encode() + b'": ' + literal + b"}"
-    assert_refused(harness, harness.get("/auth", raw_token(raw)), 401, "claim_invalid")
+    assert_refused(harness, harness.get("/auth", raw_token(raw)), 401, "token_malformed")
 
 
 @pytest.mark.parametrize("claim", ["exp", "iat", "sub", "iss", "jti", "type"])
@@ -150,8 +151,12 @@ KIND_CASES: dict[str, tuple[str, dict[str, object], dict[str, object], str]] = {
     "type access": ("/auth", {}, {"type": "access"}, "token_type_invalid"),
     "typ header missing": ("/auth", {"typ": DROP}, {}, "token_type_invalid"),
     "typ JWT": ("/auth", {"typ": "JWT"}, {}, "token_type_invalid"),
-    "typ AT+JWT (case)": ("/auth", {"typ": "AT+JWT"}, {}, "token_type_invalid"),
-    "typ application/at+jwt": ("/auth", {"typ": "application/at+jwt"}, {}, "token_type_invalid"),
+    "typ application/refresh+jwt on an auth claim": (
+        "/auth", {"typ": "application/refresh+jwt"}, {}, "token_type_invalid"
+    ),
+    "typ with a second slash": ("/auth", {"typ": "application/x/at+jwt"}, {}, "token_type_invalid"),
+    "typ text/at+jwt": ("/auth", {"typ": "text/at+jwt"}, {}, "token_type_invalid"),
+    "typ at+jwt with a parameter": ("/auth", {"typ": "at+jwt; q=1"}, {}, "token_type_invalid"),
     "typ refresh+jwt on an auth claim": ("/auth", {"typ": "refresh+jwt"}, {}, "token_type_invalid"),
     "typ not a string": ("/auth", {"typ": 1}, {}, "token_malformed"),
     "refresh token as auth": (
@@ -184,6 +189,26 @@ def test_token_kind_confusion_is_refused(
     harness = make_harness()
     token = forge(header(**header_overrides), claims(**claim_overrides))
     assert_refused(harness, harness.get(path, token), 401, code)
+
+
+# RFC 7515 4.1.9: typ is a media type, compared case-insensitively, whose "application/"
+# prefix may be left out; RFC 9068 2.1 spells the access token type "application/at+jwt".
+MEDIA_TYPE_SPELLINGS: dict[str, tuple[str, str, str]] = {
+    "AT+JWT": ("/auth", "AT+JWT", "auth"),
+    "application/at+jwt": ("/auth", "application/at+jwt", "auth"),
+    "Application/At+Jwt": ("/auth", "Application/At+Jwt", "auth"),
+    "application/refresh+jwt": ("/refresh", "application/refresh+jwt", "refresh"),
+    "REFRESH+JWT": ("/refresh", "REFRESH+JWT", "refresh"),
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "typ", "kind"), MEDIA_TYPE_SPELLINGS.values(), ids=MEDIA_TYPE_SPELLINGS.keys()
+)
+def test_typ_is_compared_as_a_media_type(path: str, typ: str, kind: str) -> None:
+    harness = make_harness()
+    token = forge(header(typ=typ), claims(kind))
+    assert_accepted(harness, harness.get(path, token), kind)
 
 
 def test_control_refresh_token_on_refresh_view_is_accepted() -> None:

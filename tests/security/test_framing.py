@@ -188,3 +188,47 @@ def test_deeply_nested_json_is_refused_without_a_crash(opener: str, where: str, 
     default = make_harness()
     code = "token_too_large" if len(token) > 8192 else "token_malformed"
     assert_refused(default, default.get("/auth", token), 401, code)
+
+
+def _nested_value(depth: int) -> object:
+    """A value that, as a member of a token's top-level object (level 1), reaches ``depth``."""
+    value: object = 1
+    for level in range(depth - 1):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+@pytest.mark.parametrize("where", ["header", "payload"])
+@pytest.mark.parametrize(("depth", "accepted"), [(32, True), (33, False)])
+def test_the_nesting_limit_is_explicit_32_levels(where: str, depth: int, accepted: bool) -> None:
+    harness = make_harness()
+    extra = {"x": _nested_value(depth)}
+    head = header(**extra) if where == "header" else header()
+    body = claims(**extra) if where == "payload" else claims()
+    token = _signed(json.dumps(head).encode(), json.dumps(body).encode())
+    response = harness.get("/auth", token)
+    if accepted:
+        assert_accepted(harness, response, "auth")
+    else:
+        assert_refused(harness, response, 401, "token_malformed")
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    harness = make_harness()
+    token = forge(header(), claims(note="[{" * 40 + '"\\]}', more=['"[', "{{{{"] * 20))
+    assert_accepted(harness, harness.get("/auth", token), "auth")
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "1.0e999999"])
+def test_numbers_beyond_a_float_are_refused_not_infinity(number: str) -> None:
+    harness = make_harness()
+    payload = json.dumps(claims()).encode()[:-1] + f',"big":{number}}}'.encode()
+    token = _signed(json.dumps(header()).encode(), payload)
+    assert_refused(harness, harness.get("/auth", token), 401, "token_malformed")
+
+
+def test_a_large_finite_float_is_still_a_number() -> None:
+    harness = make_harness()
+    payload = json.dumps(claims()).encode()[:-1] + b',"big":1.5e300}'
+    token = _signed(json.dumps(header()).encode(), payload)
+    assert_accepted(harness, harness.get("/auth", token), "auth")
