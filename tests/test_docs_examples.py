@@ -639,6 +639,10 @@ def _inventory_lines(data: bytes) -> list[str]:
     return zlib.decompress(rest).decode("utf-8").splitlines()
 
 
+@pytest.mark.skipif(
+    not hasattr(InventoryFile, "loads"),
+    reason="Sphinx < 8.2 (the last for Python 3.10); make docs builds with Sphinx 9",
+)
 @pytest.mark.parametrize("name", sorted(make_inventories.PROJECTS))
 def test_inventories_are_current(name: str) -> None:
     committed = (DOCS / "_inventories" / f"{name}.inv").read_bytes()

@@ -127,7 +127,9 @@ class _NotJSON(Exception):
 
 
 def _too_deep() -> _NotJSON:
-    return _NotJSON(f"is nested more than {MAX_NESTING_DEPTH} levels deep, more than a token may be")
+    return _NotJSON(
+        f"is nested more than {MAX_NESTING_DEPTH} levels deep, deeper than a token may be"
+    )
 
 
 def _freeze(value: object, depth: int) -> JSONValue:
