@@ -31,6 +31,14 @@ from ._core.errors import (
     WrongTokenTypeError,
 )
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
+from ._core.redis_revocation import RedisClient, RedisRevocationStore, RedisScript
+from ._core.revocation import (
+    MemoryRevocationStore,
+    RevocationQuery,
+    RevocationState,
+    RevocationStore,
+    RevocationStoreError,
+)
 from ._core.signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from ._core.strict_json import (
     FrozenJSONObject,
@@ -91,6 +99,7 @@ __all__ = [
     "KeyVerifier",
     "Location",
     "MalformedTokenError",
+    "MemoryRevocationStore",
     "MissingConfigError",
     "MissingSignerError",
     "NoCurrentTokenError",
@@ -98,7 +107,14 @@ __all__ = [
     "PermissionDenied",
     "PrivateKey",
     "PublicKey",
+    "RedisClient",
+    "RedisRevocationStore",
+    "RedisScript",
     "RefreshToken",
+    "RevocationQuery",
+    "RevocationState",
+    "RevocationStore",
+    "RevocationStoreError",
     "Settings",
     "Signer",
     "Token",

