@@ -188,7 +188,8 @@ class ClaimsShapeError(InvalidClaimError):
     ``require_token(claims_as=...)`` answers it with 401 ``claim_invalid``.
 
     Attributes:
-        claim: the path of the claim at fault (``roles[1]``, ``address.city``).
+        claim: the path of the claim at fault (``roles[1]``, ``address.city``); a member
+            of a ``Mapping`` claim is ``labels.*``, since its key is the token's text.
         shape: the name of the dataclass the claims were checked against.
     """
 
