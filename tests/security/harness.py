@@ -146,6 +146,11 @@ def make_harness(
     def scope_list() -> dict[str, object]:
         return ok("scope-list")
 
+    @app.route("/scope-objects")
+    @require_token(scope=[{"role": "admin"}])
+    def scope_objects() -> dict[str, object]:
+        return ok("scope-objects")
+
     @app.route("/flag-true")
     @require_token(flag=True)
     def flag_true() -> dict[str, object]:
