@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import ClassVar
 
 import pytest
 from flask import Flask
+from flask.views import MethodView
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from flask_pyjwt import (
@@ -16,6 +19,7 @@ from flask_pyjwt import (
     JSONInput,
     NoCurrentTokenError,
     PermissionDenied,
+    TokenType,
     current_token,
     require_token,
 )
@@ -140,19 +144,13 @@ def test_scope_forms(setup: tuple[Flask, AuthManager]) -> None:
     assert status("/list", {"read": True}) == 403
 
 
-def test_refresh_tokens_have_no_scope(setup: tuple[Flask, AuthManager]) -> None:
-    app, manager = setup
-
-    @app.post("/r")
-    @require_token("refresh", scope="anything")
-    def view() -> str:
-        return "ok"
-
-    with app.app_context():
-        refresh = manager.refresh_token("alice").signed
-    response = app.test_client().post("/r", headers=bearer(refresh))
-    assert response.status_code == 403
-    assert response.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+def test_a_scope_on_a_refresh_route_is_refused_when_decorating() -> None:
+    # A refresh token carries no scope, so such a route could only ever answer 403.
+    for kind in ("refresh", TokenType.REFRESH):
+        with pytest.raises(ValueError, match="refresh tokens carry no scope"):
+            require_token(kind, scope="anything")
+    with pytest.raises(ValueError, match="refresh tokens carry no scope"):
+        require_token("refresh", scope={"admin": True})
 
 
 def test_claims_literal_route_and_explicit(setup: tuple[Flask, AuthManager]) -> None:
@@ -311,3 +309,224 @@ def test_permission_denied_is_a_forbidden() -> None:
     error = PermissionDenied(error_code="claim_mismatch", message="nope")
     assert isinstance(error, Forbidden)
     assert error.code == 403
+
+
+# Nested empty requirements (issue 10, item 2) ------------------------------------------
+
+EMPTY_REQUIREMENTS: dict[str, tuple[Callable[[], object], str]] = {
+    "override list": (lambda: require_token(override={"roles": []}), r"override\.roles"),
+    "override mapping": (lambda: require_token(override={"perms": {}}), r"override\.perms"),
+    "override deep": (
+        lambda: require_token(override={"a": {"b": [{"c": []}]}}),
+        r"override\.a\.b\[0\]\.c",
+    ),
+    "scope member list": (lambda: require_token(scope={"roles": []}), r"scope\.roles"),
+    "scope member mapping": (lambda: require_token(scope={"team": {}}), r"scope\.team"),
+    "scope list item": (lambda: require_token(scope=["read", []]), r"scope\[1\]"),
+    "claim list": (lambda: require_token(roles=[]), "roles"),
+    "claim mapping": (lambda: require_token(perms={}), "perms"),
+    "claim nested": (lambda: require_token(org={"teams": []}), r"org\.teams"),
+    "Exact list": (lambda: require_token(roles=Exact([])), "roles"),
+    "claims= mapping": (lambda: require_token(claims={"scope": {"x": {}}}), r"scope\.x"),
+}
+
+
+@pytest.mark.parametrize(
+    ("make", "path"), EMPTY_REQUIREMENTS.values(), ids=EMPTY_REQUIREMENTS.keys()
+)
+def test_an_empty_list_or_mapping_anywhere_in_a_requirement_is_refused(
+    make: Callable[[], object], path: str
+) -> None:
+    # An empty list is satisfied by any array and an empty mapping by any object: such a
+    # requirement lets every token holding the member through (with override, past every
+    # other check).
+    with pytest.raises(ValueError, match=rf"{path} is an empty (list|mapping)"):
+        make()
+
+
+def test_a_nested_empty_override_no_longer_bypasses_the_route_check(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+    with pytest.raises(ValueError, match="empty list"):
+
+        @app.get("/users/<username>")
+        @require_token(sub="username", override={"roles": []})
+        def view(username: str) -> str:
+            return username
+
+    assert issue(app, manager, roles=[])  # such a token exists; nothing may serve it
+
+
+# String requirements that could be a route binding or a literal (issue 10, item 1) ---
+
+
+def test_a_plain_string_on_a_view_taking_kwargs_is_refused(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, _ = setup
+
+    class Profile(MethodView):
+        decorators: ClassVar[list[Callable[..., object]]] = [require_token(sub="username")]
+
+        def get(self, username: str) -> str:
+            return username
+
+    with pytest.raises(
+        ValueError, match=r"on profile: .*sub=FromRoute\('username'\) or sub=Exact\('username'\)"
+    ):
+        app.add_url_rule("/users/<username>", view_func=Profile.as_view("profile"))
+
+    def no_wraps(view: Callable[..., str]) -> Callable[..., str]:
+        def inner(*args: object, **kwargs: object) -> str:
+            return view(*args, **kwargs)
+
+        return inner
+
+    with pytest.raises(ValueError, match=r"takes \*\*kwargs"):
+
+        @app.get("/accounts/<username>")
+        @require_token(sub="username")
+        @no_wraps
+        def account(username: str) -> str:
+            return username
+
+
+def test_explicit_forms_work_on_a_view_taking_kwargs(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+    calls: list[str] = []
+
+    class Profile(MethodView):
+        decorators: ClassVar[list[Callable[..., object]]] = [
+            require_token(sub=FromRoute("username"), role=Exact("username"))
+        ]
+
+        def get(self, username: str) -> str:
+            calls.append(username)
+            return username
+
+    app.add_url_rule("/users/<username>", view_func=Profile.as_view("profile"))
+    client = app.test_client()
+    own = issue(app, manager, "alice", role="username")
+    assert client.get("/users/alice", headers=bearer(own)).status_code == 200
+    denied = client.get("/users/bob", headers=bearer(own))
+    assert denied.status_code == 403
+    assert json_body(denied)["code"] == "claim_mismatch"
+    literal_only = issue(app, manager, "username", role="alice")
+    assert client.get("/users/alice", headers=bearer(literal_only)).status_code == 403
+    assert calls == ["alice"]
+
+
+def test_a_plain_string_naming_no_parameter_stays_a_literal_without_kwargs(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+
+    @app.get("/reports/<report>")
+    @require_token(role="auditor")
+    def report(report: str) -> str:
+        return report
+
+    client = app.test_client()
+    auditor = issue(app, manager, role="auditor")
+    assert client.get("/reports/q3", headers=bearer(auditor)).status_code == 200
+    assert client.get("/reports/q3", headers=bearer(issue(app, manager))).status_code == 403
+
+
+# Options are keyword-only; claims= for any claim name (issue 10, item 18) ---------------
+
+
+def test_options_after_location_are_keyword_only() -> None:
+    with pytest.raises(TypeError, match="positional"):
+        require_token("auth", "cookies", "auth_token")  # type: ignore[call-arg]  # deliberately wrong
+
+
+def test_the_1x_positional_forms_still_work(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+
+    @app.get("/header")
+    @require_token("auth", "header", scope={"admin": True})
+    def header_view() -> str:
+        return current_token.sub
+
+    @app.get("/cookie")
+    @require_token("auth", "cookies", cookie_name="auth_token")
+    def cookie_view() -> str:
+        return current_token.sub
+
+    client = app.test_client()
+    admin = issue(app, manager, scope={"admin": True})
+    assert client.get("/header", headers=bearer(admin)).get_data(as_text=True) == "alice"
+    client.set_cookie("auth_token", admin)
+    assert client.get("/cookie").get_data(as_text=True) == "alice"
+
+
+def test_claims_mapping_states_claims_named_like_options(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+    calls: list[str] = []
+
+    @app.get("/regions/<region>")
+    @require_token(
+        claims={
+            "location": "eu",
+            "scope": "billing",
+            "cookie_name": Exact("region"),
+            "override": {"level": 1},
+            "token_type": "staff",
+            "optional": False,
+            "tenant": FromRoute("region"),
+        },
+        plan="pro",
+    )
+    def view(region: str) -> str:
+        calls.append(region)
+        return region
+
+    good = {
+        "location": "eu",
+        "scope": "billing",
+        "cookie_name": "region",
+        "override": {"level": 1, "x": 2},
+        "token_type": "staff",
+        "optional": False,
+        "tenant": "emea",
+        "plan": "pro",
+    }
+    client = app.test_client()
+
+    def get(**claims: object) -> int:
+        token = issue(app, manager, **claims)
+        return client.get("/regions/emea", headers=bearer(token)).status_code
+
+    assert get(**good) == 200
+    # scope= would read "billing" as a set of OAuth scopes; claims= compares exactly.
+    assert get(**{**good, "scope": "billing admin"}) == 403
+    assert get(**{**good, "location": "us"}) == 403
+    assert get(**{**good, "tenant": "apac"}) == 403
+    assert get(**{**good, "plan": "free"}) == 403
+    without = {k: v for k, v in good.items() if k != "location"}
+    response = client.get("/regions/emea", headers=bearer(issue(app, manager, **without)))
+    assert response.status_code == 403
+    assert json_body(response)["code"] == "claim_mismatch"
+    assert calls == ["emea"]
+
+
+def test_claims_mapping_misuse_is_refused() -> None:
+    with pytest.raises(ValueError, match="'plan' is required twice"):
+        require_token(claims={"plan": "pro"}, plan="pro")
+    with pytest.raises(TypeError, match="claims must be a mapping"):
+        require_token(claims=[("plan", "pro")])  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(TypeError, match="is of type set"):
+        require_token(claims={"roles": {"a"}})  # type: ignore[dict-item]  # deliberately wrong
+
+
+def test_names_reserved_for_coming_options_must_go_through_claims() -> None:
+    # Options planned for later releases cannot change what an existing decorator means:
+    # as keywords their names are refused today, and claims= takes any name.
+    with pytest.raises(ValueError, match=r"claims=\{'optional': \.\.\.\}"):
+        require_token(optional=True)
+    with pytest.raises(ValueError, match=r"claims=\{'fresh': \.\.\.\}"):
+        require_token(fresh=True)
+    require_token(claims={"optional": True, "fresh": True})

@@ -257,15 +257,9 @@ def _app() -> tuple[Flask, AuthManager]:
 def status_of(case: Case) -> int:
     """The status code ``case``'s request really gets."""
     app, manager = _app()
-    # Positional arguments (and claims_as) first, so only **claims can receive the mapping.
+    # claims= takes the mapping as it is, whatever its keys (they cannot clash with options).
     protect = require_token(
-        "auth",
-        "header",
-        None,
-        case.scope_required,
-        case.override,
-        claims_as=None,
-        **case.claims_required,
+        scope=case.scope_required, override=case.override, claims=case.claims_required
     )
 
     if case.route == "username":
