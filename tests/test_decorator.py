@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.views import MethodView
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -530,3 +530,50 @@ def test_names_reserved_for_coming_options_must_go_through_claims() -> None:
     with pytest.raises(ValueError, match=r"claims=\{'fresh': \.\.\.\}"):
         require_token(fresh=True)
     require_token(claims={"optional": True, "fresh": True})
+
+
+# current_token belongs to one request (issue 10, item 4) ---------------------------------
+
+
+def test_current_token_does_not_leak_into_the_next_request_of_one_app_context(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    # Flask 3.0/3.1 reuse an application context that is already pushed (start-up code,
+    # single-threaded workers, test fixtures), so flask.g outlives a request there.
+    app, manager = setup
+    seen_after: list[str] = []
+
+    @app.get("/protected")
+    @require_token()
+    def protected() -> str:
+        return current_token.sub
+
+    @app.get("/open")
+    def open_view() -> dict[str, object]:
+        try:
+            sub: str | None = current_token.sub
+        except NoCurrentTokenError:
+            sub = None
+        return {"has_token": bool(current_token), "sub": sub, "repr": repr(current_token)}
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        if current_token:
+            seen_after.append(current_token.sub)
+        return response
+
+    client = app.test_client()
+    token = issue(app, manager, "alice")
+    with app.app_context():
+        assert client.get("/protected", headers=bearer(token)).get_data(as_text=True) == "alice"
+        assert json_body(client.get("/open")) == {
+            "has_token": False,
+            "sub": None,
+            "repr": "<current_token (none: not in a protected request)>",
+        }
+        refused = client.get("/protected")
+        assert refused.status_code == 401
+    # The token is still there for the request's own after_request handlers.
+    assert seen_after == ["alice"]
+    with app.app_context():
+        assert not current_token
