@@ -112,7 +112,15 @@ def _extract() -> str:
 
 
 def _extract_cookie(name: str) -> str:
-    value = request.cookies.get(name)
+    values = request.cookies.getlist(name)
+    if len(values) > 1:
+        # Cookie tossing: a sibling subdomain or a more specific path can plant a second
+        # cookie of this name, and the order browsers send them in proves nothing.
+        raise AuthenticationFailed(
+            error_code="token_malformed",
+            message=f"Several {name} cookies were sent; exactly one is accepted.",
+        )
+    value = values[0] if values else None
     if not value:
         raise AuthenticationFailed(
             error_code="token_missing", message=f"The {name} cookie is required."
