@@ -99,9 +99,12 @@ def _extract() -> str:
     # would also drop NEL, NBSP and other Unicode spaces glued to the token.
     scheme, _, credentials = header.strip(" \t").partition(" ")
     if scheme.lower() != "bearer":
-        # RFC 6750 3.1: another authentication scheme carries no error code.
+        # RFC 6750 3.1: another authentication scheme (or none: a bare token) carries no
+        # error code; the message says what to send, without echoing the header.
         raise AuthenticationFailed(
-            error_code="token_missing", message="A bearer token is required."
+            error_code="token_missing",
+            message="The Authorization header does not use the Bearer scheme; "
+            "send the token as 'Authorization: Bearer <token>'.",
         )
     credentials = credentials.strip(" ")
     if not credentials:

@@ -70,6 +70,27 @@ def test_refused_header_framings(value: str, code: str) -> None:
     assert_refused(harness, response, 401, code)
 
 
+OTHER_SCHEME_MESSAGE = (
+    "The Authorization header does not use the Bearer scheme; "
+    "send the token as 'Authorization: Bearer <token>'."
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [f"JWT {VALID}", f"Token {VALID}", VALID, f"Basic {VALID}", f"Bearer{VALID}"],
+    ids=["JWT scheme", "Token scheme", "no scheme", "Basic scheme", "Bearer glued"],
+)
+def test_another_scheme_gets_a_message_naming_bearer(value: str) -> None:
+    # RFC 6750 3.1: no error code in the challenge, since no bearer token was sent; the
+    # JSON message says what to send instead, and never echoes the header.
+    harness = make_harness()
+    response = harness.get("/auth", headers={"Authorization": value})
+    assert_refused(harness, response, 401, "token_missing")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert json_body(response)["message"] == OTHER_SCHEME_MESSAGE
+
+
 def test_no_credentials_at_all() -> None:
     harness = make_harness()
     assert_refused(harness, harness.get("/auth"), 401, "token_missing")
