@@ -16,8 +16,8 @@ from ._http_errors import AuthenticationFailed
 # The token is kept in the request's WSGI environ, which lives exactly as long as the
 # request. flask.g belongs to the application context, which Flask 3.0/3.1 reuse when one
 # is already pushed: a token kept there would be the next request's current_token.
-_TOKEN_KEY: Final = "flask_pyjwt.current_token"
-_TYPED_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
+_ENVIRON_KEY: Final = "flask_pyjwt.current_token"
+_ENVIRON_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
 
 
 def _request_store() -> MutableMapping[str, object] | None:
@@ -32,14 +32,14 @@ def set_current_token(token: Token) -> None:
     store = _request_store()
     if store is None:  # pragma: no cover - the decorator only runs inside a request
         raise NoCurrentTokenError("a token can only be recorded inside a request")
-    store[_TOKEN_KEY] = token
+    store[_ENVIRON_KEY] = token
 
 
 def remember_claims(token: Token, shape: type[C], value: C) -> None:
     """Keep ``value`` (``token``'s claims as ``shape``) for ``current_token.claims_as``."""
     store = _request_store()
     if store is not None:
-        store[_TYPED_CLAIMS_KEY] = (token, shape, value)
+        store[_ENVIRON_CLAIMS_KEY] = (token, shape, value)
 
 
 def current_claims_as(shape: type[C]) -> C:
@@ -51,7 +51,7 @@ def current_claims_as(shape: type[C]) -> C:
     """
     token = get_current_token()
     store = _request_store()
-    cached = None if store is None else store.get(_TYPED_CLAIMS_KEY)
+    cached = None if store is None else store.get(_ENVIRON_CLAIMS_KEY)
     if isinstance(cached, tuple):
         entry = cast("tuple[object, object, object]", cached)
         if entry[0] is token and entry[1] is shape and isinstance(entry[2], shape):
@@ -71,7 +71,7 @@ def get_current_token() -> Token:
         NoCurrentTokenError: no request, or the view is not protected by ``require_token``.
     """
     store = _request_store()
-    token = None if store is None else store.get(_TOKEN_KEY)
+    token = None if store is None else store.get(_ENVIRON_KEY)
     if isinstance(token, (AuthToken, RefreshToken)):
         return token
     raise NoCurrentTokenError(
