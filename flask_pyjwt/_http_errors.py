@@ -8,8 +8,9 @@ app's own ``@app.errorhandler(401)`` / ``(403)`` still applies.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Final, Literal, NewType, cast
 
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
@@ -19,6 +20,32 @@ from ._core.errors import FlaskPyJWTError, InvalidTokenCode, InvalidTokenError
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
 BearerError = Literal["invalid_token", "insufficient_scope"]
 ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
+
+CustomErrorCode = NewType("CustomErrorCode", str)
+"""An app's own error ``code``: ``CustomErrorCode("account_locked")``.
+
+A distinct type, so that a misspelt built-in code (``"token_expird"``) stays a type
+error while an app's own codes are spelled out on purpose. Checked when the error is
+raised: lowercase snake_case, at most 64 characters."""
+
+_CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_CODE_MAX_LENGTH: Final = 64
+
+
+def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | CustomErrorCode:
+    code = cast("object", error_code)  # checked at runtime too: not every caller type-checks
+    if not isinstance(code, str):
+        raise TypeError(
+            f"error_code must be a str (a built-in code or CustomErrorCode(...)), got "
+            f"{type(code).__name__}"
+        )
+    if len(code) > _CODE_MAX_LENGTH or not _CODE_FORMAT.fullmatch(code):
+        raise ValueError(
+            "error_code must be lowercase snake_case: a-z and 0-9 in words joined by single "
+            f"underscores, starting with a letter, at most {_CODE_MAX_LENGTH} characters "
+            f"(like 'account_locked'); got {code[: _CODE_MAX_LENGTH + 1]!r}"
+        )
+    return error_code
 
 
 def _quoted(text: str) -> str:
@@ -34,10 +61,18 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     ``WWW-Authenticate: Bearer`` header. It is a Werkzeug ``HTTPException`` so an app's own
     ``@app.errorhandler(401)`` / ``(403)`` handlers take precedence.
 
+    An app may raise :class:`AuthenticationFailed` and :class:`PermissionDenied` itself,
+    with a built-in :data:`ErrorCode` or its own :data:`CustomErrorCode`, and gets the
+    same response.
+
     Attributes:
         error_code: the stable machine-readable reason.
         bearer_error: the RFC 6750 ``error`` parameter, or ``None`` when no token was sent.
         cause: the token error behind a 401, if any.
+
+    Raises:
+        ValueError: ``error_code`` is not lowercase snake_case of at most 64 characters.
+        TypeError: ``error_code`` is not a string.
     """
 
     bearer_error: BearerError | None
@@ -45,12 +80,12 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     def __init__(
         self,
         *,
-        error_code: ErrorCode,
+        error_code: ErrorCode | CustomErrorCode,
         message: str,
         cause: InvalidTokenError | None = None,
     ) -> None:
         HTTPException.__init__(self, description=message)
-        self.error_code: ErrorCode = error_code
+        self.error_code: ErrorCode | CustomErrorCode = _checked_code(error_code)
         self.message = message
         self.cause = cause
 
@@ -98,7 +133,7 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
     def __init__(
         self,
         *,
-        error_code: ErrorCode,
+        error_code: ErrorCode | CustomErrorCode,
         message: str,
         cause: InvalidTokenError | None = None,
     ) -> None:

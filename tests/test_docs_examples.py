@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from flask import Flask, Response
@@ -45,6 +46,7 @@ from docs.examples import (
 from flask_pyjwt import (
     AuthManager,
     AuthToken,
+    ErrorCode,
     FlaskPyJWTError,
     FromRoute,
     InvalidConfigError,
@@ -311,6 +313,37 @@ def test_custom_error_handlers() -> None:
         "problem": "insufficient_scope",
     }
     assert denied.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+
+
+def test_an_apps_own_error_code() -> None:
+    app = errors.create_app(custom_handlers=False)
+    client = app.test_client()
+    denied = get(client, "/workspace", errors.issue(app, scope=None, suspended=True))
+    assert denied.status_code == 403
+    assert json_body(denied) == {
+        "status": 403,
+        "error": "insufficient_scope",
+        "code": "tenant_suspended",
+        "message": "This workspace is suspended; contact billing.",
+    }
+    assert denied.headers["WWW-Authenticate"] == (
+        'Bearer error="insufficient_scope", '
+        'error_description="This workspace is suspended; contact billing."'
+    )
+    allowed = get(client, "/workspace", errors.issue(app, scope=None))
+    assert json_body(allowed) == {"workspace": "alice"}
+    with_handlers = errors.create_app(custom_handlers=True).test_client()
+    handled = get(with_handlers, "/workspace", errors.issue(app, scope=None, suspended=True))
+    assert json_body(handled)["problem"] == "tenant_suspended"
+
+
+def test_errors_page_lists_every_built_in_code() -> None:
+    text = (DOCS / "errors.rst").read_text(encoding="utf-8")
+    table = text.split("The codes\n---------", 1)[1].split("\nThe ``message``", 1)[0]
+    header, *documented = re.findall(r"^   \* - ``(\w+)``$", table, flags=re.MULTILINE)
+    assert header == "code"
+    assert sorted(documented) == sorted(get_args(ErrorCode))
+    assert len(documented) == len(set(documented))
 
 
 def test_status_code_handler() -> None:
