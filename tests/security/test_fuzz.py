@@ -231,6 +231,12 @@ def random_headers(draw: st.DrawFn) -> dict[str, object]:
     return fields
 
 
+def _typ_is_at_jwt(typ: object) -> bool:
+    # RFC 7515 4.1.9: media types compare case-insensitively, "application/" optional;
+    # RFC 9068 2.1: "application/at+jwt" is accepted as "at+jwt".
+    return type(typ) is str and typ.lower() in ("at+jwt", "application/at+jwt")
+
+
 def _header_is_acceptable(fields: dict[str, object]) -> bool:
     """The oracle for a correctly HS256-signed token with valid claims (RFC 7515 4.1,
     RFC 8725 3.11): exactly these headers may pass."""
@@ -238,8 +244,7 @@ def _header_is_acceptable(fields: dict[str, object]) -> bool:
     return (
         fields.get("alg") == "HS256"
         and type(fields.get("alg")) is str
-        and fields.get("typ") == "at+jwt"
-        and type(fields.get("typ")) is str
+        and _typ_is_at_jwt(fields.get("typ"))
         and "crit" not in fields
         and (kid is None or isinstance(kid, str))
     )
