@@ -26,6 +26,7 @@ from ._core.typed_claims import ClaimsDataclass, check_claims_shape, load_claims
 from ._current import remember_claims, set_current_token
 from ._http_errors import AuthenticationFailed, PermissionDenied
 from ._manager import current_state
+from ._placement import refuse_if_registered, remember_wrapped
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -395,6 +396,10 @@ def require_token(
     checked_claims = _collect_claims(claims, claim_requirements)
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        # Remembered first: even if the error below is caught, a route that registered
+        # the bare view refuses to serve it.
+        remember_wrapped(view)
+        refuse_if_registered(view, _view_name(view))
         literal, route = _bind_claims(checked_claims, view)
         policy = _Policy(
             kind=kind,

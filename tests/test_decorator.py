@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import pytest
-from flask import Flask, Response
+from flask import Blueprint, Flask, Response
 from flask.views import MethodView
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
+    DecoratorOrderError,
     Exact,
     FromRoute,
     JSONInput,
@@ -23,7 +24,7 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from tests.support import bearer, json_body, make_app
+from tests.support import bearer, config_for, configure, json_body, make_app
 
 
 def issue(app: Flask, manager: AuthManager, subject: str = "alice", /, **claims: object) -> str:
@@ -577,3 +578,92 @@ def test_current_token_does_not_leak_into_the_next_request_of_one_app_context(
     assert seen_after == ["alice"]
     with app.app_context():
         assert not current_token
+
+
+# @require_token above @app.route (issue 10, item 12) ------------------------------------
+
+
+def test_require_token_above_an_app_route_is_refused_at_once(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, _ = setup
+    calls: list[str] = []
+    with pytest.raises(DecoratorOrderError, match="swap the two lines") as caught:
+
+        @require_token()
+        @app.route("/secret")
+        def secret() -> str:
+            calls.append("secret")
+            return "secret"
+
+    message = str(caught.value)
+    assert "'secret'" in message  # the endpoint
+    assert "@require_token(...) below @app.route(...)" in message
+    # Even if the error is caught, the route it registered is never served unprotected.
+    response = app.test_client().get("/secret")
+    assert response.status_code == 500
+    assert calls == []
+
+
+def test_require_token_above_a_route_defined_before_init_app_fails_init_app() -> None:
+    app = Flask("early_routes")
+    configure(app, config_for("HS256"))
+
+    @require_token()
+    @app.route("/secret")
+    def secret() -> str:
+        return "secret"
+
+    with pytest.raises(DecoratorOrderError, match=r"endpoint 'secret'.*swap the two lines"):
+        AuthManager(app)
+
+
+def test_require_token_above_a_blueprint_route_refuses_to_serve(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The blueprint is registered after init_app, so nothing could be seen when the
+    # decorator ran: the app refuses every request until the two lines are swapped.
+    app, manager = make_app()
+    calls: list[str] = []
+    admin = Blueprint("admin", __name__)
+
+    @require_token()
+    @admin.route("/secret")
+    def secret() -> str:
+        calls.append("secret")
+        return "secret"
+
+    @admin.route("/fine")
+    @require_token()
+    def fine() -> str:
+        calls.append("fine")
+        return "fine"
+
+    app.register_blueprint(admin)
+    client = app.test_client()
+    token = issue(app, manager)
+    for path in ("/secret", "/fine"):
+        response = client.get(path, headers=bearer(token))
+        assert response.status_code == 500
+    assert calls == []
+    assert "endpoint 'admin.secret'" in caplog.text
+    assert "swap the two lines" in caplog.text
+    app.testing = True  # the error itself, not a 500, propagates to the test client
+    with pytest.raises(DecoratorOrderError, match=r"below @app\.route\(\.\.\.\) \(or @blueprint"):
+        client.get("/secret")
+    assert calls == []
+
+
+def test_a_blueprint_in_the_right_order_is_served(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+    admin = Blueprint("admin", __name__)
+
+    @admin.route("/secret")
+    @require_token()
+    def secret() -> str:
+        return "secret"
+
+    app.register_blueprint(admin)
+    client = app.test_client()
+    assert client.get("/secret").status_code == 401
+    assert client.get("/secret", headers=bearer(issue(app, manager))).status_code == 200
