@@ -306,10 +306,43 @@ def test_refresh_current_token_exposes_rid(setup: tuple[Flask, AuthManager]) -> 
     assert body == {"rid": refresh.rid, "scope": None}
 
 
-def test_permission_denied_is_a_forbidden() -> None:
-    error = PermissionDenied(error_code="claim_mismatch", message="nope")
-    assert isinstance(error, Forbidden)
-    assert error.code == 403
+def test_an_apps_forbidden_handler_catches_the_403(setup: tuple[Flask, AuthManager]) -> None:
+    # PermissionDenied is a werkzeug Forbidden: a handler registered for Forbidden (the
+    # class, not the status code) applies to require_token's refusals.
+    app, manager = setup
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden) -> tuple[dict[str, object], int]:
+        assert isinstance(error, PermissionDenied)
+        return {"custom": error.error_code}, 403
+
+    @app.get("/admin")
+    @require_token(scope={"admin": True})
+    def admin() -> str:
+        return "ok"
+
+    response = app.test_client().get("/admin", headers=bearer(issue(app, manager)))
+    assert response.status_code == 403
+    assert json_body(response) == {"custom": "insufficient_scope"}
+
+
+def test_a_view_object_that_cannot_be_hashed_is_served(setup: tuple[Flask, AuthManager]) -> None:
+    # The decorator-order check looks every view up among the functions require_token
+    # wrapped; a callable object without __hash__ must not break serving.
+    app, manager = setup
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self) -> str:
+            return "plain"
+
+    app.add_url_rule("/plain", endpoint="plain", view_func=Unhashable())
+    app.add_url_rule("/guarded", endpoint="guarded", view_func=require_token()(lambda: "ok"))
+    client = app.test_client()
+    assert client.get("/plain").get_data(as_text=True) == "plain"
+    assert client.get("/guarded").status_code == 401
+    assert client.get("/guarded", headers=bearer(issue(app, manager))).status_code == 200
 
 
 # Nested empty requirements (issue 10, item 2) ------------------------------------------

@@ -134,6 +134,19 @@ def test_routes_binding(routes_client: FlaskClient) -> None:
     assert get(routes_client, "/reports/bob", other_role).status_code == 403
 
 
+def test_routes_method_view_and_claims_mapping(routes_client: FlaskClient) -> None:
+    member = _routes_token("alice", role="member")
+    assert json_body(get(routes_client, "/api/users/alice", member)) == {"user": "alice"}
+    assert get(routes_client, "/api/users/bob", member).status_code == 403
+    assert get(routes_client, "/api/users/alice", _routes_token("alice")).status_code == 403
+    analyst = _routes_token("alice", location="eu", scope="reports", role="analyst")
+    assert json_body(get(routes_client, "/eu/reports", analyst)) == {"reports": "eu"}
+    us = _routes_token("alice", location="us", scope="reports", role="analyst")
+    assert get(routes_client, "/eu/reports", us).status_code == 403
+    wider = _routes_token("alice", location="eu", scope="reports admin", role="analyst")
+    assert get(routes_client, "/eu/reports", wider).status_code == 403  # exact, not a set
+
+
 def test_routes_scope_forms(routes_client: FlaskClient) -> None:
     admin = _routes_token(scope={"admin": True})
     assert get(routes_client, "/admin", admin).status_code == 200
