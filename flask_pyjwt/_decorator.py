@@ -69,7 +69,7 @@ class Exact:
 
 
 ClaimRequirement: TypeAlias = Union[JSONInput, FromRoute, Exact]
-"""What a ``**claims`` argument of :func:`require_token` may be."""
+"""What a claim requirement of :func:`require_token` (keyword or ``claims=`` value) may be."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -332,7 +332,8 @@ def require_token(
     """Protect a view: 401 unless it gets a valid token of ``token_type``, 403 unless
     that token holds the required scope and claims.
 
-    Put it *below* ``@app.route`` so the route registers the protected view.
+    Put it *below* ``@app.route`` so the route registers the protected view (above it,
+    the route would serve the view unprotected: :class:`DecoratorOrderError`).
 
     ``token_type`` and ``location`` may be passed by position (as in Flask_PyJWT 1.x);
     every other option is keyword-only.
@@ -364,8 +365,11 @@ def require_token(
             both in ``claims=`` and as a keyword, a keyword reserved for a coming option
             (``optional``, ``fresh``), a route binding to a parameter the view does not
             have, or a plain string on a view that takes ``**kwargs``.
-        TypeError: a required value is not JSON, or ``claims_as`` is not a frozen
-            dataclass of JSON claim types.
+        TypeError: a required value is not JSON, ``claims`` is not a mapping, or
+            ``claims_as`` is not a frozen dataclass of JSON claim types (or has an
+            ``InitVar``).
+        DecoratorOrderError: (when applied) the view is already registered on an app
+            an :class:`AuthManager` serves: the decorator sits above the route.
     """
     kind = parse_token_type(token_type)
     if location not in _LOCATIONS:
