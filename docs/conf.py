@@ -61,7 +61,6 @@ nitpick_ignore = [
 # on the API page) instead of being expanded into long unions.
 _ALIASES = (
     "ClaimRequirement",
-    "CustomErrorCode",
     "ErrorCode",
     "JSONArray",
     "JSONInput",

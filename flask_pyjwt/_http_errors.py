@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Final, Literal, NewType, cast
+from typing import Final, Literal
 
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
@@ -21,19 +21,12 @@ ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
 BearerError = Literal["invalid_token", "insufficient_scope"]
 ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
 
-CustomErrorCode = NewType("CustomErrorCode", str)
-"""An app's own error ``code``: ``CustomErrorCode("account_locked")``.
-
-A distinct type, so that a misspelt built-in code (``"token_expird"``) stays a type
-error while an app's own codes are spelled out on purpose. Checked when the error is
-raised: lowercase snake_case, at most 64 characters."""
-
 _CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CODE_MAX_LENGTH: Final = 64
 
 
-def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | CustomErrorCode:
-    code = cast("object", error_code)  # checked at runtime too: not every caller type-checks
+def _check_format(code: object) -> str:
+    # Checked at runtime too: not every caller type-checks.
     if not isinstance(code, str):
         raise TypeError(
             f"error_code must be a str (a built-in code or CustomErrorCode(...)), got "
@@ -45,6 +38,29 @@ def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | Custom
             f"underscores, starting with a letter, at most {_CODE_MAX_LENGTH} characters "
             f"(like 'account_locked'); got {code[: _CODE_MAX_LENGTH + 1]!r}"
         )
+    return code
+
+
+class CustomErrorCode(str):
+    """An app's own error ``code``: ``CustomErrorCode("account_locked")``.
+
+    A string of its own type, so that a misspelt built-in code (``"token_expird"``) stays
+    a type error while an app's own codes are spelled out on purpose. Its format is
+    checked where it is written: lowercase snake_case (``a-z`` and ``0-9`` in words
+    joined by single underscores, starting with a letter), at most 64 characters.
+
+    Raises:
+        ValueError: ``code`` is not in that format.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, code: str) -> CustomErrorCode:
+        return super().__new__(cls, _check_format(code))
+
+
+def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | CustomErrorCode:
+    _check_format(error_code)  # a plain str from an untyped caller is checked here
     return error_code
 
 
@@ -62,7 +78,7 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     ``@app.errorhandler(401)`` / ``(403)`` handlers take precedence.
 
     An app may raise :class:`AuthenticationFailed` and :class:`PermissionDenied` itself,
-    with a built-in :data:`ErrorCode` or its own :data:`CustomErrorCode`, and gets the
+    with a built-in :data:`ErrorCode` or its own :class:`CustomErrorCode`, and gets the
     same response.
 
     Attributes:

@@ -3,6 +3,8 @@ answered with the library's JSON body and RFC 6750 challenge, checked for format
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import Flask
 
@@ -94,15 +96,27 @@ def test_an_apps_error_handler_sees_the_custom_code() -> None:
     ["Account_Locked", "account-locked", "account locked", "", "1st_try", "_locked",
      "locked_", "account__locked", "lock\u00e9", "a" * 65, "locked\n"],
 )  # fmt: skip
-def test_a_malformed_code_is_refused_where_it_is_raised(code: str) -> None:
+def test_a_malformed_code_is_refused_where_it_is_written(code: str) -> None:
+    with pytest.raises(ValueError, match="lowercase snake_case"):
+        CustomErrorCode(code)
+    # Code that does not type-check may pass a plain str: checked by the error too.
     for cls in (AuthenticationFailed, PermissionDenied):
         with pytest.raises(ValueError, match="lowercase snake_case"):
-            cls(error_code=CustomErrorCode(code), message="m")
+            cls(error_code=code, message="m")  # type: ignore[arg-type]  # deliberately wrong
 
 
 def test_a_code_that_is_not_a_string_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="error_code must be a str"):
         AuthenticationFailed(error_code=401, message="m")  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(TypeError, match="error_code must be a str"):
+        CustomErrorCode(401)  # type: ignore[arg-type]  # deliberately wrong
+
+
+def test_a_custom_code_is_a_str_equal_to_its_text() -> None:
+    code = CustomErrorCode("account_locked")
+    assert isinstance(code, str)
+    assert code == "account_locked"
+    assert json.dumps({"code": code}) == '{"code": "account_locked"}'
 
 
 def test_built_in_codes_keep_their_challenge() -> None:
