@@ -13,6 +13,7 @@ from ._core.errors import (
     ClaimsShapeError,
     ConfigError,
     ContextError,
+    DecoratorOrderError,
     DisallowedAlgorithmError,
     ExpiredTokenError,
     FlaskPyJWTError,
@@ -52,7 +53,13 @@ from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeNa
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._current import CurrentToken, current_token
 from ._decorator import ClaimRequirement, Exact, FromRoute, Location, require_token
-from ._http_errors import AuthenticationFailed, ErrorCode, HTTPAuthError, PermissionDenied
+from ._http_errors import (
+    AuthenticationFailed,
+    CustomErrorCode,
+    ErrorCode,
+    HTTPAuthError,
+    PermissionDenied,
+)
 from ._manager import AuthManager
 
 try:
@@ -74,6 +81,8 @@ __all__ = [
     "ConfigError",
     "ContextError",
     "CurrentToken",
+    "CustomErrorCode",
+    "DecoratorOrderError",
     "DisallowedAlgorithmError",
     "ErrorCode",
     "Exact",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Final, cast
 
-from flask import g, has_app_context
+from flask import has_request_context, request
 
 from ._core.errors import ClaimsShapeError, NoCurrentTokenError
 from ._core.strict_json import JSONObject, JSONValue
@@ -12,18 +13,33 @@ from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
 from ._core.typed_claims import C, load_claims
 from ._http_errors import AuthenticationFailed
 
-_G_ATTRIBUTE: Final = "_flask_pyjwt_current_token"
-_G_TYPED_CLAIMS: Final = "_flask_pyjwt_typed_claims"
+# The token is kept in the request's WSGI environ, which lives exactly as long as the
+# request. flask.g belongs to the application context, which Flask 3.0/3.1 reuse when one
+# is already pushed: a token kept there would be the next request's current_token.
+_ENVIRON_KEY: Final = "flask_pyjwt.current_token"
+_ENVIRON_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
+
+
+def _request_store() -> MutableMapping[str, object] | None:
+    if not has_request_context():
+        return None
+    # Werkzeug types the environ as dict[str, Any]: read its values as object, narrow below.
+    return cast("MutableMapping[str, object]", request.environ)
 
 
 def set_current_token(token: Token) -> None:
     """Record ``token`` as the one verified for this request (the decorator does this)."""
-    setattr(g, _G_ATTRIBUTE, token)
+    store = _request_store()
+    if store is None:  # pragma: no cover - the decorator only runs inside a request
+        raise NoCurrentTokenError("a token can only be recorded inside a request")
+    store[_ENVIRON_KEY] = token
 
 
 def remember_claims(token: Token, shape: type[C], value: C) -> None:
     """Keep ``value`` (``token``'s claims as ``shape``) for ``current_token.claims_as``."""
-    setattr(g, _G_TYPED_CLAIMS, (token, shape, value))
+    store = _request_store()
+    if store is not None:
+        store[_ENVIRON_CLAIMS_KEY] = (token, shape, value)
 
 
 def current_claims_as(shape: type[C]) -> C:
@@ -34,8 +50,8 @@ def current_claims_as(shape: type[C]) -> C:
         AuthenticationFailed: the claims do not fit ``shape`` (401 ``claim_invalid``).
     """
     token = get_current_token()
-    # flask.g attributes are Any: take the value as object and narrow it below.
-    cached = cast("object", getattr(g, _G_TYPED_CLAIMS, None))
+    store = _request_store()
+    cached = None if store is None else store.get(_ENVIRON_CLAIMS_KEY)
     if isinstance(cached, tuple):
         entry = cast("tuple[object, object, object]", cached)
         if entry[0] is token and entry[1] is shape and isinstance(entry[2], shape):
@@ -54,8 +70,8 @@ def get_current_token() -> Token:
     Raises:
         NoCurrentTokenError: no request, or the view is not protected by ``require_token``.
     """
-    # flask.g attributes are Any: take the value as object and narrow it below.
-    token = cast("object", getattr(g, _G_ATTRIBUTE, None)) if has_app_context() else None
+    store = _request_store()
+    token = None if store is None else store.get(_ENVIRON_KEY)
     if isinstance(token, (AuthToken, RefreshToken)):
         return token
     raise NoCurrentTokenError(

@@ -8,8 +8,9 @@ app's own ``@app.errorhandler(401)`` / ``(403)`` still applies.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Final, Literal
 
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
@@ -19,6 +20,48 @@ from ._core.errors import FlaskPyJWTError, InvalidTokenCode, InvalidTokenError
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
 BearerError = Literal["invalid_token", "insufficient_scope"]
 ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
+
+_CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_CODE_MAX_LENGTH: Final = 64
+
+
+def _check_format(code: object) -> str:
+    # Checked at runtime too: not every caller type-checks.
+    if not isinstance(code, str):
+        raise TypeError(
+            f"error_code must be a str (a built-in code or CustomErrorCode(...)), got "
+            f"{type(code).__name__}"
+        )
+    if len(code) > _CODE_MAX_LENGTH or not _CODE_FORMAT.fullmatch(code):
+        raise ValueError(
+            "error_code must be lowercase snake_case: a-z and 0-9 in words joined by single "
+            f"underscores, starting with a letter, at most {_CODE_MAX_LENGTH} characters "
+            f"(like 'account_locked'); got {code[: _CODE_MAX_LENGTH + 1]!r}"
+        )
+    return code
+
+
+class CustomErrorCode(str):
+    """An app's own error ``code``: ``CustomErrorCode("account_locked")``.
+
+    A string of its own type, so that a misspelt built-in code (``"token_expird"``) stays
+    a type error while an app's own codes are spelled out on purpose. Its format is
+    checked where it is written: lowercase snake_case (``a-z`` and ``0-9`` in words
+    joined by single underscores, starting with a letter), at most 64 characters.
+
+    Raises:
+        ValueError: ``code`` is not in that format.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, code: str) -> CustomErrorCode:
+        return super().__new__(cls, _check_format(code))
+
+
+def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | CustomErrorCode:
+    _check_format(error_code)  # a plain str from an untyped caller is checked here
+    return error_code
 
 
 def _quoted(text: str) -> str:
@@ -34,10 +77,18 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     ``WWW-Authenticate: Bearer`` header. It is a Werkzeug ``HTTPException`` so an app's own
     ``@app.errorhandler(401)`` / ``(403)`` handlers take precedence.
 
+    An app may raise :class:`AuthenticationFailed` and :class:`PermissionDenied` itself,
+    with a built-in :data:`ErrorCode` or its own :class:`CustomErrorCode`, and gets the
+    same response.
+
     Attributes:
         error_code: the stable machine-readable reason.
         bearer_error: the RFC 6750 ``error`` parameter, or ``None`` when no token was sent.
         cause: the token error behind a 401, if any.
+
+    Raises:
+        ValueError: ``error_code`` is not lowercase snake_case of at most 64 characters.
+        TypeError: ``error_code`` is not a string.
     """
 
     bearer_error: BearerError | None
@@ -45,12 +96,12 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     def __init__(
         self,
         *,
-        error_code: ErrorCode,
+        error_code: ErrorCode | CustomErrorCode,
         message: str,
         cause: InvalidTokenError | None = None,
     ) -> None:
         HTTPException.__init__(self, description=message)
-        self.error_code: ErrorCode = error_code
+        self.error_code: ErrorCode | CustomErrorCode = _checked_code(error_code)
         self.message = message
         self.cause = cause
 
@@ -98,7 +149,7 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
     def __init__(
         self,
         *,
-        error_code: ErrorCode,
+        error_code: ErrorCode | CustomErrorCode,
         message: str,
         cause: InvalidTokenError | None = None,
     ) -> None:

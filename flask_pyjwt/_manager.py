@@ -35,6 +35,7 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
+from ._placement import install_guard
 
 EXTENSION_NAME: Final = "flask_pyjwt"
 """The key of this extension's state in ``app.extensions``."""
@@ -134,10 +135,15 @@ class AuthManager:
 
         Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``.
 
+        Also checks, now and before the first request is answered, that no view of
+        ``app`` was registered by a route written below ``@require_token(...)``.
+
         Raises:
             MissingConfigError: a required ``JWT_*`` key is not set.
             InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
             AlreadyInitializedError: ``app`` already has an AuthManager.
+            DecoratorOrderError: a view of ``app`` would be served unprotected because
+                ``@require_token(...)`` sits above its route decorator.
         """
         if EXTENSION_NAME in _extensions(app):
             raise AlreadyInitializedError(
@@ -166,6 +172,7 @@ class AuthManager:
             if self._clock is None
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
+        install_guard(app)
         _extensions(app)[EXTENSION_NAME] = AppState(self, codec)
         _extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)

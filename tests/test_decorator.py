@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import ClassVar
 
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask, Response
+from flask.views import MethodView
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
+    DecoratorOrderError,
     Exact,
     FromRoute,
     JSONInput,
     NoCurrentTokenError,
     PermissionDenied,
+    TokenType,
     current_token,
     require_token,
 )
-from tests.support import bearer, json_body, make_app
+from tests.support import bearer, config_for, configure, json_body, make_app
 
 
 def issue(app: Flask, manager: AuthManager, subject: str = "alice", /, **claims: object) -> str:
@@ -140,19 +145,13 @@ def test_scope_forms(setup: tuple[Flask, AuthManager]) -> None:
     assert status("/list", {"read": True}) == 403
 
 
-def test_refresh_tokens_have_no_scope(setup: tuple[Flask, AuthManager]) -> None:
-    app, manager = setup
-
-    @app.post("/r")
-    @require_token("refresh", scope="anything")
-    def view() -> str:
-        return "ok"
-
-    with app.app_context():
-        refresh = manager.refresh_token("alice").signed
-    response = app.test_client().post("/r", headers=bearer(refresh))
-    assert response.status_code == 403
-    assert response.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+def test_a_scope_on_a_refresh_route_is_refused_when_decorating() -> None:
+    # A refresh token carries no scope, so such a route could only ever answer 403.
+    for kind in ("refresh", TokenType.REFRESH):
+        with pytest.raises(ValueError, match="refresh tokens carry no scope"):
+            require_token(kind, scope="anything")
+    with pytest.raises(ValueError, match="refresh tokens carry no scope"):
+        require_token("refresh", scope={"admin": True})
 
 
 def test_claims_literal_route_and_explicit(setup: tuple[Flask, AuthManager]) -> None:
@@ -307,7 +306,397 @@ def test_refresh_current_token_exposes_rid(setup: tuple[Flask, AuthManager]) -> 
     assert body == {"rid": refresh.rid, "scope": None}
 
 
-def test_permission_denied_is_a_forbidden() -> None:
-    error = PermissionDenied(error_code="claim_mismatch", message="nope")
-    assert isinstance(error, Forbidden)
-    assert error.code == 403
+def test_an_apps_forbidden_handler_catches_the_403(setup: tuple[Flask, AuthManager]) -> None:
+    # PermissionDenied is a werkzeug Forbidden: a handler registered for Forbidden (the
+    # class, not the status code) applies to require_token's refusals.
+    app, manager = setup
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden) -> tuple[dict[str, object], int]:
+        assert isinstance(error, PermissionDenied)
+        return {"custom": error.error_code}, 403
+
+    @app.get("/admin")
+    @require_token(scope={"admin": True})
+    def admin() -> str:
+        return "ok"
+
+    response = app.test_client().get("/admin", headers=bearer(issue(app, manager)))
+    assert response.status_code == 403
+    assert json_body(response) == {"custom": "insufficient_scope"}
+
+
+def test_a_view_object_that_cannot_be_hashed_is_served(setup: tuple[Flask, AuthManager]) -> None:
+    # The decorator-order check looks every view up among the functions require_token
+    # wrapped; a callable object without __hash__ must not break serving.
+    app, manager = setup
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self) -> str:
+            return "plain"
+
+    app.add_url_rule("/plain", endpoint="plain", view_func=Unhashable())
+    app.add_url_rule("/guarded", endpoint="guarded", view_func=require_token()(lambda: "ok"))
+    client = app.test_client()
+    assert client.get("/plain").get_data(as_text=True) == "plain"
+    assert client.get("/guarded").status_code == 401
+    assert client.get("/guarded", headers=bearer(issue(app, manager))).status_code == 200
+
+
+# Nested empty requirements (issue 10, item 2) ------------------------------------------
+
+EMPTY_REQUIREMENTS: dict[str, tuple[Callable[[], object], str]] = {
+    "override list": (lambda: require_token(override={"roles": []}), r"override\.roles"),
+    "override mapping": (lambda: require_token(override={"perms": {}}), r"override\.perms"),
+    "override deep": (
+        lambda: require_token(override={"a": {"b": [{"c": []}]}}),
+        r"override\.a\.b\[0\]\.c",
+    ),
+    "scope member list": (lambda: require_token(scope={"roles": []}), r"scope\.roles"),
+    "scope member mapping": (lambda: require_token(scope={"team": {}}), r"scope\.team"),
+    "scope list item": (lambda: require_token(scope=["read", []]), r"scope\[1\]"),
+    "claim list": (lambda: require_token(roles=[]), "roles"),
+    "claim mapping": (lambda: require_token(perms={}), "perms"),
+    "claim nested": (lambda: require_token(org={"teams": []}), r"org\.teams"),
+    "Exact list": (lambda: require_token(roles=Exact([])), "roles"),
+    "claims= mapping": (lambda: require_token(claims={"scope": {"x": {}}}), r"scope\.x"),
+}
+
+
+@pytest.mark.parametrize(
+    ("make", "path"), EMPTY_REQUIREMENTS.values(), ids=EMPTY_REQUIREMENTS.keys()
+)
+def test_an_empty_list_or_mapping_anywhere_in_a_requirement_is_refused(
+    make: Callable[[], object], path: str
+) -> None:
+    # An empty list is satisfied by any array and an empty mapping by any object: such a
+    # requirement lets every token holding the member through (with override, past every
+    # other check).
+    with pytest.raises(ValueError, match=rf"{path} is an empty (list|mapping)"):
+        make()
+
+
+def test_a_nested_empty_override_no_longer_bypasses_the_route_check(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+    with pytest.raises(ValueError, match="empty list"):
+
+        @app.get("/users/<username>")
+        @require_token(sub="username", override={"roles": []})
+        def view(username: str) -> str:
+            return username
+
+    assert issue(app, manager, roles=[])  # such a token exists; nothing may serve it
+
+
+# String requirements that could be a route binding or a literal (issue 10, item 1) ---
+
+
+def test_a_plain_string_on_a_view_taking_kwargs_is_refused(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, _ = setup
+
+    class Profile(MethodView):
+        decorators: ClassVar[list[Callable[..., object]]] = [require_token(sub="username")]
+
+        def get(self, username: str) -> str:
+            return username
+
+    with pytest.raises(
+        ValueError, match=r"on profile: .*sub=FromRoute\('username'\) or sub=Exact\('username'\)"
+    ):
+        app.add_url_rule("/users/<username>", view_func=Profile.as_view("profile"))
+
+    def no_wraps(view: Callable[..., str]) -> Callable[..., str]:
+        def inner(*args: object, **kwargs: object) -> str:
+            return view(*args, **kwargs)
+
+        return inner
+
+    with pytest.raises(ValueError, match=r"takes \*\*kwargs"):
+
+        @app.get("/accounts/<username>")
+        @require_token(sub="username")
+        @no_wraps
+        def account(username: str) -> str:
+            return username
+
+
+def test_explicit_forms_work_on_a_view_taking_kwargs(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+    calls: list[str] = []
+
+    class Profile(MethodView):
+        decorators: ClassVar[list[Callable[..., object]]] = [
+            require_token(sub=FromRoute("username"), role=Exact("username"))
+        ]
+
+        def get(self, username: str) -> str:
+            calls.append(username)
+            return username
+
+    app.add_url_rule("/users/<username>", view_func=Profile.as_view("profile"))
+    client = app.test_client()
+    own = issue(app, manager, "alice", role="username")
+    assert client.get("/users/alice", headers=bearer(own)).status_code == 200
+    denied = client.get("/users/bob", headers=bearer(own))
+    assert denied.status_code == 403
+    assert json_body(denied)["code"] == "claim_mismatch"
+    literal_only = issue(app, manager, "username", role="alice")
+    assert client.get("/users/alice", headers=bearer(literal_only)).status_code == 403
+    assert calls == ["alice"]
+
+
+def test_a_plain_string_naming_no_parameter_stays_a_literal_without_kwargs(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+
+    @app.get("/reports/<report>")
+    @require_token(role="auditor")
+    def report(report: str) -> str:
+        return report
+
+    client = app.test_client()
+    auditor = issue(app, manager, role="auditor")
+    assert client.get("/reports/q3", headers=bearer(auditor)).status_code == 200
+    assert client.get("/reports/q3", headers=bearer(issue(app, manager))).status_code == 403
+
+
+# Options are keyword-only; claims= for any claim name (issue 10, item 18) ---------------
+
+
+def test_options_after_location_are_keyword_only() -> None:
+    with pytest.raises(TypeError, match="positional"):
+        require_token("auth", "cookies", "auth_token")  # type: ignore[call-arg]  # deliberately wrong
+
+
+def test_the_1x_positional_forms_still_work(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+
+    @app.get("/header")
+    @require_token("auth", "header", scope={"admin": True})
+    def header_view() -> str:
+        return current_token.sub
+
+    @app.get("/cookie")
+    @require_token("auth", "cookies", cookie_name="auth_token")
+    def cookie_view() -> str:
+        return current_token.sub
+
+    client = app.test_client()
+    admin = issue(app, manager, scope={"admin": True})
+    assert client.get("/header", headers=bearer(admin)).get_data(as_text=True) == "alice"
+    client.set_cookie("auth_token", admin)
+    assert client.get("/cookie").get_data(as_text=True) == "alice"
+
+
+def test_claims_mapping_states_claims_named_like_options(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, manager = setup
+    calls: list[str] = []
+
+    @app.get("/regions/<region>")
+    @require_token(
+        claims={
+            "location": "eu",
+            "scope": "billing",
+            "cookie_name": Exact("region"),
+            "override": {"level": 1},
+            "token_type": "staff",
+            "optional": False,
+            "tenant": FromRoute("region"),
+        },
+        plan="pro",
+    )
+    def view(region: str) -> str:
+        calls.append(region)
+        return region
+
+    good = {
+        "location": "eu",
+        "scope": "billing",
+        "cookie_name": "region",
+        "override": {"level": 1, "x": 2},
+        "token_type": "staff",
+        "optional": False,
+        "tenant": "emea",
+        "plan": "pro",
+    }
+    client = app.test_client()
+
+    def get(**claims: object) -> int:
+        token = issue(app, manager, **claims)
+        return client.get("/regions/emea", headers=bearer(token)).status_code
+
+    assert get(**good) == 200
+    # scope= would read "billing" as a set of OAuth scopes; claims= compares exactly.
+    assert get(**{**good, "scope": "billing admin"}) == 403
+    assert get(**{**good, "location": "us"}) == 403
+    assert get(**{**good, "tenant": "apac"}) == 403
+    assert get(**{**good, "plan": "free"}) == 403
+    without = {k: v for k, v in good.items() if k != "location"}
+    response = client.get("/regions/emea", headers=bearer(issue(app, manager, **without)))
+    assert response.status_code == 403
+    assert json_body(response)["code"] == "claim_mismatch"
+    assert calls == ["emea"]
+
+
+def test_claims_mapping_misuse_is_refused() -> None:
+    with pytest.raises(ValueError, match="'plan' is required twice"):
+        require_token(claims={"plan": "pro"}, plan="pro")
+    with pytest.raises(TypeError, match="claims must be a mapping"):
+        require_token(claims=[("plan", "pro")])  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(TypeError, match="is of type set"):
+        require_token(claims={"roles": {"a"}})  # type: ignore[dict-item]  # deliberately wrong
+
+
+def test_names_reserved_for_coming_options_must_go_through_claims() -> None:
+    # Options planned for later releases cannot change what an existing decorator means:
+    # as keywords their names are refused today, and claims= takes any name.
+    with pytest.raises(ValueError, match=r"claims=\{'optional': \.\.\.\}"):
+        require_token(optional=True)
+    with pytest.raises(ValueError, match=r"claims=\{'fresh': \.\.\.\}"):
+        require_token(fresh=True)
+    require_token(claims={"optional": True, "fresh": True})
+
+
+# current_token belongs to one request (issue 10, item 4) ---------------------------------
+
+
+def test_current_token_does_not_leak_into_the_next_request_of_one_app_context(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    # Flask 3.0/3.1 reuse an application context that is already pushed (start-up code,
+    # single-threaded workers, test fixtures), so flask.g outlives a request there.
+    app, manager = setup
+    seen_after: list[str] = []
+
+    @app.get("/protected")
+    @require_token()
+    def protected() -> str:
+        return current_token.sub
+
+    @app.get("/open")
+    def open_view() -> dict[str, object]:
+        try:
+            sub: str | None = current_token.sub
+        except NoCurrentTokenError:
+            sub = None
+        return {"has_token": bool(current_token), "sub": sub, "repr": repr(current_token)}
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        if current_token:
+            seen_after.append(current_token.sub)
+        return response
+
+    client = app.test_client()
+    token = issue(app, manager, "alice")
+    with app.app_context():
+        assert client.get("/protected", headers=bearer(token)).get_data(as_text=True) == "alice"
+        assert json_body(client.get("/open")) == {
+            "has_token": False,
+            "sub": None,
+            "repr": "<current_token (none: not in a protected request)>",
+        }
+        refused = client.get("/protected")
+        assert refused.status_code == 401
+    # The token is still there for the request's own after_request handlers.
+    assert seen_after == ["alice"]
+    with app.app_context():
+        assert not current_token
+
+
+# @require_token above @app.route (issue 10, item 12) ------------------------------------
+
+
+def test_require_token_above_an_app_route_is_refused_at_once(
+    setup: tuple[Flask, AuthManager],
+) -> None:
+    app, _ = setup
+    calls: list[str] = []
+    with pytest.raises(DecoratorOrderError, match="swap the two lines") as caught:
+
+        @require_token()
+        @app.route("/secret")
+        def secret() -> str:
+            calls.append("secret")
+            return "secret"
+
+    message = str(caught.value)
+    assert "'secret'" in message  # the endpoint
+    assert "@require_token(...) below @app.route(...)" in message
+    # Even if the error is caught, the route it registered is never served unprotected.
+    response = app.test_client().get("/secret")
+    assert response.status_code == 500
+    assert calls == []
+
+
+def test_require_token_above_a_route_defined_before_init_app_fails_init_app() -> None:
+    app = Flask("early_routes")
+    configure(app, config_for("HS256"))
+
+    @require_token()
+    @app.route("/secret")
+    def secret() -> str:
+        return "secret"
+
+    with pytest.raises(DecoratorOrderError, match=r"endpoint 'secret'.*swap the two lines"):
+        AuthManager(app)
+
+
+def test_require_token_above_a_blueprint_route_refuses_to_serve(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The blueprint is registered after init_app, so nothing could be seen when the
+    # decorator ran: the app refuses every request until the two lines are swapped.
+    app, manager = make_app()
+    calls: list[str] = []
+    admin = Blueprint("admin", __name__)
+
+    @require_token()
+    @admin.route("/secret")
+    def secret() -> str:
+        calls.append("secret")
+        return "secret"
+
+    @admin.route("/fine")
+    @require_token()
+    def fine() -> str:
+        calls.append("fine")
+        return "fine"
+
+    app.register_blueprint(admin)
+    client = app.test_client()
+    token = issue(app, manager)
+    for path in ("/secret", "/fine"):
+        response = client.get(path, headers=bearer(token))
+        assert response.status_code == 500
+    assert calls == []
+    assert "endpoint 'admin.secret'" in caplog.text
+    assert "swap the two lines" in caplog.text
+    app.testing = True  # the error itself, not a 500, propagates to the test client
+    with pytest.raises(DecoratorOrderError, match=r"below @app\.route\(\.\.\.\) \(or @blueprint"):
+        client.get("/secret")
+    assert calls == []
+
+
+def test_a_blueprint_in_the_right_order_is_served(setup: tuple[Flask, AuthManager]) -> None:
+    app, manager = setup
+    admin = Blueprint("admin", __name__)
+
+    @admin.route("/secret")
+    @require_token()
+    def secret() -> str:
+        return "secret"
+
+    app.register_blueprint(admin)
+    client = app.test_client()
+    assert client.get("/secret").status_code == 401
+    assert client.get("/secret", headers=bearer(issue(app, manager))).status_code == 200

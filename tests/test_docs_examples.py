@@ -17,9 +17,10 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import pytest
-from flask import Flask, Response, g
+from flask import Flask, Response
 from flask.testing import FlaskClient
 from sphinx.util.inventory import InventoryFile
 from werkzeug.test import TestResponse
@@ -45,6 +46,7 @@ from docs.examples import (
 from flask_pyjwt import (
     AuthManager,
     AuthToken,
+    ErrorCode,
     FlaskPyJWTError,
     FromRoute,
     InvalidConfigError,
@@ -130,6 +132,19 @@ def test_routes_binding(routes_client: FlaskClient) -> None:
     assert json_body(get(routes_client, "/reports/bob", alice)) == {"report": "bob"}
     other_role = _routes_token("alice", role="bob")
     assert get(routes_client, "/reports/bob", other_role).status_code == 403
+
+
+def test_routes_method_view_and_claims_mapping(routes_client: FlaskClient) -> None:
+    member = _routes_token("alice", role="member")
+    assert json_body(get(routes_client, "/api/users/alice", member)) == {"user": "alice"}
+    assert get(routes_client, "/api/users/bob", member).status_code == 403
+    assert get(routes_client, "/api/users/alice", _routes_token("alice")).status_code == 403
+    analyst = _routes_token("alice", location="eu", scope="reports", role="analyst")
+    assert json_body(get(routes_client, "/eu/reports", analyst)) == {"reports": "eu"}
+    us = _routes_token("alice", location="us", scope="reports", role="analyst")
+    assert get(routes_client, "/eu/reports", us).status_code == 403
+    wider = _routes_token("alice", location="eu", scope="reports admin", role="analyst")
+    assert get(routes_client, "/eu/reports", wider).status_code == 403  # exact, not a set
 
 
 def test_routes_scope_forms(routes_client: FlaskClient) -> None:
@@ -256,7 +271,6 @@ def test_current_token_is_visible_after_the_view() -> None:
     @app.after_request
     def record(response: Response) -> Response:
         seen.append(current_token.sub)
-        assert hasattr(g, "_flask_pyjwt_current_token")
         return response
 
     assert get(app.test_client(), "/", issue(app, manager, "alice")).status_code == 200
@@ -312,6 +326,37 @@ def test_custom_error_handlers() -> None:
         "problem": "insufficient_scope",
     }
     assert denied.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+
+
+def test_an_apps_own_error_code() -> None:
+    app = errors.create_app(custom_handlers=False)
+    client = app.test_client()
+    denied = get(client, "/workspace", errors.issue(app, scope=None, suspended=True))
+    assert denied.status_code == 403
+    assert json_body(denied) == {
+        "status": 403,
+        "error": "insufficient_scope",
+        "code": "tenant_suspended",
+        "message": "This workspace is suspended; contact billing.",
+    }
+    assert denied.headers["WWW-Authenticate"] == (
+        'Bearer error="insufficient_scope", '
+        'error_description="This workspace is suspended; contact billing."'
+    )
+    allowed = get(client, "/workspace", errors.issue(app, scope=None))
+    assert json_body(allowed) == {"workspace": "alice"}
+    with_handlers = errors.create_app(custom_handlers=True).test_client()
+    handled = get(with_handlers, "/workspace", errors.issue(app, scope=None, suspended=True))
+    assert json_body(handled)["problem"] == "tenant_suspended"
+
+
+def test_errors_page_lists_every_built_in_code() -> None:
+    text = (DOCS / "errors.rst").read_text(encoding="utf-8")
+    table = text.split("The codes\n---------", 1)[1].split("\nThe ``message``", 1)[0]
+    header, *documented = re.findall(r"^   \* - ``(\w+)``$", table, flags=re.MULTILINE)
+    assert header == "code"
+    assert sorted(documented) == sorted(get_args(ErrorCode))
+    assert len(documented) == len(set(documented))
 
 
 def test_status_code_handler() -> None:

@@ -140,7 +140,7 @@ def test_defaults_apply_to_absent_claims(app_manager: tuple[Flask, AuthManager])
         ({"tenant": "acme", "roles": [], "ratio": "1"}, "ratio"),  # "1" is not 1
         ({"tenant": "acme", "roles": [], "address": {"zip_code": "1"}}, "address.city"),
         ({"tenant": "acme", "roles": [], "address": ["Lyon"]}, "address"),
-        ({"tenant": "acme", "roles": [], "labels": {"team": 1}}, "labels.team"),
+        ({"tenant": "acme", "roles": [], "labels": {"team": 1}}, "labels.*"),
     ],
 )
 def test_mismatched_shape_is_401_with_json_body(
@@ -295,6 +295,12 @@ class WithTupleOfAnything:
     pair: tuple[()]
 
 
+@dataclass(frozen=True)
+class WithInitVar:
+    tenant: str
+    region: dataclasses.InitVar[str]
+
+
 def test_bad_shapes_fail_at_decoration_time() -> None:
     for shape, message in [
         (Mutable, "not a frozen dataclass"),
@@ -302,6 +308,7 @@ def test_bad_shapes_fail_at_decoration_time() -> None:
         (WithObject, "not a JSON claim type"),
         (WithFloatLiteral, "Literal claims"),
         (WithTupleOfAnything, "not a JSON claim type"),
+        (WithInitVar, r"WithInitVar\.region is an InitVar"),
     ]:
         with pytest.raises(TypeError, match=message):
             require_token(claims_as=shape)
@@ -346,3 +353,81 @@ def test_two_shapes_in_one_request(app_manager: tuple[Flask, AuthManager]) -> No
     token = _token(app, manager, tenant="acme", roles=[])
     response = _client(app).get("/both", headers=bearer(token))
     assert response.json == {"narrow": "acme", "wide": "acme"}
+
+
+def test_an_initvar_shape_is_refused_before_any_request() -> None:
+    # Accepted at decoration, such a shape used to fail every request with a 500: the
+    # constructor needs an argument that is not a claim.
+    app, _ = make_app()
+    with pytest.raises(TypeError, match="InitVar"):
+
+        @app.get("/")
+        @require_token(claims_as=WithInitVar)
+        def view() -> str:
+            return "ok"
+
+    with pytest.raises(TypeError, match="InitVar"):
+        load_claims(WithInitVar, {"tenant": "acme", "region": "eu"})
+
+
+def _forged(**extra: object) -> str:
+    payload: dict[str, object] = {
+        "iss": ISSUER, "sub": "alice", "iat": 1, "exp": 4_000_000_000, "jti": "j",
+        "type": "auth", **extra,
+    }  # fmt: skip
+    return forge({"alg": "HS256", "typ": "at+jwt"}, payload)
+
+
+@pytest.mark.parametrize("huge", [10**400, -(10**309)], ids=["10**400", "-10**309"])
+def test_an_integer_beyond_a_float_is_401_not_500(huge: int) -> None:
+    # A JSON integer is exact in Python; float() of one past ~1.8e308 raised OverflowError.
+    app, _ = make_app()
+    calls: list[str] = []
+
+    @app.get("/")
+    @require_token(claims_as=TenantClaims)
+    def view() -> str:
+        calls.append("view")
+        return "ok"
+
+    token = _forged(tenant="acme", roles=[], ratio=huge)
+    response = app.test_client().get("/", headers=bearer(token))
+    assert response.status_code == 401
+    body = response.json
+    assert body is not None
+    assert body["code"] == "claim_invalid"
+    assert body["message"] == (
+        "The token's ratio claim must be a number (claims shape TenantClaims)."
+    )
+    assert response.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+    assert calls == []
+    assert load_claims(TenantClaims, {"tenant": "a", "roles": (), "ratio": 10**300}).ratio == 1e300
+
+
+def test_claim_names_from_the_token_never_reach_the_error_body() -> None:
+    # docs/security.rst: messages never hold text from the token. Mapping keys are the
+    # token's; the message names the member by its place in the shape instead.
+    app, _ = make_app()
+
+    @app.get("/")
+    @require_token(claims_as=TenantClaims)
+    def view() -> str:
+        return "ok"
+
+    injected = "INJECTED<script>alert(1)</script>"
+    token = _forged(tenant="acme", roles=[], labels={"team": "core", injected: 1})
+    response = app.test_client().get("/", headers=bearer(token))
+    assert response.status_code == 401
+    text = response.get_data(as_text=True)
+    assert "INJECTED" not in text
+    assert "script" not in text
+    assert "INJECTED" not in response.headers["WWW-Authenticate"]
+    body = response.json
+    assert body is not None
+    assert body["message"] == (
+        "The token's labels.* claim must be a string (claims shape TenantClaims)."
+    )
+    with pytest.raises(ClaimsShapeError) as caught:
+        load_claims(TenantClaims, {"tenant": "a", "roles": (), "labels": {injected: 1}})
+    assert injected not in str(caught.value)
+    assert caught.value.claim == "labels.*"

@@ -7,7 +7,14 @@ import time
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from flask_pyjwt import AuthenticationFailed, AuthManager, PermissionDenied, require_token
+from flask_pyjwt import (
+    AuthenticationFailed,
+    AuthManager,
+    CustomErrorCode,
+    PermissionDenied,
+    current_token,
+    require_token,
+)
 
 
 def create_app(*, custom_handlers: bool) -> Flask:
@@ -21,6 +28,19 @@ def create_app(*, custom_handlers: bool) -> Flask:
     @require_token(scope={"admin": True})
     def admin() -> dict[str, str]:
         return {"area": "admin"}
+
+    # [start custom-code]
+    @app.route("/workspace")
+    @require_token()
+    def workspace() -> dict[str, str]:
+        if current_token.claims.get("suspended") is True:
+            raise PermissionDenied(
+                error_code=CustomErrorCode("tenant_suspended"),
+                message="This workspace is suspended; contact billing.",
+            )
+        return {"workspace": current_token.sub}
+
+    # [end custom-code]
 
     if custom_handlers:
         register_handlers(app)
@@ -59,11 +79,13 @@ def register_status_handler(app: Flask) -> None:
 # [end by-status]
 
 
-def issue(app: Flask, *, scope: dict[str, bool] | None, age: int = 0) -> str:
+def issue(
+    app: Flask, *, scope: dict[str, bool] | None, age: int = 0, suspended: bool = False
+) -> str:
     """A token for ``app``'s configuration, issued ``age`` seconds ago."""
     issuer = Flask("errors_issuer")
     for key in ("JWT_ISSUER", "JWT_AUTHTYPE", "JWT_SECRET"):
         issuer.config[key] = app.config[key]
     manager = AuthManager(issuer, clock=lambda: time.time() - age)
     with issuer.app_context():
-        return manager.auth_token("alice", scope).signed
+        return manager.auth_token("alice", scope, suspended=suspended).signed

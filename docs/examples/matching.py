@@ -134,6 +134,22 @@ CASES: tuple[Case, ...] = (
         token_scope="reader",
     ),
     Case(
+        'scope=["read"]',
+        'scope ``["read", {"tenant": "a"}]``',
+        403,
+        "a scope array holding anything but strings is no set of scopes",
+        scope_required=["read"],
+        token_scope=["read", {"tenant": "a"}],
+    ),
+    Case(
+        'scope=[{"role": "admin"}]',
+        'scope ``["read", {"role": "admin", "org": 7}]``',
+        200,
+        "a required list holding objects follows the list rule: each item matches some element",
+        scope_required=[{"role": "admin"}],
+        token_scope=["read", {"role": "admin", "org": 7}],
+    ),
+    Case(
         "level=3",
         "claim ``level: 3.0``",
         200,
@@ -156,6 +172,14 @@ CASES: tuple[Case, ...] = (
         "strings compare exactly, case included",
         claims_required={"tenant": "acme"},
         token_claims={"tenant": "ACME"},
+    ),
+    Case(
+        'claims={"location": "eu"}',
+        'claim ``location: "eu"``',
+        200,
+        "``claims=`` states claims named like an option of ``require_token``",
+        claims_required={"location": "eu"},
+        token_claims={"location": "eu"},
     ),
     Case(
         'sub="username"',
@@ -257,15 +281,9 @@ def _app() -> tuple[Flask, AuthManager]:
 def status_of(case: Case) -> int:
     """The status code ``case``'s request really gets."""
     app, manager = _app()
-    # Positional arguments (and claims_as) first, so only **claims can receive the mapping.
+    # claims= takes the mapping as it is, whatever its keys (they cannot clash with options).
     protect = require_token(
-        "auth",
-        "header",
-        None,
-        case.scope_required,
-        case.override,
-        claims_as=None,
-        **case.claims_required,
+        scope=case.scope_required, override=case.override, claims=case.claims_required
     )
 
     if case.route == "username":

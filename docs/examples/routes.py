@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from flask import Flask
+from flask.views import MethodView
 
 from flask_pyjwt import AuthManager, Exact, FromRoute, current_token, require_token
 
@@ -38,6 +42,34 @@ def report(username: str) -> dict[str, str]:
 
 
 # [end route-binding]
+
+
+# [start method-view]
+# A MethodView's view takes the route variables as **kwargs, so a plain string could be
+# either: say FromRoute or Exact (a plain string is a ValueError here).
+class UserAPI(MethodView):
+    decorators: ClassVar[list[Callable[..., object]]] = [
+        require_token(sub=FromRoute("username"), role=Exact("member"))
+    ]
+
+    def get(self, username: str) -> dict[str, str]:
+        return {"user": username}
+
+
+app.add_url_rule("/api/users/<username>", view_func=UserAPI.as_view("user_api"))
+# [end method-view]
+
+
+# [start claims-mapping]
+# claims= states claims by name, any name: "location" and "scope" here are claims of
+# the token, compared exactly, not the options of the same names.
+@app.route("/eu/reports")
+@require_token(claims={"location": "eu", "scope": "reports"}, role="analyst")
+def eu_reports() -> dict[str, str]:
+    return {"reports": "eu"}
+
+
+# [end claims-mapping]
 
 
 # [start scope-forms]

@@ -11,7 +11,8 @@
     ├── ContextError                     used in the wrong place (also a RuntimeError)
     │   ├── NotInitializedError          the app has no AuthManager (forgot init_app?)
     │   ├── AlreadyInitializedError      init_app twice on one app
-    │   └── NoCurrentTokenError          current_token outside a protected request
+    │   ├── NoCurrentTokenError          current_token outside a protected request
+    │   └── DecoratorOrderError          @require_token above @app.route: would serve unprotected
     ├── InvalidTokenError                a token was rejected (pure, no HTTP)
     │   ├── MalformedTokenError
     │   │   └── TokenTooLargeError
@@ -96,6 +97,17 @@ class AlreadyInitializedError(ContextError):
 
 class NoCurrentTokenError(ContextError):
     """``current_token`` was read where no token was verified."""
+
+
+class DecoratorOrderError(ContextError):
+    """``@require_token(...)`` sits above ``@app.route(...)`` (or a blueprint's route), so
+    the route registered the view *unprotected*.
+
+    Raised when the decorator is applied to a view already registered on an app an
+    :class:`~flask_pyjwt.AuthManager` serves, by ``init_app`` for such a view, and for
+    every request of an app that has one (a blueprint registered later), so the view is
+    never served unprotected. Swap the two decorator lines.
+    """
 
 
 InvalidTokenCode = Literal[
@@ -189,7 +201,8 @@ class ClaimsShapeError(InvalidClaimError):
     ``require_token(claims_as=...)`` answers it with 401 ``claim_invalid``.
 
     Attributes:
-        claim: the path of the claim at fault (``roles[1]``, ``address.city``).
+        claim: the path of the claim at fault (``roles[1]``, ``address.city``); a member
+            of a ``Mapping`` claim is ``labels.*``, since its key is the token's text.
         shape: the name of the dataclass the claims were checked against.
     """
 

@@ -13,13 +13,15 @@ or null                 ``"1"`` is not ``1``, ``"AUTH"`` is not ``"auth"``; ``1`
 
 The ``scope`` claim adds one rule (:func:`scope_satisfies`): a space-separated OAuth scope
 string, or an array of strings, is a *set* of scopes; a required string or list of strings
-is satisfied when all of its scopes are in that set.
+is satisfied when all of its scopes are in that set. A token's scope array that holds
+anything but strings is no such set (it satisfies no string requirement); a required list
+that holds anything but strings follows the general rules above.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, cast
 
 from .strict_json import JSONValue
 
@@ -54,8 +56,10 @@ def _scope_set(value: object) -> frozenset[str] | None:
         return frozenset(value.split(" ")) - {""}
     if isinstance(value, tuple):
         items: tuple[object, ...] = value  # pyright: ignore[reportUnknownVariableType]
-        scopes = frozenset(item for item in items if isinstance(item, str))
-        return scopes if len(scopes) == len(frozenset(items)) else None
+        # Check the kinds before hashing: an array may hold objects, which are unhashable.
+        if all(isinstance(item, str) for item in items):
+            return frozenset(cast("tuple[str, ...]", items))
+        return None
     return None
 
 

@@ -82,8 +82,15 @@ _SCALARS: Final[tuple[tuple[type[object], str], ...]] = (
 def _scalar(kind: type[object], expected: str) -> _Convert:
     def convert(value: object, path: str) -> object:
         if kind is float:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
+            if isinstance(value, float):
+                return value
+            if isinstance(value, int) and not isinstance(value, bool):
+                # A JSON integer is exact in Python; one beyond the float range
+                # (|n| > ~1.8e308) has no float value.
+                try:
+                    return float(value)
+                except OverflowError:
+                    raise _Mismatch(path, expected) from None
         elif type(value) is kind:
             return value
         raise _Mismatch(path, expected)
@@ -147,8 +154,11 @@ def _mapping(item: _Convert) -> _Convert:
         if not isinstance(value, Mapping):
             raise _Mismatch(path, "an object")
         members = cast("Mapping[str, object]", value)
+        # The keys are the token's text: a mismatch names the member "<path>.*", so no
+        # token-supplied text reaches an error message (or a client).
+        member_path = f"{path}.*"
         return types.MappingProxyType(
-            {key: item(element, f"{path}.{key}") for key, element in members.items()}
+            {key: item(element, member_path) for key, element in members.items()}
         )
 
     return convert
@@ -242,6 +252,14 @@ def _compile_shape(shape: type[object]) -> _Shape:
             f"{name} is not a frozen dataclass; declare claims with @dataclass(frozen=True)"
         )
     hints = cast("dict[str, object]", typing.get_type_hints(shape))
+    for field_name, hint in hints.items():
+        # An InitVar is a constructor argument but not a field: no claim could fill it,
+        # so building the shape would fail on every token.
+        if hint is dataclasses.InitVar or isinstance(hint, dataclasses.InitVar):
+            raise TypeError(
+                f"{name}.{field_name} is an InitVar: every constructor argument of a claims "
+                "shape must be a claim; make it a field, or compute it in a property"
+            )
     fields: list[tuple[str, _Convert, bool]] = []
     for field in cast("tuple[dataclasses.Field[object], ...]", dataclasses.fields(shape)):
         if not field.init:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, cast
+from typing import Final, Literal, cast
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from flask_pyjwt import AuthManager, Verifier, current_token, require_token
+from flask_pyjwt import AuthManager, Exact, Verifier, current_token, require_token
 from tests.support import ISSUER, config_for
 
 NOW: Final = 1_900_000_000
@@ -29,6 +29,26 @@ ALGORITHMS: Final = (
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
     "ES256", "ES384", "ES512", "EdDSA",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Address:
+    """A nested claims shape."""
+
+    city: str
+    zip_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The claims shape of the harness's ``claims_as`` routes: one field of each kind."""
+
+    tenant: str
+    roles: tuple[str, ...] = ()
+    ratio: float = 1.0
+    plan: Literal["free", "pro"] = "free"
+    labels: Mapping[str, int] = field(default_factory=dict[str, int])
+    address: Address | None = None
 
 
 class _Missing:
@@ -146,6 +166,11 @@ def make_harness(
     def scope_list() -> dict[str, object]:
         return ok("scope-list")
 
+    @app.route("/scope-objects")
+    @require_token(scope=[{"role": "admin"}])
+    def scope_objects() -> dict[str, object]:
+        return ok("scope-objects")
+
     @app.route("/flag-true")
     @require_token(flag=True)
     def flag_true() -> dict[str, object]:
@@ -175,6 +200,23 @@ def make_harness(
     @require_token(sub="username", override={"admin": True, "role": "root"})
     def users(username: str) -> dict[str, object]:
         return ok(f"users:{username}")
+
+    @app.route("/typed")
+    @require_token(claims_as=Profile)
+    def typed() -> dict[str, object]:
+        profile = current_token.claims_as(Profile)
+        return {**ok("typed"), "ratio": profile.ratio, "labels": dict(profile.labels)}
+
+    @app.route("/tenants/<tenant>")
+    @require_token(
+        scope="read",
+        override={"root": True, "perms": {"all": [True]}},
+        claims_as=Profile,
+        tenant="tenant",
+        role=Exact("tenant"),
+    )
+    def tenants(tenant: str) -> dict[str, object]:
+        return ok(f"tenants:{tenant}")
 
     return harness
 

@@ -8,11 +8,13 @@ import json
 
 import pytest
 
+from flask_pyjwt import require_token
 from tests.security.harness import (
     assert_accepted,
     assert_refused,
     claims,
     header,
+    json_body,
     make_harness,
 )
 from tests.support import b64url, forge, raw_signature
@@ -66,6 +68,27 @@ def test_refused_header_framings(value: str, code: str) -> None:
     harness = make_harness()
     response = harness.get("/auth", headers={"Authorization": value})
     assert_refused(harness, response, 401, code)
+
+
+OTHER_SCHEME_MESSAGE = (
+    "The Authorization header does not use the Bearer scheme; "
+    "send the token as 'Authorization: Bearer <token>'."
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [f"JWT {VALID}", f"Token {VALID}", VALID, f"Basic {VALID}", f"Bearer{VALID}"],
+    ids=["JWT scheme", "Token scheme", "no scheme", "Basic scheme", "Bearer glued"],
+)
+def test_another_scheme_gets_a_message_naming_bearer(value: str) -> None:
+    # RFC 6750 3.1: no error code in the challenge, since no bearer token was sent; the
+    # JSON message says what to send instead, and never echoes the header.
+    harness = make_harness()
+    response = harness.get("/auth", headers={"Authorization": value})
+    assert_refused(harness, response, 401, "token_missing")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert json_body(response)["message"] == OTHER_SCHEME_MESSAGE
 
 
 def test_no_credentials_at_all() -> None:
@@ -129,6 +152,49 @@ COOKIES: dict[str, tuple[str, str]] = {
 def test_refused_cookie_values(value: str, code: str) -> None:
     harness = make_harness()
     assert_refused(harness, harness.get("/cookie", cookie=value), 401, code)
+
+
+ATTACKER = forge(header(), claims(sub="mallory"))
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        f"auth_token={ATTACKER}; auth_token={VALID}",
+        f"auth_token={VALID}; auth_token={ATTACKER}",
+        f"auth_token={VALID}; auth_token={VALID}",
+        f"auth_token=; auth_token={VALID}",
+        f"other=1; auth_token={VALID}; x=2; auth_token={ATTACKER}",
+    ],
+    ids=["attacker first", "attacker last", "same token twice", "empty first", "spread out"],
+)
+def test_several_cookies_of_the_token_name_are_refused(cookie: str) -> None:
+    # Cookie tossing: a sibling subdomain or a more specific path can set a second cookie
+    # of the same name, and browsers send both, in an order the server cannot trust.
+    # Taking either would log the victim in as the attacker.
+    harness = make_harness()
+    # use_cookies=False: the test client sends this Cookie header as written.
+    client = harness.app.test_client(use_cookies=False)
+    response = client.get("/cookie", headers={"Cookie": cookie})
+    assert_refused(harness, response, 401, "token_malformed")
+    assert json_body(response)["message"] == (
+        "Several auth_token cookies were sent; exactly one is accepted."
+    )
+
+
+def test_control_one_host_prefixed_cookie() -> None:
+    harness = make_harness()
+
+    @harness.app.route("/host-cookie")
+    @require_token(location="cookies", cookie_name="__Host-auth_token")
+    def host_cookie() -> str:
+        harness.calls.append("host-cookie")
+        return "ok"
+
+    response = harness.app.test_client(use_cookies=False).get(
+        "/host-cookie", headers={"Cookie": f"auth_token={ATTACKER}; __Host-auth_token={VALID}"}
+    )
+    assert_accepted(harness, response, "host-cookie")
 
 
 def test_token_longer_than_the_limit_is_refused_before_decoding() -> None:

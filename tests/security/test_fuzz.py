@@ -231,6 +231,12 @@ def random_headers(draw: st.DrawFn) -> dict[str, object]:
     return fields
 
 
+def _typ_is_at_jwt(typ: object) -> bool:
+    # RFC 7515 4.1.9: media types compare case-insensitively, "application/" optional;
+    # RFC 9068 2.1: "application/at+jwt" is accepted as "at+jwt".
+    return type(typ) is str and typ.lower() in ("at+jwt", "application/at+jwt")
+
+
 def _header_is_acceptable(fields: dict[str, object]) -> bool:
     """The oracle for a correctly HS256-signed token with valid claims (RFC 7515 4.1,
     RFC 8725 3.11): exactly these headers may pass."""
@@ -238,8 +244,7 @@ def _header_is_acceptable(fields: dict[str, object]) -> bool:
     return (
         fields.get("alg") == "HS256"
         and type(fields.get("alg")) is str
-        and fields.get("typ") == "at+jwt"
-        and type(fields.get("typ")) is str
+        and _typ_is_at_jwt(fields.get("typ"))
         and "crit" not in fields
         and (kid is None or isinstance(kid, str))
     )
@@ -315,3 +320,115 @@ def test_mutated_claims_only_pass_when_fully_valid(
         assert response.status_code == 200, (payload, response.get_data(as_text=True))
     else:
         _refused("mutated claims", HS, f"Bearer {token}")
+
+
+# Every kind of requirement: random custom claims on validly signed tokens, sent to the
+# routes with scope (mapping, string, list, list of objects), override, literal claims,
+# route claims and claims_as. Authentication passes, so the answer is 200 or 403, or 401
+# claim_invalid where a claims shape is declared; never a 5xx.
+
+HUGE_NUMBERS: Final = st.sampled_from([10**400, -(10**309), 2**64, 1e308, -0.0, 5e-324])
+CLAIM_VALUES: Final = st.one_of(JSON_VALUES, HUGE_NUMBERS)
+INTERESTING: Final[dict[str, list[object]]] = {
+    # The values the harness routes require, and near misses, mixed with random JSON.
+    "scope": [
+        {"admin": True}, {"admin": {"read": True, "write": True}, "team": "blue"},
+        "read write", "read", ["read", "write"], ["read", {"tenant": "a"}],
+        [{"role": "admin"}], [{"role": "admin"}, "read"], [[]], [{}], {}, [],
+    ],
+    "admin": [True, 1, "true"], "role": ["root", "alice", "tenant", "acme"],
+    "flag": [True, 1], "level": [1, 1.0, True], "code": ["1", 1], "gone": [None, "null"],
+    "groups": [["staff", "ops"], ["ops"], [{"staff": True}], [[]]],
+    "tenant": ["acme", "alice", ["acme"], {"name": "acme"}],
+    "roles": [["admin"], [], ["admin", 7], "admin"],
+    "ratio": [0.5, 1, "1", 10**400], "plan": ["free", "pro", "gold"],
+    "labels": [{"team": 1}, {"INJECTED<script>": "x"}, {}, ["team"]],
+    "address": [{"city": "Lyon"}, {"zip_code": "1"}, None, ["Lyon"]],
+    "root": [True, False], "perms": [{"all": [True]}, {"all": []}, {"all": True}, {}],
+}  # fmt: skip
+CUSTOM_NAMES: Final = sorted(INTERESTING)
+PATHS: Final = (
+    "/auth", "/admin", "/nested", "/oauth", "/scope-list", "/scope-objects", "/flag-true",
+    "/level-one", "/code-one", "/groups", "/null-claim", "/typed",
+)  # fmt: skip
+SEGMENTS: Final = st.one_of(
+    st.sampled_from(["alice", "bob", "acme", "tenant", "Alice"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.~", min_size=1, max_size=8),
+)
+FORBIDDEN_CODES: Final = frozenset({"insufficient_scope", "claim_mismatch"})
+
+
+@st.composite
+def custom_claims(draw: st.DrawFn) -> dict[str, object]:
+    names = draw(st.sets(st.sampled_from(CUSTOM_NAMES), max_size=6))
+    return {
+        name: draw(st.one_of(st.sampled_from(INTERESTING[name]), CLAIM_VALUES))
+        for name in sorted(names)
+    }
+
+
+@st.composite
+def paths(draw: st.DrawFn) -> str:
+    kind = draw(st.integers(0, len(PATHS) + 1))
+    if kind < len(PATHS):
+        return PATHS[kind]
+    prefix = "/users/" if kind == len(PATHS) else "/tenants/"
+    return prefix + draw(SEGMENTS)
+
+
+@PROFILE
+@given(paths(), custom_claims(), st.sampled_from(["alice", "bob", "acme"]))
+def test_every_kind_of_requirement_answers_200_or_403_never_5xx(
+    path: str, extra: dict[str, object], subject: str
+) -> None:
+    payload = {**claims(sub=subject), **extra}
+    token = _sign(header(), payload, None)
+    HS.calls.clear()
+    response = HS.get(path, token)
+    counter = STATS.setdefault("every requirement", Counter())
+    counter["examples"] += 1
+    counter[str(response.status_code)] += 1
+    if response.status_code >= 500:
+        counter["5xx"] += 1
+    context = (path, payload, response.get_data(as_text=True))
+    assert response.status_code in (200, 401, 403), context
+    if response.status_code == 200:
+        assert len(HS.calls) == 1, context
+        return
+    assert HS.calls == [], context
+    body = json_body(response)
+    if response.status_code == 401:
+        # The token is valid; only a declared claims shape can refuse it as invalid.
+        assert path == "/typed" or path.startswith("/tenants/"), context
+        assert body["code"] == "claim_invalid", context
+        assert "INJECTED" not in response.get_data(as_text=True)
+        assert response.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+    else:
+        assert body["code"] in FORBIDDEN_CODES, context
+        assert response.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+
+
+def test_control_every_kind_of_requirement_can_pass() -> None:
+    """The property above is not passed by refusing everything."""
+    cases: list[tuple[str, dict[str, object]]] = [
+        ("/admin", {"scope": {"admin": True}}),
+        ("/nested", {"scope": {"admin": {"read": True, "write": True}, "team": "blue"}}),
+        ("/oauth", {"scope": "write read"}),
+        ("/scope-list", {"scope": ["read", "write"]}),
+        ("/scope-objects", {"scope": ["read", {"role": "admin"}]}),
+        ("/flag-true", {"flag": True}),
+        ("/level-one", {"level": 1.0}),
+        ("/code-one", {"code": "1"}),
+        ("/groups", {"groups": ["ops", "staff"]}),
+        ("/null-claim", {"gone": None}),
+        ("/users/alice", {}),
+        ("/users/bob", {"admin": True, "role": "root"}),
+        ("/typed", {"tenant": "acme", "ratio": 10**300, "labels": {"a": 1}}),
+        ("/tenants/acme", {"tenant": "acme", "role": "tenant", "scope": "read"}),
+        ("/tenants/acme", {"tenant": "x", "root": True, "perms": {"all": [True, False]}}),
+    ]
+    for path, extra in cases:
+        HS.calls.clear()
+        response = HS.get(path, _sign(header(), {**claims(), **extra}, None))
+        assert response.status_code == 200, (path, response.get_data(as_text=True))
+        assert len(HS.calls) == 1

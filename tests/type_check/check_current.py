@@ -34,7 +34,6 @@ def attributes() -> None:
     assert_type(current_token.alg, str)
     assert_type(current_token.signed, str)
     assert_type(current_token.is_signed(), bool)
-    assert_type(bool(current_token), bool)
 
 
 def narrowing() -> None:

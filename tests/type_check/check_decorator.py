@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 from flask import Flask
 from typing_extensions import assert_type
@@ -52,14 +51,21 @@ async def async_signatures_are_kept() -> None:
     assert_type(await async_route_view(username="alice"), list[str])
 
 
+@app.get("/regions/<region>")
+@require_token(claims={"location": "eu", "scope": "billing", "tenant": FromRoute("region")})
+def claims_mapping_view(region: str) -> str:
+    return region
+
+
 def every_argument_form(kind: TokenTypeName, where: Location) -> None:
     require_token()
     require_token("auth")
     require_token("refresh")
     require_token(TokenType.REFRESH)
-    require_token(kind, where)
+    require_token("auth", "header", scope={"admin": True})  # 1.x's positional form
+    require_token("refresh", "cookies", cookie_name="refresh_token")
+    require_token(token_type="refresh", location="cookies", cookie_name="refresh_token")
     require_token(location="cookies", cookie_name="auth_token")
-    require_token("refresh", "cookies", "refresh_token")
     require_token(scope={"admin": True})
     require_token(scope="read write")
     require_token(scope=["read", "write"])
@@ -68,4 +74,10 @@ def every_argument_form(kind: TokenTypeName, where: Location) -> None:
     require_token(role=Exact("username"))
     require_token(custom_claim="value", level=3, flags=[True, None], nested={"a": [1.5]})
     require_token(sub="username", override={"admin": True})
-    assert_type(kind, Literal["auth", "refresh"])
+    require_token(claims={"location": "eu", "override": Exact("x")}, role="admin")
+    claims: dict[str, str] = {"region": "eu"}
+    require_token(claims=claims)  # a dict of a narrower value type is a Mapping of them
+    # Literal-typed variables (not only literals) pick the options, and the decorator
+    # still keeps the view's exact signature.
+    assert_type(require_token(kind, where)(sync_view), Callable[[], dict[str, str]])
+    assert_type(claims_mapping_view("emea"), str)

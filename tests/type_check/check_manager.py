@@ -14,6 +14,7 @@ from flask_pyjwt import (
     AuthToken,
     AuthType,
     ConfigError,
+    CustomErrorCode,
     ErrorCode,
     FrozenJSONObject,
     HTTPAuthError,
@@ -128,7 +129,7 @@ def error_attributes(
     assert_type(invalid.config_value, str)
     assert_type(token_error.message, str)
     assert_type(claim_error.claim, str)
-    assert_type(http.error_code, ErrorCode)
+    assert_type(http.error_code, ErrorCode | CustomErrorCode)
     assert_type(http.message, str)
     assert_type(http.cause, InvalidTokenError | None)
     assert_type(http.body(), dict[str, str | int])

@@ -43,6 +43,16 @@ def unknown_literals(manager: AuthManager, raw: str) -> None:
     manager.convert_token(raw, "access")  # type: ignore[call-overload]
 
 
+def keyword_only_options() -> None:
+    # token_type and location stay positional (Flask_PyJWT 1.x passes them so); every
+    # other option is keyword-only.
+    require_token("refresh", "cookies", "refresh_token")  # type: ignore[call-arg]
+    require_token("auth", "header", None, {"admin": True})  # type: ignore[call-arg]
+    require_token(claims={"region": object()})  # type: ignore[dict-item]
+    require_token(claims={1: "eu"})  # type: ignore[dict-item]
+    require_token(claims=[("region", "eu")])  # type: ignore[arg-type]
+
+
 def frozen_values(auth: AuthToken, refresh: RefreshToken, settings: Settings) -> None:
     auth.sub = "mallory"  # type: ignore[misc]
     auth.exp = 2**40  # type: ignore[misc]
