@@ -54,6 +54,7 @@ napoleon_attr_annotations = False
 nitpick_ignore = [
     ("py:class", "P"),
     ("py:class", "flask_pyjwt._decorator.R"),
+    ("py:class", "flask_pyjwt._requirements.R"),
     ("py:class", "flask_pyjwt._core.typed_claims.C"),
 ]
 

@@ -52,7 +52,7 @@ from ._core.strict_json import (
 from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._current import CurrentToken, current_token
-from ._decorator import ClaimRequirement, Exact, FromRoute, Location, require_token
+from ._decorator import require_token
 from ._http_errors import (
     AuthenticationFailed,
     CustomErrorCode,
@@ -61,6 +61,8 @@ from ._http_errors import (
     PermissionDenied,
 )
 from ._manager import AuthManager
+from ._requirements import ClaimRequirement, Exact, FromRoute
+from ._transport import Location
 
 try:
     __version__: str = _metadata.version("flask_pyjwt")
