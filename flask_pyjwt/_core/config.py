@@ -218,6 +218,12 @@ def _check_secret_strength(settings: Settings, algorithm: AuthType, secret: byte
     warnings.warn(f"JWT_SECRET: {message}", WeakSecretWarning, stacklevel=4)
 
 
+_SIGNING_KEY_PLACES: Final = (
+    "app.config['JWT_SECRET'], the JWT_SECRET environment variable or a JWT_SECRET line "
+    "in the .env file (AuthManager(dotenv_path=...))"
+)
+
+
 def signing_key_configured(lookup: ConfigLookup) -> bool:
     """Whether ``JWT_SECRET`` is set (to anything) anywhere ``lookup`` looks."""
     return lookup("JWT_SECRET") not in (None, "", b"")
@@ -254,7 +260,9 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     if algorithm.is_symmetric:
         if secret is None:
             raise MissingConfigError(
-                "JWT_SECRET", f"is required for {algorithm.value}: the HMAC secret"
+                "JWT_SECRET",
+                f"is required for {algorithm.value}: the HMAC secret. Set {_SIGNING_KEY_PLACES}; "
+                f"make a random secret with: flask jwt keygen --alg {algorithm.value}",
             )
         try:
             raw = hmac_secret(algorithm, secret)
@@ -266,8 +274,10 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     if secret is None and public is None:
         raise MissingConfigError(
             "JWT_SECRET",
-            f"is required for {algorithm.value} (the PEM private key); a verify-only service "
-            "sets JWT_PUBLICKEY instead",
+            f"is required for {algorithm.value}: the PEM private key that signs tokens. Make "
+            f"a key pair with: flask jwt keygen --alg {algorithm.value}, and put the private "
+            f"key's contents in {_SIGNING_KEY_PLACES}. A verify-only service sets JWT_PUBLICKEY "
+            "(the public key) instead",
         )
     signer_or_none: KeySigner | None = None
     if secret is not None:

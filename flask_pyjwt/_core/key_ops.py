@@ -21,10 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from jwt import InvalidKeyError
 from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm, RSAPSSAlgorithm
 
 from .algorithms import AuthType
-from .keys import PrivateKey, PublicKey, same_public_key
+from .keys import KeyMaterialError, PrivateKey, PublicKey, same_public_key
 
 
 class KeyOps(Protocol):
@@ -71,8 +72,22 @@ class _HMACOps:
 
 
 def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
-    """HMAC with ``secret``; PyJWT's own key guard runs once, here."""
-    HMACAlgorithm(hashlib.sha256).prepare_key(secret)
+    """HMAC with ``secret``; PyJWT's own key guard runs once, here.
+
+    :func:`~flask_pyjwt._core.keys.hmac_secret` refuses everything this guard refuses,
+    with a message that says what to do; should a PyJWT release refuse more, the
+    refusal still arrives as the library's ``ValueError``, never as PyJWT's exception.
+
+    Raises:
+        KeyMaterialError: PyJWT refuses ``secret`` as an HMAC key.
+    """
+    try:
+        HMACAlgorithm(hashlib.sha256).prepare_key(secret)
+    except InvalidKeyError:
+        raise KeyMaterialError(
+            f"is refused by PyJWT as an HMAC key (it looks like key material, not a "
+            f"secret); make a random secret with: flask jwt keygen --alg {algorithm.value}"
+        ) from None
     return _HMACOps(secret, f"sha{algorithm.value[2:]}")
 
 

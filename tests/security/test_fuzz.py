@@ -233,13 +233,15 @@ def random_headers(draw: st.DrawFn) -> dict[str, object]:
 
 def _header_is_acceptable(fields: dict[str, object]) -> bool:
     """The oracle for a correctly HS256-signed token with valid claims (RFC 7515 4.1,
-    RFC 8725 3.11): exactly these headers may pass."""
+    RFC 8725 3.11): exactly these headers may pass. ``typ`` is a media type: compared
+    case-insensitively, ``application/`` optional (RFC 7515 4.1.9, RFC 9068 2.1)."""
     kid = fields.get("kid")
+    typ = fields.get("typ")
     return (
         fields.get("alg") == "HS256"
         and type(fields.get("alg")) is str
-        and fields.get("typ") == "at+jwt"
-        and type(fields.get("typ")) is str
+        and type(typ) is str
+        and typ.lower() in {"at+jwt", "application/at+jwt"}
         and "crit" not in fields
         and (kid is None or isinstance(kid, str))
     )
