@@ -174,7 +174,7 @@ def test_issue_refresh() -> None:
             ["--refresh", "--scope", "read"],
             "--scope is for auth tokens; a refresh token carries no scope",
         ),
-        (["--sub", ""], "sub must be a non-empty str, got str"),
+        (["--sub", ""], "sub is an empty string; it must be a non-empty str (the user's id)"),
     ],
 )
 def test_issue_errors_are_one_line(args: Sequence[str], message: str) -> None:

@@ -72,6 +72,12 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ("JWT_AUTHMAXAGE", True, "got bool True"),
         ("JWT_AUTHMAXAGE", 1.5, "got float 1.5"),
         ("JWT_REFRESHMAXAGE", -5, "got int -5"),
+        # str.isdigit() is true for these, but they are not ASCII digits.
+        ("JWT_AUTHMAXAGE", "\uff13\uff16\uff10\uff10", "got str '\uff13\uff16\uff10\uff10'; "),
+        ("JWT_AUTHMAXAGE", "\u00b2", "got str '\u00b2'; expected a whole number >= 1"),
+        ("JWT_REFRESHMAXAGE", "\u0663\u0660", "got str '\u0663\u0660'; expected a whole number"),
+        ("JWT_LEEWAY", "\u2075", "got str '\u2075'; expected a whole number >= 0"),
+        ("JWT_MAXTOKENLENGTH", "\U0001d7e1\U0001d7e2\U0001d7e2", "expected a whole number"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
         ("JWT_AUDIENCE", ["a"], "got list"),

@@ -132,10 +132,15 @@ def test_non_json_claims_are_type_errors_at_issue_time(value: object, message: s
 def test_sub_must_be_a_non_empty_string() -> None:
     app, manager = make_app()
     with app.app_context():
-        with pytest.raises(TypeError, match="sub must be a non-empty str, got int"):
-            manager.auth_token(42)  # type: ignore[arg-type]  # deliberately wrong
-        with pytest.raises(TypeError):
-            manager.refresh_token("")
+        for issue in (manager.auth_token, manager.refresh_token):
+            with pytest.raises(TypeError, match=r"^sub must be a non-empty str, got int$"):
+                issue(42)  # type: ignore[arg-type]  # deliberately wrong
+            with pytest.raises(ValueError, match=r"^sub is an empty string; it must be"):
+                issue("")
+            with pytest.raises(TypeError, match=r"^sub holds a lone UTF-16 surrogate"):
+                issue("\ud800")
+            with pytest.raises(TypeError, match=r"^sub holds a lone UTF-16 surrogate"):
+                issue("alice\udfff")
 
 
 def test_verify_token_never_raises() -> None:

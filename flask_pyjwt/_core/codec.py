@@ -73,8 +73,7 @@ class TokenCodec:
         self, kind: TokenType, sub: str, extra: Mapping[str, JSONValue], max_age: int
     ) -> Token:
         signer = self._require_signer()
-        if not _is_non_empty_str(sub):  # callers without a type checker may pass anything
-            raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+        _check_subject(sub)
         settings = self.settings
         now = int(self._clock())
         jti = secrets.token_hex(16)  # 128 random bits; a quarter of uuid4()'s cost
@@ -108,8 +107,8 @@ class TokenCodec:
 
         Raises:
             MissingSignerError: verify-only configuration.
-            ValueError: ``claims`` names a claim the library sets itself.
-            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+            ValueError: ``sub`` is empty, or ``claims`` names a claim the library sets itself.
+            TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
         frozen_scope = freeze(scope, path="scope")
@@ -126,8 +125,8 @@ class TokenCodec:
 
         Raises:
             MissingSignerError: verify-only configuration.
-            ValueError: ``claims`` names a claim the library sets itself.
-            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+            ValueError: ``sub`` is empty, or ``claims`` names a claim the library sets itself.
+            TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
         extra["rid"] = secrets.token_urlsafe(16)
@@ -166,5 +165,13 @@ class TokenCodec:
         )
 
 
-def _is_non_empty_str(value: object) -> bool:
-    return isinstance(value, str) and bool(value)
+def _check_subject(sub: object) -> None:
+    """Raise unless ``sub`` is a non-empty ``str`` that UTF-8 JSON can carry.
+
+    Callers without a type checker may pass anything.
+    """
+    if not isinstance(sub, str):
+        raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+    if not sub:
+        raise ValueError("sub is an empty string; it must be a non-empty str (the user's id)")
+    freeze(sub, path="sub")  # a lone surrogate is a TypeError, as in any claim

@@ -9,6 +9,7 @@ received and what is accepted; secret values are never echoed.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -132,6 +133,12 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
     return value
 
 
+# ASCII digits only: str.isdigit() is also true for fullwidth digits (which int() reads:
+# "\uff13\uff16\uff10\uff10" is 3600) and for superscripts (which int() refuses), and \d
+# matches every Unicode decimal digit.
+_ASCII_DIGITS: Final = re.compile("[0-9]+")
+
+
 def _whole_number(
     lookup: ConfigLookup, key: str, default: int, *, minimum: int, unit: str = "seconds"
 ) -> int:
@@ -141,7 +148,7 @@ def _whole_number(
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None or number < minimum:
         raise InvalidConfigError(
