@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import FrozenInstanceError
+from typing import cast
 
 import pytest
 from flask import Flask
@@ -28,6 +30,7 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from flask_pyjwt._core.strict_json import MAX_NESTING_DEPTH
 from tests.support import HMAC_SECRET, ISSUER, bearer, config_for, configure, make_app
 
 
@@ -274,3 +277,57 @@ def test_signer_the_verifier_does_not_accept_is_a_config_error() -> None:
     verifier = KeyVerifier("ES256", config_for("ES256")["JWT_PUBLICKEY"])  # type: ignore[arg-type]
     with pytest.raises(InvalidConfigError, match="signs HS256, which the verifier does not accept"):
         AuthManager(app, signer=kms, verifier=verifier)
+
+
+def test_a_token_longer_than_the_app_accepts_is_refused_when_issued() -> None:
+    """The library never issues a token its own verification would refuse."""
+    app, manager = make_app()
+    groups = [f"engineering-team-{index:04d}" for index in range(1200)]
+    with app.app_context():
+        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH") as info:
+            manager.auth_token("alice", {"groups": groups})
+        message = str(info.value)
+        assert re.search(r"would be \d{5} characters long", message), message
+        assert "longer than JWT_MAXTOKENLENGTH (8192)" in message
+        assert "raise JWT_MAXTOKENLENGTH" in message
+        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH"):
+            manager.refresh_token("alice", groups=groups)
+    roomy, roomy_manager = make_app(JWT_MAXTOKENLENGTH=40_000)
+    with roomy.app_context():
+        token = roomy_manager.auth_token("alice", {"groups": groups})
+        assert 8192 < len(token.signed) <= 40_000
+        assert roomy_manager.verify_token(token)
+
+
+@pytest.mark.parametrize("kind", ["auth", "refresh"])
+def test_a_token_exactly_as_long_as_the_limit_is_issued_and_verifies(kind: str) -> None:
+    def issue(limit: int) -> str:
+        app = Flask(f"limit_{kind}_{limit}")
+        configure(app, {**config_for("HS256"), "JWT_MAXTOKENLENGTH": limit})
+        manager = AuthManager(app, clock=lambda: 1_900_000_000.0)
+        with app.app_context():
+            token = (
+                manager.auth_token("alice", note="x" * 300)
+                if kind == "auth"
+                else manager.refresh_token("alice", note="x" * 300)
+            )
+            assert manager.verify_token(token)
+        return token.signed
+
+    length = len(issue(8192))  # the same length every time: fixed clock, fixed-size ids
+    assert len(issue(length)) == length
+    with pytest.raises(ValueError, match=f"would be {length} characters long"):
+        issue(length - 1)
+
+
+def test_claims_nested_deeper_than_a_token_may_be_are_refused_when_issued() -> None:
+    deep: object = "leaf"
+    for _ in range(MAX_NESTING_DEPTH):  # the top-level object is level 1: this is 33
+        deep = [deep]
+    app, manager = make_app()
+    with app.app_context():
+        with pytest.raises(TypeError, match=f"nested more than {MAX_NESTING_DEPTH} levels"):
+            manager.auth_token("alice", deep=deep)  # type: ignore[arg-type]  # built as object
+        shallower = cast("list[object]", deep)[0]
+        token = manager.auth_token("alice", deep=shallower)  # type: ignore[arg-type]  # likewise
+        assert manager.verify_token(token)

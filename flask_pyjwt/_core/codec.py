@@ -94,10 +94,17 @@ class TokenCodec:
             header["kid"] = signer.key_id
         frozen_header = FrozenJSONObject(header)
         frozen_claims = FrozenJSONObject(claims)
+        signed = encode_compact(frozen_header, frozen_claims, signer)
+        if len(signed) > settings.max_token_length:
+            raise ValueError(
+                f"the {kind.value} token would be {len(signed)} characters long, longer than "
+                f"JWT_MAXTOKENLENGTH ({settings.max_token_length}), so this app would refuse "
+                "it; put fewer or shorter claims in it, or raise JWT_MAXTOKENLENGTH"
+            )
         return make_token(
             kind, sub=sub, iss=settings.issuer, iat=now, exp=now + max_age, jti=jti,
-            aud=settings.audience, signed=encode_compact(frozen_header, frozen_claims, signer),
-            alg=alg, header=frozen_header, claims=frozen_claims,
+            aud=settings.audience, signed=signed, alg=alg, header=frozen_header,
+            claims=frozen_claims,
         )  # fmt: skip
 
     def issue_auth(
