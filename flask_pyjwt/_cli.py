@@ -131,10 +131,10 @@ def issue_command(sub: str, scope: str | None, claim_pairs: tuple[str, ...], ref
                 raise click.ClickException(
                     "--scope is for auth tokens; a refresh token carries no scope"
                 )
-            token: Token = manager.refresh_token(sub, **claims)
+            token: Token = manager.refresh_token(sub, claims=claims)
         else:
             parsed_scope = None if scope is None else _parse_json_or_text(scope, what="--scope")
-            token = manager.auth_token(sub, parsed_scope, **claims)
+            token = manager.auth_token(sub, parsed_scope, claims=claims)
     except (FlaskPyJWTError, ValueError, TypeError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(token.signed)

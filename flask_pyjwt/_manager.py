@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final, Literal, cast, overload
 
 from flask import Flask, current_app, has_app_context
 
-from ._core.codec import TokenCodec
+from ._core.codec import TokenCodec, issue_options, merge_claims
 from ._core.config import (
     Settings,
     layered_lookup,
@@ -205,7 +206,17 @@ class AuthManager:
         """The current app's parsed configuration."""
         return self._codec().settings
 
-    def auth_token(self, subject: str, scope: JSONInput = None, **claims: JSONInput) -> AuthToken:
+    def auth_token(
+        self,
+        subject: str,
+        scope: JSONInput = None,
+        *,
+        max_age: int | timedelta | None = None,
+        audience: str | Sequence[str] | None = None,
+        headers: Mapping[str, JSONInput] | None = None,
+        claims: Mapping[str, JSONInput] | None = None,
+        **custom_claims: JSONInput,
+    ) -> AuthToken:
         """Issue a signed auth token.
 
         Args:
@@ -213,24 +224,56 @@ class AuthManager:
                 Flask_PyJWT 1.x's name).
             scope: the authorizations (``{"admin": True}``, ``"read write"``, ...),
                 checked by ``require_token(scope=...)``.
-            **claims: further claims; any JSON value.
+            max_age: how long this token is valid, in seconds or as a
+                :class:`~datetime.timedelta`, instead of ``JWT_AUTHMAXAGE``.
+            audience: the ``aud`` of this token (a string or a sequence of them),
+                instead of ``JWT_AUDIENCE``. This app accepts only tokens whose ``aud``
+                holds its own ``JWT_AUDIENCE``, so a token meant for another service is
+                refused here.
+            headers: extra protected header fields (not ``alg``, ``typ``, ``kid`` or
+                ``crit``, which the library sets).
+            claims: custom claims, as a mapping: for a claim whose name is one of these
+                keyword options (``claims={"audience": ...}``).
+            **custom_claims: further claims; any JSON value.
 
         Raises:
             MissingSignerError: the app is verify-only.
-            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...).
-            TypeError: ``sub`` is not a string or a value is not JSON.
+            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...)
+                or one given twice, an empty ``subject``, a bad option value, or a token
+                longer than ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``subject`` is not a string, an option has the wrong type, or a
+                value is not JSON.
         """
-        return self._codec().issue_auth(subject, scope, claims)
+        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        merged = merge_claims(claims, custom_claims)
+        return self._codec().issue_auth(subject, scope, merged, options)
 
-    def refresh_token(self, subject: str, **claims: JSONInput) -> RefreshToken:
+    def refresh_token(
+        self,
+        subject: str,
+        *,
+        max_age: int | timedelta | None = None,
+        audience: str | Sequence[str] | None = None,
+        headers: Mapping[str, JSONInput] | None = None,
+        claims: Mapping[str, JSONInput] | None = None,
+        **custom_claims: JSONInput,
+    ) -> RefreshToken:
         """Issue a signed refresh token (with a random ``rid``) for ``subject``.
 
+        The options are those of :meth:`auth_token`; ``max_age`` replaces
+        ``JWT_REFRESHMAXAGE``.
+
         Raises:
             MissingSignerError: the app is verify-only.
-            ValueError: a claim the library sets itself.
-            TypeError: ``sub`` is not a string or a value is not JSON.
+            ValueError: a claim the library sets itself or one given twice, an empty
+                ``subject``, a bad option value, or a token longer than
+                ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``subject`` is not a string, an option has the wrong type, or a
+                value is not JSON.
         """
-        return self._codec().issue_refresh(subject, claims)
+        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        merged = merge_claims(claims, custom_claims)
+        return self._codec().issue_refresh(subject, merged, options)
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
         """Whether ``token`` is valid now: signature, issuer, kind and times.

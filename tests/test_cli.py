@@ -120,6 +120,17 @@ def test_issue_claims_are_json_or_text(argument: str, name: str, value: object) 
     assert type(claims[name]) is type(value)
 
 
+@pytest.mark.parametrize("name", ["max_age", "audience", "headers", "claims"])
+def test_issue_claims_named_like_issuing_options_stay_claims(name: str) -> None:
+    app, manager = make_app()
+    token = issue(app, "--sub", "alice", "--claim", f"{name}=5")
+    with app.app_context():
+        verified = manager.convert_token(token, "auth")
+    assert verified.claims[name] == 5
+    assert verified.max_age == 3600
+    assert verified.aud is None
+
+
 def test_issue_several_claims() -> None:
     app, manager = make_app()
     token = issue(app, "--sub", "bob", "--claim", "a=1", "--claim", "b=x")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,15 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ("JWT_REFRESHMAXAGE", "\u0663\u0660", "got str '\u0663\u0660'; expected a whole number"),
         ("JWT_LEEWAY", "\u2075", "got str '\u2075'; expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", "\U0001d7e1\U0001d7e2\U0001d7e2", "expected a whole number"),
+        (
+            "JWT_AUTHMAXAGE",
+            timedelta(seconds=1.5),
+            "got timedelta datetime.timedelta\\(seconds=1, microseconds=500000\\); expected a "
+            "whole number >= 1 \\(seconds\\) or a datetime.timedelta of whole seconds, at least 1",
+        ),
+        ("JWT_REFRESHMAXAGE", timedelta(0), "datetime.timedelta of whole seconds, at least 1"),
+        ("JWT_REFRESHMAXAGE", timedelta(days=-1), "got timedelta datetime.timedelta\\(days=-1\\)"),
+        ("JWT_LEEWAY", timedelta(seconds=5), "got timedelta .*; expected a whole number >= 0 \\(s"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
         ("JWT_AUDIENCE", ["a"], "got list"),
@@ -91,6 +101,17 @@ def test_malformed_values_name_key_type_and_what_is_accepted(
     with pytest.raises(InvalidConfigError, match=message) as info:
         AuthManager(app_with(**{key: value}))
     assert info.value.key == key
+
+
+def test_max_ages_may_be_timedeltas() -> None:
+    app = app_with(JWT_AUTHMAXAGE=timedelta(minutes=15), JWT_REFRESHMAXAGE=timedelta(days=1))
+    manager = AuthManager(app)
+    with app.app_context():
+        settings = manager.settings
+        auth = manager.auth_token("alice")
+        refresh = manager.refresh_token("alice")
+    assert (settings.auth_max_age, settings.refresh_max_age) == (900, 86400)
+    assert (auth.max_age, refresh.max_age) == (900, 86400)
 
 
 def test_numbers_may_come_as_strings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
@@ -57,7 +58,8 @@ class Settings:
         issuer: ``JWT_ISSUER``, the ``iss`` of issued tokens and the only one accepted.
         algorithm: ``JWT_AUTHTYPE`` (``None`` when a custom signer and verifier are used
             and no algorithm is configured).
-        auth_max_age: ``JWT_AUTHMAXAGE``, seconds an auth token is valid.
+        auth_max_age: ``JWT_AUTHMAXAGE``, seconds an auth token is valid (a
+            :class:`~datetime.timedelta` in the configuration is read as its seconds).
         refresh_max_age: ``JWT_REFRESHMAXAGE``, seconds a refresh token is valid.
         audience: ``JWT_AUDIENCE``, required in tokens when set.
         leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew.
@@ -139,8 +141,23 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
 _ASCII_DIGITS: Final = re.compile("[0-9]+")
 
 
+def whole_seconds(duration: timedelta) -> int | None:
+    """``duration`` in seconds, or ``None`` if it is not a whole number of seconds."""
+    seconds, remainder = divmod(duration, _ONE_SECOND)
+    return None if remainder else seconds
+
+
+_ONE_SECOND: Final = timedelta(seconds=1)
+
+
 def _whole_number(
-    lookup: ConfigLookup, key: str, default: int, *, minimum: int, unit: str = "seconds"
+    lookup: ConfigLookup,
+    key: str,
+    default: int,
+    *,
+    minimum: int,
+    unit: str = "seconds",
+    duration: bool = False,
 ) -> int:
     value = lookup(key)
     if value is None:
@@ -150,10 +167,13 @@ def _whole_number(
         number = value
     elif isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
+    elif duration and isinstance(value, timedelta):
+        number = whole_seconds(value)
     if number is None or number < minimum:
-        raise InvalidConfigError(
-            key, f"got {_describe(value)} {value!r}; expected a whole number >= {minimum} ({unit})"
-        )
+        accepted = f"a whole number >= {minimum} ({unit})"
+        if duration:
+            accepted += f" or a datetime.timedelta of whole seconds, at least {minimum}"
+        raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected {accepted}")
     return number
 
 
@@ -192,9 +212,11 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
     return Settings(
         issuer=issuer,
         algorithm=_algorithm(lookup, required=algorithm_required),
-        auth_max_age=_whole_number(lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1),
+        auth_max_age=_whole_number(
+            lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1, duration=True
+        ),
         refresh_max_age=_whole_number(
-            lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1
+            lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1, duration=True
         ),
         audience=_string(lookup, "JWT_AUDIENCE", required=False),
         leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from flask import Flask
@@ -31,10 +33,12 @@ from flask_pyjwt import (
 )
 
 
-def manager_methods(app: Flask) -> None:
+def manager_methods(app: Flask, claims: dict[str, JSONValue], pem: Path) -> None:
     manager = AuthManager(app)
-    assert_type(AuthManager(), AuthManager)
-    assert_type(AuthManager(app, dotenv_path=".env", clock=lambda: 0.0), AuthManager)
+    AuthManager(app, dotenv_path=".env", clock=lambda: 0.0)
+    AuthManager(dotenv_path=pem.parent / ".env")
+    AuthManager(app, clock=lambda: "now")  # type: ignore[arg-type, return-value]
+    AuthManager(app, ".env")  # type: ignore[call-arg]
     assert_type(manager.init_app(app), None)
     assert_type(manager.settings, Settings)
 
@@ -42,6 +46,44 @@ def manager_methods(app: Flask) -> None:
     assert_type(auth, AuthToken)
     assert_type(manager.auth_token("alice", "read write"), AuthToken)
     assert_type(manager.refresh_token("alice", device="phone"), RefreshToken)
+
+    # Per-token options, keyword-only; claims= holds claims named like an option.
+    assert_type(manager.auth_token("alice", max_age=60), AuthToken)
+    assert_type(
+        manager.auth_token(
+            "alice",
+            {"admin": True},
+            max_age=timedelta(minutes=5),
+            audience="billing",
+            headers={"cty": "demo", "x5t#S256": "abc"},
+            claims={"max_age": 1, "audience": ["x"], "headers": None},
+            tenant="acme",
+        ),
+        AuthToken,
+    )
+    assert_type(manager.auth_token("alice", audience=["billing", "search"]), AuthToken)
+    assert_type(manager.auth_token("alice", audience=("billing",)), AuthToken)
+    assert_type(manager.auth_token("alice", claims=claims), AuthToken)
+    assert_type(
+        manager.refresh_token(
+            "alice", max_age=timedelta(days=30), audience="api", headers={}, claims=claims
+        ),
+        RefreshToken,
+    )
+    manager.auth_token("alice", max_age="1h")  # type: ignore[arg-type]
+    manager.auth_token("alice", max_age=1.5)  # type: ignore[arg-type]
+    manager.refresh_token("alice", max_age=datetime(2030, 1, 1))  # type: ignore[arg-type]
+    manager.auth_token("alice", audience=42)  # type: ignore[arg-type]
+    manager.auth_token("alice", audience=["api", 1])  # type: ignore[list-item]
+    manager.auth_token("alice", audience=b"api")  # type: ignore[arg-type]
+    manager.auth_token("alice", headers={"cty": object()})  # type: ignore[dict-item]
+    manager.auth_token("alice", headers=[("cty", "x")])  # type: ignore[arg-type]
+    manager.auth_token("alice", claims=[("tenant", "acme")])  # type: ignore[arg-type]
+    manager.refresh_token("alice", claims={"tenant": {1, 2}})  # type: ignore[dict-item]
+    manager.auth_token("alice", None, 60)  # type: ignore[call-arg]
+    # A dict of claims unpacked with ** could set an option (its keys are not known to
+    # the checkers): pass it as claims= instead.
+    manager.auth_token("alice", **claims)  # type: ignore[arg-type]
 
     assert_type(manager.verify_token(auth.signed), bool)
     assert_type(manager.verify_token(auth), bool)
