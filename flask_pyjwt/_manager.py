@@ -18,6 +18,7 @@ from ._core.config import (
     load_keys,
     load_settings,
     signing_key_configured,
+    warn_unknown_keys,
 )
 from ._core.errors import (
     AlreadyInitializedError,
@@ -135,6 +136,12 @@ class AuthManager:
 
         Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``.
 
+        Warns:
+            IgnoredConfigWarning: a ``JWT_*`` key in ``app.config`` that flask_pyjwt does
+                not read (with the key it probably means), or ``JWT_PUBLICKEY`` with an
+                ``HS*`` algorithm.
+            WeakSecretWarning: an HMAC secret shorter than RFC 7518 requires.
+
         Raises:
             MissingConfigError: a required ``JWT_*`` key is not set.
             InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
@@ -144,6 +151,7 @@ class AuthManager:
             raise AlreadyInitializedError(
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
+        warn_unknown_keys(app.config)  # first: a misspelt key often explains an error below
         lookup = layered_lookup(app.config, dotenv_path=self._dotenv_path)
         signer, verifier = self._signer, self._verifier
         # Configured keys are needed to verify unless a verifier was given, and to issue

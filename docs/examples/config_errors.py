@@ -20,6 +20,7 @@ from flask import Flask
 from flask_pyjwt import (
     AuthManager,
     FlaskPyJWTError,
+    IgnoredConfigWarning,
     InvalidConfigError,
     MissingConfigError,
     WeakSecretWarning,
@@ -84,7 +85,7 @@ class Case:
     key: str
     shown: str
     changes: Callable[[], Mapping[str, object]]
-    expected: type[FlaskPyJWTError] | type[WeakSecretWarning]
+    expected: type[FlaskPyJWTError] | type[Warning]
     note: str = field(default="")
 
 
@@ -159,6 +160,19 @@ CASES: tuple[Case, ...] = (
         "JWT_SECRET",
         "a PEM public key (``ES256``)",
         lambda: {"JWT_AUTHTYPE": "ES256", "JWT_SECRET": _pem_public(_ec())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "any value with ``HS256``",
+        lambda: {"JWT_PUBLICKEY": _pem_public(_ec())},
+        IgnoredConfigWarning,
+        "a warning: HMAC does not use it",
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        '``"/etc/keys/jwt-public.pem"`` (a path, ``ES256``)',
+        _set(JWT_AUTHTYPE="ES256", JWT_SECRET=UNSET, JWT_PUBLICKEY="/etc/keys/jwt-public.pem"),
         InvalidConfigError,
     ),
     Case(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -17,8 +18,10 @@ from flask_pyjwt import (
     AuthType,
     ConfigError,
     ErrorCode,
+    FlaskPyJWTError,
     FrozenJSONObject,
     HTTPAuthError,
+    IgnoredConfigWarning,
     InvalidClaimError,
     InvalidConfigError,
     InvalidTokenError,
@@ -30,6 +33,7 @@ from flask_pyjwt import (
     Settings,
     Token,
     TokenType,
+    WeakSecretWarning,
 )
 
 
@@ -181,6 +185,16 @@ def error_attributes(
     # declared HTTPException.code (int | None) by pyright: both accept int | None.
     statuses: tuple[int | None, int | None] = (forbidden.code, unauthorized.code)
     del statuses
+
+
+def config_warnings() -> None:
+    # Warnings to filter (warnings.filterwarnings(category=...)), not errors to catch.
+    for category in (IgnoredConfigWarning, WeakSecretWarning):
+        warnings.filterwarnings("error", category=category)
+        as_user_warning: type[UserWarning] = category
+        del as_user_warning
+    as_error: type[FlaskPyJWTError] = IgnoredConfigWarning  # type: ignore[assignment]
+    del as_error
 
 
 def frozen_json(value: FrozenJSONObject) -> None:
