@@ -17,12 +17,7 @@ from click.testing import Result
 from flask import Flask
 
 from flask_pyjwt import AuthManager, KeySigner, KeyVerifier, RefreshToken
-from tests.support import ISSUER, ec_pair, forge, make_app
-
-
-def configure(app: Flask, **values: object) -> None:
-    for key, value in values.items():
-        app.config[key] = value
+from tests.support import ISSUER, configure, ec_pair, forge, make_app
 
 
 def run(app: Flask, *args: str) -> Result:
@@ -196,12 +191,14 @@ def test_issue_errors_are_one_line(args: Sequence[str], message: str) -> None:
     assert_error(run(app, "issue", "--sub", "alice", *args), message)
 
 
+def verify_only_app() -> Flask:
+    """An ES256 app with the public key alone: it verifies tokens and cannot issue any."""
+    app, _ = make_app("ES256", JWT_SECRET=None, JWT_PUBLICKEY=ec_pair("P-256").public_pem)
+    return app
+
+
 def test_issue_from_a_verify_only_app_fails_cleanly() -> None:
-    app = Flask("verify_only")
-    configure(
-        app, JWT_ISSUER=ISSUER, JWT_AUTHTYPE="ES256", JWT_PUBLICKEY=ec_pair("P-256").public_pem
-    )
-    AuthManager(app)
+    app = verify_only_app()
     assert_error(
         run(app, "issue", "--sub", "alice"),
         "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET) and cannot issue tokens; "
@@ -307,15 +304,7 @@ def test_inspect_says_why_a_token_is_rejected(token: str, message: str) -> None:
 def test_inspect_with_a_verify_only_app() -> None:
     issuer_app, _ = make_app("ES256")
     token = issue(issuer_app, "--sub", "alice")
-    verify_only = Flask("verify_only")
-    configure(
-        verify_only,
-        JWT_ISSUER=ISSUER,
-        JWT_AUTHTYPE="ES256",
-        JWT_PUBLICKEY=ec_pair("P-256").public_pem,
-    )
-    AuthManager(verify_only)
-    assert_ok(run(verify_only, "inspect", token))
+    assert_ok(run(verify_only_app(), "inspect", token))
 
 
 def test_inspect_escapes_what_a_terminal_would_act_on() -> None:
@@ -465,7 +454,7 @@ def test_issue_and_inspect_with_the_app_found_here(tmp_path: Path) -> None:
 
 def _app_from_keygen(algorithm: str, directory: Path, *, verify_only: bool) -> Flask:
     app = Flask(f"keygen_{algorithm}_{verify_only}")
-    configure(app, JWT_ISSUER=ISSUER, JWT_AUTHTYPE=algorithm)
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm})
     if verify_only:
         app.config["JWT_PUBLICKEY"] = (directory / "jwt-public.pem").read_bytes()
     else:
@@ -518,15 +507,7 @@ def test_keygen_hmac_secret_printed() -> None:
     secret = secret_line.removeprefix("JWT_SECRET=")
     assert len(secret.encode()) >= 64
     # Long enough for JWT_REQUIRESTRONGSECRET, and usable as printed.
-    usable = Flask("hs512")
-    configure(
-        usable,
-        JWT_ISSUER=ISSUER,
-        JWT_AUTHTYPE="HS512",
-        JWT_SECRET=secret,
-        JWT_REQUIRESTRONGSECRET=True,
-    )
-    AuthManager(usable)
+    usable, _ = make_app("HS512", JWT_SECRET=secret, JWT_REQUIRESTRONGSECRET=True)
     issue(usable, "--sub", "alice")
 
 

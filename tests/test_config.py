@@ -35,12 +35,6 @@ def app_with(**config: object) -> Flask:
     return app
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("JWT_ISSUER", "JWT_AUTHTYPE", "JWT_SECRET", "JWT_PUBLICKEY", "JWT_AUTHMAXAGE"):
-        monkeypatch.delenv(key, raising=False)
-
-
 def test_defaults_match_the_seed() -> None:
     app = app_with()
     manager = AuthManager(app)

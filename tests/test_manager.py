@@ -93,8 +93,10 @@ def test_auth_token_fields_and_claims() -> None:
     assert token.header == {"alg": "HS256", "typ": "at+jwt"}
     assert token.is_signed()
     assert token.signed.count(".") == 2
-    assert len(token.jti) == 32
-    assert int(token.jti, 16) >= 0  # 128 random bits, hex
+    assert re.fullmatch("[0-9a-f]{32}", token.jti)  # 128 random bits, as hex
+    with app.app_context():
+        others = {manager.auth_token("alice").jti for _ in range(20)}
+    assert len(others | {token.jti}) == 21  # a new one for every token
     assert "signed" not in repr(token)
     assert token.signed not in repr(token)
     with pytest.raises(FrozenInstanceError):
@@ -409,7 +411,7 @@ def test_a_wrong_lifetime_is_refused(max_age: object, error: type[Exception], me
                 issue("alice", max_age=max_age)  # type: ignore[arg-type]  # deliberately wrong
 
 
-def protected_app(**config: object) -> tuple[Flask, AuthManager]:
+def audience_app(**config: object) -> tuple[Flask, AuthManager]:
     """An HS256 app whose ``/me`` view answers the verified token's ``aud``."""
     app, manager = make_app("HS256", **config)
 
@@ -432,18 +434,18 @@ def test_an_audience_for_one_token() -> None:
     assert default.aud is None
     assert "aud" not in default.claims
     # The service the tokens are meant for accepts them...
-    billing = protected_app(JWT_AUDIENCE="billing")[0].test_client()
+    billing = audience_app(JWT_AUDIENCE="billing")[0].test_client()
     response = billing.get("/me", headers=bearer(one.signed))
     assert (response.status_code, response.get_json()) == (200, {"aud": "billing"})
     # ...and this app, which has no JWT_AUDIENCE, refuses them: meant for someone else.
-    response = protected_app()[0].test_client().get("/me", headers=bearer(one.signed))
+    response = audience_app()[0].test_client().get("/me", headers=bearer(one.signed))
     assert response.status_code == 401
     assert json_body(response)["code"] == "claim_invalid"
     assert response.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
 
 
 def test_a_per_token_audience_replaces_jwt_audience() -> None:
-    app, manager = protected_app(JWT_AUDIENCE="api")
+    app, manager = audience_app(JWT_AUDIENCE="api")
     client = app.test_client()
     with app.app_context():
         elsewhere = manager.auth_token("alice", audience="billing")
@@ -479,7 +481,7 @@ def test_a_wrong_audience_is_refused(
 
 
 def test_extra_header_fields() -> None:
-    app, manager = protected_app()
+    app, manager = audience_app()
     with app.app_context():
         token = manager.auth_token("alice", headers={"x5t#S256": "abc", "cty": "demo", "n": [1]})
         refresh = manager.refresh_token("alice", headers={"purpose": "mobile"})
