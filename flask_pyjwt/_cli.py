@@ -214,8 +214,6 @@ def _terminal_safe(text: str) -> str:
     printable (``str.isprintable``) but a newline is escaped, so the JSON shown stays
     valid and reads back as what the token holds.
     """
-    if text.isprintable():
-        return text
     return "".join(
         char if char == "\n" or char.isprintable() else _json_escape(char) for char in text
     )

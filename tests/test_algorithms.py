@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed448
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448
+from cryptography.x509.oid import NameOID
 from flask import Flask
 
 from flask_pyjwt import (
@@ -209,6 +212,34 @@ _RFC4716 = (
 )
 _OCT_JWK = '{"kty": "oct", "k": "' + "A" * 43 + '", "alg": "HS256"}'
 
+
+def _der_certificate() -> bytes:
+    private = ec_pair().private
+    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "issuer.example")])
+    now = datetime.now(timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(private, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+def _der_private_key(encryption: serialization.KeySerializationEncryption) -> bytes:
+    return ec_pair().private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, encryption
+    )
+
+
+_DER = "looks like a DER-encoded key or certificate"
+_JSON = "looks like a JWK or JWKS \\(JSON text\\)"
+
 KEY_LIKE_SECRETS: dict[str, tuple[str | bytes, str]] = {
     "ssh-dss line": (
         "ssh-dss AAAAB3NzaC1kc3MAAACBAPY8ZOHY2yFSJA6XYC9HRwNHxaehvx5wOJ0rzZdzoSOXxbET",
@@ -216,14 +247,22 @@ KEY_LIKE_SECRETS: dict[str, tuple[str | bytes, str]] = {
     ),
     "ssh-rsa with a tab": (_openssh_line("\t"), "looks like an OpenSSH public key line"),
     "RFC 4716 block": (_RFC4716, "looks like an SSH2 public key block \\(RFC 4716\\)"),
-    "JWK": (_OCT_JWK, "looks like a JWK or JWKS \\(JSON text\\)"),
-    "JWKS": ('{"keys": [' + _OCT_JWK + "]}", "looks like a JWK or JWKS \\(JSON text\\)"),
-    "JSON array": ("[" + _OCT_JWK + "]", "looks like a JWK or JWKS \\(JSON text\\)"),
+    "JWK": (_OCT_JWK, _JSON),
+    "JWKS": ('{"keys": [' + _OCT_JWK + "]}", _JSON),
+    "JSON array": ("[" + _OCT_JWK + "]", _JSON),
+    "JWK as UTF-16 bytes": (_OCT_JWK.encode("utf-16"), _JSON),
+    "nested brackets too deep to parse": ("[" * 100_000 + "]" * 100_000, _JSON),
     "DER public key": (
         rsa_pair()
         .private.public_key()
         .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo),
-        "looks like a DER-encoded key or certificate",
+        _DER,
+    ),
+    "DER certificate": (_der_certificate(), _DER),
+    "DER private key": (_der_private_key(serialization.NoEncryption()), _DER),
+    "encrypted DER private key": (
+        _der_private_key(serialization.BestAvailableEncryption(b"passphrase")),
+        _DER,
     ),
 }
 
@@ -248,8 +287,10 @@ def test_key_like_hmac_secrets_are_config_errors_that_say_what_to_do(
 
 
 def test_json_that_is_not_an_object_or_array_is_still_a_secret() -> None:
-    # A JSON string or number is text like any other: only objects and arrays look like keys.
-    for secret in ['"a-quoted-secret-long-enough-for-hs256!!"', "1" * 40]:
+    # A JSON string or number is text like any other: only objects and arrays look like
+    # keys. Nor is a long secret, or one with a slash, a path (unless such a file exists).
+    secrets = ['"a-quoted-secret-long-enough-for-hs256!!"', "1" * 40, "x/" * 3000, "a/b+c=" * 8]
+    for secret in secrets:
         signer = KeySigner("HS256", secret)
         assert signer.matches(KeyVerifier("HS256", secret))
 

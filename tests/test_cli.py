@@ -15,6 +15,7 @@ from typing import Final
 import pytest
 from click.testing import Result
 from flask import Flask
+from flask.cli import ScriptInfo
 
 from flask_pyjwt import AuthManager, KeySigner, KeyVerifier, RefreshToken
 from tests.support import ISSUER, configure, ec_pair, forge, make_app
@@ -419,6 +420,35 @@ app.config["JWT_AUTHTYPE"] = "HS256"
 app.config["JWT_SECRET"] = "a-32-byte-or-longer-secret-for-hs256!"
 AuthManager(app)
 """
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        (
+            ScriptInfo(),
+            "flask jwt issue uses the configuration of your app, and no Flask app was found "
+            "here: name it with flask --app MODULE jwt issue ..., the FLASK_APP environment "
+            "variable, or an app.py or wsgi.py in this directory (flask jwt keygen needs no app)",
+        ),
+        (ScriptInfo(app_import_path="missing_module"), "Could not import 'missing_module'."),
+        (
+            ScriptInfo(create_app=lambda: Flask("plain")),
+            "the Flask app 'plain' has no AuthManager; did you forget AuthManager(app) or "
+            "auth_manager.init_app(app)?",
+        ),
+    ],
+    ids=["no app", "app not found", "app without AuthManager"],
+)
+def test_the_app_issue_and_inspect_load_and_what_they_say_without_one(
+    info: ScriptInfo, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In process (the subprocess tests below run the installed flask command)."""
+    monkeypatch.chdir(tmp_path)
+    runner = make_app()[0].test_cli_runner()
+    assert_error(runner.invoke(args=["jwt", "issue", "--sub", "alice"], obj=info), message)
+    inspected = runner.invoke(args=["jwt", "inspect", "a.b.c"], obj=info)
+    assert_error(inspected, message.replace("jwt issue", "jwt inspect"))
 
 
 def test_issue_with_an_app_that_has_no_auth_manager(tmp_path: Path) -> None:
