@@ -76,7 +76,9 @@ FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_DECODE_AUDIENCE": "JWT_AUDIENCE",
     "JWT_DECODE_LEEWAY": "JWT_LEEWAY",
     "JWT_TOKEN_LOCATION": "here, choose per view: require_token(location=...)",
-    "JWT_ACCESS_COOKIE_NAME": "here, choose per view: require_token(cookie_name=...)",
+    "JWT_ACCESS_COOKIE_NAME": (
+        'here, choose per view: require_token(location="cookies", cookie_name=...)'
+    ),
 }
 """Flask-JWT-Extended settings, each with the flask_pyjwt key (or way) that does its job.
 
