@@ -7,6 +7,7 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from flask import Flask
@@ -258,6 +259,15 @@ def test_flask_jwt_extended_names_point_at_real_keys() -> None:
         assert name.startswith("JWT_")
         assert name not in CONFIG_KEYS
         assert equivalent in CONFIG_KEYS or not equivalent.startswith("JWT_"), name
+
+
+def test_keys_that_are_not_strings_are_not_looked_at() -> None:
+    app = app_with()
+    cast("dict[object, object]", app.config)[42] = "JWT_SECRET_KEY"  # a dict takes any key
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        AuthManager(app)
+    assert caught == []
 
 
 def test_every_unknown_key_warns_once_before_a_config_error() -> None:

@@ -111,7 +111,7 @@ def _unknown_key_message(key: str, known: tuple[str, ...]) -> str:
     )
 
 
-def warn_unknown_keys(app_config_keys: Iterable[str]) -> None:
+def warn_unknown_keys(app_config_keys: Iterable[object]) -> None:
     """Warn (:class:`IgnoredConfigWarning`) about each ``JWT_*`` key not in CONFIG_KEYS.
 
     Keys are compared case-sensitively (Flask's config is), but a lower-case ``jwt_...``
@@ -119,13 +119,14 @@ def warn_unknown_keys(app_config_keys: Iterable[str]) -> None:
     so a key added there is known everywhere.
     """
     known = CONFIG_KEYS
-    for key in sorted(app_config_keys):
+    for key in sorted(key for key in app_config_keys if isinstance(key, str)):
         if key.upper().startswith(_KEY_PREFIX) and key not in known:
             warn_at_caller(_unknown_key_message(key, known), IgnoredConfigWarning)
 
 
-# Frames of this package are skipped when a warning looks for the line to point at.
-_PACKAGE_DIRECTORY: Final = str(Path(__file__).resolve().parent.parent) + os.sep
+# Frames of this package are skipped when a warning looks for the line to point at. Not
+# resolved: a frame's file name is its module's __file__, symbolic links and all.
+_PACKAGE_DIRECTORY: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def warn_at_caller(message: str, category: type[Warning]) -> None:
