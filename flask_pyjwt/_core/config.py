@@ -235,13 +235,13 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
 _ASCII_DIGITS: Final = re.compile("[0-9]+")
 
 
+_ONE_SECOND: Final = timedelta(seconds=1)
+
+
 def whole_seconds(duration: timedelta) -> int | None:
     """``duration`` in seconds, or ``None`` if it is not a whole number of seconds."""
     seconds, remainder = divmod(duration, _ONE_SECOND)
     return None if remainder else seconds
-
-
-_ONE_SECOND: Final = timedelta(seconds=1)
 
 
 def _whole_number(
