@@ -7,7 +7,7 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 from importlib import metadata as _metadata
 
 from ._core.algorithms import AuthType
-from ._core.config import CONFIG_KEYS, Settings, WeakSecretWarning
+from ._core.config import CONFIG_KEYS, IgnoredConfigWarning, Settings, WeakSecretWarning
 from ._core.errors import (
     AlreadyInitializedError,
     ClaimsShapeError,
@@ -93,6 +93,7 @@ __all__ = [
     "FromRoute",
     "FrozenJSONObject",
     "HTTPAuthError",
+    "IgnoredConfigWarning",
     "ImmatureTokenError",
     "InvalidClaimError",
     "InvalidConfigError",

@@ -1,15 +1,19 @@
 """The ``flask jwt`` command group: issue, inspect and generate keys from the shell.
 
-:meth:`AuthManager.init_app <flask_pyjwt.AuthManager.init_app>` registers it on the
-app's CLI, so every app that uses the extension has::
+The package registers the group as a Flask CLI plugin (the ``flask.commands`` entry
+point), and :meth:`AuthManager.init_app <flask_pyjwt.AuthManager.init_app>` adds it to
+the app's CLI too (for ``app.test_cli_runner()`` and uninstalled checkouts)::
 
     flask jwt issue --sub alice [--scope JSON-or-string] [--claim k=v ...] [--refresh]
     flask jwt inspect TOKEN
     flask jwt keygen --alg ES256 [--out DIR]
 
-``issue`` and ``inspect`` use the app's own configuration (keys, issuer, lifetimes);
-``keygen`` needs none. Every failure is one ``Error: ...`` line on stderr and exit
-status 1 (2 for a usage error click itself detects), never a traceback.
+``issue`` and ``inspect`` load the app (``flask --app``, ``FLASK_APP``, or ``app.py`` /
+``wsgi.py`` here) and use its configuration (keys, issuer, lifetimes); ``keygen`` needs
+no app. Every failure is one ``Error: ...`` line on stderr and exit status 1 (2 for a
+usage error click itself detects), never a traceback. What ``inspect`` prints from a
+token is escaped where a terminal could act on it (control, bidi and invisible
+characters).
 """
 
 from __future__ import annotations
@@ -21,21 +25,21 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Final, cast
+from typing import Final, Protocol, cast
 
 import click
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from flask import current_app
-from flask.cli import AppGroup
+from flask import Flask
+from flask.cli import AppGroup, NoAppException, ScriptInfo
 from typing_extensions import ParamSpec
 
 from ._core.algorithms import EC_CURVES, AuthType, parse_auth_type
-from ._core.errors import FlaskPyJWTError, InvalidTokenError
+from ._core.errors import FlaskPyJWTError, InvalidTokenError, NotInitializedError
 from ._core.keys import PrivateKey
 from ._core.strict_json import JSONInput, JSONValue, freeze
 from ._core.tokens import AuthToken, Token
-from ._manager import app_state
+from ._manager import AppState, app_state
 
 PRIVATE_KEY_FILE: Final = "jwt-private.pem"
 """The file name ``keygen`` writes a private key to."""
@@ -59,15 +63,59 @@ jwt_cli = AppGroup(
 _P = ParamSpec("_P")
 
 
-def _command(
-    name: str, *, with_appcontext: bool = True
-) -> Callable[[Callable[_P, None]], click.Command]:
+def _command(name: str) -> Callable[[Callable[_P, None]], click.Command]:
     # click types its command decorator as taking Callable[..., Any]; this one cast keeps
     # that Any out of the package (mypy's disallow_any_expr for flask_pyjwt.*).
+    # No command gets Flask's automatic app context: keygen needs no app, and issue and
+    # inspect load theirs with _load_app, which turns "no app" into one error line.
     return cast(
         "Callable[[Callable[_P, None]], click.Command]",
-        jwt_cli.command(name, with_appcontext=with_appcontext),
+        jwt_cli.command(name, with_appcontext=False),
     )
+
+
+# What ScriptInfo.load_app tries in the current directory when no app is named.
+_DEFAULT_APP_FILES: Final = ("wsgi.py", "app.py", "wsgi", "app")
+
+
+class _AppLoader(Protocol):
+    """The part of :class:`flask.cli.ScriptInfo` used here, without the ``Any`` of its
+    ``create_app`` type (``Callable[..., Flask]``)."""
+
+    @property
+    def app_import_path(self) -> str | None: ...
+
+    @property
+    def create_app(self) -> object: ...
+
+    def load_app(self) -> Flask: ...
+
+
+_SCRIPT_INFO: Final = cast("type[object]", ScriptInfo)
+
+
+def _load_app(command: str) -> Flask:
+    """The app ``flask`` was pointed at, or a one-line error saying how to name one."""
+    info = cast("_AppLoader", click.get_current_context().ensure_object(_SCRIPT_INFO))
+    try:
+        return info.load_app()
+    except NoAppException as error:
+        named = info.app_import_path is not None or info.create_app is not None
+        if named or any(Path(name).exists() for name in _DEFAULT_APP_FILES):
+            raise click.ClickException(str(error)) from None  # Flask says what went wrong
+        raise click.ClickException(
+            f"flask jwt {command} uses the configuration of your app, and no Flask app was "
+            f"found here: name it with flask --app MODULE jwt {command} ..., the FLASK_APP "
+            "environment variable, or an app.py or wsgi.py in this directory (flask jwt "
+            "keygen needs no app)"
+        ) from None
+
+
+def _state(app: Flask) -> AppState:
+    try:
+        return app_state(app)
+    except NotInitializedError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _parse_json_or_text(text: str, *, what: str) -> JSONValue:
@@ -124,17 +172,19 @@ def _parse_claims(pairs: tuple[str, ...]) -> dict[str, JSONInput]:
 def issue_command(sub: str, scope: str | None, claim_pairs: tuple[str, ...], refresh: bool) -> None:
     """Print a new token signed with this app's key (stdout: the token only)."""
     claims = _parse_claims(claim_pairs)
-    manager = app_state(current_app).manager
+    app = _load_app("issue")
+    manager = _state(app).manager
     try:
-        if refresh:
-            if scope is not None:
-                raise click.ClickException(
-                    "--scope is for auth tokens; a refresh token carries no scope"
-                )
-            token: Token = manager.refresh_token(sub, **claims)
-        else:
-            parsed_scope = None if scope is None else _parse_json_or_text(scope, what="--scope")
-            token = manager.auth_token(sub, parsed_scope, **claims)
+        with app.app_context():
+            if refresh:
+                if scope is not None:
+                    raise click.ClickException(
+                        "--scope is for auth tokens; a refresh token carries no scope"
+                    )
+                token: Token = manager.refresh_token(sub, claims=claims)
+            else:
+                parsed_scope = None if scope is None else _parse_json_or_text(scope, what="--scope")
+                token = manager.auth_token(sub, parsed_scope, claims=claims)
     except (FlaskPyJWTError, ValueError, TypeError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(token.signed)
@@ -147,8 +197,30 @@ def _when(timestamp: int, now: float) -> str:
     return f"{moment} ({relative})"
 
 
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # as JSON spells it: a surrogate pair
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def _terminal_safe(text: str) -> str:
+    """``text`` with every character a terminal could act on as a JSON ``\\u`` escape.
+
+    ``json.dumps`` escapes C0 controls only; a token may also carry C1 controls (U+009B
+    starts an escape sequence on many terminals), bidi overrides (U+202E reverses what
+    follows), line separators and invisible format characters. Anything that is not
+    printable (``str.isprintable``) but a newline is escaped, so the JSON shown stays
+    valid and reads back as what the token holds.
+    """
+    return "".join(
+        char if char == "\n" or char.isprintable() else _json_escape(char) for char in text
+    )
+
+
 def _pretty(value: object) -> str:
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return _terminal_safe(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @_command("inspect")
@@ -159,7 +231,7 @@ def inspect_command(token: str) -> None:
     A token that is refused is not decoded: the error line says why it was refused and
     gives its stable code (the ``code`` of the JSON error a protected view would send).
     """
-    codec = app_state(current_app).codec
+    codec = _state(_load_app("inspect")).codec
     try:
         verified = codec.decode(token.strip())
     except InvalidTokenError as error:
@@ -250,7 +322,7 @@ def _keygen_pair(algorithm: AuthType, out: str) -> None:
     click.echo(f'app.config["JWT_PUBLICKEY"] = Path("{public_path}").read_bytes()')
 
 
-@_command("keygen", with_appcontext=False)
+@_command("keygen")
 @click.option(
     "--alg",
     "alg_name",

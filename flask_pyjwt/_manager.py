@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final, Literal, cast, overload
 
 from flask import Flask, current_app, has_app_context
 
-from ._core.codec import TokenCodec
+from ._core.codec import TokenCodec, issue_options, merge_claims
 from ._core.config import (
     Settings,
     layered_lookup,
     load_keys,
     load_settings,
     signing_key_configured,
+    warn_unknown_keys,
 )
 from ._core.errors import (
     AlreadyInitializedError,
@@ -138,6 +140,12 @@ class AuthManager:
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``.
 
+        Warns:
+            IgnoredConfigWarning: a ``JWT_*`` key in ``app.config`` that flask_pyjwt does
+                not read (with the key it probably means), or ``JWT_PUBLICKEY`` with an
+                ``HS*`` algorithm.
+            WeakSecretWarning: an HMAC secret shorter than RFC 7518 requires.
+
         Raises:
             MissingConfigError: a required ``JWT_*`` key is not set.
             InvalidConfigError: a ``JWT_*`` value is malformed, or the keys do not fit.
@@ -149,6 +157,7 @@ class AuthManager:
             raise AlreadyInitializedError(
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
+        warn_unknown_keys(app.config)  # first: a misspelt key often explains an error below
         lookup = layered_lookup(app.config, dotenv_path=self._dotenv_path)
         signer, verifier = self._signer, self._verifier
         # Configured keys are needed to verify unless a verifier was given, and to issue
@@ -212,7 +221,17 @@ class AuthManager:
         """The current app's parsed configuration."""
         return self._codec().settings
 
-    def auth_token(self, subject: str, scope: JSONInput = None, **claims: JSONInput) -> AuthToken:
+    def auth_token(
+        self,
+        subject: str,
+        scope: JSONInput = None,
+        *,
+        max_age: int | timedelta | None = None,
+        audience: str | Sequence[str] | None = None,
+        headers: Mapping[str, JSONInput] | None = None,
+        claims: Mapping[str, JSONInput] | None = None,
+        **custom_claims: JSONInput,
+    ) -> AuthToken:
         """Issue a signed auth token.
 
         Args:
@@ -220,24 +239,56 @@ class AuthManager:
                 Flask_PyJWT 1.x's name).
             scope: the authorizations (``{"admin": True}``, ``"read write"``, ...),
                 checked by ``require_token(scope=...)``.
-            **claims: further claims; any JSON value.
+            max_age: how long this token is valid, in seconds or as a
+                :class:`~datetime.timedelta`, instead of ``JWT_AUTHMAXAGE``.
+            audience: the ``aud`` of this token (a string or a sequence of them),
+                instead of ``JWT_AUDIENCE``. This app accepts only tokens whose ``aud``
+                holds its own ``JWT_AUDIENCE``, so a token meant for another service is
+                refused here.
+            headers: extra protected header fields (not ``alg``, ``typ``, ``kid`` or
+                ``crit``, which the library sets).
+            claims: custom claims, as a mapping: for a claim whose name is one of these
+                keyword options (``claims={"audience": ...}``).
+            **custom_claims: further claims; any JSON value.
 
         Raises:
             MissingSignerError: the app is verify-only.
-            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...).
-            TypeError: ``sub`` is not a string or a value is not JSON.
+            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...)
+                or one given twice, an empty ``subject``, a bad option value, or a token
+                longer than ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``subject`` is not a string, an option has the wrong type, or a
+                value is not JSON.
         """
-        return self._codec().issue_auth(subject, scope, claims)
+        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        merged = merge_claims(claims, custom_claims)
+        return self._codec().issue_auth(subject, scope, merged, options)
 
-    def refresh_token(self, subject: str, **claims: JSONInput) -> RefreshToken:
+    def refresh_token(
+        self,
+        subject: str,
+        *,
+        max_age: int | timedelta | None = None,
+        audience: str | Sequence[str] | None = None,
+        headers: Mapping[str, JSONInput] | None = None,
+        claims: Mapping[str, JSONInput] | None = None,
+        **custom_claims: JSONInput,
+    ) -> RefreshToken:
         """Issue a signed refresh token (with a random ``rid``) for ``subject``.
 
+        The options are those of :meth:`auth_token`; ``max_age`` replaces
+        ``JWT_REFRESHMAXAGE``.
+
         Raises:
             MissingSignerError: the app is verify-only.
-            ValueError: a claim the library sets itself.
-            TypeError: ``sub`` is not a string or a value is not JSON.
+            ValueError: a claim the library sets itself or one given twice, an empty
+                ``subject``, a bad option value, or a token longer than
+                ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``subject`` is not a string, an option has the wrong type, or a
+                value is not JSON.
         """
-        return self._codec().issue_refresh(subject, claims)
+        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        merged = merge_claims(claims, custom_claims)
+        return self._codec().issue_refresh(subject, merged, options)
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
         """Whether ``token`` is valid now: signature, issuer, kind and times.

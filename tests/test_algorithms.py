@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed448
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448
+from cryptography.x509.oid import NameOID
 from flask import Flask
 
 from flask_pyjwt import (
@@ -18,6 +23,8 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from flask_pyjwt._core.key_ops import hmac_ops
+from flask_pyjwt._core.keys import KeyMaterialError
 from tests.support import (
     HMAC_SECRET,
     ISSUER,
@@ -126,8 +133,8 @@ def test_ed448_keys_work_with_eddsa() -> None:
             "can be read",
         ),
         ("ES256", None, rsa_pair().public_pem, "needs an EC key"),
-        ("HS256", rsa_pair().public_pem, None, "looks like a PEM or SSH key"),
-        ("HS256", b"ssh-rsa AAAAB3NzaC1yc2E", None, "looks like a PEM or SSH key"),
+        ("HS256", rsa_pair().public_pem, None, "looks like a PEM key or certificate"),
+        ("HS256", b"ssh-rsa AAAAB3NzaC1yc2E", None, "looks like an OpenSSH public key line"),
         ("HS256", b"prefix-long-enough-" + rsa_pair().public_pem, None, "looks like a PEM"),
         ("HS256", ["list"], None, "got list"),
     ],
@@ -181,3 +188,189 @@ def test_key_objects_reject_unknown_algorithms_and_hide_keys() -> None:
     assert signer.matches(signer.verifier())
     assert not signer.matches(KeyVerifier("HS256", HMAC_SECRET + "x"))
     assert not signer.matches(verifier)
+
+
+# -- key material that is not what it should be: errors that say what to do -----------
+
+
+def _openssh_line(separator: str = " ") -> str:
+    blob = (
+        rsa_pair()
+        .private.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+        .split(" ")[1]
+    )
+    return f"ssh-rsa{separator}{blob}"
+
+
+_RFC4716 = (
+    "---- BEGIN SSH2 PUBLIC KEY ----\n"
+    'Comment: "2048-bit RSA, converted by alice@example.com"\n'
+    + _openssh_line().split(" ")[1]
+    + "\n---- END SSH2 PUBLIC KEY ----\n"
+)
+_OCT_JWK = '{"kty": "oct", "k": "' + "A" * 43 + '", "alg": "HS256"}'
+
+
+def _der_certificate() -> bytes:
+    private = ec_pair().private
+    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "issuer.example")])
+    now = datetime.now(timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(private, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+def _der_private_key(encryption: serialization.KeySerializationEncryption) -> bytes:
+    return ec_pair().private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, encryption
+    )
+
+
+_DER = "looks like a DER-encoded key or certificate"
+_JSON = "looks like a JWK or JWKS \\(JSON text\\)"
+
+KEY_LIKE_SECRETS: dict[str, tuple[str | bytes, str]] = {
+    "ssh-dss line": (
+        "ssh-dss AAAAB3NzaC1kc3MAAACBAPY8ZOHY2yFSJA6XYC9HRwNHxaehvx5wOJ0rzZdzoSOXxbET",
+        "looks like an OpenSSH public key line",
+    ),
+    "ssh-rsa with a tab": (_openssh_line("\t"), "looks like an OpenSSH public key line"),
+    "RFC 4716 block": (_RFC4716, "looks like an SSH2 public key block \\(RFC 4716\\)"),
+    "JWK": (_OCT_JWK, _JSON),
+    "JWKS": ('{"keys": [' + _OCT_JWK + "]}", _JSON),
+    "JSON array": ("[" + _OCT_JWK + "]", _JSON),
+    "JWK as UTF-16 bytes": (_OCT_JWK.encode("utf-16"), _JSON),
+    "nested brackets too deep to parse": ("[" * 100_000 + "]" * 100_000, _JSON),
+    "DER public key": (
+        rsa_pair()
+        .private.public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo),
+        _DER,
+    ),
+    "DER certificate": (_der_certificate(), _DER),
+    "DER private key": (_der_private_key(serialization.NoEncryption()), _DER),
+    "encrypted DER private key": (
+        _der_private_key(serialization.BestAvailableEncryption(b"passphrase")),
+        _DER,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"), KEY_LIKE_SECRETS.values(), ids=KEY_LIKE_SECRETS.keys()
+)
+def test_key_like_hmac_secrets_are_config_errors_that_say_what_to_do(
+    secret: str | bytes, message: str
+) -> None:
+    app = Flask("key_like")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "HS256", "JWT_SECRET": secret})
+    with pytest.raises(InvalidConfigError, match=message) as info:
+        AuthManager(app)
+    assert info.value.key == "JWT_SECRET"
+    assert "flask jwt keygen --alg HS256" in info.value.message
+    # The same refusal, as a ValueError, from the key objects themselves.
+    for key_class in (KeySigner, KeyVerifier):
+        with pytest.raises(ValueError, match=message) as direct:
+            key_class("HS256", secret)
+        assert type(direct.value).__module__.startswith("flask_pyjwt")
+
+
+def test_json_that_is_not_an_object_or_array_is_still_a_secret() -> None:
+    # A JSON string or number is text like any other: only objects and arrays look like
+    # keys. Nor is a long secret, or one with a slash, a path (unless such a file exists).
+    secrets = ['"a-quoted-secret-long-enough-for-hs256!!"', "1" * 40, "x/" * 3000, "a/b+c=" * 8]
+    for secret in secrets:
+        signer = KeySigner("HS256", secret)
+        assert signer.matches(KeyVerifier("HS256", secret))
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "key", "path"),
+    [
+        ("HS256", "JWT_SECRET", "/etc/keys/private.pem"),
+        ("HS256", "JWT_SECRET", "keys/jwt.pem"),
+        ("RS256", "JWT_SECRET", "/etc/keys/private.pem"),
+        ("ES256", "JWT_SECRET", "keys\\jwt-private.key"),
+        ("RS256", "JWT_PUBLICKEY", "/etc/keys/public.pem"),
+        ("EdDSA", "JWT_PUBLICKEY", "~/keys/jwt.pub"),
+    ],
+)
+def test_a_file_path_instead_of_the_key_says_to_pass_the_contents(
+    algorithm: str, key: str, path: str
+) -> None:
+    app = Flask("path")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm, key: path})
+    with pytest.raises(InvalidConfigError, match="looks like a file path") as info:
+        AuthManager(app)
+    assert info.value.key == key
+    assert "pass the file's contents" in info.value.message
+
+
+def test_an_existing_file_named_as_the_hmac_secret_is_refused(tmp_path: Path) -> None:
+    # Docker and Kubernetes mount secrets as files without an extension.
+    secret_file = tmp_path / "jwt_secret"
+    secret_file.write_text(HMAC_SECRET)
+    app = Flask("secret_file")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "HS256", "JWT_SECRET": str(secret_file)})
+    with pytest.raises(InvalidConfigError, match="looks like a file path"):
+        AuthManager(app)
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256", "EdDSA"])
+@pytest.mark.parametrize("line_break", ["\\n", "\\r\\n"])
+def test_a_pem_with_escaped_newlines_from_the_environment_is_accepted(
+    algorithm: str, line_break: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``JWT_SECRET="-----BEGIN PRIVATE KEY-----\\nMIIE..."`` as many hosts store it."""
+    pair = pair_for(algorithm)
+    monkeypatch.setenv("JWT_SECRET", pair.private_pem.decode().replace("\n", line_break))
+    monkeypatch.setenv("JWT_PUBLICKEY", pair.public_pem.decode().replace("\n", line_break))
+    app = Flask("escaped_pem")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm})
+    manager = AuthManager(app)
+    with app.app_context():
+        token = manager.auth_token("alice")
+    checker, checker_manager = make_app(algorithm)  # the same key pair, given as PEM bytes
+    with checker.app_context():
+        assert checker_manager.verify_token(token.signed)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "words"),
+    [
+        ("HS256", ["app.config['JWT_SECRET']", "JWT_SECRET environment variable", ".env",
+                   "flask jwt keygen --alg HS256"]),
+        ("ES256", ["app.config['JWT_SECRET']", "JWT_SECRET environment variable", ".env",
+                   "flask jwt keygen --alg ES256", "JWT_PUBLICKEY"]),
+    ],
+)  # fmt: skip
+def test_a_missing_secret_says_where_to_set_it_and_how_to_make_one(
+    algorithm: str, words: list[str]
+) -> None:
+    app = Flask("no_secret")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm})
+    with pytest.raises(MissingConfigError) as info:
+        AuthManager(app)
+    assert info.value.key == "JWT_SECRET"
+    for word in words:
+        assert word in info.value.message
+
+
+def test_pyjwts_own_hmac_key_guard_surfaces_as_our_value_error() -> None:
+    """Should PyJWT ever refuse a secret that hmac_secret lets through, the refusal is
+    still the library's ValueError, not PyJWT's InvalidKeyError."""
+    with pytest.raises(KeyMaterialError, match="refused by PyJWT as an HMAC key") as info:
+        hmac_ops(AuthType.HS256, rsa_pair().public_pem)
+    assert isinstance(info.value, ValueError)
+    assert "flask jwt keygen --alg HS256" in str(info.value)

@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Final
 
 import pytest
 from click.testing import Result
 from flask import Flask
+from flask.cli import ScriptInfo
 
-from flask_pyjwt import AuthManager, RefreshToken
-from tests.support import ISSUER, ec_pair, forge, make_app
-
-
-def configure(app: Flask, **values: object) -> None:
-    for key, value in values.items():
-        app.config[key] = value
+from flask_pyjwt import AuthManager, KeySigner, KeyVerifier, RefreshToken
+from tests.support import ISSUER, configure, ec_pair, forge, make_app
 
 
 def run(app: Flask, *args: str) -> Result:
@@ -62,11 +61,11 @@ def test_init_app_registers_the_jwt_group() -> None:
         assert command in result.stdout
 
 
-def test_the_group_is_absent_without_the_extension() -> None:
-    app = Flask("no_extension")
-    result = app.test_cli_runner().invoke(args=["jwt", "--help"])
-    assert result.exit_code == 2
-    assert "No such command 'jwt'" in result.output
+def test_the_installed_package_adds_the_group_to_the_flask_command(tmp_path: Path) -> None:
+    """A Flask CLI plugin (entry point ``flask.commands``): no app needed to list it."""
+    result = run_flask("--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "  jwt " in result.stdout  # (Flask also says on stderr that it found no app)
 
 
 # -- issue ---------------------------------------------------------------------------
@@ -118,6 +117,17 @@ def test_issue_claims_are_json_or_text(argument: str, name: str, value: object) 
         claims = manager.convert_token(token).claims
     assert claims[name] == value
     assert type(claims[name]) is type(value)
+
+
+@pytest.mark.parametrize("name", ["max_age", "audience", "headers", "claims"])
+def test_issue_claims_named_like_issuing_options_stay_claims(name: str) -> None:
+    app, manager = make_app()
+    token = issue(app, "--sub", "alice", "--claim", f"{name}=5")
+    with app.app_context():
+        verified = manager.convert_token(token, "auth")
+    assert verified.claims[name] == 5
+    assert verified.max_age == 3600
+    assert verified.aud is None
 
 
 def test_issue_several_claims() -> None:
@@ -174,7 +184,7 @@ def test_issue_refresh() -> None:
             ["--refresh", "--scope", "read"],
             "--scope is for auth tokens; a refresh token carries no scope",
         ),
-        (["--sub", ""], "sub must be a non-empty str, got str"),
+        (["--sub", ""], "sub is an empty string; it must be a non-empty str (the user's id)"),
     ],
 )
 def test_issue_errors_are_one_line(args: Sequence[str], message: str) -> None:
@@ -182,12 +192,14 @@ def test_issue_errors_are_one_line(args: Sequence[str], message: str) -> None:
     assert_error(run(app, "issue", "--sub", "alice", *args), message)
 
 
+def verify_only_app() -> Flask:
+    """An ES256 app with the public key alone: it verifies tokens and cannot issue any."""
+    app, _ = make_app("ES256", JWT_SECRET=None, JWT_PUBLICKEY=ec_pair("P-256").public_pem)
+    return app
+
+
 def test_issue_from_a_verify_only_app_fails_cleanly() -> None:
-    app = Flask("verify_only")
-    configure(
-        app, JWT_ISSUER=ISSUER, JWT_AUTHTYPE="ES256", JWT_PUBLICKEY=ec_pair("P-256").public_pem
-    )
-    AuthManager(app)
+    app = verify_only_app()
     assert_error(
         run(app, "issue", "--sub", "alice"),
         "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET) and cannot issue tokens; "
@@ -293,15 +305,178 @@ def test_inspect_says_why_a_token_is_rejected(token: str, message: str) -> None:
 def test_inspect_with_a_verify_only_app() -> None:
     issuer_app, _ = make_app("ES256")
     token = issue(issuer_app, "--sub", "alice")
-    verify_only = Flask("verify_only")
-    configure(
-        verify_only,
-        JWT_ISSUER=ISSUER,
-        JWT_AUTHTYPE="ES256",
-        JWT_PUBLICKEY=ec_pair("P-256").public_pem,
+    assert_ok(run(verify_only_app(), "inspect", token))
+
+
+def test_inspect_escapes_what_a_terminal_would_act_on() -> None:
+    """Bidi overrides, C1 controls (a CSI that starts an escape sequence), line and
+    paragraph separators and invisible tag characters from the token are shown as JSON
+    escapes, never written raw to the terminal."""
+    hostile = ["\u202e", "\u2066", "\x9b", "\x1b[2J", "\u2028", "\U000e0041", "\x85", "\ufeff"]
+    text = "moc.elgoog\u202e" + "".join(hostile)
+    token = forge(
+        {**HEADER, "note": text},
+        _claims(sub=f"al\u202eice{hostile[2]}", label=text, nested={f"k{hostile[0]}": [text]}),
     )
-    AuthManager(verify_only)
-    assert_ok(run(verify_only, "inspect", token))
+    app, _ = make_app()
+    result = run(app, "inspect", token)
+    assert_ok(result)
+    for char in [*hostile, "\x1b"]:
+        assert char not in result.stdout, repr(char)
+    assert all(char == "\n" or char.isprintable() for char in result.stdout)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Valid auth token for 'al\\u202eice\\x9b', issued by 'test-issuer'"
+    header_start, claims_start = lines.index("header:"), lines.index("claims:")
+    header = json.loads("\n".join(lines[header_start + 1 : claims_start]))
+    claims = json.loads("\n".join(lines[claims_start + 1 :]))
+    # Escaped, not dropped: the JSON printed reads back as exactly what the token holds.
+    assert header["note"] == text
+    assert (claims["label"], claims["nested"]) == (text, {"k\u202e": [text]})
+    assert "\\u202e" in result.stdout
+    assert "\\ud83f\\udc41" not in result.stdout  # astral characters as one surrogate pair:
+    assert "\\udb40\\udc41" in result.stdout  # U+E0041 TAG LATIN CAPITAL LETTER A
+
+
+def test_inspect_keeps_printable_text_as_it_is() -> None:
+    token = forge(HEADER, _claims(name="Zoë Ångström, 東京 🚀", sub="zoë"))
+    app, _ = make_app()
+    result = run(app, "inspect", token)
+    assert_ok(result)
+    assert "Zoë Ångström, 東京 🚀" in result.stdout
+    assert result.stdout.startswith("Valid auth token for 'zoë'")
+
+
+# -- without an app: the flask command in an empty directory --------------------------
+
+FLASK: Final = Path(sys.executable).with_name("flask")
+
+
+def run_flask(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed ``flask`` command, with no FLASK_* or JWT_* variable set."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith(("FLASK_", "JWT_"))
+    }
+    return subprocess.run(
+        [str(FLASK), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_keygen_runs_in_an_empty_directory_without_an_app(tmp_path: Path) -> None:
+    result = run_flask(
+        "jwt", "keygen", "--alg", "ES256", "--out", str(tmp_path / "keys"), cwd=tmp_path
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.startswith("Wrote a new ES256 key pair:\n")
+    assert sorted(os.listdir(tmp_path)) == ["keys"]
+    private = (tmp_path / "keys" / "jwt-private.pem").read_bytes()
+    public = (tmp_path / "keys" / "jwt-public.pem").read_bytes()
+    assert KeySigner("ES256", private).matches(KeyVerifier("ES256", public))
+
+
+def test_keygen_of_an_hmac_secret_without_an_app(tmp_path: Path) -> None:
+    result = run_flask("jwt", "keygen", "--alg", "HS256", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.splitlines()[1] == "JWT_AUTHTYPE=HS256"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [(["issue", "--sub", "alice"], "issue"), (["inspect", "a.b.c"], "inspect")],
+)
+def test_issue_and_inspect_without_an_app_say_so_in_one_line(
+    tmp_path: Path, args: list[str], command: str
+) -> None:
+    result = run_flask("jwt", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: flask jwt {command} uses the configuration of your app, and no Flask app "
+        f"was found here: name it with flask --app MODULE jwt {command} ..., the FLASK_APP "
+        "environment variable, or an app.py or wsgi.py in this directory (flask jwt keygen "
+        "needs no app)"
+    ]
+
+
+_APP_WITHOUT_EXTENSION = """
+from flask import Flask
+
+app = Flask(__name__)
+"""
+
+_APP_WITH_EXTENSION = """
+from flask import Flask
+from flask_pyjwt import AuthManager
+
+app = Flask(__name__)
+app.config["JWT_ISSUER"] = "cli-app"
+app.config["JWT_AUTHTYPE"] = "HS256"
+app.config["JWT_SECRET"] = "a-32-byte-or-longer-secret-for-hs256!"
+AuthManager(app)
+"""
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        (
+            ScriptInfo(),
+            "flask jwt issue uses the configuration of your app, and no Flask app was found "
+            "here: name it with flask --app MODULE jwt issue ..., the FLASK_APP environment "
+            "variable, or an app.py or wsgi.py in this directory (flask jwt keygen needs no app)",
+        ),
+        (ScriptInfo(app_import_path="missing_module"), "Could not import 'missing_module'."),
+        (
+            ScriptInfo(create_app=lambda: Flask("plain")),
+            "the Flask app 'plain' has no AuthManager; did you forget AuthManager(app) or "
+            "auth_manager.init_app(app)?",
+        ),
+    ],
+    ids=["no app", "app not found", "app without AuthManager"],
+)
+def test_the_app_issue_and_inspect_load_and_what_they_say_without_one(
+    info: ScriptInfo, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In process (the subprocess tests below run the installed flask command)."""
+    monkeypatch.chdir(tmp_path)
+    runner = make_app()[0].test_cli_runner()
+    assert_error(runner.invoke(args=["jwt", "issue", "--sub", "alice"], obj=info), message)
+    inspected = runner.invoke(args=["jwt", "inspect", "a.b.c"], obj=info)
+    assert_error(inspected, message.replace("jwt issue", "jwt inspect"))
+
+
+def test_issue_with_an_app_that_has_no_auth_manager(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text(_APP_WITHOUT_EXTENSION)
+    result = run_flask("--app", "plain", "jwt", "issue", "--sub", "alice", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: the Flask app 'plain' has no AuthManager; did you forget AuthManager(app) "
+        "or auth_manager.init_app(app)?"
+    ]
+
+
+def test_an_app_named_but_not_found_gets_flasks_own_message(tmp_path: Path) -> None:
+    result = run_flask("--app", "missing_module", "jwt", "inspect", "a.b.c", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["Error: Could not import 'missing_module'."]
+
+
+def test_issue_and_inspect_with_the_app_found_here(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(_APP_WITH_EXTENSION)
+    issued = run_flask("jwt", "issue", "--sub", "alice", cwd=tmp_path)
+    assert (issued.returncode, issued.stderr) == (0, ""), issued.stderr
+    token = issued.stdout.strip()
+    inspected = run_flask("jwt", "inspect", token, cwd=tmp_path)
+    assert (inspected.returncode, inspected.stderr) == (0, ""), inspected.stderr
+    assert inspected.stdout.startswith("Valid auth token for 'alice', issued by 'cli-app'\n")
 
 
 # -- keygen --------------------------------------------------------------------------
@@ -309,7 +484,7 @@ def test_inspect_with_a_verify_only_app() -> None:
 
 def _app_from_keygen(algorithm: str, directory: Path, *, verify_only: bool) -> Flask:
     app = Flask(f"keygen_{algorithm}_{verify_only}")
-    configure(app, JWT_ISSUER=ISSUER, JWT_AUTHTYPE=algorithm)
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": algorithm})
     if verify_only:
         app.config["JWT_PUBLICKEY"] = (directory / "jwt-public.pem").read_bytes()
     else:
@@ -362,15 +537,7 @@ def test_keygen_hmac_secret_printed() -> None:
     secret = secret_line.removeprefix("JWT_SECRET=")
     assert len(secret.encode()) >= 64
     # Long enough for JWT_REQUIRESTRONGSECRET, and usable as printed.
-    usable = Flask("hs512")
-    configure(
-        usable,
-        JWT_ISSUER=ISSUER,
-        JWT_AUTHTYPE="HS512",
-        JWT_SECRET=secret,
-        JWT_REQUIRESTRONGSECRET=True,
-    )
-    AuthManager(usable)
+    usable, _ = make_app("HS512", JWT_SECRET=secret, JWT_REQUIRESTRONGSECRET=True)
     issue(usable, "--sub", "alice")
 
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import warnings
+from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from flask import Flask
 
 from flask_pyjwt import (
+    CONFIG_KEYS,
     AuthManager,
+    IgnoredConfigWarning,
     InvalidConfigError,
     MissingConfigError,
     WeakSecretWarning,
 )
+from flask_pyjwt._core import config as config_module
 from tests.support import HMAC_SECRET, ISSUER, configure
 
 VALID: dict[str, object] = {
@@ -27,12 +34,6 @@ def app_with(**config: object) -> Flask:
     app = Flask("config")
     configure(app, {**VALID, **config})
     return app
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("JWT_ISSUER", "JWT_AUTHTYPE", "JWT_SECRET", "JWT_PUBLICKEY", "JWT_AUTHMAXAGE"):
-        monkeypatch.delenv(key, raising=False)
 
 
 def test_defaults_match_the_seed() -> None:
@@ -72,6 +73,21 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ("JWT_AUTHMAXAGE", True, "got bool True"),
         ("JWT_AUTHMAXAGE", 1.5, "got float 1.5"),
         ("JWT_REFRESHMAXAGE", -5, "got int -5"),
+        # str.isdigit() is true for these, but they are not ASCII digits.
+        ("JWT_AUTHMAXAGE", "\uff13\uff16\uff10\uff10", "got str '\uff13\uff16\uff10\uff10'; "),
+        ("JWT_AUTHMAXAGE", "\u00b2", "got str '\u00b2'; expected a whole number >= 1"),
+        ("JWT_REFRESHMAXAGE", "\u0663\u0660", "got str '\u0663\u0660'; expected a whole number"),
+        ("JWT_LEEWAY", "\u2075", "got str '\u2075'; expected a whole number >= 0"),
+        ("JWT_MAXTOKENLENGTH", "\U0001d7e1\U0001d7e2\U0001d7e2", "expected a whole number"),
+        (
+            "JWT_AUTHMAXAGE",
+            timedelta(seconds=1.5),
+            "got timedelta datetime.timedelta\\(seconds=1, microseconds=500000\\); expected a "
+            "whole number >= 1 \\(seconds\\) or a datetime.timedelta of whole seconds, at least 1",
+        ),
+        ("JWT_REFRESHMAXAGE", timedelta(0), "datetime.timedelta of whole seconds, at least 1"),
+        ("JWT_REFRESHMAXAGE", timedelta(days=-1), "got timedelta datetime.timedelta\\(days=-1\\)"),
+        ("JWT_LEEWAY", timedelta(seconds=5), "got timedelta .*; expected a whole number >= 0 \\(s"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
         ("JWT_AUDIENCE", ["a"], "got list"),
@@ -85,6 +101,17 @@ def test_malformed_values_name_key_type_and_what_is_accepted(
     with pytest.raises(InvalidConfigError, match=message) as info:
         AuthManager(app_with(**{key: value}))
     assert info.value.key == key
+
+
+def test_max_ages_may_be_timedeltas() -> None:
+    app = app_with(JWT_AUTHMAXAGE=timedelta(minutes=15), JWT_REFRESHMAXAGE=timedelta(days=1))
+    manager = AuthManager(app)
+    with app.app_context():
+        settings = manager.settings
+        auth = manager.auth_token("alice")
+        refresh = manager.refresh_token("alice")
+    assert (settings.auth_max_age, settings.refresh_max_age) == (900, 86400)
+    assert (auth.max_age, refresh.max_age) == (900, 86400)
 
 
 def test_numbers_may_come_as_strings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,3 +184,134 @@ def test_strong_secret_flag_from_environment_string(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("JWT_REQUIRESTRONGSECRET", "true")
     with pytest.raises(InvalidConfigError):
         AuthManager(app_with(JWT_SECRET="short"))
+
+
+# -- warnings: unknown JWT_* keys, ignored keys, and where every warning points --------
+
+
+def _next_line() -> int:
+    """The line number of the statement after the caller's."""
+    frame = inspect.currentframe()
+    assert frame is not None
+    assert frame.f_back is not None
+    return frame.f_back.f_lineno + 1
+
+
+def _config_warnings(**config: object) -> list[warnings.WarningMessage]:
+    """Every warning ``AuthManager(app)`` gives for ``config`` (on top of a valid one)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        AuthManager(app_with(**config))
+    return caught
+
+
+def _only(caught: list[warnings.WarningMessage], category: type[Warning]) -> str:
+    assert [w.category for w in caught] == [category], [str(w.message) for w in caught]
+    return str(caught[0].message)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("JWT_AUTHMAX_AGE", "JWT_AUTHMAX_AGE: is not a flask_pyjwt setting and is ignored; "
+         "did you mean JWT_AUTHMAXAGE?"),
+        ("JWT_ISUER", "did you mean JWT_ISSUER?"),
+        ("JWT_REFRESH_MAX_AGE", "did you mean JWT_REFRESHMAXAGE?"),
+        ("jwt_secret", "jwt_secret: is not a flask_pyjwt setting and is ignored; did you mean "
+         "JWT_SECRET?"),
+        ("JWT_SECRET_KEY", "JWT_SECRET_KEY: is a Flask-JWT-Extended setting, which flask_pyjwt "
+         "does not read; did you mean JWT_SECRET?"),
+        ("JWT_ALGORITHM", "did you mean JWT_AUTHTYPE?"),
+        ("JWT_ACCESS_TOKEN_EXPIRES", "did you mean JWT_AUTHMAXAGE?"),
+        ("JWT_REFRESH_TOKEN_EXPIRES", "did you mean JWT_REFRESHMAXAGE?"),
+        ("JWT_PUBLIC_KEY", "did you mean JWT_PUBLICKEY?"),
+        ("JWT_DECODE_AUDIENCE", "did you mean JWT_AUDIENCE?"),
+        ("JWT_TOKEN_LOCATION", "JWT_TOKEN_LOCATION: is a Flask-JWT-Extended setting, which "
+         "flask_pyjwt does not read; here, choose per view: require_token(location=...)"),
+        ("JWT_FROBNICATE", "JWT_FROBNICATE: is not a flask_pyjwt setting and is ignored "
+         "(flask_pyjwt.CONFIG_KEYS lists the settings)"),
+    ],
+)  # fmt: skip
+def test_unknown_jwt_keys_warn_with_a_suggestion(key: str, expected: str) -> None:
+    message = _only(_config_warnings(**{key: "s3cr3t-value-never-shown"}), IgnoredConfigWarning)
+    assert message == expected or expected in message
+    assert "s3cr3t" not in message
+
+
+def test_every_known_key_is_silent_and_the_check_follows_config_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    every_key: dict[str, object] = {
+        "JWT_PUBLICKEY": None, "JWT_AUTHMAXAGE": 60, "JWT_REFRESHMAXAGE": 120,
+        "JWT_AUDIENCE": "api", "JWT_LEEWAY": 1, "JWT_MAXTOKENLENGTH": 9000, "JWT_KEYID": "k",
+        "JWT_REQUIRESTRONGSECRET": True, "JWT_ACCEPT_LEGACY_TOKENS": False,
+    }  # fmt: skip
+    assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
+    assert _config_warnings(**every_key) == []
+    # A key added to CONFIG_KEYS later is known at once (here: a future location key).
+    assert _config_warnings(JWT_TOKEN_LOCATION="cookies") != []
+    monkeypatch.setattr(config_module, "CONFIG_KEYS", (*CONFIG_KEYS, "JWT_TOKEN_LOCATION"))
+    assert _config_warnings(JWT_TOKEN_LOCATION="cookies") == []
+
+
+def test_flask_jwt_extended_names_point_at_real_keys() -> None:
+    for name, equivalent in config_module.FLASK_JWT_EXTENDED_KEYS.items():
+        assert name.startswith("JWT_")
+        assert name not in CONFIG_KEYS
+        assert equivalent in CONFIG_KEYS or not equivalent.startswith("JWT_"), name
+
+
+def test_keys_that_are_not_strings_are_not_looked_at() -> None:
+    app = app_with()
+    cast("dict[object, object]", app.config)[42] = "JWT_SECRET_KEY"  # a dict takes any key
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        AuthManager(app)
+    assert caught == []
+
+
+def test_every_unknown_key_warns_once_before_a_config_error() -> None:
+    app = app_with(JWT_SECRET=None, JWT_SECRET_KEY="x" * 40, JWT_ALGORITHM="HS256")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(MissingConfigError):
+            AuthManager(app)
+    assert [str(w.message).split(" ")[0] for w in caught] == ["JWT_ALGORITHM:", "JWT_SECRET_KEY:"]
+
+
+def test_a_public_key_with_an_hmac_algorithm_warns_that_it_is_ignored() -> None:
+    message = _only(
+        _config_warnings(JWT_PUBLICKEY="-----BEGIN PUBLIC KEY-----"), IgnoredConfigWarning
+    )
+    assert message == (
+        "JWT_PUBLICKEY: is ignored with HS256, which signs and verifies with JWT_SECRET "
+        "alone; remove it, or set JWT_AUTHTYPE to the algorithm of its key pair"
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "category"),
+    [
+        ({"JWT_AUTHMAX_AGE": 60}, IgnoredConfigWarning),
+        ({"JWT_PUBLICKEY": "ignored"}, IgnoredConfigWarning),
+        ({"JWT_SECRET": "SECRETKEY"}, WeakSecretWarning),
+    ],
+    ids=["unknown key", "ignored key", "weak secret"],
+)
+def test_every_warning_points_at_the_users_line(
+    config: dict[str, object], category: type[Warning]
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = _next_line()
+        AuthManager(app_with(**config))
+    _only(caught, category)
+    assert (caught[0].filename, caught[0].lineno) == (__file__, line)
+
+    manager = AuthManager()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = _next_line()
+        manager.init_app(app_with(**config))
+    _only(caught, category)
+    assert (caught[0].filename, caught[0].lineno) == (__file__, line)

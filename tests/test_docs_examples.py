@@ -99,11 +99,19 @@ def test_tokens_issue_convert_and_freeze(capsys: pytest.CaptureFixture[str]) -> 
     )
 
 
+def test_tokens_per_token_options() -> None:
+    auth, refresh = tokens.issue_with_options()
+    with tokens.app.app_context():
+        # The app has no JWT_AUDIENCE: a token meant for "billing" is not for it.
+        assert not tokens.auth_manager.verify_token(auth)
+        assert tokens.auth_manager.verify_token(refresh)
+
+
 def test_tokens_reserved_and_non_json_claims() -> None:
     with tokens.app.app_context():
         for name in ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "rid"):
             with pytest.raises(ValueError, match=name):
-                tokens.auth_manager.auth_token("alice", **{name: 0})
+                tokens.auth_manager.auth_token("alice", claims={name: 0})
         with pytest.raises(ValueError, match="scope"):
             tokens.auth_manager.refresh_token("alice", scope="read")
         with pytest.raises(TypeError, match="set"):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import FrozenInstanceError
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -17,6 +19,7 @@ from flask_pyjwt import (
     ExpiredTokenError,
     InvalidConfigError,
     InvalidSignatureError,
+    JSONInput,
     JWSHeader,
     KeySetVerifier,
     KeyVerifier,
@@ -28,7 +31,16 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from tests.support import HMAC_SECRET, ISSUER, bearer, config_for, configure, make_app
+from flask_pyjwt._core.strict_json import MAX_NESTING_DEPTH
+from tests.support import (
+    HMAC_SECRET,
+    ISSUER,
+    bearer,
+    config_for,
+    configure,
+    json_body,
+    make_app,
+)
 
 
 def test_factory_pattern_and_one_manager_for_several_apps() -> None:
@@ -81,8 +93,10 @@ def test_auth_token_fields_and_claims() -> None:
     assert token.header == {"alg": "HS256", "typ": "at+jwt"}
     assert token.is_signed()
     assert token.signed.count(".") == 2
-    assert len(token.jti) == 32
-    assert int(token.jti, 16) >= 0  # 128 random bits, hex
+    assert re.fullmatch("[0-9a-f]{32}", token.jti)  # 128 random bits, as hex
+    with app.app_context():
+        others = {manager.auth_token("alice").jti for _ in range(20)}
+    assert len(others | {token.jti}) == 21  # a new one for every token
     assert "signed" not in repr(token)
     assert token.signed not in repr(token)
     with pytest.raises(FrozenInstanceError):
@@ -108,8 +122,12 @@ def test_refresh_tokens_carry_a_fresh_rid_and_no_scope() -> None:
 @pytest.mark.parametrize("claim", ["iss", "exp", "iat", "jti", "type", "sub", "aud", "nbf", "rid"])
 def test_reserved_claims_cannot_be_overwritten(claim: str) -> None:
     app, manager = make_app()
-    with app.app_context(), pytest.raises(ValueError, match=f"claim\\(s\\) {claim} are set by"):
-        manager.auth_token("alice", **{claim: "x"})
+    with app.app_context():
+        for issue in (manager.auth_token, manager.refresh_token):
+            with pytest.raises(ValueError, match=f"claim\\(s\\) {claim} are set by"):
+                issue("alice", claims={claim: "x"})
+        with pytest.raises(ValueError, match=r"claim\(s\) exp, iss are set by"):
+            manager.auth_token("alice", exp=0, iss="me")
 
 
 @pytest.mark.parametrize(
@@ -132,10 +150,15 @@ def test_non_json_claims_are_type_errors_at_issue_time(value: object, message: s
 def test_sub_must_be_a_non_empty_string() -> None:
     app, manager = make_app()
     with app.app_context():
-        with pytest.raises(TypeError, match="sub must be a non-empty str, got int"):
-            manager.auth_token(42)  # type: ignore[arg-type]  # deliberately wrong
-        with pytest.raises(TypeError):
-            manager.refresh_token("")
+        for issue in (manager.auth_token, manager.refresh_token):
+            with pytest.raises(TypeError, match=r"^sub must be a non-empty str, got int$"):
+                issue(42)  # type: ignore[arg-type]  # deliberately wrong
+            with pytest.raises(ValueError, match=r"^sub is an empty string; it must be"):
+                issue("")
+            with pytest.raises(TypeError, match=r"^sub holds a lone UTF-16 surrogate"):
+                issue("\ud800")
+            with pytest.raises(TypeError, match=r"^sub holds a lone UTF-16 surrogate"):
+                issue("alice\udfff")
 
 
 def test_verify_token_never_raises() -> None:
@@ -269,3 +292,266 @@ def test_signer_the_verifier_does_not_accept_is_a_config_error() -> None:
     verifier = KeyVerifier("ES256", config_for("ES256")["JWT_PUBLICKEY"])  # type: ignore[arg-type]
     with pytest.raises(InvalidConfigError, match="signs HS256, which the verifier does not accept"):
         AuthManager(app, signer=kms, verifier=verifier)
+
+
+def test_a_token_longer_than_the_app_accepts_is_refused_when_issued() -> None:
+    """The library never issues a token its own verification would refuse."""
+    app, manager = make_app()
+    groups = [f"engineering-team-{index:04d}" for index in range(1200)]
+    with app.app_context():
+        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH") as info:
+            manager.auth_token("alice", {"groups": groups})
+        message = str(info.value)
+        assert re.search(r"would be \d{5} characters long", message), message
+        assert "longer than JWT_MAXTOKENLENGTH (8192)" in message
+        assert "raise JWT_MAXTOKENLENGTH" in message
+        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH"):
+            manager.refresh_token("alice", groups=groups)
+    roomy, roomy_manager = make_app(JWT_MAXTOKENLENGTH=40_000)
+    with roomy.app_context():
+        token = roomy_manager.auth_token("alice", {"groups": groups})
+        assert 8192 < len(token.signed) <= 40_000
+        assert roomy_manager.verify_token(token)
+
+
+@pytest.mark.parametrize("kind", ["auth", "refresh"])
+def test_a_token_exactly_as_long_as_the_limit_is_issued_and_verifies(kind: str) -> None:
+    def issue(limit: int) -> str:
+        app = Flask(f"limit_{kind}_{limit}")
+        configure(app, {**config_for("HS256"), "JWT_MAXTOKENLENGTH": limit})
+        manager = AuthManager(app, clock=lambda: 1_900_000_000.0)
+        with app.app_context():
+            token = (
+                manager.auth_token("alice", note="x" * 300)
+                if kind == "auth"
+                else manager.refresh_token("alice", note="x" * 300)
+            )
+            assert manager.verify_token(token)
+        return token.signed
+
+    length = len(issue(8192))  # the same length every time: fixed clock, fixed-size ids
+    assert len(issue(length)) == length
+    with pytest.raises(ValueError, match=f"would be {length} characters long"):
+        issue(length - 1)
+
+
+def _nested(arrays: int) -> JSONInput:
+    value: JSONInput = "leaf"
+    for _ in range(arrays):
+        value = [value]
+    return value
+
+
+def test_claims_nested_deeper_than_a_token_may_be_are_refused_when_issued() -> None:
+    app, manager = make_app()
+    with app.app_context():
+        # The claims object is level 1, so a claim of 32 arrays reaches level 33.
+        with pytest.raises(TypeError, match=f"nested more than {MAX_NESTING_DEPTH} levels"):
+            manager.auth_token("alice", deep=_nested(MAX_NESTING_DEPTH))
+        with pytest.raises(TypeError, match=f"nested more than {MAX_NESTING_DEPTH} levels"):
+            manager.auth_token("alice", {"deep": _nested(MAX_NESTING_DEPTH - 1)})
+        for token in (
+            manager.auth_token("alice", deep=_nested(MAX_NESTING_DEPTH - 1)),
+            manager.auth_token("alice", {"deep": _nested(MAX_NESTING_DEPTH - 2)}),
+        ):
+            assert manager.verify_token(token)
+
+
+# -- per-token options: lifetime, audience, header fields; claims= for any claim name ---
+
+
+def fixed_app(**config: object) -> tuple[Flask, AuthManager, list[float]]:
+    """An app on a clock the test moves (``now[0]``)."""
+    now = [1_900_000_000.0]
+    app = Flask("per_token")
+    configure(app, {**config_for("HS256"), **config})
+    return app, AuthManager(app, clock=lambda: now[0]), now
+
+
+@pytest.mark.parametrize(
+    ("max_age", "seconds"),
+    [(60, 60), (timedelta(minutes=5), 300), (timedelta(days=2, seconds=1), 172_801)],
+)
+def test_a_lifetime_for_one_token(max_age: int | timedelta, seconds: int) -> None:
+    app, manager, now = fixed_app()
+    with app.app_context():
+        auth = manager.auth_token("alice", max_age=max_age)
+        refresh = manager.refresh_token("alice", max_age=max_age)
+        default = manager.auth_token("alice")
+        for token in (auth, refresh):
+            assert token.max_age == seconds == token.exp - token.iat
+            assert token.claims["exp"] == token.iat + seconds
+        assert default.max_age == 3600
+        now[0] += seconds - 1
+        assert manager.verify_token(auth)
+        assert manager.verify_token(refresh)
+        now[0] += 1
+        assert not manager.verify_token(auth)
+        assert not manager.verify_token(refresh)
+
+
+@pytest.mark.parametrize(
+    ("max_age", "error", "message"),
+    [
+        (0, ValueError, "max_age must be at least 1 second, got 0"),
+        (-5, ValueError, "max_age must be at least 1 second, got -5"),
+        (timedelta(0), ValueError, "at least 1 second"),
+        (timedelta(seconds=-1), ValueError, "at least 1 second"),
+        (timedelta(seconds=1.5), ValueError, "a whole number of seconds"),
+        (True, TypeError, "max_age must be an int of seconds or a datetime.timedelta, got bool"),
+        (1.5, TypeError, "got float"),
+        ("60", TypeError, "got str"),
+    ],
+)
+def test_a_wrong_lifetime_is_refused(max_age: object, error: type[Exception], message: str) -> None:
+    app, manager = make_app()
+    with app.app_context():
+        for issue in (manager.auth_token, manager.refresh_token):
+            with pytest.raises(error, match=re.escape(message)):
+                issue("alice", max_age=max_age)  # type: ignore[arg-type]  # deliberately wrong
+
+
+def audience_app(**config: object) -> tuple[Flask, AuthManager]:
+    """An HS256 app whose ``/me`` view answers the verified token's ``aud``."""
+    app, manager = make_app("HS256", **config)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, object]:
+        return {"aud": current_token.aud}
+
+    return app, manager
+
+
+def test_an_audience_for_one_token() -> None:
+    app, manager = make_app()
+    with app.app_context():
+        one = manager.auth_token("alice", audience="billing")
+        many = manager.refresh_token("alice", audience=["billing", "search"])
+        default = manager.auth_token("alice")
+    assert (one.aud, one.claims["aud"]) == ("billing", "billing")
+    assert many.aud == many.claims["aud"] == ("billing", "search")
+    assert default.aud is None
+    assert "aud" not in default.claims
+    # The service the tokens are meant for accepts them...
+    billing = audience_app(JWT_AUDIENCE="billing")[0].test_client()
+    response = billing.get("/me", headers=bearer(one.signed))
+    assert (response.status_code, response.get_json()) == (200, {"aud": "billing"})
+    # ...and this app, which has no JWT_AUDIENCE, refuses them: meant for someone else.
+    response = audience_app()[0].test_client().get("/me", headers=bearer(one.signed))
+    assert response.status_code == 401
+    assert json_body(response)["code"] == "claim_invalid"
+    assert response.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+
+
+def test_a_per_token_audience_replaces_jwt_audience() -> None:
+    app, manager = audience_app(JWT_AUDIENCE="api")
+    client = app.test_client()
+    with app.app_context():
+        elsewhere = manager.auth_token("alice", audience="billing")
+        both = manager.auth_token("alice", audience=["api", "billing"])
+        default = manager.auth_token("alice")
+    assert default.aud == "api"
+    refused = client.get("/me", headers=bearer(elsewhere.signed))
+    assert refused.status_code == 401
+    assert json_body(refused)["code"] == "claim_invalid"
+    assert refused.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+    accepted = client.get("/me", headers=bearer(both.signed))
+    assert (accepted.status_code, accepted.get_json()) == (200, {"aud": ["api", "billing"]})
+
+
+@pytest.mark.parametrize(
+    ("audience", "error", "message"),
+    [
+        ("", ValueError, "audience must be a non-empty str or a non-empty sequence of them"),
+        ([], ValueError, "audience is an empty sequence"),
+        (["api", ""], ValueError, "audience[1] is an empty string"),
+        (["api", 1], TypeError, "audience[1] must be a str, got int"),
+        (42, TypeError, "audience must be a str or a sequence of str, got int"),
+        (b"api", TypeError, "got bytes"),
+        ("\udcff", TypeError, "audience holds a lone UTF-16 surrogate"),
+    ],
+)
+def test_a_wrong_audience_is_refused(
+    audience: object, error: type[Exception], message: str
+) -> None:
+    app, manager = make_app()
+    with app.app_context(), pytest.raises(error, match=re.escape(message)):
+        manager.auth_token("alice", audience=audience)  # type: ignore[arg-type]  # wrong
+
+
+def test_extra_header_fields() -> None:
+    app, manager = audience_app()
+    with app.app_context():
+        token = manager.auth_token("alice", headers={"x5t#S256": "abc", "cty": "demo", "n": [1]})
+        refresh = manager.refresh_token("alice", headers={"purpose": "mobile"})
+    assert token.header == {
+        "alg": "HS256", "typ": "at+jwt", "x5t#S256": "abc", "cty": "demo", "n": (1,)
+    }  # fmt: skip
+    assert refresh.header["purpose"] == "mobile"
+    response = app.test_client().get("/me", headers=bearer(token.signed))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["alg", "typ", "kid", "crit"])
+def test_header_fields_the_library_owns_cannot_be_given(name: str) -> None:
+    app, manager = make_app(JWT_KEYID="k1")
+    with app.app_context():
+        for issue in (manager.auth_token, manager.refresh_token):
+            with pytest.raises(
+                ValueError, match=rf"header field\(s\) {name} are set by flask_pyjwt"
+            ):
+                issue("alice", headers={name: "x", "cty": "fine"})
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"x": object()}, "headers['x'] is of type object"),
+        ({"x": float("inf")}, "headers['x'] is inf"),
+        ({1: "x"}, "headers has a key of type int"),
+        (["x"], "headers must be a mapping of header fields, got list"),
+    ],
+)
+def test_header_fields_must_be_json(headers: object, message: str) -> None:
+    app, manager = make_app()
+    with app.app_context(), pytest.raises(TypeError, match=re.escape(message)):
+        manager.auth_token("alice", headers=headers)  # type: ignore[arg-type]  # wrong
+
+
+def test_claims_whose_names_are_options_go_in_claims() -> None:
+    app, manager = make_app()
+    taken: dict[str, JSONInput] = {
+        "max_age": 5,
+        "audience": "me",
+        "headers": "h",
+        "claims": [1],
+        "scope_note": "x",
+    }
+    with app.app_context():
+        auth = manager.auth_token("alice", {"admin": True}, claims=taken, tenant="acme")
+        refresh = manager.refresh_token("alice", claims=taken, device="phone")
+    for token in (auth, refresh):
+        assert {name: token.claims[name] for name in taken} == {
+            "max_age": 5, "audience": "me", "headers": "h", "claims": (1,), "scope_note": "x"
+        }  # fmt: skip
+        assert token.max_age == token.exp - token.iat != 5
+        assert token.aud is None
+        assert set(token.header) == {"alg", "typ"}
+    assert (auth.claims["tenant"], refresh.claims["device"]) == ("acme", "phone")
+    assert auth.scope == {"admin": True}
+
+
+def test_a_claim_given_twice_or_reserved_in_claims_is_refused() -> None:
+    app, manager = make_app()
+    with app.app_context():
+        with pytest.raises(
+            ValueError, match=re.escape("claim(s) tenant are given both in claims=")
+        ):
+            manager.auth_token("alice", claims={"tenant": "a"}, tenant="b")
+        with pytest.raises(ValueError, match=re.escape("claim(s) device are given both")):
+            manager.refresh_token("alice", claims={"device": "a"}, device="a")
+        with pytest.raises(ValueError, match=re.escape("claim(s) exp are set by flask_pyjwt")):
+            manager.auth_token("alice", claims={"exp": 1})
+        with pytest.raises(TypeError, match=re.escape("claims must be a mapping of claims")):
+            manager.auth_token("alice", claims=[("tenant", "a")])  # type: ignore[arg-type]

@@ -84,7 +84,7 @@ def _token(app: Flask, manager: AuthManager, **claims: object) -> str:
 
 def _typed_token(app: Flask, manager: AuthManager, claims: TenantClaims) -> str:
     with app.app_context():
-        return manager.auth_token("alice", **dump_claims(claims)).signed
+        return manager.auth_token("alice", claims=dump_claims(claims)).signed
 
 
 def _client(app: Flask) -> FlaskClient:

@@ -104,6 +104,7 @@ PYTHON: Final = Project(
         *_py("data", "library/os.html", "os.environ"),
         *_py("class", "library/enum.html", "enum.Enum"),
         *_py("class", "library/pathlib.html", "pathlib.Path"),
+        *_py("class", "library/datetime.html", "datetime.timedelta"),
         *_py("function", "library/json.html", "json.dumps", "json.loads"),
         *_py("function", "library/secrets.html", "secrets.token_urlsafe"),
         *_py("function", "library/time.html", "time.time"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 
 from cryptography.hazmat.primitives import serialization
@@ -19,6 +20,7 @@ from flask import Flask
 from flask_pyjwt import (
     AuthManager,
     FlaskPyJWTError,
+    IgnoredConfigWarning,
     InvalidConfigError,
     MissingConfigError,
     WeakSecretWarning,
@@ -83,7 +85,7 @@ class Case:
     key: str
     shown: str
     changes: Callable[[], Mapping[str, object]]
-    expected: type[FlaskPyJWTError] | type[WeakSecretWarning]
+    expected: type[FlaskPyJWTError] | type[Warning]
     note: str = field(default="")
 
 
@@ -105,6 +107,24 @@ CASES: tuple[Case, ...] = (
         MissingConfigError,
     ),
     Case("JWT_SECRET", "``12345`` (an int)", _set(JWT_SECRET=12345), InvalidConfigError),
+    Case(
+        "JWT_SECRET",
+        '``"/etc/keys/jwt.pem"`` (a path, ``ES256``)',
+        _set(JWT_AUTHTYPE="ES256", JWT_SECRET="/etc/keys/jwt.pem"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "an OpenSSH public key line (``HS256``)",
+        _set(JWT_SECRET="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleOnly alice@laptop"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        'a JWK as JSON text, ``{"kty": "oct", "k": "..."}`` (``HS256``)',
+        _set(JWT_SECRET='{"kty": "oct", "k": "c2VjcmV0LWJ5dGVzLWdvLWhlcmUtMzItYnl0ZXMtbG9uZw"}'),
+        InvalidConfigError,
+    ),
     Case(
         "JWT_SECRET",
         "a PEM public key (``HS256``)",
@@ -144,6 +164,19 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "JWT_PUBLICKEY",
+        "any value with ``HS256``",
+        lambda: {"JWT_PUBLICKEY": _pem_public(_ec())},
+        IgnoredConfigWarning,
+        "a warning: HMAC does not use it",
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        '``"/etc/keys/jwt-public.pem"`` (a path, ``ES256``)',
+        _set(JWT_AUTHTYPE="ES256", JWT_SECRET=UNSET, JWT_PUBLICKEY="/etc/keys/jwt-public.pem"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
         '``"not a key"`` (``ES256``)',
         _set(JWT_AUTHTYPE="ES256", JWT_SECRET=UNSET, JWT_PUBLICKEY="not a key"),
         InvalidConfigError,
@@ -172,7 +205,25 @@ CASES: tuple[Case, ...] = (
     Case("JWT_AUTHMAXAGE", '``"1h"``', _set(JWT_AUTHMAXAGE="1h"), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", "``True``", _set(JWT_AUTHMAXAGE=True), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", "``90.5``", _set(JWT_AUTHMAXAGE=90.5), InvalidConfigError),
+    Case(
+        "JWT_AUTHMAXAGE",
+        "``timedelta(seconds=90.5)``",
+        _set(JWT_AUTHMAXAGE=timedelta(seconds=90.5)),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTHMAXAGE",
+        '``"\uff13\uff16\uff10\uff10"`` (fullwidth digits)',
+        _set(JWT_AUTHMAXAGE="\uff13\uff16\uff10\uff10"),
+        InvalidConfigError,
+    ),
     Case("JWT_REFRESHMAXAGE", "``-1``", _set(JWT_REFRESHMAXAGE=-1), InvalidConfigError),
+    Case(
+        "JWT_REFRESHMAXAGE",
+        "``timedelta(0)``",
+        _set(JWT_REFRESHMAXAGE=timedelta(0)),
+        InvalidConfigError,
+    ),
     Case("JWT_AUDIENCE", '``["a", "b"]``', _set(JWT_AUDIENCE=["a", "b"]), InvalidConfigError),
     Case("JWT_LEEWAY", "``-5``", _set(JWT_LEEWAY=-5), InvalidConfigError),
     Case("JWT_MAXTOKENLENGTH", "``10``", _set(JWT_MAXTOKENLENGTH=10), InvalidConfigError),

@@ -308,6 +308,6 @@ def status_of(case: Case) -> int:
             return "ok"
 
     with app.app_context():
-        token = manager.auth_token(case.sub, case.token_scope, **case.token_claims)
+        token = manager.auth_token(case.sub, case.token_scope, claims=case.token_claims)
     response = app.test_client().get(case.path, headers={"Authorization": f"Bearer {token.signed}"})
     return response.status_code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from flask_pyjwt import AuthManager, AuthToken, RefreshToken, TokenType
@@ -32,6 +34,30 @@ def issue_pair() -> tuple[AuthToken, RefreshToken]:
     assert len(refresh.rid) >= 16  # a random id, new for every refresh token
     assert "scope" not in refresh.claims
     # [end issue]
+    return auth, refresh
+
+
+def issue_with_options() -> tuple[AuthToken, RefreshToken]:
+    # [start options]
+    with app.app_context():
+        # A short-lived token for a sensitive action, meant for the billing service.
+        auth = auth_manager.auth_token(
+            "alice",
+            {"payments": "write"},
+            max_age=timedelta(minutes=2),  # or max_age=120 (seconds)
+            audience="billing",  # or a list: ["billing", "search"]
+            headers={"cty": "payment-approval"},
+        )
+        # A claim named like an option goes in claims=; keywords still work beside it.
+        refresh = auth_manager.refresh_token(
+            "alice", max_age=timedelta(days=30), claims={"audience": "mobile"}, device="phone"
+        )
+
+    assert (auth.max_age, auth.aud) == (120, "billing")
+    assert auth.header == {"alg": "HS256", "typ": "at+jwt", "cty": "payment-approval"}
+    assert refresh.max_age == 30 * 24 * 3600
+    assert (refresh.claims["audience"], refresh.claims["device"]) == ("mobile", "phone")
+    # [end options]
     return auth, refresh
 
 

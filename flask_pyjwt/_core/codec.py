@@ -8,21 +8,147 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Mapping
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Final, cast
 
 from .claims import ClaimPolicy, validate_claims
-from .config import Settings
+from .config import Settings, whole_seconds
 from .errors import MalformedTokenError, MissingSignerError
 from .jws import decode_compact, encode_compact
 from .signing import Signer, Verifier
-from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from .strict_json import (
+    EMPTY_OBJECT,
+    FrozenJSONObject,
+    JSONInput,
+    JSONValue,
+    freeze,
+    freeze_object,
+)
 from .tokens import AuthToken, RefreshToken, Token, TokenType, make_token
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid"}
 )
-"""Claims the library sets itself; ``**claims`` may not name them."""
+"""Claims the library sets itself; custom claims may not name them."""
+
+RESERVED_HEADER_FIELDS: Final[frozenset[str]] = frozenset({"alg", "typ", "kid", "crit"})
+"""Header fields the library sets itself (or, for ``crit``, must never send: the library
+understands no extension, so it would refuse its own token); ``headers=`` may not name them."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueOptions:
+    """Options for one token being issued, already checked (see :func:`issue_options`).
+
+    Attributes:
+        max_age: seconds the token is valid, instead of the kind's configured max age.
+        audience: the ``aud`` of the token, instead of ``JWT_AUDIENCE``.
+        headers: extra protected header fields.
+    """
+
+    max_age: int | None = None
+    audience: str | tuple[str, ...] | None = None
+    headers: FrozenJSONObject = field(default_factory=FrozenJSONObject)
+
+
+DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
+"""No per-token option: the configuration decides."""
+
+
+def issue_options(
+    *, max_age: object = None, audience: object = None, headers: object = None
+) -> IssueOptions:
+    """Check the per-token options of ``auth_token``/``refresh_token``.
+
+    Raises:
+        TypeError: an option of the wrong type, or a header value that is not JSON.
+        ValueError: a lifetime under one second or not in whole seconds, an empty
+            audience, or a header field the library sets itself.
+    """
+    if max_age is None and audience is None and headers is None:
+        return DEFAULT_ISSUE_OPTIONS
+    return IssueOptions(
+        max_age=None if max_age is None else _lifetime(max_age),
+        audience=None if audience is None else _audience(audience),
+        headers=EMPTY_OBJECT if headers is None else _header_fields(headers),
+    )
+
+
+def _lifetime(value: object) -> int:
+    if isinstance(value, timedelta):
+        seconds = whole_seconds(value)
+        if seconds is None:
+            raise ValueError(f"max_age must be a whole number of seconds, got {value!r}")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    else:
+        raise TypeError(
+            f"max_age must be an int of seconds or a datetime.timedelta, got {type(value).__name__}"
+        )
+    if seconds < 1:
+        raise ValueError(f"max_age must be at least 1 second, got {seconds}")
+    return seconds
+
+
+def _audience(value: object) -> str | tuple[str, ...]:
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("audience must be a non-empty str or a non-empty sequence of them")
+        freeze(value, path="audience")
+        return value
+    if not isinstance(value, Sequence) or isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"audience must be a str or a sequence of str, got {type(value).__name__}")
+    items = tuple(cast("Sequence[object]", value))
+    if not items:
+        raise ValueError("audience is an empty sequence; give at least one audience")
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"audience[{index}] must be a str, got {type(item).__name__}")
+        if not item:
+            raise ValueError(f"audience[{index}] is an empty string")
+        freeze(item, path=f"audience[{index}]")
+    return cast("tuple[str, ...]", items)
+
+
+def _header_fields(value: object) -> FrozenJSONObject:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"headers must be a mapping of header fields, got {type(value).__name__}")
+    fields = freeze_object(cast("Mapping[str, object]", value), path="headers")
+    reserved = sorted(RESERVED_HEADER_FIELDS.intersection(fields))
+    if reserved:
+        raise ValueError(
+            f"header field(s) {', '.join(reserved)} are set by flask_pyjwt and cannot be "
+            f"passed in headers= (reserved: {', '.join(sorted(RESERVED_HEADER_FIELDS))})"
+        )
+    return fields
+
+
+def merge_claims(
+    claims: object, keyword_claims: Mapping[str, JSONInput]
+) -> Mapping[str, JSONInput]:
+    """The custom claims of ``claims=`` and of the keyword arguments, as one mapping.
+
+    ``claims=`` carries the claims whose names are keyword options of the issuing
+    methods (``max_age``, ``audience``, ...); a name in both places is an error.
+
+    Raises:
+        TypeError: ``claims`` is not a mapping.
+        ValueError: a claim is given both ways.
+    """
+    if claims is None:
+        return keyword_claims
+    if not isinstance(claims, Mapping):
+        raise TypeError(f"claims must be a mapping of claims, got {type(claims).__name__}")
+    mapping = cast("Mapping[str, JSONInput]", claims)
+    twice = sorted(keyword_claims.keys() & mapping.keys())
+    if twice:
+        raise ValueError(
+            f"claim(s) {', '.join(twice)} are given both in claims= and as keyword "
+            "arguments; give each claim once"
+        )
+    return {**mapping, **keyword_claims}
 
 
 class TokenCodec:
@@ -70,12 +196,19 @@ class TokenCodec:
         return self._signer
 
     def _issue(
-        self, kind: TokenType, sub: str, extra: Mapping[str, JSONValue], max_age: int
+        self,
+        kind: TokenType,
+        sub: str,
+        extra: Mapping[str, JSONValue],
+        max_age: int,
+        options: IssueOptions,
     ) -> Token:
         signer = self._require_signer()
-        if not _is_non_empty_str(sub):  # callers without a type checker may pass anything
-            raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+        _check_subject(sub)
         settings = self.settings
+        if options.max_age is not None:
+            max_age = options.max_age
+        audience = settings.audience if options.audience is None else options.audience
         now = int(self._clock())
         jti = secrets.token_hex(16)  # 128 random bits; a quarter of uuid4()'s cost
         claims: dict[str, JSONValue] = {
@@ -86,52 +219,68 @@ class TokenCodec:
             "jti": jti,
             "type": kind.value,
         }
-        if settings.audience is not None:
-            claims["aud"] = settings.audience
+        if audience is not None:
+            claims["aud"] = audience
         claims.update(extra)
         alg = signer.algorithm
         header: dict[str, JSONValue] = {"alg": alg, "typ": kind.media_type}
         if signer.key_id is not None:
             header["kid"] = signer.key_id
+        header.update(options.headers)
         frozen_header = FrozenJSONObject(header)
         frozen_claims = FrozenJSONObject(claims)
+        signed = encode_compact(frozen_header, frozen_claims, signer)
+        if len(signed) > settings.max_token_length:
+            raise ValueError(
+                f"the {kind.value} token would be {len(signed)} characters long, longer than "
+                f"JWT_MAXTOKENLENGTH ({settings.max_token_length}), so this app would refuse "
+                "it; put fewer or shorter claims in it, or raise JWT_MAXTOKENLENGTH"
+            )
         return make_token(
             kind, sub=sub, iss=settings.issuer, iat=now, exp=now + max_age, jti=jti,
-            aud=settings.audience, signed=encode_compact(frozen_header, frozen_claims, signer),
-            alg=alg, header=frozen_header, claims=frozen_claims,
+            aud=audience, signed=signed, alg=alg, header=frozen_header, claims=frozen_claims,
         )  # fmt: skip
 
     def issue_auth(
-        self, sub: str, scope: JSONInput = None, claims: Mapping[str, JSONInput] | None = None
+        self,
+        sub: str,
+        scope: JSONInput = None,
+        claims: Mapping[str, JSONInput] | None = None,
+        options: IssueOptions = DEFAULT_ISSUE_OPTIONS,
     ) -> AuthToken:
         """Sign a new auth token.
 
         Raises:
             MissingSignerError: verify-only configuration.
-            ValueError: ``claims`` names a claim the library sets itself.
-            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+            ValueError: ``sub`` is empty, ``claims`` names a claim the library sets
+                itself, or the token would be longer than ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
-        frozen_scope = freeze(scope, path="scope")
+        frozen_scope = freeze(scope, path="scope", level=2)  # a member of the claims
         if frozen_scope is not None:
             extra["scope"] = frozen_scope
-        token = self._issue(TokenType.AUTH, sub, extra, self.settings.auth_max_age)
+        token = self._issue(TokenType.AUTH, sub, extra, self.settings.auth_max_age, options)
         assert isinstance(token, AuthToken)
         return token
 
     def issue_refresh(
-        self, sub: str, claims: Mapping[str, JSONInput] | None = None
+        self,
+        sub: str,
+        claims: Mapping[str, JSONInput] | None = None,
+        options: IssueOptions = DEFAULT_ISSUE_OPTIONS,
     ) -> RefreshToken:
         """Sign a new refresh token with a fresh random ``rid``.
 
         Raises:
             MissingSignerError: verify-only configuration.
-            ValueError: ``claims`` names a claim the library sets itself.
-            TypeError: ``sub`` is not a string, or a claim value is not JSON.
+            ValueError: ``sub`` is empty, ``claims`` names a claim the library sets
+                itself, or the token would be longer than ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
         extra["rid"] = secrets.token_urlsafe(16)
-        token = self._issue(TokenType.REFRESH, sub, extra, self.settings.refresh_max_age)
+        token = self._issue(TokenType.REFRESH, sub, extra, self.settings.refresh_max_age, options)
         assert isinstance(token, RefreshToken)
         return token
 
@@ -166,5 +315,13 @@ class TokenCodec:
         )
 
 
-def _is_non_empty_str(value: object) -> bool:
-    return isinstance(value, str) and bool(value)
+def _check_subject(sub: object) -> None:
+    """Raise unless ``sub`` is a non-empty ``str`` that UTF-8 JSON can carry.
+
+    Callers without a type checker may pass anything.
+    """
+    if not isinstance(sub, str):
+        raise TypeError(f"sub must be a non-empty str, got {type(sub).__name__}")
+    if not sub:
+        raise ValueError("sub is an empty string; it must be a non-empty str (the user's id)")
+    freeze(sub, path="sub")  # a lone surrogate is a TypeError, as in any claim

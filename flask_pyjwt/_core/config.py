@@ -8,10 +8,14 @@ received and what is accepted; secret values are never echoed.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import os
+import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
@@ -48,6 +52,98 @@ class WeakSecretWarning(UserWarning):
     """An HMAC secret is shorter than RFC 7518 3.2 requires for its algorithm."""
 
 
+class IgnoredConfigWarning(UserWarning):
+    """A ``JWT_*`` setting that flask_pyjwt does not use.
+
+    Either a key it does not know (a typo such as ``JWT_AUTHMAX_AGE``, or another
+    extension's name such as Flask-JWT-Extended's ``JWT_SECRET_KEY``), with the key it
+    probably means; or a key the configured algorithm ignores (``JWT_PUBLICKEY`` with an
+    ``HS*`` algorithm).
+    """
+
+
+FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
+    "JWT_SECRET_KEY": "JWT_SECRET",
+    "JWT_PRIVATE_KEY": "JWT_SECRET",
+    "JWT_PUBLIC_KEY": "JWT_PUBLICKEY",
+    "JWT_ALGORITHM": "JWT_AUTHTYPE",
+    "JWT_DECODE_ALGORITHMS": "JWT_AUTHTYPE",
+    "JWT_ACCESS_TOKEN_EXPIRES": "JWT_AUTHMAXAGE",
+    "JWT_REFRESH_TOKEN_EXPIRES": "JWT_REFRESHMAXAGE",
+    "JWT_ENCODE_ISSUER": "JWT_ISSUER",
+    "JWT_DECODE_ISSUER": "JWT_ISSUER",
+    "JWT_ENCODE_AUDIENCE": "JWT_AUDIENCE",
+    "JWT_DECODE_AUDIENCE": "JWT_AUDIENCE",
+    "JWT_DECODE_LEEWAY": "JWT_LEEWAY",
+    "JWT_TOKEN_LOCATION": "here, choose per view: require_token(location=...)",
+    "JWT_ACCESS_COOKIE_NAME": (
+        'here, choose per view: require_token(location="cookies", cookie_name=...)'
+    ),
+}
+"""Flask-JWT-Extended settings, each with the flask_pyjwt key (or way) that does its job.
+
+Only consulted for keys not in :data:`CONFIG_KEYS`: once flask_pyjwt reads a key of the
+same name, it is no longer unknown."""
+
+_KEY_PREFIX: Final = "JWT_"
+
+
+def _squashed(key: str) -> str:
+    return key.upper().replace("_", "")
+
+
+def _unknown_key_message(key: str, known: tuple[str, ...]) -> str:
+    """What to tell about a ``JWT_*`` key that is not in ``known`` (never its value)."""
+    equivalent = FLASK_JWT_EXTENDED_KEYS.get(key.upper())
+    if equivalent is not None:
+        hint = f"did you mean {equivalent}?" if equivalent in known else equivalent
+        return f"{key}: is a Flask-JWT-Extended setting, which flask_pyjwt does not read; {hint}"
+    by_squashed = {_squashed(name): name for name in known}
+    close = by_squashed.get(_squashed(key))
+    if close is None:
+        matches = difflib.get_close_matches(_squashed(key), by_squashed, n=1, cutoff=0.8)
+        close = by_squashed[matches[0]] if matches else None
+    if close is not None:
+        return f"{key}: is not a flask_pyjwt setting and is ignored; did you mean {close}?"
+    return (
+        f"{key}: is not a flask_pyjwt setting and is ignored "
+        "(flask_pyjwt.CONFIG_KEYS lists the settings)"
+    )
+
+
+def warn_unknown_keys(app_config_keys: Iterable[object]) -> None:
+    """Warn (:class:`IgnoredConfigWarning`) about each ``JWT_*`` key not in CONFIG_KEYS.
+
+    Keys are compared case-sensitively (Flask's config is), but a lower-case ``jwt_...``
+    key is reported too. The known keys are read from :data:`CONFIG_KEYS` on every call,
+    so a key added there is known everywhere.
+    """
+    known = CONFIG_KEYS
+    for key in sorted(key for key in app_config_keys if isinstance(key, str)):
+        if key.upper().startswith(_KEY_PREFIX) and key not in known:
+            warn_at_caller(_unknown_key_message(key, known), IgnoredConfigWarning)
+
+
+# Frames of this package are skipped when a warning looks for the line to point at. Not
+# resolved: a frame's file name is its module's __file__, symbolic links and all.
+_PACKAGE_DIRECTORY: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` pointing at the first frame outside the flask_pyjwt package.
+
+    A fixed ``stacklevel`` points into the library whenever the call path differs
+    (``AuthManager(app)`` reaches ``init_app`` one frame deeper than
+    ``manager.init_app(app)``); walking out of the package points at the user's line.
+    """
+    level = 1  # this function's own frame
+    frame = inspect.currentframe()
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRECTORY):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """The parsed, validated configuration of one app. Holds no secret.
@@ -56,7 +152,8 @@ class Settings:
         issuer: ``JWT_ISSUER``, the ``iss`` of issued tokens and the only one accepted.
         algorithm: ``JWT_AUTHTYPE`` (``None`` when a custom signer and verifier are used
             and no algorithm is configured).
-        auth_max_age: ``JWT_AUTHMAXAGE``, seconds an auth token is valid.
+        auth_max_age: ``JWT_AUTHMAXAGE``, seconds an auth token is valid (a
+            :class:`~datetime.timedelta` in the configuration is read as its seconds).
         refresh_max_age: ``JWT_REFRESHMAXAGE``, seconds a refresh token is valid.
         audience: ``JWT_AUDIENCE``, required in tokens when set.
         leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew.
@@ -132,8 +229,29 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
     return value
 
 
+# ASCII digits only: str.isdigit() is also true for fullwidth digits (which int() reads:
+# "\uff13\uff16\uff10\uff10" is 3600) and for superscripts (which int() refuses), and \d
+# matches every Unicode decimal digit.
+_ASCII_DIGITS: Final = re.compile("[0-9]+")
+
+
+_ONE_SECOND: Final = timedelta(seconds=1)
+
+
+def whole_seconds(duration: timedelta) -> int | None:
+    """``duration`` in seconds, or ``None`` if it is not a whole number of seconds."""
+    seconds, remainder = divmod(duration, _ONE_SECOND)
+    return None if remainder else seconds
+
+
 def _whole_number(
-    lookup: ConfigLookup, key: str, default: int, *, minimum: int, unit: str = "seconds"
+    lookup: ConfigLookup,
+    key: str,
+    default: int,
+    *,
+    minimum: int,
+    unit: str = "seconds",
+    duration: bool = False,
 ) -> int:
     value = lookup(key)
     if value is None:
@@ -141,12 +259,15 @@ def _whole_number(
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and _ASCII_DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
+    elif duration and isinstance(value, timedelta):
+        number = whole_seconds(value)
     if number is None or number < minimum:
-        raise InvalidConfigError(
-            key, f"got {_describe(value)} {value!r}; expected a whole number >= {minimum} ({unit})"
-        )
+        accepted = f"a whole number >= {minimum} ({unit})"
+        if duration:
+            accepted += f" or a datetime.timedelta of whole seconds, at least {minimum}"
+        raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected {accepted}")
     return number
 
 
@@ -185,9 +306,11 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
     return Settings(
         issuer=issuer,
         algorithm=_algorithm(lookup, required=algorithm_required),
-        auth_max_age=_whole_number(lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1),
+        auth_max_age=_whole_number(
+            lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1, duration=True
+        ),
         refresh_max_age=_whole_number(
-            lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1
+            lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1, duration=True
         ),
         audience=_string(lookup, "JWT_AUDIENCE", required=False),
         leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0),
@@ -215,7 +338,13 @@ def _check_secret_strength(settings: Settings, algorithm: AuthType, secret: byte
     )
     if settings.require_strong_secret:
         raise InvalidConfigError("JWT_SECRET", message)
-    warnings.warn(f"JWT_SECRET: {message}", WeakSecretWarning, stacklevel=4)
+    warn_at_caller(f"JWT_SECRET: {message}", WeakSecretWarning)
+
+
+_SIGNING_KEY_PLACES: Final = (
+    "app.config['JWT_SECRET'], the JWT_SECRET environment variable or a JWT_SECRET line "
+    "in the .env file (AuthManager(dotenv_path=...))"
+)
 
 
 def signing_key_configured(lookup: ConfigLookup) -> bool:
@@ -249,12 +378,20 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     if algorithm is None:
         raise MissingConfigError("JWT_AUTHTYPE")
     secret = _key_material(lookup, "JWT_SECRET")
-    public = _key_material(lookup, "JWT_PUBLICKEY")
     key_id = settings.key_id
     if algorithm.is_symmetric:
+        if lookup("JWT_PUBLICKEY") not in (None, "", b""):
+            warn_at_caller(
+                f"JWT_PUBLICKEY: is ignored with {algorithm.value}, which signs and verifies "
+                "with JWT_SECRET alone; remove it, or set JWT_AUTHTYPE to the algorithm of "
+                "its key pair",
+                IgnoredConfigWarning,
+            )
         if secret is None:
             raise MissingConfigError(
-                "JWT_SECRET", f"is required for {algorithm.value}: the HMAC secret"
+                "JWT_SECRET",
+                f"is required for {algorithm.value}: the HMAC secret. Set {_SIGNING_KEY_PLACES}; "
+                f"make a random secret with: flask jwt keygen --alg {algorithm.value}",
             )
         try:
             raw = hmac_secret(algorithm, secret)
@@ -263,11 +400,14 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
         _check_secret_strength(settings, algorithm, raw)
         signer = KeySigner(algorithm, raw, key_id=key_id)
         return signer, signer.verifier()
+    public = _key_material(lookup, "JWT_PUBLICKEY")
     if secret is None and public is None:
         raise MissingConfigError(
             "JWT_SECRET",
-            f"is required for {algorithm.value} (the PEM private key); a verify-only service "
-            "sets JWT_PUBLICKEY instead",
+            f"is required for {algorithm.value}: the PEM private key that signs tokens. Make "
+            f"a key pair with: flask jwt keygen --alg {algorithm.value}, and put the private "
+            f"key's contents in {_SIGNING_KEY_PLACES}. A verify-only service sets JWT_PUBLICKEY "
+            "(the public key) instead",
         )
     signer_or_none: KeySigner | None = None
     if secret is not None:

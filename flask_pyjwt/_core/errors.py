@@ -61,7 +61,11 @@ class MissingConfigError(ConfigError):
     def __init__(self, key: str, message: str | None = None) -> None:
         super().__init__(
             key,
-            message or f"is required; set app.config[{key!r}] or the environment variable {key}",
+            message
+            or (
+                f"is required; set app.config[{key!r}], the {key} environment variable or a "
+                f"{key} line in the .env file (AuthManager(dotenv_path=...))"
+            ),
         )
 
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar, Union
+from typing import Final, Generic, Protocol, TypeVar, Union
 
 from cryptography.hazmat.primitives.asymmetric.ec import (
     EllipticCurvePrivateKey,
@@ -21,10 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from jwt import InvalidKeyError
 from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm, RSAPSSAlgorithm
 
 from .algorithms import AuthType
-from .keys import PrivateKey, PublicKey, same_public_key
+from .keys import KeyMaterialError, PrivateKey, PublicKey, same_public_key
 
 
 class KeyOps(Protocol):
@@ -71,8 +72,22 @@ class _HMACOps:
 
 
 def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
-    """HMAC with ``secret``; PyJWT's own key guard runs once, here."""
-    HMACAlgorithm(hashlib.sha256).prepare_key(secret)
+    """HMAC with ``secret``; PyJWT's own key guard runs once, here.
+
+    :func:`~flask_pyjwt._core.keys.hmac_secret` refuses everything this guard refuses,
+    with a message that says what to do; should a PyJWT release refuse more, the
+    refusal still arrives as the library's ``ValueError``, never as PyJWT's exception.
+
+    Raises:
+        KeyMaterialError: PyJWT refuses ``secret`` as an HMAC key.
+    """
+    try:
+        HMACAlgorithm(hashlib.sha256).prepare_key(secret)
+    except InvalidKeyError:
+        raise KeyMaterialError(
+            f"is refused by PyJWT as an HMAC key (it looks like key material, not a "
+            f"secret); make a random secret with: flask jwt keygen --alg {algorithm.value}"
+        ) from None
     return _HMACOps(secret, f"sha{algorithm.value[2:]}")
 
 
@@ -95,6 +110,11 @@ class _AsymmetricOps(Generic[_Private, _Public]):
     algorithm: _PyJWTAlgorithm[_Private, _Public]
     public: _Public
     private: _Private | None
+    # RSA: a signature is exactly k bytes, the modulus' size (RFC 8017 8.1.2 step 1,
+    # 8.2.2 step 1). OpenSSL's PSS verification accepts one a byte short (a stripped
+    # leading zero), a second spelling of about one token in 256; so the length is
+    # checked here, before the key is used. ECDSA and EdDSA check their fixed sizes.
+    signature_length: int | None = None
 
     def sign(self, signing_input: bytes) -> bytes:
         if self.private is None:
@@ -102,16 +122,56 @@ class _AsymmetricOps(Generic[_Private, _Public]):
         return self.algorithm.sign(signing_input, self.private)
 
     def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        if self.signature_length is not None and len(signature) != self.signature_length:
+            return False
         return self.algorithm.verify(signing_input, self.public, signature)
 
     def public_only(self) -> KeyOps:
-        return _AsymmetricOps(self.algorithm, self.public, None)
+        return _AsymmetricOps(self.algorithm, self.public, None, self.signature_length)
 
     def same_key(self, other: KeyOps) -> bool:
         return isinstance(other, _AsymmetricOps) and same_public_key(
             self.public,
             other.public,  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
         )
+
+
+# The order n of each curve's base point (SEC 2 v2 2.4.2, 2.5.1, 2.6.1), by curve name.
+_CURVE_ORDERS: Final[dict[str, int]] = {
+    "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "secp384r1": int(
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973",
+        16,
+    ),
+    "secp521r1": int(
+        "01" + "FF" * 32 + "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _LowSECDSA:
+    """ECDSA that signs in low-S form: ``s`` is replaced by ``n - s`` when above ``n / 2``.
+
+    ``(r, s)`` and ``(r, n - s)`` are both valid signatures of the same input, so every
+    ECDSA token has a second spelling. Signing low-S gives the tokens this library issues
+    one; a high-S signature from another signer still verifies (Wycheproof counts it
+    valid), which is why revocation keys on ``jti``, never on the token string.
+    """
+
+    inner: ECAlgorithm
+    order: int
+
+    def sign(self, msg: bytes, key: EllipticCurvePrivateKey) -> bytes:
+        raw = self.inner.sign(msg, key)  # R || S, each half the curve's size
+        half = len(raw) // 2
+        s = int.from_bytes(raw[half:], "big")
+        if s > self.order >> 1:
+            raw = raw[:half] + (self.order - s).to_bytes(half, "big")
+        return raw
+
+    def verify(self, msg: bytes, key: EllipticCurvePublicKey, sig: bytes) -> bool:
+        return self.inner.verify(msg, key, sig)
 
 
 _RSA_HASHES = {"256": RSAAlgorithm.SHA256, "384": RSAAlgorithm.SHA384, "512": RSAAlgorithm.SHA512}
@@ -131,10 +191,11 @@ def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey |
         rsa = (RSAPSSAlgorithm if algorithm.value.startswith("PS") else RSAAlgorithm)(
             _RSA_HASHES[bits]
         )
-        return _AsymmetricOps(rsa, public, rsa_private)
+        return _AsymmetricOps(rsa, public, rsa_private, (public.key_size + 7) // 8)
     if family == "EC" and isinstance(public, EllipticCurvePublicKey):
         ec_private = private if isinstance(private, EllipticCurvePrivateKey) else None
-        return _AsymmetricOps(ECAlgorithm(_EC_HASHES[bits]), public, ec_private)
+        ecdsa = _LowSECDSA(ECAlgorithm(_EC_HASHES[bits]), _CURVE_ORDERS[public.curve.name])
+        return _AsymmetricOps(ecdsa, public, ec_private)
     if family == "OKP" and isinstance(public, (Ed25519PublicKey, Ed448PublicKey)):
         okp_private = private if isinstance(private, (Ed25519PrivateKey, Ed448PrivateKey)) else None
         okp: _AsymmetricOps[_OKPPrivate, _OKPPublic] = _AsymmetricOps(

@@ -8,7 +8,10 @@ Messages name the problem, never the key.
 
 from __future__ import annotations
 
-from typing import TypeAlias, TypeGuard, Union
+import json
+import os
+import re
+from typing import Final, TypeAlias, TypeGuard, Union, cast
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -25,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     PublicFormat,
+    load_der_private_key,
+    load_der_public_key,
     load_pem_private_key,
     load_pem_public_key,
     load_ssh_public_key,
@@ -44,7 +49,23 @@ KeyMaterial: TypeAlias = Union[str, bytes, PrivateKey, PublicKey]
 """What a key may be configured as: PEM text or bytes, an OpenSSH public key line, or a
 ready :mod:`cryptography` key object."""
 
+# What load_ssh_public_key reads: "<type> <base64>", the type one of these.
 _SSH_PREFIXES = (b"ssh-rsa ", b"ssh-ed25519 ", b"ssh-ed448 ", b"ecdsa-sha2-")
+
+# Every OpenSSH key type name, followed by any separator (a tab, too) or none: as a key
+# guard, broader than what the loader accepts (PyJWT's HMAC guard refuses all of these).
+_SSH_KEY_TYPES = (b"ssh-rsa", b"ssh-dss", b"ssh-ed25519", b"ssh-ed448", b"ecdsa-sha2-", b"sk-")
+
+# PEM armour (RFC 7468: five dashes) and RFC 4716 SSH2 armour (four dashes and a space).
+_PEM_ARMOUR: Final = re.compile(rb"-----BEGIN [A-Z0-9 ]+-----")
+_SSH2_ARMOUR: Final = re.compile(rb"---- BEGIN SSH2 [A-Z ]+----")
+
+# File extensions of key files: a value ending in one is the file's name, not its contents.
+_KEY_FILE_SUFFIXES: Final = (
+    ".pem", ".key", ".pub", ".crt", ".cer", ".der", ".p8", ".pk8", ".jwk", ".jwks", ".json",
+)  # fmt: skip
+
+_MAX_PATH_LENGTH: Final = 4096
 
 
 class KeyMaterialError(ValueError):
@@ -55,31 +76,125 @@ def _as_bytes(material: str | bytes) -> bytes:
     return material.encode("utf-8") if isinstance(material, str) else material
 
 
-def _looks_asymmetric(data: bytes) -> bool:
-    # PEM armour anywhere (as PyJWT's own HMAC key guard looks for it), or an SSH key line.
+def _pem_text(data: bytes) -> bytes:
+    """``data`` with ``\\n`` escapes turned into newlines, when it holds PEM armour.
+
+    An environment variable or a ``.env`` line often carries a PEM with its line breaks
+    written as the two characters ``\\n``. PEM text never contains a backslash (RFC 7468:
+    base64 lines and ``-----`` labels), so for text with PEM armour this cannot change a
+    key that was right; anything else is left as it is.
+    """
     stripped = data.strip()
-    return b"-----BEGIN" in stripped or stripped.startswith(_SSH_PREFIXES)
+    if b"\\" in stripped and b"-----BEGIN" in stripped:
+        return stripped.replace(b"\\r\\n", b"\n").replace(b"\\n", b"\n").strip()
+    return stripped
+
+
+def _is_der_key(data: bytes) -> bool:
+    # The binary forms of what PEM armour wraps: SubjectPublicKeyInfo, a certificate or
+    # an unencrypted PKCS#8 / traditional private key.
+    try:
+        load_der_public_key(data)
+    except (ValueError, UnsupportedAlgorithm):
+        pass
+    else:
+        return True
+    try:
+        x509.load_der_x509_certificate(data)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        load_der_private_key(data, password=None)
+    except TypeError:  # encrypted: a private key all the same
+        return True
+    except (ValueError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def _is_json_key(data: bytes) -> bool:
+    # A JWK is a JSON object, a JWKS an object holding an array; a JSON object or array
+    # is never a random secret. (json.loads also reads UTF-16/32 bytes, as PyJWT does.)
+    try:
+        value = cast("object", json.loads(data))
+    except RecursionError:  # nothing but nested brackets: no secret looks like that
+        return True
+    except ValueError:
+        return False
+    return isinstance(value, (dict, list))
+
+
+def _looks_like_path(data: bytes) -> bool:
+    """One line naming a key file (by its extension), or the path of an existing file."""
+    if len(data) > _MAX_PATH_LENGTH:
+        return False
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
+    if not text or any(char in text for char in "\r\n\0"):
+        return False
+    if text.lower().endswith(_KEY_FILE_SUFFIXES):
+        return True
+    return ("/" in text or "\\" in text) and os.path.isfile(os.path.expanduser(text))
+
+
+_PATH_ADVICE: Final = (
+    "looks like a file path, not the key itself; pass the file's contents "
+    "(for example Path(path).read_bytes())"
+)
+
+
+def _key_like(data: bytes) -> str | None:
+    """What key material ``data`` looks like, if it looks like any (never the value)."""
+    stripped = data.strip()
+    if _SSH2_ARMOUR.search(stripped):
+        return "an SSH2 public key block (RFC 4716)"
+    if _PEM_ARMOUR.search(stripped) or b"-----BEGIN" in stripped:
+        return "a PEM key or certificate"
+    if stripped.startswith(_SSH_KEY_TYPES):
+        return "an OpenSSH public key line"
+    # Checked for JSON-looking text only (json.loads reads UTF-16/32 bytes too, as PyJWT).
+    if (stripped.startswith((b"{", b"[")) or not stripped.isascii()) and _is_json_key(data):
+        return "a JWK or JWKS (JSON text)"
+    if _is_der_key(data):
+        return "a DER-encoded key or certificate"
+    return None
 
 
 def hmac_secret(algorithm: AuthType, material: object) -> bytes:
     """The raw HMAC key for ``algorithm``.
 
     Raises:
-        KeyMaterialError: empty, not ``str``/``bytes``, or PEM/SSH key text (which would let a
-            public key be used as an HMAC secret: algorithm confusion).
+        KeyMaterialError: empty, not ``str``/``bytes``, key text of any kind (PEM, SSH,
+            DER, a JWK: a public key used as an HMAC secret is algorithm confusion), or
+            a key file's path instead of the secret.
     """
+    alg = algorithm.value
     if not isinstance(material, (str, bytes)):
         raise KeyMaterialError(
-            f"must be a str or bytes secret for {algorithm.value}, got {type(material).__name__}"
+            f"must be a str or bytes secret for {alg}, got {type(material).__name__}"
         )
     secret = _as_bytes(material)
     if not secret:
-        raise KeyMaterialError(f"is empty; {algorithm.value} needs a secret")
-    if _looks_asymmetric(secret):
+        raise KeyMaterialError(f"is empty; {alg} needs a secret")
+    kind = _key_like(secret)
+    if kind == "a JWK or JWKS (JSON text)":
         raise KeyMaterialError(
-            f"looks like a PEM or SSH key, which is not a secret for {algorithm.value}; "
-            "use an RS/PS/ES/EdDSA JWT_AUTHTYPE for key pairs"
+            f"looks like a JWK or JWKS (JSON text), which is not accepted as the {alg} "
+            'secret: pass the raw secret bytes instead (an oct JWK\'s "k" member, '
+            f"base64url-decoded), or make a new secret with: flask jwt keygen --alg {alg}"
         )
+    if kind is not None:
+        raise KeyMaterialError(
+            f"looks like {kind}, which is not a secret for {alg}: for a key pair, set "
+            "JWT_AUTHTYPE to an RS/PS/ES/EdDSA algorithm and JWT_SECRET to the private "
+            f"key; for {alg}, make a random secret with: flask jwt keygen --alg {alg}"
+        )
+    if _looks_like_path(secret):
+        raise KeyMaterialError(f"{_PATH_ADVICE}, or Path(path).read_text().strip()")
     return secret
 
 
@@ -151,9 +266,12 @@ def load_private_key(algorithm: AuthType, material: object) -> PrivateKey:
             "a verify-only service sets JWT_PUBLICKEY and leaves JWT_SECRET unset"
         )
     elif isinstance(material, (str, bytes)):
-        data = _as_bytes(material).strip()
+        data = _pem_text(_as_bytes(material))
         if b"PRIVATE KEY-----" not in data:
-            if _looks_asymmetric(data):
+            if _looks_like_path(data):
+                raise KeyMaterialError(_PATH_ADVICE)
+            kind = _key_like(data)
+            if kind is not None and kind != "a JWK or JWKS (JSON text)":
                 raise KeyMaterialError(
                     f"is a public key or certificate, but signing with {algorithm.value} needs "
                     "a PEM private key; a verify-only service sets JWT_PUBLICKEY and leaves "
@@ -192,7 +310,9 @@ def load_public_key(algorithm: AuthType, material: object) -> PublicKey:
     elif isinstance(material, _PRIVATE_TYPES):
         key = material.public_key()
     elif isinstance(material, (str, bytes)):
-        data = _as_bytes(material).strip()
+        data = _pem_text(_as_bytes(material))
+        if _looks_like_path(data):
+            raise KeyMaterialError(_PATH_ADVICE)
         if b"PRIVATE KEY-----" in data:
             raise KeyMaterialError(
                 "is a private key; give only the public key here (it is derived from "

@@ -99,16 +99,22 @@ EMPTY_OBJECT: FrozenJSONObject = FrozenJSONObject()
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
-def freeze(value: object, *, path: str = "value") -> JSONValue:
+def freeze(value: object, *, path: str = "value", level: int = 1) -> JSONValue:
     """Check that ``value`` is JSON and return a read-only copy of it.
+
+    Args:
+        value: the value to check.
+        path: how error messages name it.
+        level: the nesting level ``value`` will sit at in a token (1 for the top-level
+            object, 2 for a claim's value), so the depth limit counts as the parser will.
 
     Raises:
         TypeError: if anything inside is not a JSON value (with the path to it), if an
-            object key is not a string, if a number is not finite, or if a string holds
-            a lone surrogate.
+            object key is not a string, if a number is not finite, if a string holds a
+            lone surrogate, or if it nests deeper than :data:`MAX_NESTING_DEPTH`.
     """
     try:
-        return _freeze(value, 1)
+        return _freeze(value, level)
     except _NotJSON as error:
         raise TypeError(f"{path}{''.join(reversed(error.steps))} {error.problem}") from None
 

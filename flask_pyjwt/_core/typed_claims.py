@@ -7,7 +7,7 @@
         tenant: str
         roles: tuple[str, ...] = ()
 
-    auth_manager.auth_token("alice", **dump_claims(TenantClaims("acme", ("admin",))))
+    auth_manager.auth_token("alice", claims=dump_claims(TenantClaims("acme", ("admin",))))
 
     @require_token(claims_as=TenantClaims)  # 401 unless the token's claims fit the shape
     def view() -> ...:
@@ -322,7 +322,7 @@ def _dump(value: object) -> JSONValue:
 
 def dump_claims(value: ClaimsDataclass) -> dict[str, JSONValue]:
     """The claims of ``value`` (an instance of a claims shape) as a JSON object, ready for
-    ``auth_manager.auth_token(sub, **dump_claims(value))``.
+    ``auth_manager.auth_token(sub, claims=dump_claims(value))``.
 
     Raises:
         TypeError: ``value``'s class is not a valid claims shape.

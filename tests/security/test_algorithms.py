@@ -6,6 +6,8 @@ accepts a correctly signed token, so a library that refuses everything cannot pa
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -174,3 +176,97 @@ def test_non_string_or_missing_alg_is_malformed(alg: object) -> None:
     fields = header(alg)
     token = forge(fields, claims(), algorithm="HS256")
     assert_refused(harness, harness.get("/auth", token), 401, "token_malformed")
+
+
+# -- one spelling per signature (RFC 8017 8.1.2 / 8.2.2; ECDSA low-S) ------------------
+
+# The order n of each curve's base point (SEC 2 v2, 2.4.2 / 2.5.1 / 2.6.1), written out
+# here rather than taken from the library, so the low-S test checks it independently.
+CURVE_ORDERS = {
+    "ES256": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "ES384": int(
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973",
+        16,
+    ),
+    "ES512": int(
+        "01" + "FF" * 32 + "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16
+    ),
+}
+
+
+def _signature_of(token: str) -> tuple[str, bytes]:
+    signing_input, _, signature = token.rpartition(".")
+    return signing_input, base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+
+
+def _with_leading_zero(alg: str) -> tuple[str, bytes]:
+    """A validly signed token for ``alg`` whose signature's first byte is zero.
+
+    About 1 in 256 RSA signatures starts with a zero byte; PKCS#1 v1.5 is deterministic,
+    so the ``jti`` varies until one does.
+    """
+    for attempt in range(5000):
+        token = forge(header(alg), claims(jti=f"jti-{attempt}"), algorithm=alg)
+        signing_input, signature = _signature_of(token)
+        if signature[0] == 0:
+            return signing_input, signature
+    raise AssertionError("no signature with a leading zero byte in 5000 attempts")
+
+
+@pytest.mark.parametrize("alg", ["RS256", "RS512", "PS256", "PS384", "PS512"])
+def test_an_rsa_signature_without_its_leading_zero_byte_is_refused(alg: str) -> None:
+    """RFC 8017 8.1.2 / 8.2.2: a signature of other than k bytes is invalid.
+
+    OpenSSL accepts a PSS signature one byte short (the stripped leading zero), which
+    would give about one token in 256 a second spelling.
+    """
+    harness = make_harness(alg)
+    signing_input, signature = _with_leading_zero(alg)
+    assert len(signature) == 256  # the 2048-bit session key: k = 256 bytes
+    assert_accepted(harness, harness.get("/auth", f"{signing_input}.{b64url(signature)}"), "auth")
+    harness.calls.clear()
+    stripped = f"{signing_input}.{b64url(signature[1:])}"
+    assert_refused(harness, harness.get("/auth", stripped), 401, "signature_invalid")
+
+
+@pytest.mark.parametrize("alg", ["RS256", "PS256"])
+def test_an_rsa_signature_with_an_extra_leading_zero_byte_is_refused(alg: str) -> None:
+    harness = make_harness(alg)
+    signing_input, signature = _signature_of(forge(header(alg), claims(), algorithm=alg))
+    padded = f"{signing_input}.{b64url(bytes(1) + signature)}"
+    assert_refused(harness, harness.get("/auth", padded), 401, "signature_invalid")
+
+
+def _r_s(signature: bytes) -> tuple[int, int]:
+    half = len(signature) // 2
+    return int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big")
+
+
+@pytest.mark.parametrize("alg", ["ES256", "ES384", "ES512"])
+def test_issued_ecdsa_signatures_are_low_s(alg: str) -> None:
+    """Our own tokens have one spelling: s <= n/2 (about half would be high-S otherwise)."""
+    harness = make_harness(alg)
+    order = CURVE_ORDERS[alg]
+    with harness.app.app_context():
+        tokens = [harness.manager.auth_token(f"user-{i}").signed for i in range(200)]
+        tokens += [harness.manager.refresh_token(f"user-{i}").signed for i in range(50)]
+    for token in tokens:
+        _, s = _r_s(_signature_of(token)[1])
+        assert 0 < s <= order // 2
+    # Still valid tokens after normalising, through a view.
+    assert_accepted(harness, harness.get("/auth", tokens[0]), "auth")
+
+
+@pytest.mark.parametrize("alg", ["ES256", "ES384", "ES512"])
+def test_a_high_s_signature_from_another_signer_stays_valid(alg: str) -> None:
+    """(r, n - s) verifies as (r, s) does; Wycheproof treats both as valid, so does the
+    library. Revocation keys on jti, never on the token string (docs/security.rst)."""
+    harness = make_harness(alg)
+    order = CURVE_ORDERS[alg]
+    signing_input, signature = _signature_of(forge(header(alg), claims(), algorithm=alg))
+    r, s = _r_s(signature)
+    size = len(signature) // 2
+    flipped = r.to_bytes(size, "big") + (order - s).to_bytes(size, "big")
+    for sig in (signature, flipped):
+        harness.calls.clear()
+        assert_accepted(harness, harness.get("/auth", f"{signing_input}.{b64url(sig)}"), "auth")

@@ -239,7 +239,8 @@ def _typ_is_at_jwt(typ: object) -> bool:
 
 def _header_is_acceptable(fields: dict[str, object]) -> bool:
     """The oracle for a correctly HS256-signed token with valid claims (RFC 7515 4.1,
-    RFC 8725 3.11): exactly these headers may pass."""
+    RFC 8725 3.11): exactly these headers may pass. ``typ`` is a media type: compared
+    case-insensitively, ``application/`` optional (RFC 7515 4.1.9, RFC 9068 2.1)."""
     kid = fields.get("kid")
     return (
         fields.get("alg") == "HS256"

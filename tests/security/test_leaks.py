@@ -156,6 +156,25 @@ BAD_SECRETS: dict[str, tuple[dict[str, object], list[str]]] = {
         },
         _pem_fragments(RSA.private_pem),
     ),
+    "JWK text as HS256 secret": (
+        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": '{"kty": "oct", "k": "' + SECRET + '"}'},
+        [SECRET],
+    ),
+    "OpenSSH line as HS256 secret": (
+        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": f"ssh-dss {SECRET}"},
+        [SECRET],
+    ),
+    "key file name as HS256 secret": (
+        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": f"{SECRET}.pem"},
+        [SECRET],
+    ),
+    "escaped-newline PEM that is not a key": (
+        {
+            "JWT_AUTHTYPE": "RS256",
+            "JWT_SECRET": f"-----BEGIN PRIVATE KEY-----\\n{SECRET}\\n-----END PRIVATE KEY-----",
+        },
+        [SECRET],
+    ),
     "public key as private key": (
         {"JWT_AUTHTYPE": "RS256", "JWT_SECRET": RSA.public_pem},
         _pem_fragments(RSA.public_pem),

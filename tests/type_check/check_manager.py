@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from flask import Flask
@@ -16,8 +19,10 @@ from flask_pyjwt import (
     ConfigError,
     CustomErrorCode,
     ErrorCode,
+    FlaskPyJWTError,
     FrozenJSONObject,
     HTTPAuthError,
+    IgnoredConfigWarning,
     InvalidClaimError,
     InvalidConfigError,
     InvalidTokenError,
@@ -29,13 +34,16 @@ from flask_pyjwt import (
     Settings,
     Token,
     TokenType,
+    WeakSecretWarning,
 )
 
 
-def manager_methods(app: Flask) -> None:
+def manager_methods(app: Flask, claims: dict[str, JSONValue], pem: Path) -> None:
     manager = AuthManager(app)
-    assert_type(AuthManager(), AuthManager)
-    assert_type(AuthManager(app, dotenv_path=".env", clock=lambda: 0.0), AuthManager)
+    AuthManager(app, dotenv_path=".env", clock=lambda: 0.0)
+    AuthManager(dotenv_path=pem.parent / ".env")
+    AuthManager(app, clock=lambda: "now")  # type: ignore[arg-type, return-value]
+    AuthManager(app, ".env")  # type: ignore[call-arg]
     assert_type(manager.init_app(app), None)
     assert_type(manager.settings, Settings)
 
@@ -43,6 +51,44 @@ def manager_methods(app: Flask) -> None:
     assert_type(auth, AuthToken)
     assert_type(manager.auth_token("alice", "read write"), AuthToken)
     assert_type(manager.refresh_token("alice", device="phone"), RefreshToken)
+
+    # Per-token options, keyword-only; claims= holds claims named like an option.
+    assert_type(manager.auth_token("alice", max_age=60), AuthToken)
+    assert_type(
+        manager.auth_token(
+            "alice",
+            {"admin": True},
+            max_age=timedelta(minutes=5),
+            audience="billing",
+            headers={"cty": "demo", "x5t#S256": "abc"},
+            claims={"max_age": 1, "audience": ["x"], "headers": None},
+            tenant="acme",
+        ),
+        AuthToken,
+    )
+    assert_type(manager.auth_token("alice", audience=["billing", "search"]), AuthToken)
+    assert_type(manager.auth_token("alice", audience=("billing",)), AuthToken)
+    assert_type(manager.auth_token("alice", claims=claims), AuthToken)
+    assert_type(
+        manager.refresh_token(
+            "alice", max_age=timedelta(days=30), audience="api", headers={}, claims=claims
+        ),
+        RefreshToken,
+    )
+    manager.auth_token("alice", max_age="1h")  # type: ignore[arg-type]
+    manager.auth_token("alice", max_age=1.5)  # type: ignore[arg-type]
+    manager.refresh_token("alice", max_age=datetime(2030, 1, 1))  # type: ignore[arg-type]
+    manager.auth_token("alice", audience=42)  # type: ignore[arg-type]
+    manager.auth_token("alice", audience=["api", 1])  # type: ignore[list-item]
+    manager.auth_token("alice", audience=b"api")  # type: ignore[arg-type]
+    manager.auth_token("alice", headers={"cty": object()})  # type: ignore[dict-item]
+    manager.auth_token("alice", headers=[("cty", "x")])  # type: ignore[arg-type]
+    manager.auth_token("alice", claims=[("tenant", "acme")])  # type: ignore[arg-type]
+    manager.refresh_token("alice", claims={"tenant": {1, 2}})  # type: ignore[dict-item]
+    manager.auth_token("alice", None, 60)  # type: ignore[call-arg]
+    # A dict of claims unpacked with ** could set an option (its keys are not known to
+    # the checkers): pass it as claims= instead.
+    manager.auth_token("alice", **claims)  # type: ignore[arg-type]
 
     assert_type(manager.verify_token(auth.signed), bool)
     assert_type(manager.verify_token(auth), bool)
@@ -140,6 +186,16 @@ def error_attributes(
     # declared HTTPException.code (int | None) by pyright: both accept int | None.
     statuses: tuple[int | None, int | None] = (forbidden.code, unauthorized.code)
     del statuses
+
+
+def config_warnings() -> None:
+    # Warnings to filter (warnings.filterwarnings(category=...)), not errors to catch.
+    for category in (IgnoredConfigWarning, WeakSecretWarning):
+        warnings.filterwarnings("error", category=category)
+        as_user_warning: type[UserWarning] = category
+        del as_user_warning
+    as_error: type[FlaskPyJWTError] = IgnoredConfigWarning  # type: ignore[assignment]
+    del as_error
 
 
 def frozen_json(value: FrozenJSONObject) -> None:

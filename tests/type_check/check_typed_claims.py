@@ -48,7 +48,7 @@ def tenant_view(tenant: str) -> dict[str, str]:
 
 
 def issue(value: TenantClaims) -> str:
-    return manager.auth_token("alice", **dump_claims(value)).signed
+    return manager.auth_token("alice", claims=dump_claims(value)).signed
 
 
 # [typing-guide-end]
@@ -57,7 +57,7 @@ def issue(value: TenantClaims) -> str:
 def issue_and_load(raw_claims: Mapping[str, JSONValue], error: ClaimsShapeError) -> None:
     value = TenantClaims(tenant="acme", roles=("admin",), plan="pro")
     assert_type(dump_claims(value), dict[str, JSONValue])
-    token = manager.auth_token("alice", **dump_claims(value))
+    token = manager.auth_token("alice", claims=dump_claims(value))
     assert_type(load_claims(TenantClaims, token.claims), TenantClaims)
     assert_type(load_claims(TenantClaims, raw_claims), TenantClaims)
     assert_type(error.claim, str)
