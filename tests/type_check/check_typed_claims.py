@@ -67,10 +67,11 @@ def issue_and_load(raw_claims: Mapping[str, JSONValue], error: ClaimsShapeError)
     assert_type(tenant_view("acme"), dict[str, str])
 
 
-def misuse(value: TenantClaims) -> None:
-    value.tenant = "other"  # type: ignore[misc]
-    TenantClaims(tenant="acme", roles=["admin"])  # type: ignore[arg-type]
-    TenantClaims(tenant="acme", plan="gold")  # type: ignore[arg-type]
+def misuse() -> None:
+    # What the library hands back is the shape itself: frozen, with its own field types.
+    current_token.claims_as(TenantClaims).tenant = "other"  # type: ignore[misc]
+    load_claims(TenantClaims, {}).roles = ("x",)  # type: ignore[misc]
+    _: int = load_claims(TenantClaims, {}).tenant  # type: ignore[assignment]
     _ = current_token.claims_as(TenantClaims).missing  # type: ignore[attr-defined]
     current_token.claims_as(int)  # type: ignore[type-var]
     current_token.claims_as(TenantClaims).roles.append("x")  # type: ignore[attr-defined]
