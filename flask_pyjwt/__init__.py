@@ -22,12 +22,15 @@ from ._core.errors import (
     InvalidConfigError,
     InvalidSignatureError,
     InvalidTokenError,
+    KeySetUnavailableError,
     MalformedTokenError,
     MissingConfigError,
     MissingSignerError,
     NoCurrentTokenError,
     NotInitializedError,
+    RevocationStoreError,
     TokenTooLargeError,
+    UnavailableError,
     UnknownKeyError,
     WrongTokenTypeError,
 )
@@ -38,7 +41,6 @@ from ._core.revocation import (
     RevocationQuery,
     RevocationState,
     RevocationStore,
-    RevocationStoreError,
 )
 from ._core.signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from ._core.strict_json import (
@@ -59,6 +61,7 @@ from ._http_errors import (
     ErrorCode,
     HTTPAuthError,
     PermissionDenied,
+    TemporarilyUnavailable,
 )
 from ._manager import AuthManager
 from ._requirements import ClaimRequirement, Exact, FromRoute
@@ -106,6 +109,7 @@ __all__ = [
     "JSONValue",
     "JWSHeader",
     "KeyMaterial",
+    "KeySetUnavailableError",
     "KeySetVerifier",
     "KeySigner",
     "KeyVerifier",
@@ -129,10 +133,12 @@ __all__ = [
     "RevocationStoreError",
     "Settings",
     "Signer",
+    "TemporarilyUnavailable",
     "Token",
     "TokenTooLargeError",
     "TokenType",
     "TokenTypeName",
+    "UnavailableError",
     "UnknownKeyError",
     "Verifier",
     "WeakSecretWarning",

@@ -13,13 +13,19 @@ from collections.abc import Mapping
 from typing import Final, Literal
 
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized
+from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable, Unauthorized
 
-from ._core.errors import FlaskPyJWTError, InvalidTokenCode, InvalidTokenError
+from ._core.errors import (
+    FlaskPyJWTError,
+    InvalidTokenCode,
+    InvalidTokenError,
+    UnavailableCode,
+    UnavailableError,
+)
 
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
 BearerError = Literal["invalid_token", "insufficient_scope"]
-ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, "token_missing"]
+ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, UnavailableCode, "token_missing"]
 
 _CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CODE_MAX_LENGTH: Final = 64
@@ -169,3 +175,54 @@ class PermissionDenied(HTTPAuthError, Forbidden):
     """403: a valid token that lacks a required scope, claim or route match."""
 
     bearer_error: BearerError | None = "insufficient_scope"
+
+
+class TemporarilyUnavailable(HTTPAuthError, ServiceUnavailable):
+    """503: a service a token check needs (the revocation store, an identity provider's
+    key set) did not answer, so the token could be neither accepted nor refused.
+
+    The body is the same JSON document as for 401/403, with ``error``
+    ``"temporarily_unavailable"`` (RFC 6749 4.1.2.1's name for it). The answer carries
+    ``Retry-After`` and no ``WWW-Authenticate`` challenge: the client's token may be
+    fine, and the same request may succeed later.
+
+    Attributes:
+        retry_after: seconds after which the client may try again.
+    """
+
+    def __init__(
+        self,
+        *,
+        error_code: ErrorCode | CustomErrorCode,
+        message: str,
+        retry_after: int = 1,
+    ) -> None:
+        super().__init__(error_code=error_code, message=message)
+        self.bearer_error: BearerError | None = None
+        self.retry_after = retry_after
+
+    @classmethod
+    def from_unavailable(cls, error: UnavailableError) -> TemporarilyUnavailable:
+        """The 503 for a service that did not answer."""
+        return cls(error_code=error.code, message=error.message, retry_after=error.retry_after)
+
+    def body(self) -> dict[str, str | int]:
+        """The JSON document sent to the client."""
+        return {
+            "status": 503,
+            "error": "temporarily_unavailable",
+            "code": self.error_code,
+            "message": self.message,
+        }
+
+    def get_headers(
+        self,
+        environ: Mapping[str, object] | None = None,
+        scope: Mapping[str, object] | None = None,
+    ) -> list[tuple[str, str]]:
+        """JSON content type, ``Retry-After`` and ``no-store``."""
+        return [
+            ("Content-Type", "application/json"),
+            ("Retry-After", str(self.retry_after)),
+            ("Cache-Control", "no-store"),
+        ]

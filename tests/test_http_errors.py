@@ -12,7 +12,11 @@ from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
     CustomErrorCode,
+    KeySetUnavailableError,
     PermissionDenied,
+    RevocationStoreError,
+    TemporarilyUnavailable,
+    UnavailableError,
     current_token,
     require_token,
 )
@@ -124,3 +128,35 @@ def test_built_in_codes_keep_their_challenge() -> None:
     assert missing.www_authenticate_value() == "Bearer"
     custom = AuthenticationFailed(error_code=CustomErrorCode("a1_b2"), message="m")
     assert custom.www_authenticate_value() == 'Bearer error="invalid_token", error_description="m"'
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (
+            RevocationStoreError("The store did not answer.", retry_after=3),
+            "revocation_unavailable",
+        ),
+        (KeySetUnavailableError("No keys yet.", retry_after=3), "keys_unavailable"),
+    ],
+)
+def test_a_service_that_did_not_answer_is_a_503_with_retry_after(
+    error: UnavailableError, code: str
+) -> None:
+    app = Flask("unavailable")
+
+    @app.get("/")
+    def view() -> str:
+        raise TemporarilyUnavailable.from_unavailable(error)
+
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "3"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "WWW-Authenticate" not in response.headers
+    assert json_body(response) == {
+        "status": 503,
+        "error": "temporarily_unavailable",
+        "code": code,
+        "message": error.message,
+    }

@@ -7,7 +7,9 @@
     │   ├── MissingConfigError
     │   └── InvalidConfigError
     ├── MissingSignerError               issuing a token in verify-only mode
-    ├── RevocationStoreError             the revocation store did not answer (503)
+    ├── UnavailableError                 a service a check needs did not answer (503)
+    │   ├── RevocationStoreError         the revocation store
+    │   └── KeySetUnavailableError       an identity provider's key set (JWKS)
     ├── ContextError                     used in the wrong place (also a RuntimeError)
     │   ├── NotInitializedError          the app has no AuthManager (forgot init_app?)
     │   ├── AlreadyInitializedError      init_app twice on one app
@@ -26,7 +28,8 @@
     │   └── WrongTokenTypeError
     └── HTTPAuthError                    what a protected view answers (in _http_errors,
         ├── AuthenticationFailed         401   outside the pure core: a Werkzeug
-        └── PermissionDenied             403   HTTPException)
+        ├── PermissionDenied             403   HTTPException)
+        └── TemporarilyUnavailable       503
 
 Messages never contain a secret, a key or bytes from the request. This module is part
 of the pure core: it imports neither Flask nor Werkzeug.
@@ -112,6 +115,45 @@ class DecoratorOrderError(ContextError):
     every request of an app that has one (a blueprint registered later), so the view is
     never served unprotected. Swap the two decorator lines.
     """
+
+
+UnavailableCode = Literal["revocation_unavailable", "keys_unavailable"]
+
+
+class UnavailableError(FlaskPyJWTError):
+    """Something a token check needs did not answer (a store, a key set), so the token
+    could be neither accepted nor refused. A protected request answers 503 with a
+    ``Retry-After`` header; it never accepts the token unchecked.
+
+    Attributes:
+        code: a stable machine-readable reason, sent to clients in the JSON error body.
+        message: a human sentence safe to show to the client.
+        retry_after: seconds after which trying again may succeed.
+    """
+
+    code: ClassVar[UnavailableCode]
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class RevocationStoreError(UnavailableError):
+    """The revocation store could not be reached or did not answer in time.
+
+    A protected request answers 503 ``revocation_unavailable`` rather than accept a
+    token whose revocation could not be checked, unless the app chose to fail open.
+    """
+
+    code: ClassVar[UnavailableCode] = "revocation_unavailable"
+
+
+class KeySetUnavailableError(UnavailableError):
+    """An identity provider's key set (JWKS) could not be fetched and no earlier copy is
+    held, so no token of that provider can be verified yet (503 ``keys_unavailable``)."""
+
+    code: ClassVar[UnavailableCode] = "keys_unavailable"
 
 
 InvalidTokenCode = Literal[

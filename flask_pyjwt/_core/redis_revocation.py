@@ -20,7 +20,8 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol, cast
 
-from .revocation import RevocationQuery, RevocationState, RevocationStoreError
+from .errors import RevocationStoreError
+from .revocation import RevocationQuery, RevocationState
 
 DEFAULT_PREFIX: Final = "flask_pyjwt:"
 """The key prefix of :class:`RedisRevocationStore` unless one is given."""

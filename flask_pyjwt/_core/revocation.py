@@ -23,8 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from .errors import FlaskPyJWTError
-
 
 class RevocationState(enum.Enum):
     """What a store says about a token."""
@@ -56,14 +54,6 @@ class RevocationQuery:
     issued_at: int
     family: str | None
     refresh: bool
-
-
-class RevocationStoreError(FlaskPyJWTError):
-    """The revocation store could not be reached or did not answer in time.
-
-    A protected request answers 503 (with ``Retry-After``) rather than accept a token
-    whose revocation could not be checked, unless the app opted into failing open.
-    """
 
 
 class RevocationStore(Protocol):
