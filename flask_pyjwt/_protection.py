@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._core.errors import InvalidTokenError
+from ._core.errors import InvalidTokenError, UnavailableError
 from ._core.matching import MISSING, satisfies, scope_satisfies
 from ._core.strict_json import FrozenJSONObject, JSONValue
 from ._core.tokens import AuthToken, Token, TokenType
 from ._core.typed_claims import ClaimsDataclass, load_claims
 from ._current import remember_claims, set_current_token
-from ._http_errors import AuthenticationFailed, PermissionDenied
+from ._http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
 from ._manager import current_state
 from ._transport import Location, from_cookie, from_header
 
@@ -70,7 +70,16 @@ def _authorize(policy: ViewPolicy, token: Token, view_args: Mapping[str, object]
 
 
 def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> None:
+    """Run one request's checks for ``policy``; return only if the view may run.
+
+    Raises:
+        AuthenticationFailed: 401, no usable token.
+        PermissionDenied: 403, a valid token that lacks what the view requires.
+        TemporarilyUnavailable: 503, a service the check needs did not answer.
+    """
+    # extract
     raw = from_header() if policy.cookie_name is None else from_cookie(policy.cookie_name)
+    # verify
     codec = current_state().codec
     try:
         token = codec.decode(raw, policy.kind)
@@ -78,7 +87,11 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> None:
         typed = None if policy.claims_as is None else load_claims(policy.claims_as, token.claims)
     except InvalidTokenError as error:
         raise AuthenticationFailed.from_token_error(error) from None
+    except UnavailableError as error:
+        raise TemporarilyUnavailable.from_unavailable(error) from None
+    # authorize
     _authorize(policy, token, view_args)
+    # expose
     set_current_token(token)
     if policy.claims_as is not None and typed is not None:
         remember_claims(token, policy.claims_as, typed)
