@@ -5,9 +5,15 @@ Serve it for a real HTTP client::
     flask --app examples/app.py run
 
 Endpoints: ``POST /login`` (form ``username``/``password``), ``GET /me`` (auth token),
-``POST /refresh`` (refresh token), ``GET /users/<username>`` (only that user, or an
-admin), ``GET /admin`` (scope ``admin``), ``GET /reports`` (scope ``reports:read``).
+``POST /refresh`` (refresh token: rotated, a new pair comes back), ``POST /logout``
+(refresh token: ends its session), ``POST /logout-everywhere`` (auth token: revokes
+every token of the user), ``GET /users/<username>`` (only that user, or an admin),
+``GET /admin`` (scope ``admin``), ``GET /reports`` (scope ``reports:read``).
 Scopes are OAuth-style space-separated strings; ``admin`` is also a claim, for overrides.
+
+Revocations live in the process unless ``JWT_REVOCATION_REDIS_URL`` is set (in the
+environment or the ``config`` given to :func:`create_app`): then every process serving
+the app shares them.
 """
 
 from __future__ import annotations
@@ -46,9 +52,12 @@ USERS: Mapping[str, User] = {
 auth_manager = AuthManager()
 
 
-def _issue_auth(username: str) -> str:
+def _issue_pair(username: str) -> dict[str, str]:
+    """A new session for ``username``: a refresh token, and an auth token of its session."""
     user = USERS[username]
-    return auth_manager.auth_token(username, user.scopes, admin=user.admin).signed
+    refresh = auth_manager.refresh_token(username)
+    auth = auth_manager.auth_token(username, user.scopes, session=refresh, admin=user.admin)
+    return {"auth_token": auth.signed, "refresh_token": refresh.signed}
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -65,8 +74,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         user = USERS.get(username)
         if user is None or not hmac.compare_digest(user.password, password):
             return {"error": "invalid username or password"}, 401
-        refresh = auth_manager.refresh_token(username)
-        return {"auth_token": _issue_auth(username), "refresh_token": refresh.signed}, 200
+        return _issue_pair(username), 200
 
     @app.get("/me")
     @require_token()
@@ -76,7 +84,28 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     @app.post("/refresh")
     @require_token("refresh")
     def refresh() -> dict[str, str]:
-        return {"auth_token": _issue_auth(current_token.sub)}
+        # Rotation: the presented refresh token is retired; presenting it again (a
+        # stolen copy, say) revokes the whole session: 401 refresh_token_reused.
+        user = USERS[current_token.sub]
+        auth, new_refresh = auth_manager.rotate(
+            current_token.signed, user.scopes, claims={"admin": user.admin}
+        )
+        return {"auth_token": auth.signed, "refresh_token": new_refresh.signed}
+
+    @app.post("/logout")
+    @require_token("refresh")
+    def logout() -> dict[str, str]:
+        # Ends the session: this refresh token, every one rotated from the same login,
+        # and the auth tokens issued for it.
+        auth_manager.revoke(current_token.get())
+        return {"message": "logged out"}
+
+    @app.post("/logout-everywhere")
+    @require_token()
+    def logout_everywhere() -> dict[str, str]:
+        # Every token of this user issued until now, on every device.
+        auth_manager.revoke_subject(current_token.sub)
+        return {"message": f"every session of {current_token.sub} has ended"}
 
     @app.get("/users/<username>")
     @require_token(sub="username", override={"admin": True})

@@ -13,9 +13,9 @@ from typing import cast
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # the example directory is not a package
+from examples.app import create_app  # the repository root is on sys.path above
 
 
 def _short(token: str) -> str:
@@ -65,38 +65,65 @@ def main() -> int:
     """Run the flow; exit non-zero if any step answers unexpectedly."""
     client = create_app().test_client()
     expected: list[tuple[str, int, int]] = []
+    steps = iter(range(1, 100))
 
-    def check(name: str, want: int, step: str, path: str, token: str | None = None) -> None:
+    def check(name: str, want: int, what: str, path: str, token: str | None = None) -> None:
+        step = f"{next(steps)}. {what}"
         expected.append((name, want, _get(client, step, path, token).status_code))
 
-    login = client.post("/login", data={"username": "bob", "password": "builder"})
-    _show("1. bob logs in", "POST", "/login (username=bob)", login, {})
-    expected.append(("login", 200, login.status_code))
-    auth, refresh = _json_field(login, "auth_token"), _json_field(login, "refresh_token")
+    def post(name: str, want: int, what: str, path: str, token: str) -> TestResponse:
+        headers = {"Authorization": f"Bearer {token}"}
+        response = client.post(path, headers=headers)
+        _show(f"{next(steps)}. {what}", "POST", path, response, headers)
+        expected.append((name, want, response.status_code))
+        return response
 
-    check("me", 200, "2. bob reads /me with his auth token", "/me", auth)
-    check("own profile", 200, "3. bob reads his own profile", "/users/bob", auth)
+    def log_in(username: str, password: str) -> tuple[str, str]:
+        login = client.post("/login", data={"username": username, "password": password})
+        _show(
+            f"{next(steps)}. {username} logs in", "POST", f"/login (username={username})", login, {}
+        )
+        expected.append((f"login {username}", 200, login.status_code))
+        return _json_field(login, "auth_token"), _json_field(login, "refresh_token")
 
-    headers = {"Authorization": f"Bearer {refresh}"}
-    response = client.post("/refresh", headers=headers)
-    _show(
-        "4. bob trades his refresh token for an auth token", "POST", "/refresh", response, headers
+    auth, refresh = log_in("bob", "builder")
+    check("me", 200, "bob reads /me with his auth token", "/me", auth)
+    check("own profile", 200, "bob reads his own profile", "/users/bob", auth)
+
+    rotated = post("refresh", 200, "bob rotates his refresh token: a new pair", "/refresh", refresh)
+    new_auth, new_refresh = (
+        _json_field(rotated, "auth_token"),
+        _json_field(rotated, "refresh_token"),
     )
-    expected.append(("refresh", 200, response.status_code))
-    auth = _json_field(response, "auth_token")
+    check("rotated auth", 200, "bob reads /me with the new auth token", "/me", new_auth)
 
-    check("no token", 401, "5. no token at all -> 401", "/me")
-    tampered = auth[:-4] + ("AAAA" if not auth.endswith("AAAA") else "BBBB")
-    check("tampered", 401, "6. a tampered token -> 401", "/me", tampered)
-    check("refresh as auth", 401, "7. a refresh token used as an auth token -> 401", "/me", refresh)
-    check("admin area", 403, "8. bob (no admin scope) opens /admin -> 403", "/admin", auth)
-    check("other profile", 403, "9. bob opens alice's profile -> 403", "/users/alice", auth)
+    check("no token", 401, "no token at all -> 401", "/me")
+    tampered = new_auth[:-4] + ("AAAA" if not new_auth.endswith("AAAA") else "BBBB")
+    check("tampered", 401, "a tampered token -> 401", "/me", tampered)
+    check(
+        "refresh as auth", 401, "a refresh token used as an auth token -> 401", "/me", new_refresh
+    )
+    check("admin area", 403, "bob (no admin scope) opens /admin -> 403", "/admin", new_auth)
+    check("other profile", 403, "bob opens alice's profile -> 403", "/users/alice", new_auth)
 
-    login = client.post("/login", data={"username": "alice", "password": "wonderland"})
-    _show("10. alice (admin) logs in", "POST", "/login (username=alice)", login, {})
-    alice = _json_field(login, "auth_token")
-    check("admin", 200, "11. alice opens /admin", "/admin", alice)
-    check("override", 200, "12. alice's admin claim overrides the owner check", "/users/bob", alice)
+    post(
+        "reuse", 401, "someone replays bob's OLD refresh token -> 401, session revoked",
+        "/refresh", refresh,
+    )  # fmt: skip
+    check(
+        "after reuse", 401, "bob's newest auth token died with the session -> 401", "/me", new_auth
+    )
+
+    auth, refresh = log_in("bob", "builder")
+    post("logout", 200, "bob logs out (his refresh token ends the session)", "/logout", refresh)
+    check("after logout", 401, "the session's auth token is refused -> 401", "/me", auth)
+    post("refresh after logout", 401, "and so is its refresh token -> 401", "/refresh", refresh)
+
+    alice, _ = log_in("alice", "wonderland")
+    check("admin", 200, "alice opens /admin", "/admin", alice)
+    check("override", 200, "alice's admin claim overrides the owner check", "/users/bob", alice)
+    post("everywhere", 200, "alice logs out everywhere", "/logout-everywhere", alice)
+    check("after everywhere", 401, "every token alice held is refused -> 401", "/admin", alice)
 
     failures = [
         f"{name}: expected {want}, got {got}" for name, want, got in expected if want != got

@@ -62,6 +62,7 @@ def require_token(
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
     claims_as: type[ClaimsDataclass] | None = None,
+    check_revocation: bool = True,
     claims: Mapping[str, ClaimRequirement] | None = None,
     **claim_requirements: ClaimRequirement,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -86,6 +87,10 @@ def require_token(
         claims_as: a frozen dataclass declaring the token's custom claims: a token whose
             claims do not fit it is refused with 401 ``claim_invalid``, and the view reads
             them typed with ``current_token.claims_as(shape)``.
+        check_revocation: ``False`` skips the revocation store for this route (one store
+            read less per request; a revoked token is then accepted here until it
+            expires). For routes that can live with that, or must work while the
+            store is down.
         claims: claims the token must hold, by name: any name, including those of the
             options (``claims={"location": "eu"}``). Values as for ``**claim_requirements``.
         **claim_requirements: more claims the token must hold (``role="admin"``). A
@@ -151,6 +156,7 @@ def require_token(
             literal_claims=literal,
             route_claims=route,
             claims_as=claims_as,
+            check_revocation=check_revocation,
         )
         check = functools.partial(protect, policy)
         if _is_coroutine_function(view):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import weakref
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,13 @@ from typing import Final, Literal, cast, overload
 
 from flask import Flask, current_app, has_app_context
 
-from ._core.codec import TokenCodec, issue_options, merge_claims
+from ._core.codec import (
+    RESERVED_CLAIMS,
+    TokenCodec,
+    check_subject,
+    issue_options,
+    merge_claims,
+)
 from ._core.config import (
     Settings,
     layered_lookup,
@@ -23,10 +30,15 @@ from ._core.config import (
 from ._core.errors import (
     AlreadyInitializedError,
     ContextError,
+    ExpiredTokenError,
     InvalidConfigError,
     InvalidTokenError,
     NotInitializedError,
+    UnavailableError,
 )
+from ._core.redis_revocation import RedisRevocationStore
+from ._core.revocation import MemoryRevocationStore, RevocationStore
+from ._core.sessions import Sessions, session_of
 from ._core.signing import Signer, Verifier
 from ._core.strict_json import JSONInput
 from ._core.tokens import (
@@ -37,6 +49,7 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
+from ._http_errors import AuthenticationFailed, TemporarilyUnavailable
 from ._placement import install_guard
 
 EXTENSION_NAME: Final = "flask_pyjwt"
@@ -53,10 +66,12 @@ class AppState:
     Attributes:
         manager: the :class:`AuthManager` that owns the app.
         codec: the app's prepared keys and settings.
+        sessions: the app's revocation store and what it does with it.
     """
 
     manager: AuthManager
     codec: TokenCodec
+    sessions: Sessions
 
 
 def _extensions(app: Flask) -> MutableMapping[str, object]:
@@ -110,6 +125,10 @@ class AuthManager:
             ``JWT_SECRET``.
         verifier: a custom :class:`~flask_pyjwt.Verifier` (a key set, JWKS, ...) used
             instead of the configured key.
+        revocation_store: where revocations live, shared by every process of the app
+            (:class:`~flask_pyjwt.RedisRevocationStore`); by default a
+            :class:`~flask_pyjwt.MemoryRevocationStore` per app, or Redis when
+            ``JWT_REVOCATION_REDIS_URL`` is set.
         clock: the time source, in seconds since the epoch (for tests).
     """
 
@@ -120,11 +139,13 @@ class AuthManager:
         dotenv_path: str | os.PathLike[str] | None = None,
         signer: Signer | None = None,
         verifier: Verifier | None = None,
+        revocation_store: RevocationStore | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         self._dotenv_path = dotenv_path
         self._signer = signer
         self._verifier = verifier
+        self._revocation_store = revocation_store
         self._clock = clock
         # Weak: the manager never keeps an app alive (Flask's extension convention is
         # not to store the app); this only answers "which apps do I serve?".
@@ -181,24 +202,56 @@ class AuthManager:
             if self._clock is None
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
+        sessions = Sessions(
+            self._store_for(settings),
+            horizon=settings.longest_max_age + settings.leeway,
+            leeway=settings.leeway,
+            fail_open=settings.revocation_fail_open,
+            clock=time.time if self._clock is None else self._clock,
+        )
         install_guard(app)
-        _extensions(app)[EXTENSION_NAME] = AppState(self, codec)
+        _extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions)
         _extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)
         from ._cli import jwt_cli  # imported here: _cli imports this module
 
         app.cli.add_command(jwt_cli)
 
-    def _codec(self) -> TokenCodec:
+    def _store_for(self, settings: Settings) -> RevocationStore:
+        url = settings.revocation_redis_url
+        if url is None:
+            if self._revocation_store is not None:
+                return self._revocation_store
+            if self._clock is None:
+                return MemoryRevocationStore()
+            return MemoryRevocationStore(clock=self._clock)
+        if self._revocation_store is not None:
+            raise InvalidConfigError(
+                "JWT_REVOCATION_REDIS_URL",
+                "is set, and a revocation_store was given to AuthManager too; use one of them",
+            )
+        try:
+            return RedisRevocationStore.from_url(url, prefix=settings.revocation_prefix)
+        except ImportError as error:
+            raise InvalidConfigError("JWT_REVOCATION_REDIS_URL", str(error)) from None
+        except ValueError:
+            raise InvalidConfigError(
+                "JWT_REVOCATION_REDIS_URL", "is not a Redis URL redis-py can read"
+            ) from None
+
+    def _state(self) -> AppState:
         if not has_app_context():
-            return app_state(self._only_app()).codec
+            return app_state(self._only_app())
         state = app_state(current_app)
         if state.manager is not self:
             raise NotInitializedError(
                 "this AuthManager was not initialised for the current app (another one was); "
                 "did you forget init_app?"
             )
-        return state.codec
+        return state
+
+    def _codec(self) -> TokenCodec:
+        return self._state().codec
 
     def _only_app(self) -> Flask:
         apps = list(self._apps)
@@ -229,6 +282,7 @@ class AuthManager:
         max_age: int | timedelta | None = None,
         audience: str | Sequence[str] | None = None,
         headers: Mapping[str, JSONInput] | None = None,
+        session: RefreshToken | str | None = None,
         claims: Mapping[str, JSONInput] | None = None,
         **custom_claims: JSONInput,
     ) -> AuthToken:
@@ -247,6 +301,10 @@ class AuthManager:
                 refused here.
             headers: extra protected header fields (not ``alg``, ``typ``, ``kid`` or
                 ``crit``, which the library sets).
+            session: the refresh token (or its ``sid``) whose session this auth token
+                belongs to: revoking that session (``revoke(refresh_token)``, reuse)
+                revokes this token too. Issue the two at login as
+                ``auth_token(sub, scope, session=refresh)``.
             claims: custom claims, as a mapping: for a claim whose name is one of these
                 keyword options (``claims={"audience": ...}``).
             **custom_claims: further claims; any JSON value.
@@ -259,7 +317,11 @@ class AuthManager:
             TypeError: ``subject`` is not a string, an option has the wrong type, or a
                 value is not JSON.
         """
-        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        if isinstance(session, RefreshToken):
+            session = session_of(session)
+        options = issue_options(
+            max_age=max_age, audience=audience, headers=headers, session=session
+        )
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_auth(subject, scope, merged, options)
 
@@ -291,15 +353,19 @@ class AuthManager:
         return self._codec().issue_refresh(subject, merged, options)
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
-        """Whether ``token`` is valid now: signature, issuer, kind and times.
+        """Whether ``token`` is valid now: signature, issuer, kind, times, and not revoked.
 
         Never raises for a bad token, whatever its type; scope and custom claims are not
         checked (that is :func:`~flask_pyjwt.require_token`'s job).
+
+        Raises:
+            RevocationStoreError: the revocation store did not answer (unless
+                ``JWT_REVOCATION_FAIL_OPEN``).
         """
-        codec = self._codec()
+        state = self._state()
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
         try:
-            codec.decode(raw)
+            state.sessions.check(state.codec.decode(raw))
         except InvalidTokenError:
             return False
         return True
@@ -327,7 +393,106 @@ class AuthManager:
             token_type: require this kind (and get the narrower type back).
 
         Raises:
-            InvalidTokenError: a subclass saying why the token is refused.
+            InvalidTokenError: a subclass saying why the token is refused
+                (:class:`~flask_pyjwt.TokenRevokedError` for a revoked one).
+            RevocationStoreError: the revocation store did not answer (unless
+                ``JWT_REVOCATION_FAIL_OPEN``).
         """
         expected = None if token_type is None else parse_token_type(token_type)
-        return self._codec().decode(token, expected)
+        state = self._state()
+        verified = state.codec.decode(token, expected)
+        state.sessions.check(verified)
+        return verified
+
+    # Sessions: revocation, logout everywhere, refresh rotation ---------------------------
+
+    def revoke(self, token: str | AuthToken | RefreshToken) -> None:
+        """Refuse ``token`` from now on, in every process sharing the revocation store.
+
+        A refresh token ends its whole session: every refresh token rotated from the same
+        login, and the auth tokens issued for it. The token is verified first; an
+        expired one is left alone (nothing to revoke). Meant for logout views, so a
+        refusal is the library's JSON 401/503.
+
+        Raises:
+            AuthenticationFailed: 401: the token is not valid (forged, malformed, ...).
+            TemporarilyUnavailable: 503: the revocation store did not answer.
+            LegacyTokenRevocationError: a Flask_PyJWT 1.x auth token, which has no
+                ``jti`` (a :class:`ValueError`; :meth:`revoke_subject` covers it).
+        """
+        state = self._state()
+        raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
+        try:
+            verified = state.codec.decode(raw)
+        except ExpiredTokenError:
+            return
+        except InvalidTokenError as error:
+            raise AuthenticationFailed.from_token_error(error) from None
+        try:
+            state.sessions.revoke(verified)
+        except UnavailableError as error:
+            raise TemporarilyUnavailable.from_unavailable(error) from error
+
+    def revoke_subject(self, sub: str) -> None:
+        """Refuse every token of ``sub`` issued until now: log out everywhere (after a
+        password change, say), without listing the tokens.
+
+        ``iat`` has one-second resolution, so tokens issued during the same second as
+        this call are refused too: issue the user's new tokens after it returns, and a
+        client that logs in again within that second gets a 401 once.
+
+        Raises:
+            TemporarilyUnavailable: 503: the revocation store did not answer.
+            TypeError: ``sub`` is not a string.
+            ValueError: ``sub`` is empty.
+        """
+        check_subject(sub)  # callers without a type checker may pass anything
+        try:
+            self._state().sessions.revoke_subject(sub)
+        except UnavailableError as error:
+            raise TemporarilyUnavailable.from_unavailable(error) from error
+
+    def rotate(
+        self,
+        refresh_token: str | RefreshToken,
+        scope: JSONInput = None,
+        *,
+        claims: Mapping[str, JSONInput] | None = None,
+    ) -> tuple[AuthToken, RefreshToken]:
+        """Exchange a refresh token for a new auth token and a new refresh token.
+
+        The presented refresh token is retired: presenting it again (to :meth:`rotate`
+        or to any ``require_token("refresh")`` route) is reuse, which revokes its whole
+        session, the new pair included, and answers 401 ``refresh_token_reused``. Of
+        two concurrent rotations of one refresh token exactly one wins. There is no
+        grace window: a client that lost the answer to its rotation logs in again.
+
+        The new refresh token keeps the session and the custom claims of the old one;
+        the new auth token belongs to the session too, with ``scope`` and ``claims``.
+
+        Args:
+            refresh_token: the refresh token presented by the client.
+            scope: the new auth token's scope (the user's authorizations now).
+            claims: the new auth token's custom claims.
+
+        Raises:
+            AuthenticationFailed: 401: not a valid refresh token, revoked
+                (``token_revoked``), or reused (``refresh_token_reused``).
+            TemporarilyUnavailable: 503: the revocation store did not answer (rotation
+                never fails open: single use could not be guaranteed).
+        """
+        state = self._state()
+        raw = refresh_token.signed if isinstance(refresh_token, RefreshToken) else refresh_token
+        try:
+            presented = state.codec.decode(raw, TokenType.REFRESH)
+            assert isinstance(presented, RefreshToken)
+            session = state.sessions.retire(presented)
+        except InvalidTokenError as error:
+            raise AuthenticationFailed.from_token_error(error) from None
+        except UnavailableError as error:
+            raise TemporarilyUnavailable.from_unavailable(error) from error
+        options = issue_options(session=session)
+        carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
+        new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
+        new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
+        return new_auth, new_refresh

@@ -2,7 +2,8 @@
 
 :func:`protect` runs it for a view's :class:`ViewPolicy` (everything the view requires,
 resolved once by ``require_token``): it reads the token where the view says, has the
-app's codec verify it (structure, signature, registered claims), checks what the view
+app's codec verify it (structure, signature, registered claims) and its revocation
+store confirm it was not revoked since, checks what the view
 requires of it (kind, override, scope, claims, route variables), and records it as the
 request's ``current_token``. Every refusal is an :class:`~flask_pyjwt.HTTPAuthError`.
 """
@@ -36,6 +37,7 @@ class ViewPolicy:
     literal_claims: FrozenJSONObject
     route_claims: tuple[tuple[str, str], ...]
     claims_as: type[ClaimsDataclass] | None = None
+    check_revocation: bool = True
 
 
 def _route_value(value: object) -> JSONValue:
@@ -79,10 +81,12 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> None:
     """
     # extract
     raw = from_header() if policy.cookie_name is None else from_cookie(policy.cookie_name)
-    # verify
-    codec = current_state().codec
+    # verify: the token itself, then whether it was revoked since (one store read)
+    state = current_state()
     try:
-        token = codec.decode(raw, policy.kind)
+        token = state.codec.decode(raw, policy.kind)
+        if policy.check_revocation:
+            state.sessions.check(token)
         # A declared claims shape is part of what makes the token valid here: 401.
         typed = None if policy.claims_as is None else load_claims(policy.claims_as, token.claims)
     except InvalidTokenError as error:

@@ -245,6 +245,8 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_PUBLICKEY": None, "JWT_AUTHMAXAGE": 60, "JWT_REFRESHMAXAGE": 120,
         "JWT_AUDIENCE": "api", "JWT_LEEWAY": 1, "JWT_MAXTOKENLENGTH": 9000, "JWT_KEYID": "k",
         "JWT_REQUIRESTRONGSECRET": True, "JWT_ACCEPT_LEGACY_TOKENS": False,
+        "JWT_REVOCATION_REDIS_URL": None, "JWT_REVOCATION_PREFIX": "app1:",
+        "JWT_REVOCATION_FAIL_OPEN": False,
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []

@@ -22,3 +22,5 @@ def test_demo_runs_every_step_as_expected() -> None:
     for status in ("200 OK", "401 UNAUTHORIZED", "403 FORBIDDEN"):
         assert status in result.stdout
     assert 'WWW-Authenticate: Bearer error="invalid_token"' in result.stdout
+    for code in ("refresh_token_reused", "token_revoked"):
+        assert f'"code": "{code}"' in result.stdout

@@ -41,6 +41,7 @@ from docs.examples import (
     kms,
     matching,
     migration,
+    revocation,
     routes,
     tokens,
 )
@@ -54,9 +55,11 @@ from flask_pyjwt import (
     MissingSignerError,
     NoCurrentTokenError,
     RefreshToken,
+    RevocationStoreError,
     current_token,
     require_token,
 )
+from tests.redis_server import RedisServer
 from tests.support import bearer, forge, json_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -642,7 +645,7 @@ OWN_PAGES = frozenset(
     {
         "api", "asymmetric", "async", "changelog", "cli", "configuration", "current_token",
         "custom_signers", "errors", "index", "installation", "migration", "quickstart",
-        "require_token", "tokens",
+        "require_token", "revocation", "tokens",
     }
 )  # fmt: skip
 
@@ -737,3 +740,39 @@ def test_api_page_documents_exactly_the_public_names() -> None:
     documented = re.findall(directive, page, re.MULTILINE)
     assert len(documented) == len(set(documented))
     assert set(documented) == set(flask_pyjwt.__all__)
+
+
+def test_revocation_logout_rotation_and_logout_everywhere() -> None:
+    client = revocation.app.test_client()
+
+    def pair(user: str) -> tuple[str, str]:
+        body = json_body(client.post("/login", data={"username": user}))
+        return str(body["auth_token"]), str(body["refresh_token"])
+
+    auth, refresh = pair("alice")
+    assert get(client, "/me", auth).status_code == 200
+    rotated = json_body(client.post("/refresh", headers=bearer(refresh)))
+    replay = client.post("/refresh", headers=bearer(refresh))
+    assert json_body(replay)["code"] == "refresh_token_reused"
+    assert json_body(get(client, "/me", str(rotated["auth_token"])))["code"] == "token_revoked"
+
+    auth, refresh = pair("bob")
+    assert client.post("/logout", headers=bearer(refresh)).status_code == 200
+    assert json_body(get(client, "/me", auth))["code"] == "token_revoked"
+    assert get(client, "/status", auth).status_code == 200  # check_revocation=False
+
+    phone, _ = pair("alice")
+    laptop, _ = pair("alice")
+    assert client.post("/password", headers=bearer(laptop)).status_code == 200
+    assert json_body(get(client, "/me", phone))["code"] == "token_revoked"
+
+
+def test_revocation_fail_fast_client(redis: RedisServer) -> None:
+    store = revocation.shared_store("127.0.0.1", redis.port)
+    store.revoke_subject("alice", issued_before=1, expires_at=int(time.time()) + 60)
+    assert sorted(redis.ttls()) == ["my-api:sub:alice"]
+    redis.stop()
+    started = time.monotonic()
+    with pytest.raises(RevocationStoreError):
+        store.revoke_subject("alice", issued_before=2, expires_at=int(time.time()) + 60)
+    assert time.monotonic() - started < 1.0

@@ -235,6 +235,19 @@ CASES: tuple[Case, ...] = (
         InvalidConfigError,
     ),
     Case(
+        "JWT_REVOCATION_REDIS_URL",
+        '``"localhost:6379"``',
+        _set(JWT_REVOCATION_REDIS_URL="localhost:6379"),
+        InvalidConfigError,
+    ),
+    Case("JWT_REVOCATION_PREFIX", "``7``", _set(JWT_REVOCATION_PREFIX=7), InvalidConfigError),
+    Case(
+        "JWT_REVOCATION_FAIL_OPEN",
+        '``"sometimes"``',
+        _set(JWT_REVOCATION_FAIL_OPEN="sometimes"),
+        InvalidConfigError,
+    ),
+    Case(
         "JWT_ACCEPT_LEGACY_TOKENS",
         '``"sometimes"``',
         _set(JWT_ACCEPT_LEGACY_TOKENS="sometimes"),

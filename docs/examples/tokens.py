@@ -50,12 +50,12 @@ def issue_with_options() -> tuple[AuthToken, RefreshToken]:
         )
         # A claim named like an option goes in claims=; keywords still work beside it.
         refresh = auth_manager.refresh_token(
-            "alice", max_age=timedelta(days=30), claims={"audience": "mobile"}, device="phone"
+            "alice", max_age=timedelta(days=2), claims={"audience": "mobile"}, device="phone"
         )
 
     assert (auth.max_age, auth.aud) == (120, "billing")
     assert auth.header == {"alg": "HS256", "typ": "at+jwt", "cty": "payment-approval"}
-    assert refresh.max_age == 30 * 24 * 3600
+    assert refresh.max_age == 2 * 24 * 3600
     assert (refresh.claims["audience"], refresh.claims["device"]) == ("mobile", "phone")
     # [end options]
     return auth, refresh

@@ -29,7 +29,7 @@ from .strict_json import (
 from .tokens import AuthToken, RefreshToken, Token, TokenType, make_token
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
-    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid"}
+    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid"}
 )
 """Claims the library sets itself; custom claims may not name them."""
 
@@ -46,11 +46,14 @@ class IssueOptions:
         max_age: seconds the token is valid, instead of the kind's configured max age.
         audience: the ``aud`` of the token, instead of ``JWT_AUDIENCE``.
         headers: extra protected header fields.
+        session: the session (``sid``) the token belongs to; a refresh token without
+            one starts a new session.
     """
 
     max_age: int | None = None
     audience: str | tuple[str, ...] | None = None
     headers: FrozenJSONObject = field(default_factory=FrozenJSONObject)
+    session: str | None = None
 
 
 DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
@@ -58,22 +61,38 @@ DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
 
 
 def issue_options(
-    *, max_age: object = None, audience: object = None, headers: object = None
+    *,
+    max_age: object = None,
+    audience: object = None,
+    headers: object = None,
+    session: object = None,
 ) -> IssueOptions:
     """Check the per-token options of ``auth_token``/``refresh_token``.
 
     Raises:
         TypeError: an option of the wrong type, or a header value that is not JSON.
         ValueError: a lifetime under one second or not in whole seconds, an empty
-            audience, or a header field the library sets itself.
+            audience or session id, or a header field the library sets itself.
     """
-    if max_age is None and audience is None and headers is None:
+    if max_age is None and audience is None and headers is None and session is None:
         return DEFAULT_ISSUE_OPTIONS
     return IssueOptions(
         max_age=None if max_age is None else _lifetime(max_age),
         audience=None if audience is None else _audience(audience),
         headers=EMPTY_OBJECT if headers is None else _header_fields(headers),
+        session=None if session is None else _session(session),
     )
+
+
+def _session(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"session must be a refresh token or its sid (a str), got {type(value).__name__}"
+        )
+    if not value:
+        raise ValueError("session is an empty string; give the refresh token's sid")
+    freeze(value, path="session")
+    return value
 
 
 def _lifetime(value: object) -> int:
@@ -204,10 +223,17 @@ class TokenCodec:
         options: IssueOptions,
     ) -> Token:
         signer = self._require_signer()
-        _check_subject(sub)
+        check_subject(sub)
         settings = self.settings
         if options.max_age is not None:
             max_age = options.max_age
+            if max_age > settings.longest_max_age:
+                raise ValueError(
+                    f"max_age={max_age} is longer than the longest configured lifetime "
+                    f"({settings.longest_max_age} s, JWT_AUTHMAXAGE or JWT_REFRESHMAXAGE); "
+                    "revocation is kept only that long, so a longer-lived token could "
+                    "outlive its revocation: raise the configured lifetime instead"
+                )
         audience = settings.audience if options.audience is None else options.audience
         now = int(self._clock())
         jti = secrets.token_hex(16)  # 128 random bits; a quarter of uuid4()'s cost
@@ -222,6 +248,11 @@ class TokenCodec:
         if audience is not None:
             claims["aud"] = audience
         claims.update(extra)
+        session = options.session
+        if session is None and kind is TokenType.REFRESH:
+            session = secrets.token_urlsafe(16)  # a refresh token starts a session
+        if session is not None:
+            claims["sid"] = session
         alg = signer.algorithm
         header: dict[str, JSONValue] = {"alg": alg, "typ": kind.media_type}
         if signer.key_id is not None:
@@ -315,7 +346,7 @@ class TokenCodec:
         )
 
 
-def _check_subject(sub: object) -> None:
+def check_subject(sub: object) -> None:
     """Raise unless ``sub`` is a non-empty ``str`` that UTF-8 JSON can carry.
 
     Callers without a type checker may pass anything.

@@ -14,7 +14,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Final
@@ -31,6 +31,9 @@ DEFAULT_AUTH_MAX_AGE: Final = 3600
 DEFAULT_REFRESH_MAX_AGE: Final = 604800
 """Default ``JWT_REFRESHMAXAGE``: one week."""
 
+DEFAULT_REVOCATION_PREFIX: Final = "flask_pyjwt:"
+"""Default ``JWT_REVOCATION_PREFIX``: put before every Redis key the library writes."""
+
 CONFIG_KEYS: Final = (
     "JWT_ISSUER",
     "JWT_AUTHTYPE",
@@ -44,6 +47,9 @@ CONFIG_KEYS: Final = (
     "JWT_KEYID",
     "JWT_REQUIRESTRONGSECRET",
     "JWT_ACCEPT_LEGACY_TOKENS",
+    "JWT_REVOCATION_REDIS_URL",
+    "JWT_REVOCATION_PREFIX",
+    "JWT_REVOCATION_FAIL_OPEN",
 )
 """Every configuration key the library reads."""
 
@@ -163,6 +169,13 @@ class Settings:
             error instead of a warning.
         accept_legacy_tokens: ``JWT_ACCEPT_LEGACY_TOKENS``: also accept tokens in the
             Flask_PyJWT 1.x format (``typ`` ``JWT`` or none, no ``jti``) during an upgrade.
+        revocation_redis_url: ``JWT_REVOCATION_REDIS_URL``: keep revocations in this Redis
+            (when no store is given to the manager). Not in ``repr``: it may hold a
+            password.
+        revocation_prefix: ``JWT_REVOCATION_PREFIX``, the Redis key prefix.
+        revocation_fail_open: ``JWT_REVOCATION_FAIL_OPEN``: accept tokens when the
+            revocation store does not answer (logging a warning each time) instead of
+            answering 503.
     """
 
     issuer: str
@@ -175,6 +188,14 @@ class Settings:
     key_id: str | None = None
     require_strong_secret: bool = False
     accept_legacy_tokens: bool = False
+    revocation_redis_url: str | None = field(default=None, repr=False)
+    revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
+    revocation_fail_open: bool = False
+
+    @property
+    def longest_max_age(self) -> int:
+        """The longest configured token lifetime in seconds (revocations are kept that long)."""
+        return max(self.auth_max_age, self.refresh_max_age)
 
 
 ConfigLookup = Callable[[str], object]
@@ -320,7 +341,32 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         key_id=_string(lookup, "JWT_KEYID", required=False),
         require_strong_secret=_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
         accept_legacy_tokens=_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
+        revocation_redis_url=_redis_url(lookup),
+        revocation_prefix=_string(lookup, "JWT_REVOCATION_PREFIX", required=False)
+        or DEFAULT_REVOCATION_PREFIX,
+        revocation_fail_open=_flag(lookup, "JWT_REVOCATION_FAIL_OPEN"),
     )
+
+
+_REDIS_SCHEMES: Final = ("redis://", "rediss://", "unix://")
+
+
+def _redis_url(lookup: ConfigLookup) -> str | None:
+    value = lookup("JWT_REVOCATION_REDIS_URL")
+    if value is None or value == "":
+        return None
+    # Never echo the value: a Redis URL may carry a password.
+    if not isinstance(value, str):
+        raise InvalidConfigError(
+            "JWT_REVOCATION_REDIS_URL", f"got {_describe(value)}; expected a str URL"
+        )
+    if not value.startswith(_REDIS_SCHEMES):
+        raise InvalidConfigError(
+            "JWT_REVOCATION_REDIS_URL",
+            "expected a URL starting with redis://, rediss:// or unix:// "
+            "(like redis://127.0.0.1:6379/0)",
+        )
+    return value
 
 
 def _key_error(key: str, error: KeyMaterialError | ValueError) -> InvalidConfigError:

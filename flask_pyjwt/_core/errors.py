@@ -7,6 +7,7 @@
     │   ├── MissingConfigError
     │   └── InvalidConfigError
     ├── MissingSignerError               issuing a token in verify-only mode
+    ├── LegacyTokenRevocationError       revoking a 1.x auth token alone (also a ValueError)
     ├── UnavailableError                 a service a check needs did not answer (503)
     │   ├── RevocationStoreError         the revocation store
     │   └── KeySetUnavailableError       an identity provider's key set (JWKS)
@@ -25,7 +26,9 @@
     │   ├── ImmatureTokenError
     │   ├── InvalidClaimError
     │   │   └── ClaimsShapeError         custom claims that do not fit their claims_as shape
-    │   └── WrongTokenTypeError
+    │   ├── WrongTokenTypeError
+    │   └── TokenRevokedError            revoked: the token, its session or its subject
+    │       └── RefreshTokenReusedError  a rotated refresh token presented again
     └── HTTPAuthError                    what a protected view answers (in _http_errors,
         ├── AuthenticationFailed         401   outside the pure core: a Werkzeug
         ├── PermissionDenied             403   HTTPException)
@@ -88,6 +91,11 @@ class InvalidConfigError(ConfigError):
 
 class MissingSignerError(FlaskPyJWTError):
     """A token was to be issued by an app that can only verify (no private key or secret)."""
+
+
+class LegacyTokenRevocationError(FlaskPyJWTError, ValueError):
+    """A Flask_PyJWT 1.x auth token has no ``jti``, so it cannot be revoked on its own;
+    ``revoke_subject`` revokes it with the subject's other tokens."""
 
 
 class ContextError(FlaskPyJWTError, RuntimeError):
@@ -166,6 +174,8 @@ InvalidTokenCode = Literal[
     "token_not_yet_valid",
     "claim_invalid",
     "token_type_invalid",
+    "token_revoked",
+    "refresh_token_reused",
 ]
 
 
@@ -261,3 +271,16 @@ class WrongTokenTypeError(InvalidTokenError):
     """A refresh token where an auth token is required, or the other way round."""
 
     code: ClassVar[InvalidTokenCode] = "token_type_invalid"
+
+
+class TokenRevokedError(InvalidTokenError):
+    """The token, its session or its subject was revoked (logout, logout everywhere)."""
+
+    code: ClassVar[InvalidTokenCode] = "token_revoked"
+
+
+class RefreshTokenReusedError(TokenRevokedError):
+    """A refresh token that was already rotated was presented again: its whole session
+    (every token of its family) has just been revoked (RFC 9700 4.14.2)."""
+
+    code: ClassVar[InvalidTokenCode] = "refresh_token_reused"

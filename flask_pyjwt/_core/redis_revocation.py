@@ -20,10 +20,11 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol, cast
 
+from .config import DEFAULT_REVOCATION_PREFIX
 from .errors import RevocationStoreError
 from .revocation import RevocationQuery, RevocationState
 
-DEFAULT_PREFIX: Final = "flask_pyjwt:"
+DEFAULT_PREFIX: Final = DEFAULT_REVOCATION_PREFIX
 """The key prefix of :class:`RedisRevocationStore` unless one is given."""
 
 # Raise a subject's cut-off (never lower it) and keep the later of the two expiries, in

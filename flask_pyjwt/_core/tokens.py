@@ -70,6 +70,9 @@ class _TokenBase:
         alg: the algorithm the token was signed with.
         header: the protected header, read-only.
         claims: every claim in the token, read-only and JSON-serialisable.
+        sid: the session (refresh-token family) the token belongs to: every refresh
+            token has one, and an auth token has one when it was issued for a session
+            (by ``rotate``, or with ``session=``). Revoking the session revokes them all.
         legacy: a Flask_PyJWT 1.x token accepted under ``JWT_ACCEPT_LEGACY_TOKENS``
             (no explicit type, no ``jti``, so it cannot be revoked on its own).
     """
@@ -84,6 +87,7 @@ class _TokenBase:
     alg: str
     header: JSONObject = field(repr=False)
     claims: JSONObject
+    sid: str | None = None
     legacy: bool = False
 
     @property
@@ -126,6 +130,15 @@ Token: TypeAlias = Union[AuthToken, RefreshToken]
 """Either kind of token."""
 
 
+def _session_id(claims: JSONObject) -> str | None:
+    if "sid" not in claims:
+        return None
+    sid = claims["sid"]
+    if not isinstance(sid, str) or not sid:
+        raise InvalidClaimError("sid", "The token's sid claim must be a non-empty string.")
+    return sid
+
+
 def make_token(
     kind: TokenType,
     *,
@@ -146,17 +159,19 @@ def make_token(
     The one place both issuing and verifying turn checked claims into a token.
 
     Raises:
-        InvalidClaimError: a refresh token without a non-empty string ``rid``.
+        InvalidClaimError: a refresh token without a non-empty string ``rid``, or a
+            ``sid`` that is not a non-empty string.
     """
+    sid = _session_id(claims)
     if kind is TokenType.AUTH:
         return AuthToken(
             sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-            header=header, claims=claims, legacy=legacy, scope=claims.get("scope"),
+            header=header, claims=claims, sid=sid, legacy=legacy, scope=claims.get("scope"),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
     return RefreshToken(
         sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-        header=header, claims=claims, legacy=legacy, rid=rid,
+        header=header, claims=claims, sid=sid, legacy=legacy, rid=rid,
     )  # fmt: skip

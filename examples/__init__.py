@@ -1,0 +1,1 @@
+"""Runnable example apps used by the README, the docs and the tests."""

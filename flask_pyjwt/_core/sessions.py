@@ -1,0 +1,187 @@
+"""Revocation and refresh rotation for one app, over its :class:`RevocationStore`.
+No Flask here.
+
+A *session* is the family of tokens that descend from one login: the refresh token
+issued then starts it (its ``sid``), every refresh token rotated from it carries the
+same ``sid``, and so do the auth tokens issued for it. Revoking the session refuses
+them all; presenting a retired (already rotated) refresh token again is *reuse*, which
+revokes the whole session (RFC 9700 4.14.2): whoever holds the stolen copy and the
+legitimate holder both have to log in again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Final
+
+from .errors import (
+    LegacyTokenRevocationError,
+    RefreshTokenReusedError,
+    RevocationStoreError,
+    TokenRevokedError,
+)
+from .revocation import RevocationQuery, RevocationState, RevocationStore
+from .tokens import RefreshToken, Token
+
+LOGGER: Final = logging.getLogger("flask_pyjwt")
+
+
+def session_of(refresh: RefreshToken) -> str:
+    """The session (family) id of ``refresh``: its ``sid``, or for a refresh token
+    issued before sessions existed, its ``rid``."""
+    return refresh.sid if refresh.sid is not None else refresh.rid
+
+
+def _family(token: Token) -> str | None:
+    # Refresh tokens issued before sessions existed carry no sid: their rid (unique per
+    # refresh token) is then their family.
+    if isinstance(token, RefreshToken):
+        return session_of(token)
+    return token.sid
+
+
+def _token_id(token: Token) -> str | None:
+    # A legacy 1.x token has no jti (it reads as ""); a legacy refresh token's unique rid
+    # still identifies it, so it can be revoked and rotated.
+    if token.jti:
+        return token.jti
+    return token.rid if isinstance(token, RefreshToken) else None
+
+
+class Sessions:
+    """What an app does with its revocation store.
+
+    Args:
+        store: where revocations live.
+        horizon: seconds a revocation of a session or subject is kept: the longest token
+            lifetime the app issues, plus leeway (no token issued before it outlives it).
+        leeway: ``JWT_LEEWAY``, seconds tokens are accepted after their ``exp``.
+        fail_open: accept tokens when the store does not answer (logging each time).
+        clock: the time source, in seconds since the epoch.
+    """
+
+    __slots__ = ("_clock", "_fail_open", "_horizon", "_leeway", "store")
+
+    def __init__(
+        self,
+        store: RevocationStore,
+        *,
+        horizon: int,
+        leeway: int = 0,
+        fail_open: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self._horizon = horizon
+        self._leeway = leeway
+        self._fail_open = fail_open
+        self._clock = clock
+
+    def check(self, token: Token) -> None:
+        """Raise unless ``token`` (already verified) is still usable.
+
+        A retired refresh token presented again revokes its whole session first.
+
+        Raises:
+            TokenRevokedError: the token, its session or its subject was revoked.
+            RefreshTokenReusedError: a rotated refresh token presented again.
+            RevocationStoreError: the store did not answer (unless failing open).
+        """
+        try:
+            state = self.store.status(_query(token))
+        except RevocationStoreError:
+            if not self._fail_open:
+                raise
+            LOGGER.warning(
+                "the revocation store did not answer; JWT_REVOCATION_FAIL_OPEN is set, so "
+                "a %s token was accepted without a revocation check",
+                token.token_type.value,
+            )
+            return
+        if state is RevocationState.REVOKED:
+            raise TokenRevokedError("The token has been revoked.")
+        if state is RevocationState.RETIRED:
+            assert isinstance(token, RefreshToken)
+            self._reuse(token)
+
+    def revoke(self, token: Token) -> None:
+        """Refuse ``token`` from now on; for a refresh token, its whole session.
+
+        Raises:
+            LegacyTokenRevocationError: a 1.x auth token, which has no ``jti``.
+            RevocationStoreError: the store did not answer.
+        """
+        token_id = _token_id(token)
+        if token_id is None:
+            raise LegacyTokenRevocationError(
+                "this is a Flask_PyJWT 1.x auth token: it has no jti, so it cannot be "
+                "revoked on its own; revoke_subject(sub) revokes it with the subject's "
+                "other tokens"
+            )
+        self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
+        if isinstance(token, RefreshToken):
+            family = _family(token)
+            assert family is not None  # a refresh token has a sid or a rid
+            self.store.revoke_family(family, expires_at=self._until())
+
+    def revoke_subject(self, subject: str) -> None:
+        """Refuse every token of ``subject`` issued until now (this second included).
+
+        Raises:
+            RevocationStoreError: the store did not answer.
+        """
+        self.store.revoke_subject(
+            subject, issued_before=int(self._clock()), expires_at=self._until()
+        )
+
+    def retire(self, refresh: RefreshToken) -> str:
+        """Take ``refresh`` out of use for a rotation, and return its session's id.
+
+        Exactly one of any number of concurrent rotations of one refresh token gets
+        here; every other one, and any later presentation of it, is reuse. Never fails
+        open: without the store, single use cannot be guaranteed.
+
+        Raises:
+            TokenRevokedError: the token or its session was revoked.
+            RefreshTokenReusedError: it was already rotated (its session is now revoked).
+            RevocationStoreError: the store did not answer.
+        """
+        state = self.store.status(_query(refresh))
+        if state is RevocationState.REVOKED:
+            raise TokenRevokedError("The token has been revoked.")
+        token_id = _token_id(refresh)
+        assert token_id is not None  # a refresh token has a jti or a rid
+        if state is RevocationState.RETIRED or not self.store.retire(
+            token_id, expires_at=refresh.exp + self._leeway
+        ):
+            self._reuse(refresh)
+        family = _family(refresh)
+        assert family is not None
+        return family
+
+    def _reuse(self, refresh: RefreshToken) -> None:
+        family = _family(refresh)
+        assert family is not None
+        self.store.revoke_family(family, expires_at=self._until())
+        LOGGER.warning(
+            "a rotated refresh token was presented again: its session was revoked (subject %r)",
+            refresh.sub,
+        )
+        raise RefreshTokenReusedError(
+            "This refresh token was already used; its session has been revoked. Log in again."
+        )
+
+    def _until(self) -> int:
+        return int(self._clock()) + self._horizon
+
+
+def _query(token: Token) -> RevocationQuery:
+    return RevocationQuery(
+        jti=_token_id(token),
+        subject=token.sub,
+        issued_at=token.iat,
+        family=_family(token),
+        refresh=isinstance(token, RefreshToken),
+    )
