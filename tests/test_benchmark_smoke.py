@@ -64,6 +64,11 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
             for what in ("request", "overhead")
         ),
         "scale/claims/open",
+        *(
+            f"revocation/{store}/{what}"
+            for store in ("memory", "memory-10k", "redis")
+            for what in ("request", "baseline", "overhead")
+        ),
     }
     for implementation, scenarios in expected.items():
         measured = _object(results[implementation])

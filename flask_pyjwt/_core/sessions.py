@@ -178,10 +178,7 @@ class Sessions:
 
 
 def _query(token: Token) -> RevocationQuery:
-    return RevocationQuery(
-        jti=_token_id(token),
-        subject=token.sub,
-        issued_at=token.iat,
-        family=_family(token),
-        refresh=isinstance(token, RefreshToken),
-    )
+    if isinstance(token, RefreshToken):
+        family = token.sid if token.sid is not None else token.rid
+        return RevocationQuery(token.jti or token.rid, token.sub, token.iat, family, True)
+    return RevocationQuery(token.jti or None, token.sub, token.iat, token.sid, False)
