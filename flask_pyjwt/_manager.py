@@ -27,7 +27,8 @@ from ._core.errors import (
     InvalidTokenError,
     NotInitializedError,
 )
-from ._core.signing import Signer, Verifier
+from ._core.jwk import JWKSet
+from ._core.signing import Signer, Verifier, public_key_set
 from ._core.strict_json import JSONInput
 from ._core.tokens import (
     AuthToken,
@@ -37,6 +38,7 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
+from ._jwks_route import register_jwks_route
 from ._placement import install_guard
 
 EXTENSION_NAME: Final = "flask_pyjwt"
@@ -135,7 +137,10 @@ class AuthManager:
     def init_app(self, app: Flask) -> None:
         """Read and check ``app``'s configuration, prepare its keys, and register.
 
-        Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``.
+        Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``,
+        and, with ``JWT_JWKS_ROUTE``, the route that serves :meth:`jwks`. No network
+        request is made: with ``JWT_JWKS_URL``, the identity provider's keys are fetched
+        when the first token needs them.
 
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``.
@@ -181,6 +186,8 @@ class AuthManager:
             if self._clock is None
             else TokenCodec(settings, signer, verifier, clock=self._clock)
         )
+        if settings.jwks_route is not None:
+            register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
         install_guard(app)
         _extensions(app)[EXTENSION_NAME] = AppState(self, codec)
         _extensions(app)[LEGACY_EXTENSION_NAME] = self
@@ -220,6 +227,21 @@ class AuthManager:
     def settings(self) -> Settings:
         """The current app's parsed configuration."""
         return self._codec().settings
+
+    def jwks(self) -> JWKSet:
+        """The current app's public verification keys, as a JWK Set (RFC 7517 5).
+
+        Every key the app verifies its own tokens with: the public half of
+        ``JWT_SECRET``, or the keys of ``JWT_PUBLICKEY`` (all of a JWK Set, so the old
+        key of a rotation too), each with its ``kid``, ``use`` ``"sig"`` and ``alg``.
+        Never a private member or an HMAC secret: an ``HS*`` app, an app behind an
+        identity provider (``JWT_JWKS_URL``) and a custom verifier other than
+        :class:`~flask_pyjwt.KeyVerifier` / :class:`~flask_pyjwt.KeySetVerifier` give
+        ``{"keys": []}``. A new document on every call: changing it changes nothing.
+
+        ``JWT_JWKS_ROUTE`` serves it over HTTP.
+        """
+        return public_key_set(self._codec().verifier)
 
     def auth_token(
         self,
