@@ -34,6 +34,7 @@ from ._core.errors import (
     UnknownKeyError,
     WrongTokenTypeError,
 )
+from ._core.jwk import JWKSet, PublicJWK
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
 from ._core.redis_revocation import RedisClient, RedisRevocationStore, RedisScript
 from ._core.revocation import (
@@ -107,6 +108,7 @@ __all__ = [
     "JSONObject",
     "JSONScalar",
     "JSONValue",
+    "JWKSet",
     "JWSHeader",
     "KeyMaterial",
     "KeySetUnavailableError",
@@ -122,6 +124,7 @@ __all__ = [
     "NotInitializedError",
     "PermissionDenied",
     "PrivateKey",
+    "PublicJWK",
     "PublicKey",
     "RedisClient",
     "RedisRevocationStore",
