@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Literal, cast
 
 from joserfc import jwt
-from joserfc.jwk import ECKey, KeyParameters, RSAKey
+from joserfc.jwk import ECKey, KeyParameters, KeySet, KeySetSerialization, RSAKey
 
 ISSUER = "https://idp.test/realms/shop"
 AUDIENCE = "orders-api"
@@ -38,6 +38,21 @@ def rsa_key(kid: str) -> RSAKey:
 def public_jwk(key: SigningKey) -> dict[str, object]:
     """The public JWK of ``key`` as joserfc writes it."""
     return dict(key.as_dict(private=False))
+
+
+def joserfc_key_set(document: Mapping[str, object]) -> KeySet:
+    """joserfc's reading of a JWK Set (through JSON, as a client would get it)."""
+    serialised = cast("KeySetSerialization", json.loads(json.dumps(document)))
+    # joserfc leaves import_key_set's return type unannotated (Unknown for pyright).
+    return cast(
+        "KeySet",
+        KeySet.import_key_set(serialised),  # pyright: ignore[reportUnknownMemberType]
+    )
+
+
+def joserfc_thumbprint(jwk: Mapping[str, object]) -> str:
+    """The RFC 7638 thumbprint joserfc computes for a public JWK."""
+    return joserfc_key_set({"keys": [jwk]}).keys[0].thumbprint()
 
 
 class IdentityProvider:

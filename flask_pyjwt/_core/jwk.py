@@ -220,17 +220,17 @@ def _rsa(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
         )
     d = _unsigned(obj, "d", "RSA")
     present = [member for member in _RSA_CRT if member in obj]
+    if present and len(present) != len(_RSA_CRT):
+        raise KeyMaterialError(
+            "is an RSA JWK with some of 'p', 'q', 'dp', 'dq', 'qi' but not all (RFC 7518 "
+            "6.3.2: all or none)"
+        )
     try:
         if not present:
             p, q = rsa.rsa_recover_prime_factors(n, e, d)
             dp, dq, qi = rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q)
-        elif len(present) == len(_RSA_CRT):
-            p, q, dp, dq, qi = (_unsigned(obj, member, "RSA") for member in _RSA_CRT)
         else:
-            raise KeyMaterialError(
-                "is an RSA JWK with some of 'p', 'q', 'dp', 'dq', 'qi' but not all (RFC 7518 "
-                "6.3.2: all or none)"
-            )
+            p, q, dp, dq, qi = (_unsigned(obj, member, "RSA") for member in _RSA_CRT)
         numbers = rsa.RSAPrivateNumbers(p, q, d, dp, dq, qi, rsa.RSAPublicNumbers(e, n))
         private = numbers.private_key()
     except (ValueError, UnsupportedAlgorithm):
