@@ -170,6 +170,12 @@ class AuthManager:
         # unless JWT_SECRET is set too.
         use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
         settings = load_settings(lookup, algorithm_required=use_config_keys)
+        if settings.jwks_url is not None and verifier is not None:
+            raise InvalidConfigError(
+                "JWT_JWKS_URL",
+                "is set together with a custom verifier, which would be used instead of the "
+                "identity provider's keys; remove one of them",
+            )
         if use_config_keys:
             config_signer, config_verifier = load_keys(lookup, settings)
             signer = signer if signer is not None else config_signer

@@ -26,7 +26,14 @@ from flask import Flask
 from joserfc import jwt
 from werkzeug.test import TestResponse
 
-from flask_pyjwt import AuthManager, MissingSignerError, current_token, require_token
+from flask_pyjwt import (
+    AuthManager,
+    InvalidConfigError,
+    KeyVerifier,
+    MissingSignerError,
+    current_token,
+    require_token,
+)
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.errors import KeySetUnavailableError
 from flask_pyjwt._core.jwks_source import (
@@ -134,6 +141,14 @@ def test_scope_as_a_string_or_an_scp_list(
         assert response.status_code == status
         if status == 403:
             server.refused(response, 403, "insufficient_scope")
+
+
+def test_jwks_url_and_a_custom_verifier_do_not_mix() -> None:
+    app = Flask("both")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "RS256", "JWT_AUDIENCE": AUDIENCE,
+                    "JWT_JWKS_URL": "https://idp.test/jwks"})  # fmt: skip
+    with pytest.raises(InvalidConfigError, match="JWT_JWKS_URL: is set together with a custom"):
+        AuthManager(app, verifier=KeyVerifier("HS256", "k" * 32))
 
 
 def test_a_list_scope_requirement_against_both_forms() -> None:
