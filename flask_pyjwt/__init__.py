@@ -37,6 +37,7 @@ from ._core.errors import (
     UnknownKeyError,
     WrongTokenTypeError,
 )
+from ._core.jwk import JWKSet, PublicJWK
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
 from ._core.redis_revocation import RedisClient, RedisRevocationStore, RedisScript
 from ._core.revocation import (
@@ -110,6 +111,7 @@ __all__ = [
     "JSONObject",
     "JSONScalar",
     "JSONValue",
+    "JWKSet",
     "JWSHeader",
     "KeyMaterial",
     "KeySetUnavailableError",
@@ -126,6 +128,7 @@ __all__ = [
     "NotInitializedError",
     "PermissionDenied",
     "PrivateKey",
+    "PublicJWK",
     "PublicKey",
     "RedisClient",
     "RedisRevocationStore",

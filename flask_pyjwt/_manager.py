@@ -36,10 +36,11 @@ from ._core.errors import (
     NotInitializedError,
     UnavailableError,
 )
+from ._core.jwk import JWKSet
 from ._core.redis_revocation import RedisRevocationStore
 from ._core.revocation import MemoryRevocationStore, RevocationStore
 from ._core.sessions import Sessions, session_of
-from ._core.signing import Signer, Verifier
+from ._core.signing import Signer, Verifier, public_key_set
 from ._core.strict_json import JSONInput
 from ._core.tokens import (
     AuthToken,
@@ -50,6 +51,7 @@ from ._core.tokens import (
     parse_token_type,
 )
 from ._http_errors import AuthenticationFailed, TemporarilyUnavailable
+from ._jwks_route import register_jwks_route
 from ._placement import install_guard
 
 EXTENSION_NAME: Final = "flask_pyjwt"
@@ -156,7 +158,10 @@ class AuthManager:
     def init_app(self, app: Flask) -> None:
         """Read and check ``app``'s configuration, prepare its keys, and register.
 
-        Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``.
+        Also adds the ``flask jwt`` command group (issue, inspect, keygen) to ``app.cli``,
+        and, with ``JWT_JWKS_ROUTE``, the route that serves :meth:`jwks`. No network
+        request is made: with ``JWT_JWKS_URL``, the identity provider's keys are fetched
+        when the first token needs them.
 
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``.
@@ -186,6 +191,12 @@ class AuthManager:
         # unless JWT_SECRET is set too.
         use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
         settings = load_settings(lookup, algorithm_required=use_config_keys)
+        if settings.jwks_url is not None and verifier is not None:
+            raise InvalidConfigError(
+                "JWT_JWKS_URL",
+                "is set together with a custom verifier, which would be used instead of the "
+                "identity provider's keys; remove one of them",
+            )
         if use_config_keys:
             config_signer, config_verifier = load_keys(lookup, settings)
             signer = signer if signer is not None else config_signer
@@ -209,6 +220,8 @@ class AuthManager:
             fail_open=settings.revocation_fail_open,
             clock=time.time if self._clock is None else self._clock,
         )
+        if settings.jwks_route is not None:
+            register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
         install_guard(app)
         _extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions)
         _extensions(app)[LEGACY_EXTENSION_NAME] = self
@@ -273,6 +286,21 @@ class AuthManager:
     def settings(self) -> Settings:
         """The current app's parsed configuration."""
         return self._codec().settings
+
+    def jwks(self) -> JWKSet:
+        """The current app's public verification keys, as a JWK Set (RFC 7517 5).
+
+        Every key the app verifies its own tokens with: the public half of
+        ``JWT_SECRET``, or the keys of ``JWT_PUBLICKEY`` (all of a JWK Set, so the old
+        key of a rotation too), each with its ``kid``, ``use`` ``"sig"`` and ``alg``.
+        Never a private member or an HMAC secret: an ``HS*`` app, an app behind an
+        identity provider (``JWT_JWKS_URL``) and a custom verifier other than
+        :class:`~flask_pyjwt.KeyVerifier` / :class:`~flask_pyjwt.KeySetVerifier` give
+        ``{"keys": []}``. A new document on every call: changing it changes nothing.
+
+        ``JWT_JWKS_ROUTE`` serves it over HTTP.
+        """
+        return public_key_set(self._codec().verifier)
 
     def auth_token(
         self,

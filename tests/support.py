@@ -25,6 +25,7 @@ from flask_pyjwt import AuthManager
 HMAC_SECRET = "a-test-secret-that-is-long-enough-for-hs512-" + "x" * 40
 ISSUER = "test-issuer"
 
+
 PrivateKeyTypes = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
 
 
@@ -120,6 +121,17 @@ def configure(app: Flask, config: Mapping[str, object]) -> None:
 def b64url(data: bytes) -> str:
     """Unpadded base64url."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def hmac_kid(secret: str | bytes) -> str:
+    """The ``kid`` the library derives for an HMAC secret, computed as its docs state:
+    the first 16 bytes of HMAC-SHA256 under the secret of a fixed label, base64url."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return b64url(hmac.new(key, b"flask_pyjwt key id v1", hashlib.sha256).digest()[:16])
+
+
+HMAC_KID = hmac_kid(HMAC_SECRET)
+"""The derived ``kid`` of :data:`HMAC_SECRET`."""
 
 
 def _json_bytes(value: Mapping[str, object] | bytes) -> bytes:

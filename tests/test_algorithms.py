@@ -33,6 +33,7 @@ from tests.support import (
     configure,
     ec_pair,
     ed25519_pair,
+    hmac_kid,
     json_body,
     make_app,
     pair_for,
@@ -247,11 +248,6 @@ KEY_LIKE_SECRETS: dict[str, tuple[str | bytes, str]] = {
     ),
     "ssh-rsa with a tab": (_openssh_line("\t"), "looks like an OpenSSH public key line"),
     "RFC 4716 block": (_RFC4716, "looks like an SSH2 public key block \\(RFC 4716\\)"),
-    "JWK": (_OCT_JWK, _JSON),
-    "JWKS": ('{"keys": [' + _OCT_JWK + "]}", _JSON),
-    "JSON array": ("[" + _OCT_JWK + "]", _JSON),
-    "JWK as UTF-16 bytes": (_OCT_JWK.encode("utf-16"), _JSON),
-    "nested brackets too deep to parse": ("[" * 100_000 + "]" * 100_000, _JSON),
     "DER public key": (
         rsa_pair()
         .private.public_key()
@@ -284,6 +280,43 @@ def test_key_like_hmac_secrets_are_config_errors_that_say_what_to_do(
         with pytest.raises(ValueError, match=message) as direct:
             key_class("HS256", secret)
         assert type(direct.value).__module__.startswith("flask_pyjwt")
+
+
+_STRICT = "is JSON text but not one strict JSON object"
+
+JSON_SECRETS: dict[str, tuple[str | bytes, type[Exception] | None, str]] = {
+    # (what JWT_SECRET gets, what init_app raises (None: accepted), its message)
+    "JWK": (_OCT_JWK, None, ""),
+    "JWKS": ('{"keys": [' + _OCT_JWK + "]}", InvalidConfigError, "is a JWK Set; JWT_SECRET"),
+    "JSON array": ("[" + _OCT_JWK + "]", InvalidConfigError, _STRICT),
+    "JWK as UTF-16 bytes": (_OCT_JWK.encode("utf-16"), InvalidConfigError, _STRICT),
+    "nested brackets too deep to parse": ("[" * 100_000 + "]" * 100_000, InvalidConfigError,
+                                          _STRICT),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("secret", "raised", "message"), JSON_SECRETS.values(), ids=JSON_SECRETS)
+def test_json_hmac_secrets(
+    secret: str | bytes, raised: type[Exception] | None, message: str
+) -> None:
+    """JWT_SECRET may be an oct JWK (issue 13); other JSON text is refused, and the key
+    objects, which take raw secrets, refuse all of it as key material."""
+    app = Flask("json_secret")
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "HS256", "JWT_SECRET": secret})
+    if raised is None:
+        manager = AuthManager(app)
+        with app.app_context():
+            token = manager.auth_token("alice")
+            assert manager.verify_token(token)
+        assert token.header["kid"] == hmac_kid(bytes(32))  # "A" * 43 is 32 zero bytes
+    else:
+        with pytest.raises(raised, match=message) as info:
+            AuthManager(app)
+        assert isinstance(info.value, InvalidConfigError)
+        assert info.value.key == "JWT_SECRET"
+    for key_class in (KeySigner, KeyVerifier):
+        with pytest.raises(ValueError, match=_JSON):
+            key_class("HS256", secret)
 
 
 def test_json_that_is_not_an_object_or_array_is_still_a_secret() -> None:

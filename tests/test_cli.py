@@ -18,7 +18,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from flask_pyjwt import AuthManager, KeySigner, KeyVerifier, RefreshToken
-from tests.support import ISSUER, configure, ec_pair, forge, make_app
+from tests.support import HMAC_KID, ISSUER, configure, ec_pair, forge, make_app
 
 
 def run(app: Flask, *args: str) -> Result:
@@ -202,7 +202,8 @@ def test_issue_from_a_verify_only_app_fails_cleanly() -> None:
     app = verify_only_app()
     assert_error(
         run(app, "issue", "--sub", "alice"),
-        "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET) and cannot issue tokens; "
+        "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET, or JWT_JWKS_URL) and cannot "
+        "issue tokens; "
         "configure JWT_SECRET with the private key to issue them",
     )
 
@@ -231,7 +232,7 @@ def test_inspect_shows_header_and_claims() -> None:
     header_start, claims_start = lines.index("header:"), lines.index("claims:")
     header = json.loads("\n".join(lines[header_start + 1 : claims_start]))
     claims = json.loads("\n".join(lines[claims_start + 1 :]))
-    assert header == {"alg": "HS256", "typ": "at+jwt"}
+    assert header == {"alg": "HS256", "typ": "at+jwt", "kid": HMAC_KID}
     assert claims["sub"] == "alice"
     assert claims["scope"] == {"admin": True}
     assert claims["type"] == "auth"

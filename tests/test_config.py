@@ -90,7 +90,8 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ("JWT_LEEWAY", timedelta(seconds=5), "got timedelta .*; expected a whole number >= 0 \\(s"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
-        ("JWT_AUDIENCE", ["a"], "got list"),
+        ("JWT_AUDIENCE", ["a", 1], "got list"),
+        ("JWT_AUDIENCE", [], "got list \\[\\]; expected a non-empty str or a non-empty list"),
         ("JWT_REQUIRESTRONGSECRET", "maybe", "expected True or False"),
         ("JWT_SECRET", 12345, "got int"),
     ],
@@ -247,6 +248,8 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_REQUIRESTRONGSECRET": True, "JWT_ACCEPT_LEGACY_TOKENS": False,
         "JWT_REVOCATION_REDIS_URL": None, "JWT_REVOCATION_PREFIX": "app1:",
         "JWT_REVOCATION_FAIL_OPEN": False,
+        "JWT_JWKS_ROUTE": "/jwks.json", "JWT_JWKS_URL": None, "JWT_JWKS_MIN_REFRESH": 30,
+        "JWT_JWKS_MAX_CACHE": 600, "JWT_JWKS_TIMEOUT": 3, "JWT_REQUIRE_AT_JWT": False,
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []

@@ -10,6 +10,7 @@ inventories are what their generator writes.
 from __future__ import annotations
 
 import ast
+import base64
 import inspect
 import json
 import os
@@ -18,11 +19,13 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, Response
 from flask.testing import FlaskClient
+from joserfc import jwt
 from sphinx.util.inventory import InventoryFile
 from werkzeug.test import TestResponse
 
@@ -37,7 +40,9 @@ from docs.examples import (
     errors,
     factory,
     generated,
+    identity_provider,
     intro,
+    keys,
     kms,
     matching,
     migration,
@@ -59,6 +64,7 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from tests.idp import joserfc_key_set, running_idp
 from tests.redis_server import RedisServer
 from tests.support import bearer, forge, json_body
 
@@ -425,7 +431,8 @@ def test_issuer_and_verify_only_api() -> None:
     _, other_public = asymmetric.new_key_pair()
     stranger = asymmetric.create_api(other_public).test_client()
     refused = get(stranger, "/orders", str(token["auth_token"]))
-    assert json_body(refused)["code"] == "signature_invalid"
+    # The token names its key (the thumbprint of the issuer's public key): not this one.
+    assert json_body(refused)["code"] == "unknown_key"
 
 
 def flask_pyjwt_manager(app: Flask) -> AuthManager:
@@ -474,6 +481,77 @@ def test_custom_verifier_alone_makes_a_verify_only_app() -> None:
         token = issuer.auth_token("alice")
     with app.app_context():
         assert manager.verify_token(token.signed)
+
+
+# -- keys and rotation, identity providers ------------------------------------------
+
+
+def _ec_private_jwk(kid: str) -> dict[str, str]:
+    private = ec.generate_private_key(ec.SECP256R1())
+    numbers = private.private_numbers()
+
+    def b64(value: int) -> str:
+        return base64.urlsafe_b64encode(value.to_bytes(32, "big")).rstrip(b"=").decode()
+
+    return {"kty": "EC", "crv": "P-256", "kid": kid, "x": b64(numbers.public_numbers.x),
+            "y": b64(numbers.public_numbers.y), "d": b64(numbers.private_value)}  # fmt: skip
+
+
+def test_keys_published_by_the_route_verify_in_joserfc() -> None:
+    private_pem, _ = asymmetric.new_key_pair()
+    client = keys.create_issuer(private_pem).test_client()
+    published = client.get("/.well-known/jwks.json")
+    assert published.headers["Cache-Control"] == "public, max-age=300"
+    assert published.get_json() == client.get("/keys").get_json()
+    token = str(json_body(client.post("/login"))["auth_token"])
+    decoded = jwt.decode(token, joserfc_key_set(json_body(published)), algorithms=["ES256"])
+    assert decoded.claims["scope"] == "orders:read"
+
+
+def test_keys_rotation_steps() -> None:
+    old, new = _ec_private_jwk("2025-01"), _ec_private_jwk("2026-01")
+    old_public = {name: value for name, value in old.items() if name != "d"}
+    new_public = {name: value for name, value in new.items() if name != "d"}
+
+    def login(app: Flask) -> str:
+        return str(json_body(app.test_client().post("/login"))["auth_token"])
+
+    def whoami(app: Flask, token: str) -> dict[str, Any]:
+        return json_body(get(app.test_client(), "/whoami", token))
+
+    old_token = login(keys.create_service(old, old_public))
+    step1 = keys.create_service(old, old_public, new_public)
+    assert whoami(step1, old_token)["kid"] == "2025-01"
+    step2 = keys.create_service(new, old_public, new_public)
+    new_token = login(step2)
+    assert whoami(step2, old_token)["kid"] == "2025-01"
+    assert whoami(step2, new_token)["kid"] == "2026-01"
+    step3 = keys.create_service(new, new_public)
+    assert whoami(step3, new_token) == {"sub": "alice", "kid": "2026-01"}
+    assert whoami(step3, old_token)["code"] == "unknown_key"
+
+
+def test_identity_provider_examples() -> None:
+    auth0 = identity_provider.auth0_config("acme", "https://orders.acme.test")
+    assert auth0["JWT_JWKS_URL"] == "https://acme.auth0.com/.well-known/jwks.json"
+    with running_idp("k1") as idp:
+        base = idp.url.removesuffix("/.well-known/jwks.json")
+        config = identity_provider.keycloak_config(base, "shop", "orders-api")
+        app = identity_provider.create_app(config)
+        assert idp.hits == 0
+        token = idp.token("k1", iss=f"{base}/realms/shop", aud="orders-api")
+        assert json_body(get(app.test_client(), "/orders", token)) == {"orders_of": "user-42"}
+        no_scope = idp.token("k1", iss=f"{base}/realms/shop", scope="profile")
+        assert get(app.test_client(), "/orders", no_scope).status_code == 403
+        # Auth0's settings, pointed at the stand-in: at+jwt required.
+        auth0 = identity_provider.auth0_config("acme", "orders-api") | {"JWT_JWKS_URL": idp.url}
+        auth0_app = identity_provider.create_app(auth0)
+        issuer = "https://acme.auth0.com/"
+        typed = idp.token("k1", iss=issuer)
+        untyped = idp.token("k1", iss=issuer, header={"typ": "JWT"})
+        assert get(auth0_app.test_client(), "/orders", typed).status_code == 200
+        refused = json_body(get(auth0_app.test_client(), "/orders", untyped))
+        assert refused["code"] == "token_type_invalid"
 
 
 # -- custom signers and verifiers ----------------------------------------------------
@@ -644,8 +722,8 @@ def _pages() -> Iterator[Path]:
 OWN_PAGES = frozenset(
     {
         "api", "asymmetric", "async", "changelog", "cli", "configuration", "current_token",
-        "custom_signers", "errors", "index", "installation", "migration", "quickstart",
-        "require_token", "revocation", "tokens",
+        "custom_signers", "errors", "identity_providers", "index", "installation", "keys",
+        "migration", "quickstart", "require_token", "revocation", "tokens",
     }
 )  # fmt: skip
 

@@ -33,6 +33,7 @@ from flask_pyjwt import (
 )
 from flask_pyjwt._core.strict_json import MAX_NESTING_DEPTH
 from tests.support import (
+    HMAC_KID,
     HMAC_SECRET,
     ISSUER,
     bearer,
@@ -90,7 +91,8 @@ def test_auth_token_fields_and_claims() -> None:
     assert token.scope == {"admin": True, "teams": ("a", "b")}
     assert token.claims["tenant"] == "acme"
     assert token.claims["type"] == "auth"
-    assert token.header == {"alg": "HS256", "typ": "at+jwt"}
+    # Every token names its key: for an HMAC secret, an HMAC of a fixed label under it.
+    assert token.header == {"alg": "HS256", "typ": "at+jwt", "kid": HMAC_KID}
     assert token.is_signed()
     assert token.signed.count(".") == 2
     assert re.fullmatch("[0-9a-f]{32}", token.jti)  # 128 random bits, as hex
@@ -172,10 +174,16 @@ def test_verify_token_never_raises() -> None:
 
 
 def test_convert_token_verifies_first() -> None:
-    app, manager = make_app()
-    other_app, other = make_app(JWT_SECRET="another-secret-that-is-long-enough-for-hs256-ok")
+    app, manager = make_app(JWT_KEYID="k")
+    # Another secret under the same kid: the signature is what fails.
+    other_app, other = make_app(
+        JWT_SECRET="another-secret-that-is-long-enough-for-hs256-ok", JWT_KEYID="k"
+    )
     with other_app.app_context():
         forged = other.auth_token("alice").signed
+    stranger_app, stranger = make_app(JWT_SECRET="another-secret-that-is-long-enough-for-hs256")
+    with stranger_app.app_context():
+        foreign = stranger.auth_token("alice").signed
     with app.app_context():
         refresh = manager.refresh_token("alice").signed
         assert isinstance(manager.convert_token(refresh), RefreshToken)
@@ -184,6 +192,8 @@ def test_convert_token_verifies_first() -> None:
             manager.convert_token(refresh, "auth")
         with pytest.raises(InvalidSignatureError):
             manager.convert_token(forged)
+        with pytest.raises(UnknownKeyError):  # its kid names the stranger's secret
+            manager.convert_token(foreign)
         with pytest.raises(ValueError, match="token_type must be"):
             manager.convert_token(refresh, "access")  # type: ignore[call-overload]  # wrong
 
@@ -276,8 +286,10 @@ def test_key_set_rejects_unknown_kid_and_bad_sets() -> None:
     header = JWSHeader(alg="HS256", kid="b", typ=None, fields={})
     with pytest.raises(UnknownKeyError):
         key_set.verify(header, b"x", b"y")
-    with pytest.raises(ValueError, match="has no key_id"):
-        KeySetVerifier([KeyVerifier("HS256", secret)])
+    with pytest.raises(ValueError, match="key_id must be a non-empty str"):
+        KeyVerifier("HS256", secret, key_id="")
+    # Without key_id, a key answers to the kid derived from it, as issued tokens carry.
+    assert KeySetVerifier([KeyVerifier("HS256", secret)]).key_ids == {HMAC_KID}
     with pytest.raises(ValueError, match="unique"):
         KeySetVerifier([KeyVerifier("HS256", secret, key_id="a")] * 2)
     with pytest.raises(ValueError, match="at least one"):
@@ -486,7 +498,8 @@ def test_extra_header_fields() -> None:
         token = manager.auth_token("alice", headers={"x5t#S256": "abc", "cty": "demo", "n": [1]})
         refresh = manager.refresh_token("alice", headers={"purpose": "mobile"})
     assert token.header == {
-        "alg": "HS256", "typ": "at+jwt", "x5t#S256": "abc", "cty": "demo", "n": (1,)
+        "alg": "HS256", "typ": "at+jwt", "kid": HMAC_KID, "x5t#S256": "abc", "cty": "demo",
+        "n": (1,),
     }  # fmt: skip
     assert refresh.header["purpose"] == "mobile"
     response = app.test_client().get("/me", headers=bearer(token.signed))
@@ -537,7 +550,7 @@ def test_claims_whose_names_are_options_go_in_claims() -> None:
         }  # fmt: skip
         assert token.max_age == token.exp - token.iat != 5
         assert token.aud is None
-        assert set(token.header) == {"alg", "typ"}
+        assert set(token.header) == {"alg", "typ", "kid"}
     assert (auth.claims["tenant"], refresh.claims["device"]) == ("acme", "phone")
     assert auth.scope == {"admin": True}
 

@@ -7,6 +7,7 @@ the exception class it names: the messages in the docs are the library's own.
 
 from __future__ import annotations
 
+import base64
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,6 +68,11 @@ def _ec384() -> ec.EllipticCurvePrivateKey:
 
 
 @cache
+def _rsa2048() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@cache
 def _rsa1024() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - on purpose
 
@@ -93,12 +99,61 @@ def _set(**values: object) -> Callable[[], Mapping[str, object]]:
     return lambda: values
 
 
+_OCT_K = "c2VjcmV0LWJ5dGVzLWdvLWhlcmUtMzItYnl0ZXMtbG9uZw"
+"""A 35-byte HMAC secret as a JWK's ``k`` member."""
+
+_IDP: Mapping[str, object] = {
+    "JWT_AUTHTYPE": "RS256",
+    "JWT_SECRET": UNSET,
+    "JWT_JWKS_URL": "https://idp.example.com/.well-known/jwks.json",
+    "JWT_AUDIENCE": "my-api",
+}
+"""A resource server behind an identity provider: the changes a JWKS URL case starts from."""
+
+
+def _idp(**changes: object) -> Callable[[], Mapping[str, object]]:
+    return lambda: {**_IDP, **changes}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _public_jwk(key: ec.EllipticCurvePrivateKey) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    return {"kty": "EC", "crv": "P-256", "x": _b64(numbers.x.to_bytes(32, "big")),
+            "y": _b64(numbers.y.to_bytes(32, "big"))}  # fmt: skip
+
+
+def _private_jwk(key: ec.EllipticCurvePrivateKey) -> dict[str, str]:
+    private = key.private_numbers().private_value
+    return {**_public_jwk(key), "d": _b64(private.to_bytes(32, "big"))}
+
+
 CASES: tuple[Case, ...] = (
     Case("JWT_ISSUER", "not set", _set(JWT_ISSUER=UNSET), MissingConfigError),
     Case("JWT_ISSUER", "``42``", _set(JWT_ISSUER=42), InvalidConfigError),
     Case("JWT_AUTHTYPE", "not set", _set(JWT_AUTHTYPE=UNSET), MissingConfigError),
     Case("JWT_AUTHTYPE", '``"hs256"``', _set(JWT_AUTHTYPE="hs256"), InvalidConfigError),
     Case("JWT_AUTHTYPE", '``"none"``', _set(JWT_AUTHTYPE="none"), InvalidConfigError),
+    Case(
+        "JWT_AUTHTYPE",
+        '``["RS256", "ES256"]``, with ``JWT_SECRET``',
+        lambda: {"JWT_AUTHTYPE": ["RS256", "ES256"], "JWT_SECRET": _pem_private(_rsa2048())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTHTYPE",
+        '``["HS256", "RS256"]``',
+        _set(JWT_AUTHTYPE=["HS256", "RS256"]),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTHTYPE",
+        '``"HS256"``, with ``JWT_JWKS_URL``',
+        _idp(JWT_AUTHTYPE="HS256"),
+        InvalidConfigError,
+    ),
     Case("JWT_SECRET", "not set (``HS256``)", _set(JWT_SECRET=UNSET), MissingConfigError),
     Case(
         "JWT_SECRET",
@@ -121,8 +176,32 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "JWT_SECRET",
-        'a JWK as JSON text, ``{"kty": "oct", "k": "..."}`` (``HS256``)',
-        _set(JWT_SECRET='{"kty": "oct", "k": "c2VjcmV0LWJ5dGVzLWdvLWhlcmUtMzItYnl0ZXMtbG9uZw"}'),
+        'an oct JWK for another algorithm, ``{"kty": "oct", "alg": "HS512", ...}`` (``HS256``)',
+        _set(JWT_SECRET={"kty": "oct", "alg": "HS512", "k": _OCT_K}),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        'an oct JWK with ``"use": "enc"`` (``HS256``)',
+        _set(JWT_SECRET={"kty": "oct", "use": "enc", "k": _OCT_K}),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "a JWK Set (``HS256``)",
+        _set(JWT_SECRET={"keys": [{"kty": "oct", "k": _OCT_K}]}),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "a public EC JWK (``ES256``)",
+        lambda: {"JWT_AUTHTYPE": "ES256", "JWT_SECRET": _public_jwk(_ec())},
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_SECRET",
+        "an EC JWK whose ``x`` is 31 bytes (``ES256``)",
+        lambda: {"JWT_AUTHTYPE": "ES256", "JWT_SECRET": {**_private_jwk(_ec()), "x": "A" * 42}},
         InvalidConfigError,
     ),
     Case(
@@ -201,6 +280,67 @@ CASES: tuple[Case, ...] = (
         },
         InvalidConfigError,
     ),
+    Case(
+        "JWT_PUBLICKEY",
+        "a JWK with its private ``d`` member (``ES256``)",
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": UNSET,
+            "JWT_PUBLICKEY": _private_jwk(_ec()),
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        'a JWK with ``"alg": "RS256"`` (``ES256``)',
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": UNSET,
+            "JWT_PUBLICKEY": {**_public_jwk(_ec()), "alg": "RS256"},
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        'a JWK with ``"key_ops": ["sign"]`` (``ES256``)',
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": UNSET,
+            "JWT_PUBLICKEY": {**_public_jwk(_ec()), "key_ops": ["sign"]},
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "a JWK Set without the public half of ``JWT_SECRET``",
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": _pem_private(_ec()),
+            "JWT_PUBLICKEY": {"keys": [{**_public_jwk(_ec_other()), "kid": "other"}]},
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "a JWK Set with two keys of one ``kid``",
+        lambda: {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_SECRET": UNSET,
+            "JWT_PUBLICKEY": {
+                "keys": [
+                    {**_public_jwk(_ec()), "kid": "a"},
+                    {**_public_jwk(_ec_other()), "kid": "a"},
+                ]
+            },
+        },
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_PUBLICKEY",
+        "set, with ``JWT_JWKS_URL``",
+        lambda: {**_IDP, "JWT_PUBLICKEY": _pem_public(_rsa2048())},
+        InvalidConfigError,
+    ),
     Case("JWT_AUTHMAXAGE", "``0``", _set(JWT_AUTHMAXAGE=0), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", '``"1h"``', _set(JWT_AUTHMAXAGE="1h"), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", "``True``", _set(JWT_AUTHMAXAGE=True), InvalidConfigError),
@@ -224,10 +364,30 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REFRESHMAXAGE=timedelta(0)),
         InvalidConfigError,
     ),
-    Case("JWT_AUDIENCE", '``["a", "b"]``', _set(JWT_AUDIENCE=["a", "b"]), InvalidConfigError),
+    Case("JWT_AUDIENCE", '``["a", 1]``', _set(JWT_AUDIENCE=["a", 1]), InvalidConfigError),
+    Case("JWT_AUDIENCE", "``[]``", _set(JWT_AUDIENCE=[]), InvalidConfigError),
+    Case(
+        "JWT_AUDIENCE",
+        "not set, with ``JWT_JWKS_URL``",
+        _idp(JWT_AUDIENCE=UNSET),
+        MissingConfigError,
+    ),
     Case("JWT_LEEWAY", "``-5``", _set(JWT_LEEWAY=-5), InvalidConfigError),
     Case("JWT_MAXTOKENLENGTH", "``10``", _set(JWT_MAXTOKENLENGTH=10), InvalidConfigError),
     Case("JWT_KEYID", "``7``", _set(JWT_KEYID=7), InvalidConfigError),
+    Case(
+        "JWT_KEYID",
+        '``"a"``, with ``JWT_SECRET`` a JWK whose ``kid`` is ``"b"``',
+        _set(JWT_KEYID="a", JWT_SECRET={"kty": "oct", "kid": "b", "k": _OCT_K}),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_KEYID",
+        "any value, with ``JWT_JWKS_URL``",
+        _idp(JWT_KEYID="k"),
+        IgnoredConfigWarning,
+        "a warning: the identity provider's tokens name their keys",
+    ),
     Case(
         "JWT_REQUIRESTRONGSECRET",
         '``"maybe"``',
@@ -251,6 +411,46 @@ CASES: tuple[Case, ...] = (
         "JWT_ACCEPT_LEGACY_TOKENS",
         '``"sometimes"``',
         _set(JWT_ACCEPT_LEGACY_TOKENS="sometimes"),
+        InvalidConfigError,
+    ),
+    Case("JWT_JWKS_ROUTE", '``"jwks.json"``', _set(JWT_JWKS_ROUTE="jwks.json"), InvalidConfigError),
+    Case(
+        "JWT_JWKS_ROUTE",
+        '``"/keys/<kid>"``',
+        _set(JWT_JWKS_ROUTE="/keys/<kid>"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_JWKS_URL",
+        '``"http://idp.example.com/jwks"``',
+        _idp(JWT_JWKS_URL="http://idp.example.com/jwks"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_JWKS_URL",
+        '``"https://user:pw@idp.example.com/jwks"``',
+        _idp(JWT_JWKS_URL="https://user:pw@idp.example.com/jwks"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_JWKS_URL",
+        '``"idp.example.com"``',
+        _idp(JWT_JWKS_URL="idp.example.com"),
+        InvalidConfigError,
+    ),
+    Case("JWT_JWKS_MIN_REFRESH", "``0``", _set(JWT_JWKS_MIN_REFRESH=0), InvalidConfigError),
+    Case(
+        "JWT_JWKS_MAX_CACHE",
+        "``30``, with ``JWT_JWKS_MIN_REFRESH`` ``60``",
+        _set(JWT_JWKS_MAX_CACHE=30, JWT_JWKS_MIN_REFRESH=60),
+        InvalidConfigError,
+    ),
+    Case("JWT_JWKS_TIMEOUT", "``120``", _set(JWT_JWKS_TIMEOUT=120), InvalidConfigError),
+    Case("JWT_JWKS_TIMEOUT", "``0.5``", _set(JWT_JWKS_TIMEOUT=0.5), InvalidConfigError),
+    Case(
+        "JWT_REQUIRE_AT_JWT",
+        '``"perhaps"``',
+        _set(JWT_REQUIRE_AT_JWT="perhaps"),
         InvalidConfigError,
     ),
 )

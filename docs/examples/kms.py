@@ -80,7 +80,7 @@ class PinnedKidVerifier:
 
     def __init__(self, kid: str, public_pem: bytes) -> None:
         self._kid = kid
-        self._key = KeyVerifier("ES256", public_pem)
+        self._key = KeyVerifier("ES256", public_pem, key_id=kid)
 
     @property
     def algorithms(self) -> frozenset[str]:

@@ -26,7 +26,8 @@ def issue_pair() -> tuple[AuthToken, RefreshToken]:
     assert (auth.sub, auth.iss, auth.max_age) == ("alice", "tokens-example", 900)
     assert auth.scope == {"admin": True}
     assert auth.claims["tenant"] == "acme"
-    assert auth.header == {"alg": "HS256", "typ": "at+jwt"}
+    assert (auth.header["alg"], auth.header["typ"]) == ("HS256", "at+jwt")
+    assert isinstance(auth.header["kid"], str)  # the signing key's id: see "Keys and rotation"
     assert auth.signed.count(".") == 2  # the compact JWT to send to the client
 
     assert refresh.token_type is TokenType.REFRESH
@@ -54,7 +55,7 @@ def issue_with_options() -> tuple[AuthToken, RefreshToken]:
         )
 
     assert (auth.max_age, auth.aud) == (120, "billing")
-    assert auth.header == {"alg": "HS256", "typ": "at+jwt", "cty": "payment-approval"}
+    assert auth.header["cty"] == "payment-approval"
     assert refresh.max_age == 2 * 24 * 3600
     assert (refresh.claims["audience"], refresh.claims["device"]) == ("mobile", "phone")
     # [end options]

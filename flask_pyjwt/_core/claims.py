@@ -8,7 +8,7 @@ and audience are compared as whole strings, and the token's kind must agree betw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from .errors import (
@@ -19,7 +19,7 @@ from .errors import (
 )
 from .signing import JWSHeader
 from .strict_json import FrozenJSONObject, JSONValue
-from .tokens import Token, TokenType, make_token
+from .tokens import AuthToken, Token, TokenType, make_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,17 +28,23 @@ class ClaimPolicy:
 
     Attributes:
         issuer: the exact ``iss``.
-        audience: the ``aud`` that must be present, or ``None`` (then a token that names
-            an audience is refused: it was meant for someone else).
+        audience: the ``aud`` that must be present (one of them, for several), or
+            ``None`` (then a token that names an audience is refused: it was meant for
+            someone else).
         leeway: seconds of clock skew tolerated on ``exp``, ``nbf`` and ``iat``.
         accept_legacy: also accept the Flask_PyJWT 1.x format (``typ`` ``JWT`` or none,
             no ``jti``); see :func:`validate_claims`.
+        identity_provider: the tokens are an identity provider's access tokens
+            (``JWT_JWKS_URL``); see :func:`validate_access_token`.
+        require_at_jwt: with ``identity_provider``, refuse ``typ`` ``JWT`` or none.
     """
 
     issuer: str
-    audience: str | None
+    audience: str | tuple[str, ...] | None
     leeway: int
     accept_legacy: bool = False
+    identity_provider: bool = False
+    require_at_jwt: bool = False
 
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
@@ -116,7 +122,9 @@ def _legacy_subject(claims: FrozenJSONObject) -> str:
     return _string(claims, "sub")
 
 
-def _audience(claims: FrozenJSONObject, expected: str | None) -> str | tuple[str, ...] | None:
+def _audience(
+    claims: FrozenJSONObject, expected: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
     if "aud" not in claims:
         if expected is not None:
             raise InvalidClaimError(
@@ -129,7 +137,11 @@ def _audience(claims: FrozenJSONObject, expected: str | None) -> str | tuple[str
         raise InvalidClaimError(
             "aud", "The token's aud claim must be a string or an array of strings."
         )
-    if expected is None or expected not in audiences:
+    if expected is None or (
+        expected not in audiences
+        if isinstance(expected, str)
+        else all(wanted not in audiences for wanted in expected)
+    ):
         raise InvalidClaimError("aud", "The token is meant for another audience.")
     return value if isinstance(value, str) else tuple(str(item) for item in audiences)
 
@@ -161,6 +173,8 @@ def validate_claims(
         ExpiredTokenError: ``now`` is at or past ``exp`` (plus leeway).
         ImmatureTokenError: ``nbf`` or ``iat`` is after ``now`` (plus leeway).
     """
+    if policy.identity_provider:
+        return validate_access_token(header, claims, signed, policy, now=now, expected=expected)
     kind, legacy = _kind(header, claims, policy.accept_legacy)
     if expected is not None and kind is not expected:
         raise WrongTokenTypeError(
@@ -186,3 +200,61 @@ def validate_claims(
         kind, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
         alg=header.alg, header=header.fields, claims=claims, legacy=legacy,
     )  # fmt: skip
+
+
+# The typ values an identity provider's access token may have besides at+jwt, after
+# normalisation: "JWT" (what most still send) or none.
+_PLAIN_JWT_TYPES: Final = frozenset({None, "jwt"})
+
+
+def validate_access_token(
+    header: JWSHeader,
+    claims: FrozenJSONObject,
+    signed: str,
+    policy: ClaimPolicy,
+    *,
+    now: float,
+    expected: TokenType | None,
+) -> AuthToken:
+    """Check an identity provider's access token (RFC 9068) and build its value.
+
+    ``typ`` must be ``at+jwt`` (``application/at+jwt``, any case); ``JWT`` or none is
+    accepted unless ``policy.require_at_jwt``; anything else is refused. There is no
+    ``type`` claim: every such token is an auth token. ``iss`` must be the configured
+    issuer; ``sub`` a non-empty string; ``exp`` and ``iat`` numbers (``nbf`` when
+    present); ``aud`` must name a configured audience; ``jti`` is optional (``""`` when
+    absent). The scope is the ``scope`` claim, or else the ``scp`` claim (a list, or a
+    space-separated string).
+
+    Raises:
+        WrongTokenTypeError: another ``typ``, or a refresh token was ``expected``.
+        InvalidClaimError, ExpiredTokenError, ImmatureTokenError: as
+            :func:`validate_claims`.
+    """
+    typ = media_type(header.typ)
+    if typ != TokenType.AUTH.media_type and (policy.require_at_jwt or typ not in _PLAIN_JWT_TYPES):
+        raise WrongTokenTypeError("The token is not an access token (typ at+jwt).")
+    if expected is TokenType.REFRESH:
+        raise WrongTokenTypeError("This requires a refresh token, not an auth token.")
+    iss = claims.get("iss")
+    if not isinstance(iss, str) or iss != policy.issuer:
+        raise InvalidClaimError("iss", "The token was not issued by the expected issuer.")
+    sub = _string(claims, "sub")
+    jti = _string(claims, "jti") if "jti" in claims else ""
+    exp = _number(claims, "exp")
+    iat = _number(claims, "iat")
+    nbf = _number(claims, "nbf") if "nbf" in claims else None
+    leeway = policy.leeway
+    if now >= exp + leeway:
+        raise ExpiredTokenError("The token has expired.")
+    if iat > now + leeway or (nbf is not None and nbf > now + leeway):
+        raise ImmatureTokenError("The token is not valid yet.")
+    aud = _audience(claims, policy.audience)
+    token = make_token(
+        TokenType.AUTH, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud,
+        signed=signed, alg=header.alg, header=header.fields, claims=claims,
+    )  # fmt: skip
+    assert isinstance(token, AuthToken)
+    if "scope" not in claims and "scp" in claims:
+        return replace(token, scope=claims["scp"])
+    return token

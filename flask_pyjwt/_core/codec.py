@@ -196,10 +196,17 @@ class TokenCodec:
             audience=settings.audience,
             leeway=settings.leeway,
             accept_legacy=settings.accept_legacy_tokens,
+            identity_provider=settings.jwks_url is not None,
+            require_at_jwt=settings.require_at_jwt,
         )
         self._signer = signer
         self._verifier = verifier
         self._clock = clock
+
+    @property
+    def verifier(self) -> Verifier:
+        """What checks signatures (the configured keys, or the custom verifier)."""
+        return self._verifier
 
     @property
     def can_sign(self) -> bool:
@@ -209,8 +216,8 @@ class TokenCodec:
     def _require_signer(self) -> Signer:
         if self._signer is None:
             raise MissingSignerError(
-                "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET) and cannot issue "
-                "tokens; configure JWT_SECRET with the private key to issue them"
+                "this app is verify-only (JWT_PUBLICKEY without JWT_SECRET, or JWT_JWKS_URL) "
+                "and cannot issue tokens; configure JWT_SECRET with the private key to issue them"
             )
         return self._signer
 

@@ -17,13 +17,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
+from urllib.parse import urlsplit
 
 from .algorithms import AuthType, parse_auth_type
 from .errors import InvalidConfigError, MissingConfigError
+from .jwk import JWK, bind, has_private_members, jwk_object, key_set_members, parse_jwk
 from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
-from .signing import KeySigner, KeyVerifier, Signer, Verifier
+from .signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from .strict_json import FrozenJSONObject
 
 DEFAULT_AUTH_MAX_AGE: Final = 3600
 """Default ``JWT_AUTHMAXAGE``: one hour."""
@@ -50,8 +53,25 @@ CONFIG_KEYS: Final = (
     "JWT_REVOCATION_REDIS_URL",
     "JWT_REVOCATION_PREFIX",
     "JWT_REVOCATION_FAIL_OPEN",
+    "JWT_JWKS_ROUTE",
+    "JWT_JWKS_URL",
+    "JWT_JWKS_MIN_REFRESH",
+    "JWT_JWKS_MAX_CACHE",
+    "JWT_JWKS_TIMEOUT",
+    "JWT_REQUIRE_AT_JWT",
 )
 """Every configuration key the library reads."""
+
+DEFAULT_JWKS_MIN_REFRESH: Final = 60
+"""Default ``JWT_JWKS_MIN_REFRESH``: at most one refetch a minute for an unknown ``kid``."""
+
+DEFAULT_JWKS_MAX_CACHE: Final = 3600
+"""Default ``JWT_JWKS_MAX_CACHE``: an identity provider's keys are refreshed hourly at least."""
+
+DEFAULT_JWKS_TIMEOUT: Final = 5
+"""Default ``JWT_JWKS_TIMEOUT``: seconds a JWKS fetch may wait on the network."""
+
+_MAX_JWKS_TIMEOUT: Final = 60
 
 
 class WeakSecretWarning(UserWarning):
@@ -176,13 +196,26 @@ class Settings:
         revocation_fail_open: ``JWT_REVOCATION_FAIL_OPEN``: accept tokens when the
             revocation store does not answer (logging a warning each time) instead of
             answering 503.
+        algorithms: every algorithm of ``JWT_AUTHTYPE``, the first being
+            :attr:`algorithm` (several only for a verify-only app whose keys come as a
+            JWK Set).
+        jwks_route: ``JWT_JWKS_ROUTE``, the path that serves :meth:`AuthManager.jwks`.
+        jwks_url: ``JWT_JWKS_URL``, the identity provider's JWK Set: tokens are its
+            access tokens, verified with the keys fetched from there.
+        jwks_min_refresh: ``JWT_JWKS_MIN_REFRESH``, the shortest time between two
+            fetches of ``JWT_JWKS_URL`` for an unknown ``kid``, and the shortest time its
+            keys are cached.
+        jwks_max_cache: ``JWT_JWKS_MAX_CACHE``, the longest time its keys are cached.
+        jwks_timeout: ``JWT_JWKS_TIMEOUT``, seconds one fetch may wait on the network.
+        require_at_jwt: ``JWT_REQUIRE_AT_JWT``: identity provider tokens must be typed
+            ``at+jwt`` (RFC 9068); ``JWT`` or no ``typ`` is refused.
     """
 
     issuer: str
     algorithm: AuthType | None
     auth_max_age: int = DEFAULT_AUTH_MAX_AGE
     refresh_max_age: int = DEFAULT_REFRESH_MAX_AGE
-    audience: str | None = None
+    audience: str | tuple[str, ...] | None = None
     leeway: int = 0
     max_token_length: int = DEFAULT_MAX_TOKEN_LENGTH
     key_id: str | None = None
@@ -196,6 +229,14 @@ class Settings:
     def longest_max_age(self) -> int:
         """The longest configured token lifetime in seconds (revocations are kept that long)."""
         return max(self.auth_max_age, self.refresh_max_age)
+
+    algorithms: tuple[AuthType, ...] = ()
+    jwks_route: str | None = None
+    jwks_url: str | None = None
+    jwks_min_refresh: int = DEFAULT_JWKS_MIN_REFRESH
+    jwks_max_cache: int = DEFAULT_JWKS_MAX_CACHE
+    jwks_timeout: int = DEFAULT_JWKS_TIMEOUT
+    require_at_jwt: bool = False
 
 
 ConfigLookup = Callable[[str], object]
@@ -303,37 +344,147 @@ def _flag(lookup: ConfigLookup, key: str) -> bool:
     raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected True or False")
 
 
-def _algorithm(lookup: ConfigLookup, *, required: bool) -> AuthType | None:
+def _algorithms(lookup: ConfigLookup, *, required: bool) -> tuple[AuthType, ...]:
+    """``JWT_AUTHTYPE``: one algorithm, or (for a JWK Set) a list or a comma-separated string."""
     value = lookup("JWT_AUTHTYPE")
     if value is None:
         if required:
             raise MissingConfigError("JWT_AUTHTYPE")
-        return None
+        return ()
+    items: list[object]
+    if isinstance(value, str) and "," in value:
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, (list, tuple)):
+        items = list(cast("list[object] | tuple[object, ...]", value))
+        if not items:
+            raise InvalidConfigError(
+                "JWT_AUTHTYPE", "is an empty list; give one algorithm, or several for a JWK Set"
+            )
+    else:
+        items = [value]
     try:
-        return parse_auth_type(value)
+        algorithms = tuple(parse_auth_type(item) for item in items)
     except ValueError as error:
         raise InvalidConfigError("JWT_AUTHTYPE", str(error)) from None
+    if len(set(algorithms)) != len(algorithms):
+        raise InvalidConfigError("JWT_AUTHTYPE", "names an algorithm twice")
+    if len(algorithms) > 1 and any(algorithm.is_symmetric for algorithm in algorithms):
+        raise InvalidConfigError(
+            "JWT_AUTHTYPE",
+            "lists an HS* algorithm with others; several algorithms are for the keys of a "
+            "JWK Set, which never holds a shared secret",
+        )
+    return algorithms
+
+
+def _audience(lookup: ConfigLookup) -> str | tuple[str, ...] | None:
+    value = lookup("JWT_AUDIENCE")
+    if value is None or value == "":
+        return None
+    received = f"got {_describe(value)} {value!r}"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        items = list(cast("list[object] | tuple[object, ...]", value))
+        if items and all(isinstance(item, str) and item for item in items):
+            return tuple(cast("list[str]", items))
+    raise InvalidConfigError(
+        "JWT_AUDIENCE",
+        f"{received}; expected a non-empty str or a non-empty list of non-empty str",
+    )
+
+
+_LOOPBACK_HOSTS: Final = frozenset({"localhost", "::1"})
+
+
+def _jwks_url(lookup: ConfigLookup) -> str | None:
+    url = _string(lookup, "JWT_JWKS_URL", required=False)
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        host = None
+        parts = urlsplit("")
+    if host is None or parts.scheme not in ("https", "http") or parts.fragment:
+        raise InvalidConfigError(
+            "JWT_JWKS_URL", f"got {url!r}; expected an https:// URL of a JWK Set document"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise InvalidConfigError(
+            "JWT_JWKS_URL", "holds credentials (user:password@); a JWK Set is public"
+        )
+    if parts.scheme == "http" and not (host in _LOOPBACK_HOSTS or host.startswith("127.")):
+        raise InvalidConfigError(
+            "JWT_JWKS_URL",
+            f"got {url!r}; use https://: keys fetched over plain http could be replaced by "
+            "anyone on the way (http:// is accepted for loopback addresses only)",
+        )
+    return url
+
+
+def _jwks_route(lookup: ConfigLookup) -> str | None:
+    route = _string(lookup, "JWT_JWKS_ROUTE", required=False)
+    if route is not None and (
+        not route.startswith("/") or any(char.isspace() or char in "<>" for char in route)
+    ):
+        raise InvalidConfigError(
+            "JWT_JWKS_ROUTE",
+            f"got {route!r}; expected a URL path starting with / and without variables, "
+            'like "/.well-known/jwks.json"',
+        )
+    return route
 
 
 def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> Settings:
     """Read and validate every non-key setting.
 
     Raises:
-        MissingConfigError: ``JWT_ISSUER`` (or ``JWT_AUTHTYPE``) is not set.
+        MissingConfigError: ``JWT_ISSUER`` (or ``JWT_AUTHTYPE``) is not set, or
+            ``JWT_AUDIENCE`` with ``JWT_JWKS_URL``.
         InvalidConfigError: a value has the wrong type or range.
     """
     issuer = _string(lookup, "JWT_ISSUER", required=True)
     assert issuer is not None
+    algorithms = _algorithms(lookup, required=algorithm_required)
+    jwks_url = _jwks_url(lookup)
+    audience = _audience(lookup)
+    if jwks_url is not None and audience is None:
+        raise MissingConfigError(
+            "JWT_AUDIENCE",
+            "is required with JWT_JWKS_URL: an identity provider's access tokens are for "
+            "several APIs, and RFC 9068 4 makes checking aud mandatory. Set it to this API's "
+            "identifier as the provider puts it in aud (Auth0: the API identifier; Keycloak: "
+            "the client id an audience mapper adds)",
+        )
+    min_refresh = _whole_number(lookup, "JWT_JWKS_MIN_REFRESH", DEFAULT_JWKS_MIN_REFRESH, minimum=1)
+    max_cache = _whole_number(lookup, "JWT_JWKS_MAX_CACHE", DEFAULT_JWKS_MAX_CACHE, minimum=1)
+    if max_cache < min_refresh:
+        raise InvalidConfigError(
+            "JWT_JWKS_MAX_CACHE",
+            f"is {max_cache} seconds, shorter than JWT_JWKS_MIN_REFRESH ({min_refresh}); "
+            "expected at least that",
+        )
+    timeout = _whole_number(lookup, "JWT_JWKS_TIMEOUT", DEFAULT_JWKS_TIMEOUT, minimum=1)
+    if timeout > _MAX_JWKS_TIMEOUT:
+        raise InvalidConfigError(
+            "JWT_JWKS_TIMEOUT",
+            f"got {timeout}; expected a whole number from 1 to {_MAX_JWKS_TIMEOUT} (seconds): "
+            "a request waits on the fetch",
+        )
     return Settings(
         issuer=issuer,
-        algorithm=_algorithm(lookup, required=algorithm_required),
+        algorithm=algorithms[0] if algorithms else None,
+        algorithms=algorithms,
         auth_max_age=_whole_number(
             lookup, "JWT_AUTHMAXAGE", DEFAULT_AUTH_MAX_AGE, minimum=1, duration=True
         ),
         refresh_max_age=_whole_number(
             lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1, duration=True
         ),
-        audience=_string(lookup, "JWT_AUDIENCE", required=False),
+        audience=audience,
         leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0),
         max_token_length=_whole_number(
             lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
@@ -345,6 +496,12 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         revocation_prefix=_string(lookup, "JWT_REVOCATION_PREFIX", required=False)
         or DEFAULT_REVOCATION_PREFIX,
         revocation_fail_open=_flag(lookup, "JWT_REVOCATION_FAIL_OPEN"),
+        jwks_route=_jwks_route(lookup),
+        jwks_url=jwks_url,
+        jwks_min_refresh=min_refresh,
+        jwks_max_cache=max_cache,
+        jwks_timeout=timeout,
+        require_at_jwt=_flag(lookup, "JWT_REQUIRE_AT_JWT"),
     )
 
 
@@ -398,15 +555,162 @@ def signing_key_configured(lookup: ConfigLookup) -> bool:
     return lookup("JWT_SECRET") not in (None, "", b"")
 
 
-def _key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | None:
+def _key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | Mapping[str, object] | None:
     value = lookup(key)
     if value is None or value in ("", b""):
         return None
+    if isinstance(value, Mapping):
+        return cast("Mapping[str, object]", value)
     if not is_key_material(value):
         raise InvalidConfigError(
-            key, f"got {_describe(value)}; expected PEM text (str or bytes) or a cryptography key"
+            key,
+            f"got {_describe(value)}; expected PEM text (str or bytes), a JWK (JSON text or a "
+            "mapping) or a cryptography key",
         )
     return value
+
+
+def _jwk_document(key: str, material: object) -> FrozenJSONObject | None:
+    try:
+        return jwk_object(material)
+    except KeyMaterialError as error:
+        raise _key_error(key, error) from None
+
+
+@dataclass(frozen=True, slots=True)
+class JWKKey:
+    """A configured JWK and the ``kid`` it answers to (``None``: derived from the key)."""
+
+    jwk: JWK
+    kid: str | None
+
+
+def _signing_jwk(document: FrozenJSONObject, algorithm: AuthType, key_id: str | None) -> JWKKey:
+    """``JWT_SECRET`` given as a JWK: its key, bound to ``algorithm``, and its ``kid``."""
+    try:
+        if key_set_members(document) is not None:
+            raise KeyMaterialError(
+                "is a JWK Set; JWT_SECRET is the one key that signs: give that JWK alone "
+                "(the keys that verify go in JWT_PUBLICKEY)"
+            )
+        jwk = parse_jwk(document)
+        if not jwk.is_private:
+            raise KeyMaterialError(
+                f"is a public {jwk.kty} JWK; signing with {algorithm.value} needs the private "
+                "key (its 'd' member); a verify-only service sets JWT_PUBLICKEY instead"
+            )
+        bind(jwk, (algorithm,), "sign")
+    except KeyMaterialError as error:
+        raise _key_error("JWT_SECRET", error) from None
+    if key_id is not None and jwk.kid is not None and key_id != jwk.kid:
+        raise InvalidConfigError(
+            "JWT_KEYID",
+            f"is {key_id!r}, but the JWK in JWT_SECRET has kid {jwk.kid!r}; set one of them",
+        )
+    return JWKKey(jwk=jwk, kid=key_id or jwk.kid)
+
+
+def _verification_jwks(
+    document: FrozenJSONObject, algorithms: tuple[AuthType, ...], key_id: str | None
+) -> list[KeyVerifier]:
+    """``JWT_PUBLICKEY`` given as a JWK or a JWK Set: one verifier per key."""
+    members = key_set_members_or_error(document)
+    single = members is None
+    objects = (document,) if members is None else members
+    if not objects:
+        raise InvalidConfigError("JWT_PUBLICKEY", "is a JWK Set without keys")
+    verifiers: list[KeyVerifier] = []
+    for index, obj in enumerate(objects):
+        where = "is a JWK that" if single else f"holds a JWK (keys[{index}]) that"
+        if has_private_members(obj):
+            raise InvalidConfigError(
+                "JWT_PUBLICKEY",
+                f"{where} carries private or secret key material; it must hold public keys "
+                "only (a JWK Set is published: drop 'd', 'p', 'q', 'dp', 'dq', 'qi', 'k')",
+            )
+        try:
+            jwk = parse_jwk(obj)
+            algorithm = bind(jwk, algorithms, "verify")
+        except KeyMaterialError as error:
+            prefix = "" if single else f"keys[{index}] "
+            raise InvalidConfigError("JWT_PUBLICKEY", f"{prefix}{error}") from None
+        assert jwk.public is not None
+        kid = jwk.kid or (key_id if single else None)
+        if single and key_id is not None and jwk.kid is not None and key_id != jwk.kid:
+            raise InvalidConfigError(
+                "JWT_KEYID",
+                f"is {key_id!r}, but the JWK in JWT_PUBLICKEY has kid {jwk.kid!r}; set one of them",
+            )
+        verifiers.append(KeyVerifier(algorithm, jwk.public, key_id=kid))
+    seen: set[str] = set()
+    for verifier in verifiers:
+        if verifier.key_id in seen:
+            raise InvalidConfigError(
+                "JWT_PUBLICKEY", f"holds two keys with kid {verifier.key_id!r}; kids must be unique"
+            )
+        seen.add(verifier.key_id)
+    return verifiers
+
+
+def key_set_members_or_error(document: FrozenJSONObject) -> tuple[FrozenJSONObject, ...] | None:
+    """:func:`key_set_members`, its error as ``JWT_PUBLICKEY``'s."""
+    try:
+        return key_set_members(document)
+    except KeyMaterialError as error:
+        raise _key_error("JWT_PUBLICKEY", error) from None
+
+
+def _check_several_algorithms(settings: Settings, secret: object, public: object) -> None:
+    if len(settings.algorithms) < 2 or settings.jwks_url is not None:
+        return
+    if secret is None and public is not None and jwk_object_quiet(public) is not None:
+        return
+    raise InvalidConfigError(
+        "JWT_AUTHTYPE",
+        f"lists {len(settings.algorithms)} algorithms, which only a verify-only app whose keys "
+        "come as a JWK Set (JWT_JWKS_URL, or a JWK Set in JWT_PUBLICKEY without JWT_SECRET) "
+        "accepts, each key bound to one by its alg; an app that issues tokens signs with one",
+    )
+
+
+def jwk_object_quiet(material: object) -> FrozenJSONObject | None:
+    """:func:`jwk_object`, or ``None`` where it would raise."""
+    try:
+        return jwk_object(material)
+    except KeyMaterialError:
+        return None
+
+
+def _remote_key_set(lookup: ConfigLookup, settings: Settings, url: str) -> Verifier:
+    for key in ("JWT_SECRET", "JWT_PUBLICKEY"):
+        if lookup(key) not in (None, "", b""):
+            raise InvalidConfigError(
+                key,
+                "is set with JWT_JWKS_URL, which makes this app verify the identity "
+                "provider's tokens with the keys it publishes (and issue none); remove "
+                f"{key}, or JWT_JWKS_URL",
+            )
+    if any(algorithm.is_symmetric for algorithm in settings.algorithms):
+        raise InvalidConfigError(
+            "JWT_AUTHTYPE",
+            "is an HS* algorithm, but JWT_JWKS_URL publishes public keys; set the algorithm "
+            "the identity provider signs with (RS256 for most)",
+        )
+    if settings.key_id is not None:
+        warn_at_caller(
+            "JWT_KEYID: is ignored with JWT_JWKS_URL: the identity provider's tokens name "
+            "their keys themselves",
+            IgnoredConfigWarning,
+        )
+    from .jwks_source import RemoteKeySet  # the HTTP client, only for apps that use it
+
+    return RemoteKeySet(
+        url,
+        settings.algorithms,
+        timeout=settings.jwks_timeout,
+        min_refresh=settings.jwks_min_refresh,
+        max_cache=settings.jwks_max_cache,
+    )
 
 
 def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, Verifier]:
@@ -414,7 +718,10 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
 
     HMAC: ``JWT_SECRET`` signs and verifies. Key pairs: ``JWT_SECRET`` is the private key
     (its public half verifies unless ``JWT_PUBLICKEY`` is also given, and then the two must
-    match); with only ``JWT_PUBLICKEY`` the app is verify-only (no signer).
+    match); with only ``JWT_PUBLICKEY`` the app is verify-only (no signer). Either may be
+    a JWK (JSON text or a mapping); ``JWT_PUBLICKEY`` may be a JWK Set, which must then
+    hold the signing key's public half. With ``JWT_JWKS_URL`` the keys are an identity
+    provider's, fetched when first needed.
 
     Raises:
         MissingConfigError: no usable key is configured.
@@ -423,6 +730,8 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     algorithm = settings.algorithm
     if algorithm is None:
         raise MissingConfigError("JWT_AUTHTYPE")
+    if settings.jwks_url is not None:
+        return None, _remote_key_set(lookup, settings, settings.jwks_url)
     secret = _key_material(lookup, "JWT_SECRET")
     key_id = settings.key_id
     if algorithm.is_symmetric:
@@ -439,14 +748,25 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
                 f"is required for {algorithm.value}: the HMAC secret. Set {_SIGNING_KEY_PLACES}; "
                 f"make a random secret with: flask jwt keygen --alg {algorithm.value}",
             )
-        try:
-            raw = hmac_secret(algorithm, secret)
-        except KeyMaterialError as error:
-            raise _key_error("JWT_SECRET", error) from None
+        document = _jwk_document("JWT_SECRET", secret)
+        if document is not None:
+            configured = _signing_jwk(document, algorithm, key_id)
+            assert configured.jwk.secret is not None
+            raw = configured.jwk.secret
+            key_id = configured.kid
+        else:
+            try:
+                raw = hmac_secret(algorithm, secret)
+            except KeyMaterialError as error:
+                raise _key_error("JWT_SECRET", error) from None
         _check_secret_strength(settings, algorithm, raw)
-        signer = KeySigner(algorithm, raw, key_id=key_id)
+        try:
+            signer = KeySigner(algorithm, raw, key_id=key_id)
+        except ValueError as error:
+            raise _key_error("JWT_SECRET", error) from None
         return signer, signer.verifier()
     public = _key_material(lookup, "JWT_PUBLICKEY")
+    _check_several_algorithms(settings, secret, public)
     if secret is None and public is None:
         raise MissingConfigError(
             "JWT_SECRET",
@@ -455,21 +775,75 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
             f"key's contents in {_SIGNING_KEY_PLACES}. A verify-only service sets JWT_PUBLICKEY "
             "(the public key) instead",
         )
-    signer_or_none: KeySigner | None = None
+    signing_key: KeyMaterial | None = None
     if secret is not None:
+        document = _jwk_document("JWT_SECRET", secret)
+        if document is not None:
+            configured = _signing_jwk(document, algorithm, key_id)
+            assert configured.jwk.private is not None
+            signing_key, key_id = configured.jwk.private, configured.kid
+        elif isinstance(secret, Mapping):  # pragma: no cover - a mapping is always a document
+            raise InvalidConfigError("JWT_SECRET", "is a mapping but not a JWK")
+        else:
+            signing_key = secret
+    public_document = None if public is None else _jwk_document("JWT_PUBLICKEY", public)
+    if public_document is not None:
+        verifiers = _verification_jwks(public_document, settings.algorithms, key_id)
+        key_set = KeySetVerifier(verifiers)
+        if signing_key is None:
+            return None, key_set
+        return _signer_in_key_set(algorithm, signing_key, key_id, key_set), key_set
+    signer_or_none: KeySigner | None = None
+    if signing_key is not None:
         try:
-            signer_or_none = KeySigner(algorithm, secret, key_id=key_id)
+            signer_or_none = KeySigner(algorithm, signing_key, key_id=key_id)
         except ValueError as error:
             raise _key_error("JWT_SECRET", error) from None
     if public is None:
         assert signer_or_none is not None
         return signer_or_none, signer_or_none.verifier()
+    assert not isinstance(public, Mapping)
     try:
         verifier = KeyVerifier(algorithm, public, key_id=key_id)
     except ValueError as error:
         raise _key_error("JWT_PUBLICKEY", error) from None
-    if signer_or_none is not None and not signer_or_none.matches(verifier):
+    if signer_or_none is None:
+        return None, verifier
+    if not signer_or_none.matches(verifier):
         raise InvalidConfigError(
             "JWT_PUBLICKEY", "is not the public half of JWT_SECRET; give the matching pair"
         )
-    return signer_or_none, verifier
+    return signer_or_none, signer_or_none.verifier()
+
+
+def _signer_in_key_set(
+    algorithm: AuthType, signing_key: KeyMaterial, key_id: str | None, key_set: KeySetVerifier
+) -> KeySigner:
+    """The signer for ``signing_key``, whose public half must be in ``key_set``.
+
+    Without a configured ``kid`` (``JWT_KEYID`` or the JWK's own), the signer takes the
+    ``kid`` its public key has in the set, so tokens name the key the set verifies with.
+    """
+    try:
+        signer = KeySigner(algorithm, signing_key, key_id=key_id)
+    except ValueError as error:
+        raise _key_error("JWT_SECRET", error) from None
+    listed = key_set.get(signer.key_id)
+    if listed is None and key_id is None:
+        for kid in sorted(key_set.key_ids):
+            candidate = key_set.get(kid)
+            if candidate is not None and signer.matches(candidate):
+                return KeySigner(algorithm, signing_key, key_id=kid)
+    if listed is None:
+        raise InvalidConfigError(
+            "JWT_PUBLICKEY",
+            f"has no key with kid {signer.key_id!r}, the kid of JWT_SECRET; add JWT_SECRET's "
+            "public key to the JWK Set (the tokens it signs could not be verified otherwise)",
+        )
+    if not signer.matches(listed):
+        raise InvalidConfigError(
+            "JWT_PUBLICKEY",
+            f"holds another key than JWT_SECRET's under kid {signer.key_id!r}; give the "
+            "matching public key, or another kid",
+        )
+    return signer

@@ -94,8 +94,9 @@ class MissingSignerError(FlaskPyJWTError):
 
 
 class LegacyTokenRevocationError(FlaskPyJWTError, ValueError):
-    """A Flask_PyJWT 1.x auth token has no ``jti``, so it cannot be revoked on its own;
-    ``revoke_subject`` revokes it with the subject's other tokens."""
+    """An auth token without ``jti`` (a Flask_PyJWT 1.x token, or an identity provider's
+    that leaves it out) cannot be revoked on its own; ``revoke_subject`` revokes it with
+    the subject's other tokens."""
 
 
 class ContextError(FlaskPyJWTError, RuntimeError):

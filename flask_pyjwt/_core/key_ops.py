@@ -47,6 +47,10 @@ class KeyOps(Protocol):
         """Whether ``other`` verifies with the same key (compared in constant time)."""
         ...
 
+    def public_key(self) -> PublicKey | None:
+        """The public key (``None`` for an HMAC secret, which is never published)."""
+        ...
+
 
 def _no_private_key() -> bytes:
     raise RuntimeError("this key can only verify; it has no private key")
@@ -69,6 +73,9 @@ class _HMACOps:
 
     def same_key(self, other: KeyOps) -> bool:
         return isinstance(other, _HMACOps) and hmac.compare_digest(self.secret, other.secret)
+
+    def public_key(self) -> PublicKey | None:
+        return None
 
 
 def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
@@ -134,6 +141,9 @@ class _AsymmetricOps(Generic[_Private, _Public]):
             self.public,
             other.public,  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
         )
+
+    def public_key(self) -> PublicKey | None:
+        return self.public
 
 
 # The order n of each curve's base point (SEC 2 v2 2.4.2, 2.5.1, 2.6.1), by curve name.

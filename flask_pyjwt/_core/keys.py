@@ -147,6 +147,9 @@ _PATH_ADVICE: Final = (
 )
 
 
+_JSON_KIND: Final = "a JWK or JWKS (JSON text)"
+
+
 def _key_like(data: bytes) -> str | None:
     """What key material ``data`` looks like, if it looks like any (never the value)."""
     stripped = data.strip()
@@ -158,10 +161,15 @@ def _key_like(data: bytes) -> str | None:
         return "an OpenSSH public key line"
     # Checked for JSON-looking text only (json.loads reads UTF-16/32 bytes too, as PyJWT).
     if (stripped.startswith((b"{", b"[")) or not stripped.isascii()) and _is_json_key(data):
-        return "a JWK or JWKS (JSON text)"
+        return _JSON_KIND
     if _is_der_key(data):
         return "a DER-encoded key or certificate"
     return None
+
+
+def is_json_text(data: bytes) -> bool:
+    """Whether ``data`` is JSON text holding an object or array (a JWK or JWKS, say)."""
+    return _key_like(data) == _JSON_KIND
 
 
 def hmac_secret(algorithm: AuthType, material: object) -> bytes:

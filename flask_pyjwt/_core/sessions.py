@@ -110,15 +110,16 @@ class Sessions:
         """Refuse ``token`` from now on; for a refresh token, its whole session.
 
         Raises:
-            LegacyTokenRevocationError: a 1.x auth token, which has no ``jti``.
+            LegacyTokenRevocationError: an auth token without ``jti`` (1.x, or an
+                identity provider's).
             RevocationStoreError: the store did not answer.
         """
         token_id = _token_id(token)
         if token_id is None:
             raise LegacyTokenRevocationError(
-                "this is a Flask_PyJWT 1.x auth token: it has no jti, so it cannot be "
-                "revoked on its own; revoke_subject(sub) revokes it with the subject's "
-                "other tokens"
+                "this auth token has no jti (a Flask_PyJWT 1.x token, or an identity "
+                "provider's that leaves it out), so it cannot be revoked on its own; "
+                "revoke_subject(sub) revokes it with the subject's other tokens"
             )
         self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
         if isinstance(token, RefreshToken):

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .algorithms import AuthType, parse_auth_type
 from .errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
+from .jwk import JWKSet, PublicJWK, hmac_key_id, public_jwk, thumbprint
 from .key_ops import KeyOps, asymmetric_ops, hmac_ops
 from .keys import KeyMaterial, hmac_secret, load_private_key, load_public_key
 from .strict_json import JSONObject
@@ -90,7 +91,7 @@ class _BoundKey:
 
     __slots__ = ("_algorithm", "_algorithms", "_key_id", "_name", "_ops")
 
-    def __init__(self, algorithm: AuthType, ops: KeyOps, key_id: str | None) -> None:
+    def __init__(self, algorithm: AuthType, ops: KeyOps, key_id: str) -> None:
         self._algorithm = algorithm
         self._name = algorithm.value  # the alg string, read per token without Enum lookups
         self._algorithms = frozenset((algorithm.value,))
@@ -98,9 +99,15 @@ class _BoundKey:
         self._key_id = key_id
 
     @property
-    def key_id(self) -> str | None:
-        """The ``kid`` of this key, if it has one."""
+    def key_id(self) -> str:
+        """The ``kid`` of this key: the one given, or the one derived from the key (see
+        :class:`KeySigner`)."""
         return self._key_id
+
+    def public_jwk(self) -> PublicJWK | None:
+        """This key as a public JWK, or ``None`` for an HMAC secret (never published)."""
+        public = self._ops.public_key()
+        return None if public is None else public_jwk(public, self._algorithm, self._key_id)
 
     def __repr__(self) -> str:
         return (
@@ -109,17 +116,51 @@ class _BoundKey:
         )
 
 
+def _checked_key_id(key_id: object) -> str | None:
+    if key_id is None:
+        return None
+    if not isinstance(key_id, str) or not key_id:
+        raise ValueError(f"key_id must be a non-empty str or None, got {key_id!r}")
+    return key_id
+
+
+def _prepare(
+    algorithm: AuthType | str, key: KeyMaterial, key_id: str | None, *, private: bool
+) -> tuple[AuthType, KeyOps, str]:
+    """Parse ``key`` for ``algorithm``; the key id given, or the key's default one."""
+    alg = parse_auth_type(algorithm)
+    given = _checked_key_id(key_id)
+    if alg.is_symmetric:
+        secret = hmac_secret(alg, key)
+        return alg, hmac_ops(alg, secret), given or hmac_key_id(secret)
+    if private:
+        private_key = load_private_key(alg, key)
+        public = private_key.public_key()
+        ops = asymmetric_ops(alg, public, private_key)
+    else:
+        public = load_public_key(alg, key)
+        ops = asymmetric_ops(alg, public, None)
+    return alg, ops, given or thumbprint(public)
+
+
 class KeySigner(_BoundKey):
     """The built-in :class:`Signer`: one secret or private key, parsed and checked once.
+
+    Every token it signs carries its ``kid``: ``key_id`` when given, else one derived
+    from the key, the same in every process that holds it: the RFC 7638 JWK thumbprint
+    of the public key for a key pair, and for an HMAC secret an HMAC of a fixed label
+    under the secret (never a hash of the secret itself).
 
     Args:
         algorithm: the algorithm to sign with.
         key: an HMAC secret (``str``/``bytes``) for ``HS*``; otherwise a PEM private key
             (``str``/``bytes``) or a :mod:`cryptography` private key object.
-        key_id: a ``kid`` to put in the header of every token signed.
+        key_id: the ``kid`` to put in the header of every token signed, instead of the
+            derived one.
 
     Raises:
-        ValueError: the key does not fit the algorithm (type, curve, size), or is not one.
+        ValueError: the key does not fit the algorithm (type, curve, size), or is not
+            one; or ``key_id`` is an empty string.
     """
 
     __slots__ = ()
@@ -127,13 +168,7 @@ class KeySigner(_BoundKey):
     def __init__(
         self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
     ) -> None:
-        alg = parse_auth_type(algorithm)
-        if alg.is_symmetric:
-            ops = hmac_ops(alg, hmac_secret(alg, key))
-        else:
-            private = load_private_key(alg, key)
-            ops = asymmetric_ops(alg, private.public_key(), private)
-        super().__init__(alg, ops, key_id)
+        super().__init__(*_prepare(algorithm, key, key_id, private=True))
 
     @property
     def algorithm(self) -> str:
@@ -158,14 +193,19 @@ class KeySigner(_BoundKey):
 class KeyVerifier(_BoundKey):
     """The built-in :class:`Verifier`: one key bound to one algorithm, parsed once.
 
+    A token whose header names a ``kid`` must name this key's; a token without ``kid``
+    (issued before tokens carried one) is checked with this key.
+
     Args:
         algorithm: the one algorithm this key verifies; the allow-list is just that.
         key: an HMAC secret for ``HS*``; otherwise a PEM public key, an X.509 certificate,
             an OpenSSH public key line, or a :mod:`cryptography` key object.
-        key_id: the ``kid`` this key answers to inside a :class:`KeySetVerifier`.
+        key_id: the ``kid`` this key answers to, instead of the one derived from the key
+            as :class:`KeySigner` derives it.
 
     Raises:
-        ValueError: the key does not fit the algorithm (type, curve, size), or is not one.
+        ValueError: the key does not fit the algorithm (type, curve, size), or is not
+            one; or ``key_id`` is an empty string.
     """
 
     __slots__ = ()
@@ -173,12 +213,7 @@ class KeyVerifier(_BoundKey):
     def __init__(
         self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
     ) -> None:
-        alg = parse_auth_type(algorithm)
-        if alg.is_symmetric:
-            ops = hmac_ops(alg, hmac_secret(alg, key))
-        else:
-            ops = asymmetric_ops(alg, load_public_key(alg, key), None)
-        super().__init__(alg, ops, key_id)
+        super().__init__(*_prepare(algorithm, key, key_id, private=False))
 
     @property
     def algorithm(self) -> AuthType:
@@ -191,7 +226,14 @@ class KeyVerifier(_BoundKey):
         return self._algorithms
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
-        """Raise unless the signature is valid and ``header.alg`` is this key's algorithm."""
+        """Raise unless ``header.kid`` is absent or this key's, ``header.alg`` is this
+        key's algorithm, and the signature is valid."""
+        if header.kid is not None and header.kid != self._key_id:
+            raise UnknownKeyError("No configured key matches the token's key id.")
+        self.verify_signature(header, signing_input, signature)
+
+    def verify_signature(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        """Like :meth:`verify`, once the key was selected (the ``kid`` is not looked at)."""
         if header.alg != self._name:
             raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
         if not self._ops.verify(signing_input, signature):
@@ -202,32 +244,31 @@ class KeySetVerifier:
     """Several keys told apart by ``kid``, for key rotation.
 
     Lookup is one dictionary access, so the cost of verifying does not grow with the
-    number of keys. A token without a ``kid``, or with one no key has, is rejected
-    with :class:`~flask_pyjwt.UnknownKeyError`.
+    number of keys. A token with a ``kid`` no key has is rejected with
+    :class:`~flask_pyjwt.UnknownKeyError`; so is a token without ``kid`` when the set
+    holds several keys (picking one would be a guess). With a single key, a token
+    without ``kid`` is checked with that key, as :class:`KeyVerifier` does.
 
     Args:
         verifiers: the keys; each must have a distinct ``key_id``.
 
     Raises:
-        ValueError: no keys, a key without ``key_id``, or two keys with the same one.
+        ValueError: no keys, or two keys with the same ``key_id``.
     """
 
-    __slots__ = ("_algorithms", "_by_kid")
+    __slots__ = ("_algorithms", "_by_kid", "_only")
 
     def __init__(self, verifiers: Iterable[KeyVerifier]) -> None:
         by_kid: dict[str, KeyVerifier] = {}
         for verifier in verifiers:
             kid = verifier.key_id
-            if kid is None:
-                raise ValueError(
-                    f"{verifier!r} has no key_id; every key in a KeySetVerifier needs one"
-                )
             if kid in by_kid:
                 raise ValueError(f"two keys have key_id {kid!r}; key ids must be unique")
             by_kid[kid] = verifier
         if not by_kid:
             raise ValueError("a KeySetVerifier needs at least one key")
         self._by_kid = by_kid
+        self._only = next(iter(by_kid.values())) if len(by_kid) == 1 else None
         self._algorithms = frozenset(v.algorithm.value for v in by_kid.values())
 
     @property
@@ -235,12 +276,41 @@ class KeySetVerifier:
         """Every algorithm of the configured keys."""
         return self._algorithms
 
+    @property
+    def key_ids(self) -> frozenset[str]:
+        """The ``kid`` of every key in the set."""
+        return frozenset(self._by_kid)
+
+    def get(self, key_id: str) -> KeyVerifier | None:
+        """The key whose ``kid`` is ``key_id``, if the set holds one."""
+        return self._by_kid.get(key_id)
+
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Pick the key by ``kid`` and let it verify."""
-        verifier = self._by_kid.get(header.kid) if header.kid is not None else None
+        kid = header.kid
+        verifier = self._only if kid is None else self._by_kid.get(kid)
         if verifier is None:
             raise UnknownKeyError("No configured key matches the token's key id.")
-        verifier.verify(header, signing_input, signature)
+        verifier.verify_signature(header, signing_input, signature)
+
+    def public_jwks(self) -> list[PublicJWK]:
+        """The public keys of the set as JWKs (HMAC secrets are left out)."""
+        return [jwk for verifier in self._by_kid.values() if (jwk := verifier.public_jwk())]
 
     def __repr__(self) -> str:
         return f"KeySetVerifier(key_ids={sorted(self._by_kid)!r})"
+
+
+def public_key_set(verifier: Verifier) -> JWKSet:
+    """The public keys ``verifier`` checks tokens with, as a JWK Set.
+
+    The built-in :class:`KeyVerifier` and :class:`KeySetVerifier` give theirs (an HMAC
+    secret is never published); any other verifier (an identity provider's key set, a
+    custom one) has no keys of this app to publish: ``{"keys": []}``.
+    """
+    if isinstance(verifier, KeySetVerifier):
+        return {"keys": verifier.public_jwks()}
+    if isinstance(verifier, KeyVerifier):
+        jwk = verifier.public_jwk()
+        return {"keys": [] if jwk is None else [jwk]}
+    return {"keys": []}

@@ -156,8 +156,27 @@ BAD_SECRETS: dict[str, tuple[dict[str, object], list[str]]] = {
         },
         _pem_fragments(RSA.private_pem),
     ),
-    "JWK text as HS256 secret": (
-        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": '{"kty": "oct", "k": "' + SECRET + '"}'},
+    "oct JWK for another algorithm as HS256 secret": (
+        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": '{"kty":"oct","alg":"HS512","k":"' + SECRET + '"}'},
+        [SECRET],
+    ),
+    "oct JWK with a kid that contradicts JWT_KEYID": (
+        {
+            "JWT_AUTHTYPE": "HS256",
+            "JWT_KEYID": "a",
+            "JWT_SECRET": {"kty": "oct", "kid": "b", "k": SECRET},
+        },
+        [SECRET],
+    ),
+    "RSA JWK whose k is the secret, as HS256 secret": (
+        {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": {"kty": "RSA", "n": SECRET, "e": "AQAB"}},
+        [SECRET],
+    ),
+    "private JWK in JWT_PUBLICKEY": (
+        {
+            "JWT_AUTHTYPE": "ES256",
+            "JWT_PUBLICKEY": {"kty": "EC", "crv": "P-256", "x": SECRET, "y": SECRET, "d": SECRET},
+        },
         [SECRET],
     ),
     "OpenSSH line as HS256 secret": (
@@ -189,7 +208,7 @@ def test_config_errors_never_echo_the_secret(
     assert secrets
     caplog.set_level(logging.DEBUG)
     error = _config_error({"JWT_ISSUER": ISSUER, **config})
-    assert error.key in {"JWT_SECRET", "JWT_PUBLICKEY"}
+    assert error.key in {"JWT_SECRET", "JWT_PUBLICKEY", "JWT_KEYID"}
     assert_clean(_all_text(error), secrets=secrets)
     assert_clean(caplog.text, secrets=secrets)
 

@@ -19,7 +19,7 @@ from tests.security.harness import (
     header,
     make_harness,
 )
-from tests.support import b64url, forge, raw_signature
+from tests.support import HMAC_KID, b64url, forge, raw_signature
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -221,7 +221,8 @@ TAMPERED: dict[str, str] = {
     "payload sub changed": f"{H}.{b64url(_json(claims(sub='mallory')))}.{S}",
     "payload exp extended": f"{H}.{b64url(_json(claims(exp=2**40)))}.{S}",
     "payload scope added": f"{H}.{b64url(_json(claims(scope={'admin': True})))}.{S}",
-    "header kid added": f"{b64url(_json(header(kid='x')))}.{P}.{S}",
+    # The kid of the app's own key: the header changed, so the signature no longer fits.
+    "header kid added": f"{b64url(_json(header(kid=HMAC_KID)))}.{P}.{S}",
     "header re-serialised with spaces": f"{b64url(json.dumps(header()).encode())}.{P}.{S}",
     "signature first byte flipped": f"{H}.{P}.{_flip(S, 0)}",
     "signature middle byte flipped": f"{H}.{P}.{_flip(S, 16)}",

@@ -149,7 +149,7 @@ def settings_fields(settings: Settings) -> None:
     assert_type(settings.algorithm, AuthType | None)
     assert_type(settings.auth_max_age, int)
     assert_type(settings.refresh_max_age, int)
-    assert_type(settings.audience, str | None)
+    assert_type(settings.audience, str | tuple[str, ...] | None)
     assert_type(settings.leeway, int)
     assert_type(settings.max_token_length, int)
     assert_type(settings.key_id, str | None)

@@ -76,7 +76,9 @@ def protocols(app: Flask, header: JWSHeader) -> None:
 def built_in_keys(pem: bytes) -> None:
     signer = KeySigner("RS256", pem, key_id="2026-01")
     assert_type(signer.algorithm, str)
-    assert_type(signer.key_id, str | None)
+    # Always a kid: the one given, or one derived from the key.
+    assert_type(signer.key_id, str)
+    assert_type(KeySigner("RS256", pem).key_id, str)
     assert_type(signer.sign(b"x"), bytes)
     assert_type(signer.verifier(), KeyVerifier)
     verifier = KeyVerifier(AuthType.RS256, pem, key_id="2026-01")

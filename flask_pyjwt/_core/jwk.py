@@ -1,0 +1,544 @@
+"""JSON Web Keys (RFC 7517, RFC 7518 6, RFC 8037 2): strict parsing, key ids, export.
+
+A JWK is read member by member against the RFCs: the members its ``kty`` requires,
+each in canonical unpadded base64url of the exact length the RFC fixes (an EC
+coordinate is the curve's full size, an RSA modulus has no leading zero octet), the
+point on its curve, the private members consistent with the public ones. A key is then
+*bound* to one algorithm of the configuration: its ``alg``, ``use`` and ``key_ops``
+must agree with it, and its type, curve and size must fit it (as for PEM keys).
+
+Key ids: a JWK's own ``kid``, else the RFC 7638 thumbprint of its public key; an HMAC
+secret's id is an HMAC of a fixed label under the secret (:func:`hmac_key_id`), never a
+hash of the secret itself. Messages name members and problems, never key bytes.
+No Flask here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal, TypeAlias, cast
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey, Ed448PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing_extensions import NotRequired, TypedDict
+
+from .algorithms import AuthType
+from .keys import KeyMaterialError, PrivateKey, PublicKey, check_key_fits, is_json_text
+from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, freeze, loads_object
+
+
+class PublicJWK(TypedDict):
+    """One public key of a :class:`JWKSet`, as :meth:`~flask_pyjwt.AuthManager.jwks`
+    publishes it (RFC 7517 4, RFC 7518 6, RFC 8037 2).
+
+    ``kty``, ``kid``, ``use`` (always ``"sig"``) and ``alg`` are always there; the
+    others depend on ``kty``: ``n`` and ``e`` for ``RSA``; ``crv``, ``x`` and ``y`` for
+    ``EC``; ``crv`` and ``x`` for ``OKP``. Never a private or symmetric member.
+    """
+
+    kty: Literal["RSA", "EC", "OKP"]
+    kid: str
+    use: Literal["sig"]
+    alg: str
+    n: NotRequired[str]
+    e: NotRequired[str]
+    crv: NotRequired[str]
+    x: NotRequired[str]
+    y: NotRequired[str]
+
+
+class JWKSet(TypedDict):
+    """A JWK Set (RFC 7517 5): ``{"keys": [...]}``, the document a JWKS URL serves."""
+
+    keys: list[PublicJWK]
+
+
+KeyType = Literal["RSA", "EC", "OKP", "oct"]
+
+Purpose = Literal["sign", "verify"]
+"""What a configured key is for: ``JWT_SECRET`` signs, ``JWT_PUBLICKEY`` and a JWKS verify."""
+
+_B64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
+_CANONICAL_LAST: Final = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048")}
+
+# RFC 7518 6.2.1.1 / RFC 8037 2: curve names -> (curve class, coordinate size in bytes).
+_EC_CURVES: Final[dict[str, tuple[type[ec.EllipticCurve], int]]] = {
+    "P-256": (ec.SECP256R1, 32),
+    "P-384": (ec.SECP384R1, 48),
+    "P-521": (ec.SECP521R1, 66),
+}
+_OKP_SIZES: Final[dict[str, int]] = {"Ed25519": 32, "Ed448": 57}
+_CRV_OF_CURVE: Final[dict[str, str]] = {
+    "secp256r1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+}
+
+# The members that make a JWK private (RFC 7518 6.2.2, 6.3.2, 6.4; RFC 8037 2).
+PRIVATE_MEMBERS: Final[Mapping[str, frozenset[str]]] = {
+    "RSA": frozenset({"d", "p", "q", "dp", "dq", "qi", "oth"}),
+    "EC": frozenset({"d"}),
+    "OKP": frozenset({"d"}),
+    "oct": frozenset({"k"}),
+}
+
+_RSA_CRT: Final = ("p", "q", "dp", "dq", "qi")
+
+HMAC_KEY_ID_LABEL: Final = b"flask_pyjwt key id v1"
+"""The fixed label an HMAC secret's key id is computed over (see :func:`hmac_key_id`)."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class JWK:
+    """One parsed, internally consistent JWK (not yet bound to an algorithm).
+
+    Attributes:
+        kty: the key type.
+        kid: the ``kid`` member, if any.
+        alg: the ``alg`` member, if any (checked against the configuration by :func:`bind`).
+        use: the ``use`` member, if any.
+        key_ops: the ``key_ops`` member, if any.
+        public: the public key (``None`` for ``oct``).
+        private: the private key, when the JWK holds one.
+        secret: the ``oct`` key's bytes.
+    """
+
+    kty: KeyType
+    kid: str | None
+    alg: str | None
+    use: str | None
+    key_ops: tuple[str, ...] | None
+    public: PublicKey | None
+    private: PrivateKey | None = None
+    secret: bytes | None = field(default=None)
+
+    def __repr__(self) -> str:
+        return f"JWK(kty={self.kty!r}, kid={self.kid!r}, alg={self.alg!r}, key=<redacted>)"
+
+    @property
+    def is_private(self) -> bool:
+        """Whether the JWK holds private or symmetric key material."""
+        return self.private is not None or self.secret is not None
+
+
+def _b64(value: JSONValue, member: str, kty: str) -> bytes:
+    if not isinstance(value, str):
+        raise KeyMaterialError(f"is an {kty} JWK whose {member!r} member is not a string")
+    remainder = len(value) % 4
+    if (
+        _B64URL.fullmatch(value) is None
+        or remainder == 1
+        or (remainder and value[-1] not in _CANONICAL_LAST[remainder])
+    ):
+        raise KeyMaterialError(
+            f"is an {kty} JWK whose {member!r} member is not canonical unpadded base64url "
+            "(RFC 7515 2)"
+        )
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-remainder % 4))
+    except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
+        raise KeyMaterialError(
+            f"is an {kty} JWK whose {member!r} member is not base64url"
+        ) from None
+
+
+def _required(obj: FrozenJSONObject, member: str, kty: str) -> JSONValue:
+    if member not in obj:
+        raise KeyMaterialError(f"is an {kty} JWK without its required {member!r} member")
+    return obj[member]
+
+
+def _unsigned(obj: FrozenJSONObject, member: str, kty: str) -> int:
+    # RFC 7518 6.3.1.1: "MUST utilize the minimum number of octets": no leading zero.
+    data = _b64(_required(obj, member, kty), member, kty)
+    if not data or data[0] == 0:
+        raise KeyMaterialError(
+            f"is an RSA JWK whose {member!r} member is not the minimal big-endian encoding "
+            "(RFC 7518 6.3.1)"
+        )
+    return int.from_bytes(data, "big")
+
+
+def _fixed(obj: FrozenJSONObject, member: str, kty: str, size: int) -> bytes:
+    data = _b64(_required(obj, member, kty), member, kty)
+    if len(data) != size:
+        raise KeyMaterialError(
+            f"is an {kty} JWK whose {member!r} member is {len(data)} bytes; its curve needs "
+            f"exactly {size} (RFC 7518 6.2, RFC 8037 2)"
+        )
+    return data
+
+
+def _optional_string(obj: FrozenJSONObject, member: str) -> str | None:
+    if member not in obj:
+        return None
+    value = obj[member]
+    if not isinstance(value, str) or not value:
+        raise KeyMaterialError(f"is a JWK whose {member!r} member is not a non-empty string")
+    return value
+
+
+def _key_ops(obj: FrozenJSONObject) -> tuple[str, ...] | None:
+    if "key_ops" not in obj:
+        return None
+    value = obj["key_ops"]
+    if not isinstance(value, tuple) or not all(isinstance(op, str) for op in value):
+        raise KeyMaterialError("is a JWK whose 'key_ops' member is not an array of strings")
+    ops = cast("tuple[str, ...]", value)
+    if len(set(ops)) != len(ops):
+        raise KeyMaterialError("is a JWK whose 'key_ops' member repeats a value (RFC 7517 4.3)")
+    return ops
+
+
+def _rsa(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
+    n, e = _unsigned(obj, "n", "RSA"), _unsigned(obj, "e", "RSA")
+    try:
+        public = rsa.RSAPublicNumbers(e, n).public_key()
+    except ValueError:
+        raise KeyMaterialError(
+            "is an RSA JWK whose 'n' and 'e' are not an RSA public key"
+        ) from None
+    if "d" not in obj:
+        return public, None
+    if "oth" in obj:
+        raise KeyMaterialError(
+            "is a multi-prime RSA JWK ('oth' member), which is not supported (RFC 7518 6.3.2.7)"
+        )
+    d = _unsigned(obj, "d", "RSA")
+    present = [member for member in _RSA_CRT if member in obj]
+    if present and len(present) != len(_RSA_CRT):
+        raise KeyMaterialError(
+            "is an RSA JWK with some of 'p', 'q', 'dp', 'dq', 'qi' but not all (RFC 7518 "
+            "6.3.2: all or none)"
+        )
+    try:
+        if not present:
+            p, q = rsa.rsa_recover_prime_factors(n, e, d)
+            dp, dq, qi = rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q)
+        else:
+            p, q, dp, dq, qi = (_unsigned(obj, member, "RSA") for member in _RSA_CRT)
+        numbers = rsa.RSAPrivateNumbers(p, q, d, dp, dq, qi, rsa.RSAPublicNumbers(e, n))
+        private = numbers.private_key()
+    except (ValueError, UnsupportedAlgorithm):
+        raise KeyMaterialError(
+            "is an RSA JWK whose private members do not form a valid key with its 'n' and 'e'"
+        ) from None
+    return public, private
+
+
+def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
+    crv = _required(obj, "crv", "EC")
+    known = _EC_CURVES.get(crv) if isinstance(crv, str) else None
+    if known is None:
+        raise KeyMaterialError(
+            f"is an EC JWK on a curve that is not supported; 'crv' must be one of "
+            f"{', '.join(_EC_CURVES)}"
+        )
+    curve_type, size = known
+    x = int.from_bytes(_fixed(obj, "x", "EC", size), "big")
+    y = int.from_bytes(_fixed(obj, "y", "EC", size), "big")
+    try:
+        public = ec.EllipticCurvePublicNumbers(x, y, curve_type()).public_key()
+    except ValueError:
+        raise KeyMaterialError("is an EC JWK whose point is not on its curve") from None
+    if "d" not in obj:
+        return public, None
+    d = int.from_bytes(_fixed(obj, "d", "EC", size), "big")
+    try:
+        private = ec.derive_private_key(d, curve_type())
+    except ValueError:
+        raise KeyMaterialError("is an EC JWK whose 'd' is not a private key of its curve") from None
+    if private.public_key().public_numbers() != public.public_numbers():
+        raise KeyMaterialError("is an EC JWK whose 'd' is not the private key of its 'x' and 'y'")
+    return public, private
+
+
+def _okp(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
+    crv = _required(obj, "crv", "OKP")
+    size = _OKP_SIZES.get(crv) if isinstance(crv, str) else None
+    if size is None:
+        raise KeyMaterialError(
+            "is an OKP JWK whose 'crv' is not a signature curve; it must be Ed25519 or Ed448 "
+            "(RFC 8037 2)"
+        )
+    raw = _fixed(obj, "x", "OKP", size)
+    ed25519 = crv == "Ed25519"
+    public: PublicKey = (
+        Ed25519PublicKey.from_public_bytes(raw)
+        if ed25519
+        else Ed448PublicKey.from_public_bytes(raw)
+    )
+    if "d" not in obj:
+        return public, None
+    secret = _fixed(obj, "d", "OKP", size)
+    private: PrivateKey = (
+        Ed25519PrivateKey.from_private_bytes(secret)
+        if ed25519
+        else Ed448PrivateKey.from_private_bytes(secret)
+    )
+    if _raw_public(private.public_key()) != raw:
+        raise KeyMaterialError("is an OKP JWK whose 'd' is not the private key of its 'x'")
+    return public, private
+
+
+def _raw_public(key: PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _check_certificate(obj: FrozenJSONObject, public: PublicKey) -> None:
+    # RFC 7517 4.7: the key in the first certificate MUST match the JWK's own key.
+    chain = obj["x5c"]
+    if not isinstance(chain, tuple) or not chain or not isinstance(chain[0], str):
+        raise KeyMaterialError("is a JWK whose 'x5c' member is not an array of certificates")
+    try:
+        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0], validate=True))
+        certified = certificate.public_key()
+    except (binascii.Error, ValueError, UnsupportedAlgorithm):
+        raise KeyMaterialError("is a JWK whose first 'x5c' certificate cannot be read") from None
+    spki = Encoding.DER, PublicFormat.SubjectPublicKeyInfo
+    if not isinstance(certified, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, Ed25519PublicKey,
+                                  Ed448PublicKey)) or (
+        certified.public_bytes(*spki) != public.public_bytes(*spki)
+    ):  # fmt: skip
+        raise KeyMaterialError(
+            "is a JWK whose first 'x5c' certificate holds another key (RFC 7517 4.7)"
+        )
+
+
+_KEY_TYPES: Final[dict[str, KeyType]] = {"RSA": "RSA", "EC": "EC", "OKP": "OKP", "oct": "oct"}
+
+
+def parse_jwk(obj: FrozenJSONObject) -> JWK:
+    """Read one JWK object strictly.
+
+    Raises:
+        KeyMaterialError: a member is missing, mistyped, not canonical base64url, of the
+            wrong length, or inconsistent with the others; or the key type or curve is
+            not one a JWS signature uses here.
+    """
+    kty = obj.get("kty")
+    if not isinstance(kty, str):
+        raise KeyMaterialError("is a JWK without a 'kty' member (RFC 7517 4.1)")
+    key_type = _KEY_TYPES.get(kty)
+    if key_type is None:
+        raise KeyMaterialError(
+            f"is a JWK of a key type that is not supported; 'kty' must be one of "
+            f"{', '.join(_KEY_TYPES)}"
+        )
+    kid = _optional_string(obj, "kid")
+    alg = _optional_string(obj, "alg")
+    use = _optional_string(obj, "use")
+    key_ops = _key_ops(obj)
+    if key_type == "oct":
+        secret = _b64(_required(obj, "k", "oct"), "k", "oct")
+        if not secret:
+            raise KeyMaterialError("is an oct JWK whose 'k' member is empty")
+        return JWK(kty=key_type, kid=kid, alg=alg, use=use, key_ops=key_ops, public=None,
+                   secret=secret)  # fmt: skip
+    reader = {"RSA": _rsa, "EC": _ec, "OKP": _okp}[key_type]
+    public, private = reader(obj)
+    if "x5c" in obj:
+        _check_certificate(obj, public)
+    return JWK(kty=key_type, kid=kid, alg=alg, use=use, key_ops=key_ops, public=public,
+               private=private)  # fmt: skip
+
+
+def has_private_members(obj: FrozenJSONObject) -> bool:
+    """Whether a JWK object carries a private or symmetric member for its ``kty``."""
+    kty = obj.get("kty")
+    members = PRIVATE_MEMBERS.get(kty) if isinstance(kty, str) else None
+    return members is not None and not members.isdisjoint(obj)
+
+
+def _fits(algorithm: AuthType, jwk: JWK) -> bool:
+    if jwk.kty == "oct":
+        return algorithm.is_symmetric
+    if algorithm.is_symmetric or jwk.public is None:
+        return False
+    try:
+        check_key_fits(algorithm, jwk.public)
+    except KeyMaterialError:
+        return False
+    return True
+
+
+def bind(jwk: JWK, algorithms: Sequence[AuthType], purpose: Purpose) -> AuthType:
+    """The one configured algorithm ``jwk`` is for, after checking that nothing in it
+    contradicts the configuration.
+
+    The JWK's ``alg`` must be one of ``algorithms``; without one, exactly one of them
+    must fit the key (an RSA key with both ``RS256`` and ``PS256`` configured is
+    ambiguous and needs an ``alg``). ``use``, when present, must be ``"sig"``;
+    ``key_ops``, when present, must allow ``purpose`` (an ``oct`` key signs and
+    verifies, so it needs both). The key's type, curve and size are checked as for a
+    PEM key.
+
+    Raises:
+        KeyMaterialError: any of those fails.
+    """
+    names = ", ".join(algorithm.value for algorithm in algorithms)
+    if jwk.use is not None and jwk.use != "sig":
+        raise KeyMaterialError(
+            f'is a JWK with "use": {jwk.use!r}; a key that signs or verifies tokens has '
+            '"use": "sig" (or no "use")'
+        )
+    if jwk.key_ops is not None:
+        needed = ("sign", "verify") if jwk.kty == "oct" else (purpose,)
+        missing = [op for op in needed if op not in jwk.key_ops]
+        if missing:
+            raise KeyMaterialError(
+                f'is a JWK whose "key_ops" does not allow {" and ".join(map(repr, missing))}, '
+                "which this configuration uses it for"
+            )
+    if jwk.alg is not None:
+        chosen = next((a for a in algorithms if a.value == jwk.alg), None)
+        if chosen is None:
+            raise KeyMaterialError(
+                f'is a JWK for "alg": {jwk.alg!r}, but JWT_AUTHTYPE allows {names}'
+            )
+        _check_fit(chosen, jwk)
+        return chosen
+    fitting = [algorithm for algorithm in algorithms if _fits(algorithm, jwk)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting:
+        _check_fit(algorithms[0], jwk)  # raises with what is wrong for the first one
+        raise KeyMaterialError(f"is an {jwk.kty} JWK that fits none of {names}")  # pragma: no cover
+    raise KeyMaterialError(
+        f"is an {jwk.kty} JWK without an 'alg' member, and it fits several of the configured "
+        f"algorithms ({', '.join(a.value for a in fitting)}); give it an 'alg' member"
+    )
+
+
+def _check_fit(algorithm: AuthType, jwk: JWK) -> None:
+    if jwk.kty == "oct":
+        if not algorithm.is_symmetric:
+            raise KeyMaterialError(
+                f"is an oct JWK (a shared secret), but {algorithm.value} needs a key pair"
+            )
+        return
+    if algorithm.is_symmetric:
+        raise KeyMaterialError(
+            f"is an {jwk.kty} JWK, but {algorithm.value} needs a shared secret (an oct JWK)"
+        )
+    assert jwk.public is not None
+    check_key_fits(algorithm, jwk.public)
+
+
+def jwk_object(material: object) -> FrozenJSONObject | None:
+    """The JSON object ``material`` holds when it is a JWK or JWKS, else ``None``.
+
+    A mapping is a JWK (or JWKS) given as a ``dict``; ``str``/``bytes`` count when they
+    are JSON text. Anything else (PEM, a secret, a key object) is left to the PEM path.
+
+    Raises:
+        KeyMaterialError: JSON text that is not one strict JSON object (duplicate
+            members, an array, ...), or a mapping that is not JSON.
+    """
+    if isinstance(material, Mapping):
+        try:
+            frozen = freeze(cast("Mapping[str, object]", material), path="the JWK")
+        except TypeError as error:
+            raise KeyMaterialError(f"is a mapping but not a JSON object: {error}") from None
+        assert isinstance(frozen, FrozenJSONObject)
+        return frozen
+    if not isinstance(material, (str, bytes)):
+        return None
+    data = material.encode("utf-8") if isinstance(material, str) else material
+    if not is_json_text(data):
+        return None
+    try:
+        return loads_object(data.strip())
+    except JSONDecodeError:
+        raise KeyMaterialError(
+            "is JSON text but not one strict JSON object (a JWK or a JWK Set): no duplicate "
+            "members, UTF-8, an object at the top"
+        ) from None
+
+
+def key_set_members(document: FrozenJSONObject) -> tuple[FrozenJSONObject, ...] | None:
+    """The JWK objects of a JWK Set, or ``None`` when ``document`` is a single JWK.
+
+    Raises:
+        KeyMaterialError: ``keys`` is not an array of objects.
+    """
+    if "keys" not in document:
+        return None
+    keys = document["keys"]
+    if not isinstance(keys, tuple) or not all(isinstance(key, FrozenJSONObject) for key in keys):
+        raise KeyMaterialError("is a JWK Set whose 'keys' member is not an array of JWK objects")
+    return cast("tuple[FrozenJSONObject, ...]", keys)
+
+
+def _b64_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _minimal(value: int) -> bytes:
+    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
+
+
+_ThumbprintMembers: TypeAlias = dict[str, str]
+
+
+def _public_members(key: PublicKey) -> _ThumbprintMembers:
+    """The required public members of ``key``'s JWK (RFC 7638 3.2), as strings."""
+    if isinstance(key, rsa.RSAPublicKey):
+        rsa_numbers = key.public_numbers()
+        return {"e": _b64_encode(_minimal(rsa_numbers.e)), "kty": "RSA",
+                "n": _b64_encode(_minimal(rsa_numbers.n))}  # fmt: skip
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        crv = _CRV_OF_CURVE[key.curve.name]
+        size = _EC_CURVES[crv][1]
+        ec_numbers = key.public_numbers()
+        return {"crv": crv, "kty": "EC", "x": _b64_encode(ec_numbers.x.to_bytes(size, "big")),
+                "y": _b64_encode(ec_numbers.y.to_bytes(size, "big"))}  # fmt: skip
+    crv = "Ed25519" if isinstance(key, Ed25519PublicKey) else "Ed448"
+    return {"crv": crv, "kty": "OKP", "x": _b64_encode(_raw_public(key))}
+
+
+def thumbprint(key: PublicKey) -> str:
+    """The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key: its default ``kid``."""
+    members = _public_members(key)
+    canonical = json.dumps(members, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return _b64_encode(hashlib.sha256(canonical).digest())
+
+
+def hmac_key_id(secret: bytes) -> str:
+    """The default ``kid`` of an HMAC secret: ``HMAC-SHA256(secret, label)``, base64url.
+
+    Computed *under* the secret, so it reveals nothing a token's own HMAC signature does
+    not (a plain hash of the secret would be an offline guessing oracle). 128 bits: an
+    identifier, not a MAC; the same secret always gets the same id.
+    """
+    return _b64_encode(hmac.digest(secret, HMAC_KEY_ID_LABEL, "sha256")[:16])
+
+
+def public_jwk(key: PublicKey, algorithm: AuthType, kid: str) -> PublicJWK:
+    """The public JWK of ``key``: ``kty``, ``kid``, ``use`` ``"sig"``, ``alg``, key members."""
+    members = _public_members(key)
+    jwk: PublicJWK
+    if members["kty"] == "RSA":
+        jwk = {"kty": "RSA", "kid": kid, "use": "sig", "alg": algorithm.value,
+               "n": members["n"], "e": members["e"]}  # fmt: skip
+    elif members["kty"] == "EC":
+        jwk = {"kty": "EC", "kid": kid, "use": "sig", "alg": algorithm.value,
+               "crv": members["crv"], "x": members["x"], "y": members["y"]}  # fmt: skip
+    else:
+        jwk = {"kty": "OKP", "kid": kid, "use": "sig", "alg": algorithm.value,
+               "crv": members["crv"], "x": members["x"]}  # fmt: skip
+    return jwk

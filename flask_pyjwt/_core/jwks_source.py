@@ -1,0 +1,368 @@
+"""An identity provider's keys, fetched from its JWKS URL: a :class:`Verifier` that caches.
+
+The document is hostile input and is read the way a token is: bound the size, parse
+strictly, check each key, then trust. A key that cannot be used for the configured
+algorithm(s) is skipped and logged; a document that cannot be used at all counts as a
+failed fetch. What the cache guarantees, with ``min_refresh`` and ``max_cache`` from
+the configuration:
+
+* The first fetch happens when the first token needs it (never at import or
+  ``init_app``). Until one has succeeded, a token cannot be checked:
+  :class:`~flask_pyjwt.KeySetUnavailableError` (503 with ``Retry-After``).
+* Keys are kept for the response's ``Cache-Control: max-age``, clamped to
+  ``[min_refresh, max_cache]`` (``min_refresh`` without one). When they expire, one
+  request thread refreshes them while the others go on with the keys held.
+* A ``kid`` not in the keys held refetches at most once per ``min_refresh``, counted from
+  the last fetch an unknown ``kid`` caused (the first fetch and expiry refreshes do not
+  count, so the first unknown ``kid`` after them refetches at once: the provider may just
+  have rotated). Threads that meet an unknown ``kid`` while a fetch is under way wait for
+  it and look again, instead of fetching too.
+* A failed fetch keeps the keys held (and logs a warning); no fetch is tried again for
+  ``min(min_refresh, 5)`` seconds, so a provider that is down is not hammered.
+
+Only the standard library speaks HTTP here (:mod:`urllib.request`): redirects are not
+followed, every socket operation has a timeout, the body is read in chunks up to
+:data:`MAX_JWKS_BYTES`. No Flask here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import math
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final, NoReturn, cast
+
+from cryptography.exceptions import UnsupportedAlgorithm
+
+from .algorithms import AuthType
+from .errors import KeySetUnavailableError, UnknownKeyError
+from .jwk import bind, has_private_members, key_set_members, parse_jwk, thumbprint
+from .keys import KeyMaterialError
+from .signing import JWSHeader, KeySetVerifier, KeyVerifier
+from .strict_json import JSONDecodeError, loads_object
+
+logger: Final = logging.getLogger("flask_pyjwt.jwks")
+"""Where fetches, failures and skipped keys are logged (never key material)."""
+
+MAX_JWKS_BYTES: Final = 256 * 1024
+"""The largest JWKS document read; a longer one is a failed fetch. Real ones are a few KB."""
+
+MAX_JWKS_KEYS: Final = 100
+"""The most keys a JWKS document may hold; one with more is a failed fetch."""
+
+FAILURE_BACKOFF: Final = 5
+"""Seconds (at most; ``min_refresh`` if shorter) after a failed fetch before the next try."""
+
+_CHUNK: Final = 16 * 1024
+_MAX_AGE: Final = re.compile(r'^\s*max-age\s*=\s*"?([0-9]{1,10})"?\s*$', re.IGNORECASE)
+_NO_CACHE: Final = re.compile(r"^\s*(no-cache|no-store)\s*(=.*)?$", re.IGNORECASE)
+
+
+class FetchError(Exception):
+    """A fetch of the JWKS document failed; the message says why (no body bytes in it)."""
+
+
+Fetcher = Callable[[str, float], tuple[bytes, "str | None"]]
+"""Fetches a URL within a timeout: the body and the ``Cache-Control`` header, or raises
+:class:`FetchError`."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuses redirects: the configured URL is the one trusted for keys."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER: Final = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch_url(url: str, timeout: float) -> tuple[bytes, str | None]:
+    """GET ``url``: the body (at most :data:`MAX_JWKS_BYTES`) and its ``Cache-Control``.
+
+    ``timeout`` bounds every socket operation, and the whole read is abandoned once it
+    has taken more than ``timeout`` seconds.
+
+    Raises:
+        FetchError: a network error, a timeout, a status other than 200 (redirects
+            included), or a body too large.
+    """
+    request = urllib.request.Request(  # noqa: S310 - the scheme was checked at init_app
+        url, headers={"Accept": "application/jwk-set+json, application/json"}
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        # typeshed types open() as Any; what it returns for an http(s) URL is this.
+        response = cast("object", _OPENER.open(request, timeout=timeout))
+        if not isinstance(response, http.client.HTTPResponse):  # pragma: no cover
+            raise FetchError("the URL did not answer over HTTP")
+        with response:
+            cache_control = response.headers.get("Cache-Control")
+            body = bytearray()
+            while chunk := response.read1(_CHUNK):
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise FetchError(f"the document is larger than {MAX_JWKS_BYTES} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"the document took more than {timeout:g} seconds")
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"HTTP status {error.code}") from None
+    except urllib.error.URLError as error:
+        raise FetchError(f"cannot connect: {_reason(error.reason)}") from None
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise FetchError(f"{type(error).__name__}: {_reason(error)}") from None
+    return bytes(body), cache_control
+
+
+def _reason(reason: object) -> str:
+    return str(reason)[:200]
+
+
+def cache_lifetime(cache_control: str | None, *, min_refresh: float, max_cache: float) -> float:
+    """Seconds to keep a fetched document: ``max-age`` clamped to the configured bounds.
+
+    No ``max-age`` (or ``no-cache``/``no-store``): ``min_refresh``. Of several
+    ``max-age`` directives, none counts (RFC 9111 4.2.1: invalid).
+    """
+    if cache_control is None:
+        return min_refresh
+    ages: list[int] = []
+    for directive in cache_control.split(","):
+        if _NO_CACHE.match(directive):
+            return min_refresh
+        found = _MAX_AGE.match(directive)
+        if found is not None:
+            ages.append(int(found.group(1)))
+    if len(ages) != 1:
+        return min_refresh
+    return float(min(max(ages[0], min_refresh), max_cache))
+
+
+def _shown(value: object) -> str:
+    # A kid from the provider's document is untrusted text: quoted, escaped, cut short.
+    return repr(value)[:80] if isinstance(value, str) else "(none)"
+
+
+def parse_key_set(body: bytes, algorithms: Sequence[AuthType]) -> tuple[KeySetVerifier, list[str]]:
+    """The usable keys of a fetched JWKS document, and why each other key was skipped.
+
+    Raises:
+        FetchError: not a strict JSON object with a ``keys`` array, more than
+            :data:`MAX_JWKS_KEYS` keys, or no key usable for ``algorithms``.
+    """
+    try:
+        document = loads_object(body)
+        members = key_set_members(document)
+    except (JSONDecodeError, KeyMaterialError):
+        raise FetchError("the document is not a strict JSON object with a 'keys' array") from None
+    if members is None:
+        raise FetchError("the document has no 'keys' member")
+    if len(members) > MAX_JWKS_KEYS:
+        raise FetchError(f"the document holds {len(members)} keys, more than {MAX_JWKS_KEYS}")
+    skipped: list[str] = []
+    by_kid: dict[str, KeyVerifier] = {}
+    duplicated: set[str] = set()
+    for index, obj in enumerate(members):
+        where = f"keys[{index}] (kid {_shown(obj.get('kid'))})"
+        if has_private_members(obj):
+            skipped.append(f"{where} carries private or secret key material")
+            continue
+        try:
+            jwk = parse_jwk(obj)
+            if jwk.public is None:
+                raise KeyMaterialError("is a shared secret (oct)")
+            algorithm = bind(jwk, algorithms, "verify")
+            kid = jwk.kid if jwk.kid is not None else thumbprint(jwk.public)
+            verifier = KeyVerifier(algorithm, jwk.public, key_id=kid)
+        except (ValueError, TypeError, OverflowError, UnsupportedAlgorithm) as error:
+            skipped.append(f"{where} {error}")
+            continue
+        if kid in by_kid:
+            duplicated.add(kid)
+        by_kid[kid] = verifier
+    for kid in sorted(duplicated):
+        del by_kid[kid]
+        skipped.append(f"every key with kid {_shown(kid)} (the kid is not unique)")
+    if not by_kid:
+        names = ", ".join(algorithm.value for algorithm in algorithms)
+        raise FetchError(f"the document holds no key usable for {names}")
+    return KeySetVerifier(by_kid.values()), skipped
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """The keys held, when they expire (monotonic seconds), and a fetch counter."""
+
+    keys: KeySetVerifier | None
+    expires: float
+    generation: int
+
+
+class RemoteKeySet:
+    """A :class:`~flask_pyjwt.Verifier` whose keys come from an identity provider's JWKS URL.
+
+    Args:
+        url: the JWKS document's URL (checked by the configuration).
+        algorithms: the allow-list (``JWT_AUTHTYPE``); every key is bound to one of them,
+            never to what the document or a token says alone.
+        timeout: seconds one fetch may wait on the network.
+        min_refresh: see the module docstring.
+        max_cache: see the module docstring.
+        clock: monotonic seconds (tests pass their own).
+        fetcher: does the HTTP GET (tests may pass their own).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        algorithms: Sequence[AuthType],
+        *,
+        timeout: float,
+        min_refresh: float,
+        max_cache: float,
+        clock: Callable[[], float] = time.monotonic,
+        fetcher: Fetcher = fetch_url,
+    ) -> None:
+        self._url = url
+        self._bound = tuple(algorithms)
+        self._algorithms = frozenset(algorithm.value for algorithm in algorithms)
+        self._timeout = timeout
+        self._min_refresh = min_refresh
+        self._max_cache = max_cache
+        self._backoff = min(float(FAILURE_BACKOFF), min_refresh)
+        self._clock = clock
+        self._fetcher = fetcher
+        self._lock = threading.Lock()
+        self._snapshot = _Snapshot(None, -math.inf, 0)
+        self._next_attempt = -math.inf  # after a failure: no fetch before this time
+        self._last_unknown_fetch = -math.inf
+
+    @property
+    def algorithms(self) -> frozenset[str]:
+        """The configured algorithms (``JWT_AUTHTYPE``)."""
+        return self._algorithms
+
+    @property
+    def url(self) -> str:
+        """The JWKS URL."""
+        return self._url
+
+    def __repr__(self) -> str:
+        return f"RemoteKeySet(url={self._url!r}, algorithms={sorted(self._algorithms)!r})"
+
+    def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
+        """Select the key by ``kid`` among the provider's keys and let it verify.
+
+        Raises:
+            KeySetUnavailableError: no key set has been fetched yet, and fetching failed.
+            UnknownKeyError: no key has the token's ``kid`` (after a refetch, if allowed).
+            InvalidSignatureError, DisallowedAlgorithmError: from the selected key.
+        """
+        snapshot = self._current()
+        keys = snapshot.keys
+        assert keys is not None
+        kid = header.kid
+        verifier = self._select(keys, kid)
+        if verifier is None:
+            if kid is None:  # several keys and no kid: a refetch would not help
+                raise UnknownKeyError("No configured key matches the token's key id.")
+            keys = self._refetch_for_unknown_kid(snapshot.generation)
+            verifier = keys.get(kid)
+            if verifier is None:
+                raise UnknownKeyError("No configured key matches the token's key id.")
+        verifier.verify_signature(header, signing_input, signature)
+
+    @staticmethod
+    def _select(keys: KeySetVerifier, kid: str | None) -> KeyVerifier | None:
+        if kid is not None:
+            return keys.get(kid)
+        only = keys.key_ids
+        return keys.get(next(iter(only))) if len(only) == 1 else None
+
+    def _current(self) -> _Snapshot:
+        """The keys to use now: fetched first if there are none, refreshed if expired."""
+        snapshot = self._snapshot
+        if snapshot.keys is not None and self._clock() < snapshot.expires:
+            return snapshot
+        if snapshot.keys is None:
+            with self._lock:  # every thread waits for the one first fetch
+                if self._snapshot.keys is None:
+                    now = self._clock()
+                    if now < self._next_attempt:
+                        self._unavailable(now)
+                    self._fetch(now, "first fetch")
+                    if self._snapshot.keys is None:
+                        self._unavailable(now)
+                return self._snapshot
+        if self._lock.acquire(blocking=False):  # one thread refreshes; others go on
+            try:
+                now = self._clock()
+                if now >= self._snapshot.expires and now >= self._next_attempt:
+                    self._fetch(now, "refresh of expired keys")
+            finally:
+                self._lock.release()
+        return self._snapshot
+
+    def _refetch_for_unknown_kid(self, seen_generation: int) -> KeySetVerifier:
+        with self._lock:
+            snapshot = self._snapshot
+            assert snapshot.keys is not None
+            if snapshot.generation != seen_generation:
+                return snapshot.keys  # a fetch finished while this thread waited: look there
+            now = self._clock()
+            if now - self._last_unknown_fetch < self._min_refresh or now < self._next_attempt:
+                return snapshot.keys
+            self._last_unknown_fetch = now
+            self._fetch(now, "refetch for an unknown kid")
+            keys = self._snapshot.keys
+            assert keys is not None
+            return keys
+
+    def _unavailable(self, now: float) -> NoReturn:
+        retry_after = max(1, math.ceil(self._next_attempt - now))
+        raise KeySetUnavailableError(
+            "The identity provider's signing keys could not be fetched; try again later.",
+            retry_after=retry_after,
+        )
+
+    def _fetch(self, now: float, why: str) -> None:
+        """Fetch and install the key set (the caller holds the lock)."""
+        held = self._snapshot
+        try:
+            body, cache_control = self._fetcher(self._url, self._timeout)
+            keys, skipped = parse_key_set(body, self._bound)
+        except FetchError as error:
+            self._next_attempt = now + self._backoff
+            self._snapshot = _Snapshot(held.keys, held.expires, held.generation + 1)
+            if held.keys is None:
+                logger.error(
+                    "JWKS %s from %s failed: %s; no keys yet, so tokens are answered 503 "
+                    "until a fetch succeeds (next try in %gs)",
+                    why, self._url, error, self._backoff,
+                )  # fmt: skip
+            else:
+                logger.warning(
+                    "JWKS %s from %s failed: %s; keeping the %d keys fetched before "
+                    "(next try in %gs)",
+                    why, self._url, error, len(held.keys.key_ids), self._backoff,
+                )  # fmt: skip
+            return
+        for reason in skipped:
+            logger.warning("JWKS from %s: skipped %s", self._url, reason)
+        lifetime = cache_lifetime(
+            cache_control, min_refresh=self._min_refresh, max_cache=self._max_cache
+        )
+        self._next_attempt = -math.inf
+        self._snapshot = _Snapshot(keys, now + lifetime, held.generation + 1)
+        logger.info(
+            "JWKS %s from %s: %d keys (%s), kept for %gs",
+            why, self._url, len(keys.key_ids), ", ".join(map(_shown, sorted(keys.key_ids))),
+            lifetime,
+        )  # fmt: skip

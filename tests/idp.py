@@ -1,0 +1,225 @@
+"""A stand-in identity provider: keys and tokens made with joserfc, an independent JOSE
+implementation, and its JWK Set served by a real HTTP server on 127.0.0.1.
+
+The server counts every request it answers, so tests can say how often the library
+fetched. Nothing here uses flask_pyjwt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import threading
+import time
+from collections.abc import Generator, Mapping
+from contextlib import contextmanager
+from typing import Literal, cast
+
+from joserfc import jwt
+from joserfc.jwk import ECKey, KeyParameters, KeySet, KeySetSerialization, RSAKey
+
+ISSUER = "https://idp.test/realms/shop"
+AUDIENCE = "orders-api"
+
+SigningKey = RSAKey | ECKey
+
+
+def rsa_key(kid: str) -> RSAKey:
+    """A new 2048-bit RS256 signing key made by joserfc."""
+    parameters: KeyParameters = {"kid": kid, "alg": "RS256", "use": "sig"}
+    # joserfc leaves generate_key's return type unannotated (Unknown for pyright).
+    return cast(
+        "RSAKey",
+        RSAKey.generate_key(2048, parameters=parameters),  # pyright: ignore[reportUnknownMemberType]
+    )
+
+
+def public_jwk(key: SigningKey) -> dict[str, object]:
+    """The public JWK of ``key`` as joserfc writes it."""
+    return dict(key.as_dict(private=False))
+
+
+def joserfc_key_set(document: Mapping[str, object]) -> KeySet:
+    """joserfc's reading of a JWK Set (through JSON, as a client would get it)."""
+    serialised = cast("KeySetSerialization", json.loads(json.dumps(document)))
+    # joserfc leaves import_key_set's return type unannotated (Unknown for pyright).
+    return cast(
+        "KeySet",
+        KeySet.import_key_set(serialised),  # pyright: ignore[reportUnknownMemberType]
+    )
+
+
+def joserfc_thumbprint(jwk: Mapping[str, object]) -> str:
+    """The RFC 7638 thumbprint joserfc computes for a public JWK."""
+    return joserfc_key_set({"keys": [jwk]}).keys[0].thumbprint()
+
+
+class IdentityProvider:
+    """Signing keys by ``kid``, the JWK Set it publishes, and the HTTP server for it.
+
+    Attributes:
+        keys: every signing key, by kid (a key may be held without being published).
+        published: the kids the JWK Set lists, in order.
+        cache_control: the ``Cache-Control`` header of the JWK Set response, if any.
+        status: the HTTP status the server answers with (200 for the document).
+        body: a raw body to serve instead of the JWK Set, if set.
+        delay: seconds the server waits before answering.
+        redirect_to: answer 302 to this location instead.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[str, SigningKey] = {}
+        self.published: list[str] = []
+        self.cache_control: str | None = "public, max-age=300"
+        self.status = 200
+        self.body: bytes | None = None
+        self.delay = 0.0
+        self.redirect_to: str | None = None
+        self._hits = 0
+        self._lock = threading.Lock()
+        self._server: http.server.ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._port = 0
+
+    # -- keys and tokens ---------------------------------------------------------------
+
+    def add_key(
+        self, kid: str, kind: Literal["RSA", "EC"] = "RSA", *, publish: bool = True
+    ) -> SigningKey:
+        """A new signing key (RS256 or ES256), published in the JWK Set unless told not to."""
+        key: SigningKey
+        if kind == "RSA":
+            key = rsa_key(kid)
+        else:
+            parameters: KeyParameters = {"kid": kid, "alg": "ES256", "use": "sig"}
+            key = cast(
+                "ECKey",
+                ECKey.generate_key("P-256", parameters),  # pyright: ignore[reportUnknownMemberType]
+            )
+        self.keys[kid] = key
+        if publish:
+            self.published.append(kid)
+        return key
+
+    def remove_key(self, kid: str) -> None:
+        """Stop publishing ``kid`` (the IdP retired it)."""
+        self.published.remove(kid)
+
+    def document(self) -> dict[str, object]:
+        """The JWK Set: public members only, as joserfc writes them."""
+        return {"keys": [public_jwk(self.keys[kid]) for kid in self.published]}
+
+    def token(
+        self,
+        kid: str,
+        *,
+        signed_by: str | None = None,
+        header: Mapping[str, object] | None = None,
+        drop: tuple[str, ...] = (),
+        claims: Mapping[str, object] | None = None,
+        **more_claims: object,
+    ) -> str:
+        """An RFC 9068 access token naming ``kid``, signed by ``signed_by``'s key (default
+        ``kid``'s), with ``claims`` and ``more_claims`` replacing the defaults and
+        ``drop`` removed (a header field set to ``None`` is left out)."""
+        key = self.keys[signed_by or kid]
+        alg = "RS256" if isinstance(key, RSAKey) else "ES256"
+        now = int(time.time())
+        body: dict[str, object] = {
+            "iss": ISSUER,
+            "sub": "user-42",
+            "aud": AUDIENCE,
+            "client_id": "shop-frontend",
+            "iat": now,
+            "exp": now + 300,
+            "jti": f"jti-{now}-{kid}",
+            "scope": "orders:read profile",
+        }
+        body.update(claims or {})
+        body.update(more_claims)
+        for name in drop:
+            body.pop(name, None)
+        fields: dict[str, object] = {"alg": alg, "typ": "at+jwt", "kid": kid}
+        fields.update(header or {})
+        return jwt.encode(
+            {name: value for name, value in fields.items() if value is not None}, body, key
+        )
+
+    # -- the HTTP server ---------------------------------------------------------------
+
+    @property
+    def hits(self) -> int:
+        """How many requests the server has answered."""
+        with self._lock:
+            return self._hits
+
+    @property
+    def url(self) -> str:
+        """The JWK Set URL."""
+        assert self._port, "start() the server first"
+        return f"http://127.0.0.1:{self._port}/.well-known/jwks.json"
+
+    def _count(self) -> None:
+        with self._lock:
+            self._hits += 1
+
+    def start(self) -> None:
+        """Serve on 127.0.0.1 (the same port again after :meth:`stop`)."""
+        provider = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                provider._count()
+                if provider.delay:
+                    time.sleep(provider.delay)
+                if provider.redirect_to is not None:
+                    self.send_response(302)
+                    self.send_header("Location", provider.redirect_to)
+                    self.end_headers()
+                    return
+                body = provider.body
+                if body is None:
+                    body = json.dumps(provider.document()).encode()
+                self.send_response(provider.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                if provider.cache_control is not None:
+                    self.send_header("Cache-Control", provider.cache_control)
+                self.end_headers()
+                # The client may have given up waiting (the timeout tests).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                del format, args  # quiet: the tests count hits instead
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        server.daemon_threads = True
+        self._port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving: connections are refused (the IdP is down)."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+
+@contextmanager
+def running_idp(*kids: str) -> Generator[IdentityProvider, None, None]:
+    """An IdP with an RSA key for each of ``kids``, serving until the block ends."""
+    provider = IdentityProvider()
+    for kid in kids:
+        provider.add_key(kid)
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
