@@ -14,7 +14,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Final
@@ -24,6 +24,7 @@ from .errors import InvalidConfigError, MissingConfigError
 from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
 from .signing import KeySigner, KeyVerifier, Signer, Verifier
+from .transport import TRANSPORT_CONFIG_KEYS, TransportSettings, load_transport_settings
 
 DEFAULT_AUTH_MAX_AGE: Final = 3600
 """Default ``JWT_AUTHMAXAGE``: one hour."""
@@ -44,6 +45,7 @@ CONFIG_KEYS: Final = (
     "JWT_KEYID",
     "JWT_REQUIRESTRONGSECRET",
     "JWT_ACCEPT_LEGACY_TOKENS",
+    *TRANSPORT_CONFIG_KEYS,
 )
 """Every configuration key the library reads."""
 
@@ -75,10 +77,18 @@ FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_ENCODE_AUDIENCE": "JWT_AUDIENCE",
     "JWT_DECODE_AUDIENCE": "JWT_AUDIENCE",
     "JWT_DECODE_LEEWAY": "JWT_LEEWAY",
-    "JWT_TOKEN_LOCATION": "here, choose per view: require_token(location=...)",
-    "JWT_ACCESS_COOKIE_NAME": (
-        'here, choose per view: require_token(location="cookies", cookie_name=...)'
-    ),
+    "JWT_ACCESS_COOKIE_NAME": "JWT_AUTH_COOKIE",
+    "JWT_REFRESH_COOKIE_NAME": "JWT_REFRESH_COOKIE",
+    "JWT_ACCESS_COOKIE_PATH": "JWT_AUTH_COOKIE_PATH",
+    "JWT_ACCESS_CSRF_COOKIE_NAME": "JWT_AUTH_CSRF_COOKIE",
+    "JWT_REFRESH_CSRF_COOKIE_NAME": "JWT_REFRESH_CSRF_COOKIE",
+    "JWT_COOKIE_CSRF_PROTECT": "JWT_CSRF_PROTECT",
+    "JWT_ACCESS_CSRF_HEADER_NAME": "JWT_CSRF_HEADER",
+    "JWT_REFRESH_CSRF_HEADER_NAME": "JWT_CSRF_HEADER",
+    "JWT_QUERY_STRING_NAME": "JWT_QUERY_PARAM",
+    "JWT_JSON_KEY": "JWT_AUTH_JSON_KEY",
+    "JWT_CSRF_IN_COOKIES": "here, always on: set_token_cookies writes the CSRF cookies",
+    "JWT_SESSION_COOKIE": "here, always off: token cookies last as long as their token",
 }
 """Flask-JWT-Extended settings, each with the flask_pyjwt key (or way) that does its job.
 
@@ -163,6 +173,8 @@ class Settings:
             error instead of a warning.
         accept_legacy_tokens: ``JWT_ACCEPT_LEGACY_TOKENS``: also accept tokens in the
             Flask_PyJWT 1.x format (``typ`` ``JWT`` or none, no ``jti``) during an upgrade.
+        transport: where tokens travel (``JWT_TOKEN_LOCATION``), and the cookie and CSRF
+            settings.
     """
 
     issuer: str
@@ -175,6 +187,7 @@ class Settings:
     key_id: str | None = None
     require_strong_secret: bool = False
     accept_legacy_tokens: bool = False
+    transport: TransportSettings = field(default_factory=TransportSettings)
 
 
 ConfigLookup = Callable[[str], object]
@@ -320,6 +333,7 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         key_id=_string(lookup, "JWT_KEYID", required=False),
         require_strong_secret=_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
         accept_legacy_tokens=_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
+        transport=load_transport_settings(lookup),
     )
 
 
