@@ -211,8 +211,8 @@ def _view(username: str) -> str:
     ("make", "error"),
     [
         (lambda: require_token(location="cookie"), ValueError),  # type: ignore[arg-type]
-        (lambda: require_token(location="cookies"), ValueError),
-        (lambda: require_token(cookie_name="auth"), ValueError),
+        (lambda: require_token(location=("cookies", "cookies")), ValueError),
+        (lambda: require_token(location="header", cookie_name="auth"), ValueError),
         (lambda: require_token(override={}), ValueError),
         (lambda: require_token(token_type="access"), ValueError),  # type: ignore[arg-type]
         (lambda: require_token(scope={"when": time}), TypeError),  # type: ignore[dict-item]
