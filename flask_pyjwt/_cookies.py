@@ -47,10 +47,10 @@ def _header(
     )
 
 
-def _checked(value: object, kind: type[T], name: str) -> T | None:
+def _checked(value: object, kind: type[T], name: str, expected: str) -> T | None:
     # Checked at runtime too: not every caller type-checks (and the two are easy to swap).
     if value is not None and not isinstance(value, kind):
-        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}")
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
     return value
 
 
@@ -79,8 +79,8 @@ def set_token_cookies(
         ValueError: neither token is given, a token has expired, or a token is too long
             for a cookie.
     """
-    given_auth = _checked(auth, AuthToken, "auth")
-    given_refresh = _checked(refresh, RefreshToken, "refresh")
+    given_auth = _checked(auth, AuthToken, "auth", "an AuthToken")
+    given_refresh = _checked(refresh, RefreshToken, "refresh", "a RefreshToken")
     if given_auth is None and given_refresh is None:
         raise ValueError("set_token_cookies needs auth=, refresh= or both")
     pairs = (

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from flask import Flask
 from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from flask_pyjwt import AuthManager
 
@@ -198,7 +199,7 @@ class SetCookie:
     attributes: Mapping[str, str | bool]
 
 
-def set_cookies(response: TestResponse) -> dict[str, SetCookie]:
+def set_cookies(response: Response) -> dict[str, SetCookie]:
     """Every ``Set-Cookie`` header of ``response`` by cookie name (each name once)."""
     cookies: dict[str, SetCookie] = {}
     for header in response.headers.getlist("Set-Cookie"):
