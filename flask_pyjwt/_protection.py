@@ -131,11 +131,12 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
         )
     # authorize
     _authorize(policy, token, view_args)
-    # expose
-    set_current_token(token)
-    if policy.claims_as is not None and typed is not None:
-        remember_claims(token, policy.claims_as, typed)
+    # expose: the user first, so that a request refused for its user (401
+    # user_not_found, or the loader's own error) has no current token either
     loader = user_loader_of(state.manager)
     if loader is not None:
         loader.load_for(token)
+    set_current_token(token)
+    if policy.claims_as is not None and typed is not None:
+        remember_claims(token, policy.claims_as, typed)
     return token

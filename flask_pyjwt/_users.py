@@ -46,8 +46,12 @@ class UserLoader(Generic[U]):
     Every request that a ``require_token`` view or :func:`~flask_pyjwt.verify_request`
     accepts runs the loader once, after the token passed every check and before the
     view: a loader that returns ``None`` (no such user any more) answers 401
-    ``user_not_found`` and the view never runs. The user is kept with the request, so
-    the loader runs at most once per request however often the user is read.
+    ``user_not_found`` and the view never runs; one that raises an
+    :class:`~flask_pyjwt.HTTPAuthError` (an account locked: a 403 with a
+    :class:`~flask_pyjwt.CustomErrorCode`) answers that. The loader gets the verified
+    token as its argument (``current_token`` is set only once the user is loaded). The
+    user is kept with the request, so the loader runs at most once per request however
+    often the user is read.
 
     Still callable as the function it wraps: ``load_user(token)``.
 
