@@ -9,6 +9,7 @@ import pytest
 from flask import Blueprint, Flask, Response
 
 from flask_pyjwt import (
+    AuthenticationFailed,
     AuthManager,
     CustomErrorCode,
     NoCurrentTokenError,
@@ -230,3 +231,42 @@ def test_a_loader_of_another_manager_loads_when_first_read() -> None:
     assert (response.status_code, json_body(response)["code"]) == (401, "user_not_found")
     assert seen == ["alice", "nobody"]
     assert current_token.get_or_none() is None
+
+
+def test_each_verified_token_has_its_own_user() -> None:
+    # A before_request check of the header token, and the view's own check of a cookie
+    # token: two tokens in one request, each with its user; the view sees the last.
+    app, manager = make_app()
+    loaded: list[str] = []
+
+    @manager.user_loader
+    def load(token: Token) -> User | None:
+        loaded.append(token.sub)
+        return USERS.get(token.sub)
+
+    @app.before_request
+    def header_first() -> None:
+        verify_request(location="header", optional=True)
+
+    @app.get("/who")
+    @require_token(location="cookies")
+    def who() -> str:
+        return load.current.name
+
+    with app.app_context():
+        alice, bob = manager.auth_token("alice").signed, manager.auth_token("bob").signed
+    client = app.test_client()
+    client.set_cookie("auth_token", bob)
+    assert client.get("/who", headers=bearer(alice)).get_data(as_text=True) == "bob"
+    assert loaded == ["alice", "bob"]
+
+
+def test_load_for_outside_a_request_loads_and_keeps_nothing(site: Site) -> None:
+    with site.app.app_context():
+        alice = site.manager.auth_token("alice")
+        nobody = site.manager.auth_token("nobody")
+    assert site.load_user.load_for(alice) == USERS["alice"]
+    assert site.load_user.load_for(alice) == USERS["alice"]
+    assert site.loaded == ["alice", "alice"]
+    with pytest.raises(AuthenticationFailed, match="not a known user"):
+        site.load_user.load_for(nobody)

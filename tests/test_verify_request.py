@@ -31,7 +31,7 @@ class Site:
 
         @admin.before_request
         def only_admins() -> None:
-            seen.append(verify_request(scope="admin", level=Exact("staff")))
+            seen.append(verify_request(scope="admin", level=Exact("staff"), mfa=True))
 
         @admin.get("/users")
         def users() -> dict[str, str]:
@@ -75,7 +75,7 @@ class Site:
         for blueprint in (admin, tenants, public):
             app.register_blueprint(blueprint)
 
-    def token(self, sub: str = "alice", scope: str | None = None, **claims: str) -> str:
+    def token(self, sub: str = "alice", scope: str | None = None, **claims: str | bool) -> str:
         with self.app.app_context():
             return self.manager.auth_token(sub, scope, claims=claims).signed
 
@@ -87,14 +87,16 @@ def site() -> Site:
 
 def test_a_before_request_check_protects_every_view_of_a_blueprint(site: Site) -> None:
     client = site.app.test_client()
-    staff = bearer(site.token("alice", "admin", level="staff"))
+    staff = bearer(site.token("alice", "admin", level="staff", mfa=True))
     assert json_body(client.get("/admin/users", headers=staff)) == {"admin": "alice"}
     assert json_body(client.post("/admin/users", headers=staff)) == {"added_by": "alice"}
     for headers, status, code in (
         ({}, 401, "token_missing"),
         (bearer("garbage"), 401, "token_malformed"),
-        (bearer(site.token("bob", "admin")), 403, "claim_mismatch"),
-        (bearer(site.token("bob", level="staff")), 403, "insufficient_scope"),
+        (bearer(site.token("bob", "admin", mfa=True)), 403, "claim_mismatch"),
+        (bearer(site.token("bob", "admin", level="staff")), 403, "claim_mismatch"),
+        (bearer(site.token("bob", "admin", level="staff", mfa="yes")), 403, "claim_mismatch"),
+        (bearer(site.token("bob", level="staff", mfa=True)), 403, "insufficient_scope"),
     ):
         for method in ("GET", "POST"):
             response = client.open("/admin/users", method=method, headers=headers)
