@@ -91,7 +91,8 @@ class CurrentToken:
 
     Each attribute reads the token verified by :func:`~flask_pyjwt.require_token` for this
     request. :meth:`get` returns the token itself (an :class:`~flask_pyjwt.AuthToken` or
-    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``.
+    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``, and
+    :meth:`get_or_none` the token or ``None`` (on an ``optional=True`` route).
 
     Reading anything outside a protected request raises
     :class:`~flask_pyjwt.NoCurrentTokenError`.
