@@ -469,10 +469,16 @@ TOKENISH: Final = st.one_of(
     st.just(""),
     COOKIE_TEXT,
 )
+
+
+def _json_body(value: object, extra: dict[str, int]) -> bytes:
+    return json.dumps({"auth_token": value, **extra}).encode()
+
+
 BODIES: Final = st.one_of(
     st.binary(max_size=300),
     st.builds(
-        lambda value, extra: json.dumps({"auth_token": value, **extra}).encode(),
+        _json_body,
         st.one_of(TOKENISH, st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=2)),
         st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     ),
