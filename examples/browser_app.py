@@ -108,7 +108,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         if (
             user is None
             or not isinstance(password, str)
-            or not hmac.compare_digest(user.password.encode(), password.encode())
+            or not hmac.compare_digest(
+                user.password.encode(), password.encode("utf-8", "surrogatepass")
+            )
         ):
             return jsonify(error="invalid username or password"), 401
         response = jsonify(user=user.name)

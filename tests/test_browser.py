@@ -374,3 +374,22 @@ def test_secure_cookies_on_plain_http(browser: WebDriver, site: Served) -> None:
         assert click_and_wait(browser, "add-note", "POST /api/notes")["status"] == 200
     finally:
         plain.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"username": "alice", "password": "\\ud800"}',  # a lone surrogate
+        b'{"username": "alice", "password": "builder"}',  # bob's
+        b'{"username": 3, "password": "wonderland"}',
+        b"[1]",
+        b"garbage",
+    ],
+)
+def test_the_example_sign_in_refuses_bad_input_without_a_cookie(body: bytes) -> None:
+    client = example_app().test_client()
+    response = client.post("/api/login", data=body, content_type="application/json")
+    assert response.status_code == 401
+    assert response.headers.getlist("Set-Cookie") == []
+    form = client.post("/api/login", data={"username": "alice", "password": "wonderland"})
+    assert form.status_code == 401  # a form (as another site could post) signs nobody in
