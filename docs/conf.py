@@ -56,6 +56,8 @@ nitpick_ignore = [
     ("py:class", "flask_pyjwt._decorator.R"),
     ("py:class", "flask_pyjwt._requirements.R"),
     ("py:class", "flask_pyjwt._core.typed_claims.C"),
+    ("py:class", "flask_pyjwt._manager.U"),
+    ("py:class", "flask_pyjwt._users.U"),
 ]
 
 # The public type aliases keep their names in signatures (and link to their entries

@@ -56,9 +56,10 @@ from ._core.strict_json import (
     JSONValue,
 )
 from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from ._core.transport import Location, SameSite, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._current import CurrentToken, current_token
-from ._decorator import require_token
+from ._decorator import require_token, verify_request
 from ._http_errors import (
     AuthenticationFailed,
     CustomErrorCode,
@@ -69,7 +70,7 @@ from ._http_errors import (
 )
 from ._manager import AuthManager
 from ._requirements import ClaimRequirement, Exact, FromRoute
-from ._transport import Location
+from ._users import UserLoader
 
 try:
     __version__: str = _metadata.version("flask_pyjwt")
@@ -139,6 +140,7 @@ __all__ = [
     "RevocationState",
     "RevocationStore",
     "RevocationStoreError",
+    "SameSite",
     "Settings",
     "Signer",
     "TemporarilyUnavailable",
@@ -147,8 +149,10 @@ __all__ = [
     "TokenTooLargeError",
     "TokenType",
     "TokenTypeName",
+    "TransportSettings",
     "UnavailableError",
     "UnknownKeyError",
+    "UserLoader",
     "Verifier",
     "WeakSecretWarning",
     "WrongTokenTypeError",
@@ -156,4 +160,5 @@ __all__ = [
     "dump_claims",
     "load_claims",
     "require_token",
+    "verify_request",
 ]

@@ -64,15 +64,21 @@ def current_claims_as(shape: type[C]) -> C:
     return value
 
 
+def peek_current_token() -> Token | None:
+    """The token verified for this request, or ``None`` (never raises)."""
+    store = _request_store()
+    token = None if store is None else store.get(_ENVIRON_KEY)
+    return token if isinstance(token, (AuthToken, RefreshToken)) else None
+
+
 def get_current_token() -> Token:
     """The token verified for this request.
 
     Raises:
         NoCurrentTokenError: no request, or the view is not protected by ``require_token``.
     """
-    store = _request_store()
-    token = None if store is None else store.get(_ENVIRON_KEY)
-    if isinstance(token, (AuthToken, RefreshToken)):
+    token = peek_current_token()
+    if token is not None:
         return token
     raise NoCurrentTokenError(
         "current_token is only set inside a view protected by @require_token(...), "
@@ -85,7 +91,8 @@ class CurrentToken:
 
     Each attribute reads the token verified by :func:`~flask_pyjwt.require_token` for this
     request. :meth:`get` returns the token itself (an :class:`~flask_pyjwt.AuthToken` or
-    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``.
+    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``, and
+    :meth:`get_or_none` the token or ``None`` (on an ``optional=True`` route).
 
     Reading anything outside a protected request raises
     :class:`~flask_pyjwt.NoCurrentTokenError`.
@@ -96,6 +103,11 @@ class CurrentToken:
     def get(self) -> Token:
         """The current token object."""
         return get_current_token()
+
+    def get_or_none(self) -> Token | None:
+        """The current token object, or ``None`` where no token was verified: on an
+        ``optional=True`` route that got no token, or outside a protected request."""
+        return peek_current_token()
 
     @property
     def token_type(self) -> TokenType:
@@ -150,6 +162,21 @@ class CurrentToken:
         return token.rid if isinstance(token, RefreshToken) else None
 
     @property
+    def fresh_until(self) -> int | None:
+        """Until when an auth token is fresh (seconds since the epoch); ``None`` for a
+        token that is not fresh, and for a refresh token."""
+        token = get_current_token()
+        return token.fresh_until if isinstance(token, AuthToken) else None
+
+    def is_fresh(self) -> bool:
+        """Whether the token is a fresh auth token now, as ``require_token(fresh=True)``
+        decides it (the app's clock, with ``JWT_LEEWAY``)."""
+        from ._manager import current_state  # imported here: _manager imports this module
+
+        token = get_current_token()
+        return isinstance(token, AuthToken) and current_state().codec.is_fresh(token)
+
+    @property
     def claims(self) -> JSONObject:
         """Every claim, read-only and JSON-serialisable."""
         return get_current_token().claims
@@ -189,17 +216,13 @@ class CurrentToken:
 
     def __bool__(self) -> bool:
         """Whether a verified token is available here (never raises)."""
-        try:
-            get_current_token()
-        except NoCurrentTokenError:
-            return False
-        return True
+        return peek_current_token() is not None
 
     def __repr__(self) -> str:
-        try:
-            return f"<current_token {get_current_token()!r}>"
-        except NoCurrentTokenError:
+        token = peek_current_token()
+        if token is None:
             return "<current_token (none: not in a protected request)>"
+        return f"<current_token {token!r}>"
 
 
 current_token: Final = CurrentToken()

@@ -23,9 +23,23 @@ from ._core.errors import (
     UnavailableError,
 )
 
-ForbiddenCode = Literal["insufficient_scope", "claim_mismatch"]
-BearerError = Literal["invalid_token", "insufficient_scope"]
-ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, UnavailableCode, "token_missing"]
+ForbiddenCode = Literal["insufficient_scope", "claim_mismatch", "csrf_failed"]
+RequestCode = Literal[
+    "token_missing", "json_body_invalid", "fresh_token_required", "user_not_found"
+]
+BearerError = Literal[
+    "invalid_token", "insufficient_scope", "invalid_request", "insufficient_user_authentication"
+]
+ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, UnavailableCode, RequestCode]
+
+# The RFC 6750 3.1 error of a 401 by its code, when it is not "invalid_token". No token
+# sent: no error at all (RFC 6750 3.1). A token that is not fresh: RFC 9470 3's step-up
+# error, which tells the client to have the user authenticate again.
+_BEARER_ERRORS: Final[Mapping[str, BearerError | None]] = {
+    "token_missing": None,
+    "json_body_invalid": "invalid_request",
+    "fresh_token_required": "insufficient_user_authentication",
+}
 
 _CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CODE_MAX_LENGTH: Final = 64
@@ -115,7 +129,7 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         """The JSON document sent to the client."""
         return {
             "status": self.code or 500,
-            "error": self.bearer_error or "unauthorized",
+            "error": self.bearer_error or ("forbidden" if self.code == 403 else "unauthorized"),
             "code": self.error_code,
             "message": self.message,
         }
@@ -141,12 +155,15 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         environ: Mapping[str, object] | None = None,
         scope: Mapping[str, object] | None = None,
     ) -> list[tuple[str, str]]:
-        """JSON content type, the ``WWW-Authenticate`` challenge, and ``no-store``."""
-        return [
-            ("Content-Type", "application/json"),
-            ("WWW-Authenticate", self.www_authenticate_value()),
-            ("Cache-Control", "no-store"),
-        ]
+        """JSON content type, the ``WWW-Authenticate`` challenge, and ``no-store``.
+
+        A 403 that is not about the token's authorizations (``csrf_failed``) has no
+        challenge: another token would not help.
+        """
+        headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+        if self.code == 401 or self.bearer_error is not None:
+            headers.insert(1, ("WWW-Authenticate", self.www_authenticate_value()))
+        return headers
 
 
 class AuthenticationFailed(HTTPAuthError, Unauthorized):
@@ -160,9 +177,7 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
         cause: InvalidTokenError | None = None,
     ) -> None:
         super().__init__(error_code=error_code, message=message, cause=cause)
-        self.bearer_error: BearerError | None = (
-            None if error_code == "token_missing" else "invalid_token"
-        )
+        self.bearer_error: BearerError | None = _BEARER_ERRORS.get(error_code, "invalid_token")
         self.www_authenticate: list[WWWAuthenticate] = []
 
     @classmethod
@@ -172,9 +187,21 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
 
 
 class PermissionDenied(HTTPAuthError, Forbidden):
-    """403: a valid token that lacks a required scope, claim or route match."""
+    """403: a valid token that lacks a required scope, claim or route match; or a token
+    read from a cookie without its CSRF header (``csrf_failed``, with no
+    ``WWW-Authenticate`` challenge and ``"error": "forbidden"``)."""
 
-    bearer_error: BearerError | None = "insufficient_scope"
+    def __init__(
+        self,
+        *,
+        error_code: ErrorCode | CustomErrorCode,
+        message: str,
+        cause: InvalidTokenError | None = None,
+    ) -> None:
+        super().__init__(error_code=error_code, message=message, cause=cause)
+        self.bearer_error: BearerError | None = (
+            None if error_code == "csrf_failed" else "insufficient_scope"
+        )
 
 
 class TemporarilyUnavailable(HTTPAuthError, ServiceUnavailable):

@@ -8,10 +8,12 @@ import weakref
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final, Literal, cast, overload
+from typing import Final, Literal, TypeVar, cast, overload
 
 from flask import Flask, current_app, has_app_context
+from werkzeug.wrappers import Response
 
+from ._cookies import set_token_cookies, unset_token_cookies
 from ._core.codec import (
     RESERVED_CLAIMS,
     TokenCodec,
@@ -53,12 +55,21 @@ from ._core.tokens import (
 from ._http_errors import AuthenticationFailed, TemporarilyUnavailable
 from ._jwks_route import register_jwks_route
 from ._placement import install_guard
+from ._users import LoadsUsers, UserLoader
+
+U = TypeVar("U")
 
 EXTENSION_NAME: Final = "flask_pyjwt"
 """The key of this extension's state in ``app.extensions``."""
 
 LEGACY_EXTENSION_NAME: Final = "pyjwt_authmanager"
 """Where Flask_PyJWT 1.x code finds the manager: ``app.extensions["pyjwt_authmanager"]``."""
+
+
+# Each manager's user loader (weak: a loader never keeps a manager alive).
+_USER_LOADERS: Final[weakref.WeakKeyDictionary[AuthManager, LoadsUsers]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +323,7 @@ class AuthManager:
         headers: Mapping[str, JSONInput] | None = None,
         session: RefreshToken | str | None = None,
         claims: Mapping[str, JSONInput] | None = None,
+        fresh: bool | int | timedelta = False,
         **custom_claims: JSONInput,
     ) -> AuthToken:
         """Issue a signed auth token.
@@ -335,20 +347,26 @@ class AuthManager:
                 ``auth_token(sub, scope, session=refresh)``.
             claims: custom claims, as a mapping: for a claim whose name is one of these
                 keyword options (``claims={"audience": ...}``).
+            fresh: whether the user just proved who they are (a login with a password,
+                not a refresh), as ``require_token(fresh=True)`` requires: ``True`` for a
+                token fresh as long as it is valid, a number of seconds (or a
+                :class:`~datetime.timedelta`) for one fresh that long after it is issued,
+                never beyond its expiry. Written as the ``fresh`` claim (the time it is
+                fresh until). Default: not fresh.
             **custom_claims: further claims; any JSON value.
 
         Raises:
             MissingSignerError: the app is verify-only.
-            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``, ...)
-                or one given twice, an empty ``subject``, a bad option value, or a token
-                longer than ``JWT_MAXTOKENLENGTH``.
+            ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``,
+                ``fresh``, ...) or one given twice, an empty ``subject``, a bad option
+                value, or a token longer than ``JWT_MAXTOKENLENGTH``.
             TypeError: ``subject`` is not a string, an option has the wrong type, or a
                 value is not JSON.
         """
         if isinstance(session, RefreshToken):
             session = session_of(session)
         options = issue_options(
-            max_age=max_age, audience=audience, headers=headers, session=session
+            max_age=max_age, audience=audience, headers=headers, session=session, fresh=fresh
         )
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_auth(subject, scope, merged, options)
@@ -379,6 +397,71 @@ class AuthManager:
         options = issue_options(max_age=max_age, audience=audience, headers=headers)
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_refresh(subject, merged, options)
+
+    def set_token_cookies(
+        self,
+        response: Response,
+        *,
+        auth: AuthToken | None = None,
+        refresh: RefreshToken | None = None,
+    ) -> None:
+        """Put ``auth`` and/or ``refresh`` in cookies on ``response`` (log a browser in).
+
+        Each token goes in its ``HttpOnly`` cookie (``JWT_AUTH_COOKIE`` /
+        ``JWT_REFRESH_COOKIE``), ``Secure`` (``JWT_COOKIE_SECURE``) and ``SameSite``
+        (``JWT_COOKIE_SAMESITE``), on the configured domain and path, with ``Max-Age``
+        the token's remaining lifetime; and its CSRF value in a readable cookie
+        (``JWT_AUTH_CSRF_COOKIE`` / ``JWT_REFRESH_CSRF_COOKIE``) on ``Path=/``, which the
+        app's pages send back in the ``JWT_CSRF_HEADER`` header (see the browser apps
+        guide).
+
+        Raises:
+            TypeError: ``auth`` is not an :class:`AuthToken` or ``refresh`` not a
+                :class:`RefreshToken`.
+            ValueError: neither is given, a token has expired, or a token is too long
+                for a cookie (over 4093 bytes with its attributes).
+        """
+        codec = self._codec()
+        set_token_cookies(
+            response, codec.settings.transport, codec.now(), auth=auth, refresh=refresh
+        )
+
+    def unset_token_cookies(self, response: Response) -> None:
+        """Expire every cookie :meth:`set_token_cookies` writes (log a browser out).
+
+        Each deletion names the cookie's own ``Path`` and ``Domain``, without which a
+        browser keeps it. This ends the browser's copy of the tokens; a copy taken
+        elsewhere stays valid until it expires.
+        """
+        unset_token_cookies(response, self._codec().settings.transport)
+
+    def user_loader(self, loader: Callable[[Token], U | None]) -> UserLoader[U]:
+        """Register the function that turns a verified token into the app's user.
+
+        Use it as a decorator; it returns a :class:`UserLoader` whose ``current`` is the
+        user of the current request, typed as the class the loader returns::
+
+            @auth_manager.user_loader
+            def load_user(token: Token) -> User | None:
+                return User.query.get(token.sub)
+
+            current_user = load_user.current  # a User, to the type checker too
+
+        Every request a protected view or :func:`~flask_pyjwt.verify_request` accepts
+        runs it once, after the token passed every check and before the view; ``None``
+        answers 401 ``user_not_found``.
+
+        Raises:
+            ValueError: this manager already has a user loader.
+        """
+        if self in _USER_LOADERS:
+            raise ValueError(
+                "this AuthManager already has a user loader; register one function that "
+                "loads the user of any token"
+            )
+        registered = UserLoader(loader)
+        _USER_LOADERS[self] = registered
+        return registered
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
         """Whether ``token`` is valid now: signature, issuer, kind, times, and not revoked.
@@ -434,13 +517,15 @@ class AuthManager:
 
     # Sessions: revocation, logout everywhere, refresh rotation ---------------------------
 
-    def revoke(self, token: str | AuthToken | RefreshToken) -> None:
+    def revoke(self, token: str | AuthToken | RefreshToken, *, end_session: bool = False) -> None:
         """Refuse ``token`` from now on, in every process sharing the revocation store.
 
         A refresh token ends its whole session: every refresh token rotated from the same
-        login, and the auth tokens issued for it. The token is verified first; an
-        expired one is left alone (nothing to revoke). Meant for logout views, so a
-        refusal is the library's JSON 401/503.
+        login, and the auth tokens issued for it. An auth token ends its session too
+        with ``end_session=True`` (a logout that only has the auth token, as in a
+        browser whose refresh cookie is kept to the refresh path). The token is verified
+        first; an expired one is left alone (nothing to revoke). Meant for logout views,
+        so a refusal is the library's JSON 401/503.
 
         Raises:
             AuthenticationFailed: 401: the token is not valid (forged, malformed, ...).
@@ -457,7 +542,7 @@ class AuthManager:
         except InvalidTokenError as error:
             raise AuthenticationFailed.from_token_error(error) from None
         try:
-            state.sessions.revoke(verified)
+            state.sessions.revoke(verified, end_session=end_session)
         except UnavailableError as error:
             raise TemporarilyUnavailable.from_unavailable(error) from error
 
@@ -524,3 +609,8 @@ class AuthManager:
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
         return new_auth, new_refresh
+
+
+def user_loader_of(manager: AuthManager) -> LoadsUsers | None:
+    """The user loader registered on ``manager``, if any (for the request flow)."""
+    return _USER_LOADERS.get(manager)

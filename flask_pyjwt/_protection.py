@@ -1,11 +1,13 @@
 """The flow of one protected request: extract → verify → authorize → expose.
 
 :func:`protect` runs it for a view's :class:`ViewPolicy` (everything the view requires,
-resolved once by ``require_token``): it reads the token where the view says, has the
-app's codec verify it (structure, signature, registered claims) and its revocation
-store confirm it was not revoked since, checks what the view
-requires of it (kind, override, scope, claims, route variables), and records it as the
-request's ``current_token``. Every refusal is an :class:`~flask_pyjwt.HTTPAuthError`.
+resolved once by ``require_token``): it reads the token from the first location that
+carries one (and, for a cookie on an unsafe method, checks its CSRF header), has the
+app's codec verify it (structure, signature, registered claims, then freshness if the
+view requires it) and the revocation store confirm it was not revoked since, checks
+what the view requires of it (kind, override, scope, claims,
+route variables), records it as the request's ``current_token`` and loads its user.
+Every refusal is an :class:`~flask_pyjwt.HTTPAuthError`.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from ._core.errors import InvalidTokenError, UnavailableError
 from ._core.matching import MISSING, satisfies, scope_satisfies
 from ._core.strict_json import FrozenJSONObject, JSONValue
 from ._core.tokens import AuthToken, Token, TokenType
+from ._core.transport import Location, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, load_claims
 from ._current import remember_claims, set_current_token
 from ._http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
-from ._manager import current_state
-from ._transport import Location, from_cookie, from_header
+from ._manager import current_state, user_loader_of
+from ._transport import Names, check_csrf, find_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,14 +32,16 @@ class ViewPolicy:
     """Everything a protected view requires, resolved once at decoration."""
 
     kind: TokenType
-    location: Location
-    cookie_name: str | None
+    locations: tuple[Location, ...] | None  # None: the app's JWT_TOKEN_LOCATION
+    cookie_name: str | None  # None: the app's cookie for the kind
     scope: JSONValue
     has_scope: bool
     override: FrozenJSONObject | None
     literal_claims: FrozenJSONObject
     route_claims: tuple[tuple[str, str], ...]
     claims_as: type[ClaimsDataclass] | None = None
+    optional: bool = False
+    fresh: bool = False
     check_revocation: bool = True
 
 
@@ -71,20 +76,49 @@ def _authorize(policy: ViewPolicy, token: Token, view_args: Mapping[str, object]
             )
 
 
-def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> None:
+def _names(policy: ViewPolicy, transport: TransportSettings) -> Names:
+    if policy.kind is TokenType.AUTH:
+        cookie, json_key = transport.auth_cookie, transport.auth_json_key
+    else:
+        cookie, json_key = transport.refresh_cookie, transport.refresh_json_key
+    if policy.cookie_name is not None:
+        cookie = policy.cookie_name
+    return Names(cookie=cookie, query=transport.query_param, json_key=json_key)
+
+
+def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None:
     """Run one request's checks for ``policy``; return only if the view may run.
 
+    Returns:
+        The verified token, or ``None`` on an ``optional`` route that got no token.
+
     Raises:
-        AuthenticationFailed: 401, no usable token.
-        PermissionDenied: 403, a valid token that lacks what the view requires.
+        AuthenticationFailed: 401, no usable token (or its user is unknown).
+        PermissionDenied: 403, a valid token that lacks what the view requires, or a
+            token cookie without its CSRF header.
         TemporarilyUnavailable: 503, a service the check needs did not answer.
     """
-    # extract
-    raw = from_header() if policy.cookie_name is None else from_cookie(policy.cookie_name)
-    # verify: the token itself, then whether it was revoked since (one store read)
     state = current_state()
+    codec = state.codec
+    transport = codec.settings.transport
+    # extract
+    carried = find_token(
+        policy.locations or transport.locations,
+        _names(policy, transport),
+        optional=policy.optional,
+    )
+    if carried is None:
+        return None
+    csrf_cookie = (
+        transport.auth_csrf_cookie
+        if policy.kind is TokenType.AUTH
+        else transport.refresh_csrf_cookie
+    )
+    check_csrf(carried, transport, csrf_cookie)
+    # verify: the token itself, then whether it was revoked since (one store read)
+    raw = carried.token
     try:
-        token = state.codec.decode(raw, policy.kind)
+        token = codec.decode(raw, policy.kind)
         if policy.check_revocation:
             state.sessions.check(token)
         # A declared claims shape is part of what makes the token valid here: 401.
@@ -93,9 +127,20 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> None:
         raise AuthenticationFailed.from_token_error(error) from None
     except UnavailableError as error:
         raise TemporarilyUnavailable.from_unavailable(error) from None
+    if policy.fresh and not (isinstance(token, AuthToken) and codec.is_fresh(token)):
+        raise AuthenticationFailed(
+            error_code="fresh_token_required",
+            message="This requires a fresh token: authenticate again (a refreshed token "
+            "is not fresh).",
+        )
     # authorize
     _authorize(policy, token, view_args)
-    # expose
+    # expose: the user first, so that a request refused for its user (401
+    # user_not_found, or the loader's own error) has no current token either
+    loader = user_loader_of(state.manager)
+    if loader is not None:
+        loader.load_for(token)
     set_current_token(token)
     if policy.claims_as is not None and typed is not None:
         remember_claims(token, policy.claims_as, typed)
+    return token

@@ -103,6 +103,30 @@ def bind_claims(
     return freeze_object(literal, path="require_token claims"), tuple(route)
 
 
+def bind_claims_outside_a_view(
+    claims: Mapping[str, ClaimRequirement], entry: str
+) -> tuple[FrozenJSONObject, tuple[tuple[str, str], ...]]:
+    """Like :func:`bind_claims`, for a check that serves any route (``verify_request``
+    in a ``before_request`` handler): no view says what a plain string means there, so
+    a string must say it with :class:`FromRoute` or :class:`Exact`."""
+    literal: dict[str, JSONInput] = {}
+    route: list[tuple[str, str]] = []
+    for claim, value in claims.items():
+        if isinstance(value, FromRoute):
+            route.append((claim, value.name))
+        elif isinstance(value, Exact):
+            literal[claim] = value.value
+        elif isinstance(value, str):
+            raise ValueError(
+                f"{entry}({claim}={value!r}): outside a view's decorator, {value!r} could be "
+                f"a route variable or a literal; say which with {claim}=FromRoute({value!r}) "
+                f"or {claim}=Exact({value!r})"
+            )
+        else:
+            literal[claim] = value
+    return freeze_object(literal, path=f"{entry} claims"), tuple(route)
+
+
 def names_a_scope(scope: JSONValue) -> bool:
     # An empty string, list or mapping would let every token with a scope through.
     if isinstance(scope, str):
@@ -137,11 +161,11 @@ def refuse_empty(value: JSONValue, path: str) -> None:
             refuse_empty(item, f"{path}.{key}")
 
 
-_RESERVED_FOR_OPTIONS: Final = frozenset({"optional", "fresh"})
+_RESERVED_FOR_OPTIONS: Final[frozenset[str]] = frozenset()
 """Names of options planned for coming releases, refused as ``**claims`` today so that
 adding them never changes what an existing decorator means. A claim of one of these
 names goes through ``claims=``. An option is added to this set a release before it
-exists."""
+exists, and leaves it when it does (``optional`` and ``fresh`` did so in 2.0)."""
 
 
 def collect_claims(

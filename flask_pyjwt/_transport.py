@@ -1,43 +1,75 @@
 """Where a protected request carries its token, and reading it from there.
 
-Only framing is handled here (which header or cookie, which scheme, one value or
-several); what the token says is for the verifier.
+Only framing is handled here (which header, cookie, query parameter or JSON member, which
+scheme, one value or several) and, for a token read from a cookie, its CSRF header; what
+the token says is for the verifier.
+
+The locations a route allows are tried in order, and the first one that *carries* a
+token decides: a bad token there is refused, never skipped in favour of the next. A
+location carries no token when its value is absent or empty, when the ``Authorization``
+header uses another scheme than ``Bearer``, and when the request has no JSON body (no
+JSON content type, or an empty body). A body declared as JSON must be one JSON object.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal, cast, get_args
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
 
 from flask import request
 
-from ._http_errors import AuthenticationFailed
+from ._core.csrf import csrf_matches
+from ._core.strict_json import JSONDecodeError, loads_object
+from ._core.transport import Location, TransportSettings
+from ._http_errors import AuthenticationFailed, PermissionDenied
 
-Location = Literal["header", "cookies"]
-"""Where the token is read from: the ``Authorization: Bearer`` header, or a cookie."""
-
-LOCATIONS: Final = frozenset(cast("tuple[str, ...]", get_args(Location)))
+_BEARER_HINT: Final = "send the token as 'Authorization: Bearer <token>'"
 
 
-def from_header() -> str:
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """The token a request carries, and where it was found.
+
+    Attributes:
+        token: the compact token as sent (not verified).
+        location: where it was found.
+    """
+
+    token: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Names:
+    """The names a route's token has in each location (resolved for its kind)."""
+
+    cookie: str
+    query: str
+    json_key: str
+
+
+class _OtherScheme:
+    """The ``Authorization`` header holds credentials of another scheme: no token."""
+
+
+_OTHER_SCHEME: Final = _OtherScheme()
+
+
+def _from_header() -> str | _OtherScheme | None:
     # One dict lookup in the WSGI environ (getlist would walk every header). The environ
     # holds at most one HTTP_AUTHORIZATION: servers join repeated headers with ", ",
     # which the strict token parser then refuses as malformed.
     header = request.headers.get("Authorization")
     if not header:
-        raise AuthenticationFailed(
-            error_code="token_missing", message="A bearer token is required."
-        )
+        return None
     # Only HTTP's optional whitespace (RFC 9110 5.5: SP, HTAB) is framing; str.strip()
     # would also drop NEL, NBSP and other Unicode spaces glued to the token.
     scheme, _, credentials = header.strip(" \t").partition(" ")
     if scheme.lower() != "bearer":
         # RFC 6750 3.1: another authentication scheme (or none: a bare token) carries no
-        # error code; the message says what to send, without echoing the header.
-        raise AuthenticationFailed(
-            error_code="token_missing",
-            message="The Authorization header does not use the Bearer scheme; "
-            "send the token as 'Authorization: Bearer <token>'.",
-        )
+        # bearer token at all.
+        return _OTHER_SCHEME
     credentials = credentials.strip(" ")
     if not credentials:
         raise AuthenticationFailed(
@@ -46,18 +78,121 @@ def from_header() -> str:
     return credentials
 
 
-def from_cookie(name: str) -> str:
-    values = request.cookies.getlist(name)
+def _one(values: Sequence[str], what: str) -> str | None:
     if len(values) > 1:
         # Cookie tossing: a sibling subdomain or a more specific path can plant a second
-        # cookie of this name, and the order browsers send them in proves nothing.
+        # cookie of this name, and the order browsers send them in proves nothing. Two
+        # query parameters are refused alike: which one a proxy or a log kept is unknown.
         raise AuthenticationFailed(
             error_code="token_malformed",
-            message=f"Several {name} cookies were sent; exactly one is accepted.",
+            message=f"Several {what}s were sent; exactly one is accepted.",
         )
-    value = values[0] if values else None
-    if not value:
+    return values[0] if values and values[0] else None
+
+
+def _from_json(key: str) -> str | None:
+    # Only a body declared as JSON (application/json or application/*+json) is read,
+    # never a form: a cross-site form cannot send one, and reading a body the app parses
+    # another way would be a second parser of the same bytes.
+    if not request.is_json:
+        return None
+    data = request.get_data(cache=True)  # cached: the view's request.get_json() reads it
+    if not data:
+        return None
+    try:
+        body = loads_object(data)  # strict: one UTF-8 object, no duplicate members, ...
+    except JSONDecodeError:
         raise AuthenticationFailed(
-            error_code="token_missing", message=f"The {name} cookie is required."
+            error_code="json_body_invalid",
+            message="The request body is declared as JSON but is not one JSON object.",
+        ) from None
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise AuthenticationFailed(
+            error_code="token_malformed",
+            message=f"The {key} member of the JSON body is not a string.",
         )
     return value
+
+
+def _read(location: Location, names: Names) -> str | _OtherScheme | None:
+    if location == "header":
+        return _from_header()
+    if location == "cookies":
+        return _one(request.cookies.getlist(names.cookie), f"{names.cookie} cookie")
+    if location == "query":
+        return _one(request.args.getlist(names.query), f"{names.query} query parameter")
+    return _from_json(names.json_key)
+
+
+def _missing(locations: Sequence[Location], names: Names, other_scheme: bool) -> str:
+    if tuple(locations) == ("header",):
+        if other_scheme:
+            return f"The Authorization header does not use the Bearer scheme; {_BEARER_HINT}."
+        return "A bearer token is required."
+    if tuple(locations) == ("cookies",):
+        return f"The {names.cookie} cookie is required."
+    ways = {
+        "header": "as 'Authorization: Bearer <token>'",
+        "cookies": f"in the {names.cookie} cookie",
+        "query": f"in the {names.query} query parameter",
+        "json": f"as {names.json_key} in a JSON body",
+    }
+    message = "A token is required: send it " + ", or ".join(ways[at] for at in locations)
+    if other_scheme:
+        message += " (the Authorization header sent does not use the Bearer scheme)"
+    return message + "."
+
+
+def find_token(locations: Sequence[Location], names: Names, *, optional: bool) -> Carried | None:
+    """The token of the first of ``locations`` that carries one.
+
+    Returns ``None`` if none does and ``optional`` is true.
+
+    Raises:
+        AuthenticationFailed: 401: a location carries something that is no token
+            (``token_malformed``, ``json_body_invalid``), or none carries a token and
+            ``optional`` is false (``token_missing``).
+    """
+    other_scheme = False
+    for location in locations:
+        found = _read(location, names)
+        if isinstance(found, str):
+            return Carried(found, location)
+        other_scheme = other_scheme or found is _OTHER_SCHEME
+    if optional:
+        return None
+    raise AuthenticationFailed(
+        error_code="token_missing", message=_missing(locations, names, other_scheme)
+    )
+
+
+def check_csrf(carried: Carried, transport: TransportSettings, csrf_cookie: str) -> None:
+    """Refuse a token read from a cookie, on a method that needs it, without its CSRF
+    header (:func:`~flask_pyjwt._core.csrf.csrf_value` of the token).
+
+    The header is compared with the value derived from the token itself, not with the
+    CSRF cookie: a cookie that another site planted proves nothing.
+
+    Raises:
+        PermissionDenied: 403 ``csrf_failed``.
+    """
+    if carried.location != "cookies" or not transport.csrf_protect:
+        return
+    if request.method not in transport.csrf_methods:
+        return
+    header = transport.csrf_header
+    presented = request.headers.get(header)
+    if not presented:
+        raise PermissionDenied(
+            error_code="csrf_failed",
+            message=f"A token cookie on this request method needs the {header} header: "
+            f"send the value of the {csrf_cookie} cookie in it.",
+        )
+    if not csrf_matches(carried.token, presented):
+        raise PermissionDenied(
+            error_code="csrf_failed",
+            message=f"The {header} header does not match the token cookie.",
+        )

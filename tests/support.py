@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from flask import Flask
 from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from flask_pyjwt import AuthManager
 
@@ -192,3 +193,34 @@ def json_body(response: TestResponse) -> dict[str, Any]:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for ``token``."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass(frozen=True)
+class SetCookie:
+    """One ``Set-Cookie`` header, parsed as a browser reads it.
+
+    Attributes:
+        name: the cookie name.
+        value: the cookie value.
+        attributes: the attributes by lower-case name; flags (``Secure``, ``HttpOnly``)
+            map to ``True``.
+    """
+
+    name: str
+    value: str
+    attributes: Mapping[str, str | bool]
+
+
+def set_cookies(response: Response) -> dict[str, SetCookie]:
+    """Every ``Set-Cookie`` header of ``response`` by cookie name (each name once)."""
+    cookies: dict[str, SetCookie] = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        pair, *attributes = (part.strip() for part in header.split(";"))
+        name, _, value = pair.partition("=")
+        parsed: dict[str, str | bool] = {}
+        for attribute in attributes:
+            key, has_value, attribute_value = attribute.partition("=")
+            parsed[key.lower()] = attribute_value if has_value else True
+        assert name not in cookies, f"two Set-Cookie headers for {name}"
+        cookies[name] = SetCookie(name, value, parsed)
+    return cookies

@@ -178,7 +178,7 @@ def test_issue_refresh() -> None:
         (
             ["--claim", "exp=1"],
             "claim(s) exp are set by flask_pyjwt and cannot be passed as custom claims "
-            "(reserved: aud, exp, iat, iss, jti, nbf, rid, scope, sid, sub, type)",
+            "(reserved: aud, exp, fresh, iat, iss, jti, nbf, rid, scope, sid, sub, type)",
         ),
         (
             ["--refresh", "--scope", "read"],

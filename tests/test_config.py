@@ -227,8 +227,12 @@ def _only(caught: list[warnings.WarningMessage], category: type[Warning]) -> str
         ("JWT_REFRESH_TOKEN_EXPIRES", "did you mean JWT_REFRESHMAXAGE?"),
         ("JWT_PUBLIC_KEY", "did you mean JWT_PUBLICKEY?"),
         ("JWT_DECODE_AUDIENCE", "did you mean JWT_AUDIENCE?"),
-        ("JWT_TOKEN_LOCATION", "JWT_TOKEN_LOCATION: is a Flask-JWT-Extended setting, which "
-         "flask_pyjwt does not read; here, choose per view: require_token(location=...)"),
+        ("JWT_ACCESS_COOKIE_NAME", "JWT_ACCESS_COOKIE_NAME: is a Flask-JWT-Extended setting, "
+         "which flask_pyjwt does not read; did you mean JWT_AUTH_COOKIE?"),
+        ("JWT_CSRF_IN_COOKIES", "JWT_CSRF_IN_COOKIES: is a Flask-JWT-Extended setting, which "
+         "flask_pyjwt does not read; here, always on: set_token_cookies writes the CSRF "
+         "cookies"),
+        ("JWT_AUTH_COOKIES", "did you mean JWT_AUTH_COOKIE?"),
         ("JWT_FROBNICATE", "JWT_FROBNICATE: is not a flask_pyjwt setting and is ignored "
          "(flask_pyjwt.CONFIG_KEYS lists the settings)"),
     ],
@@ -250,13 +254,20 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_REVOCATION_FAIL_OPEN": False,
         "JWT_JWKS_ROUTE": "/jwks.json", "JWT_JWKS_URL": None, "JWT_JWKS_MIN_REFRESH": 30,
         "JWT_JWKS_MAX_CACHE": 600, "JWT_JWKS_TIMEOUT": 3, "JWT_REQUIRE_AT_JWT": False,
+        "JWT_TOKEN_LOCATION": ["cookies", "header"], "JWT_AUTH_COOKIE": "a",
+        "JWT_REFRESH_COOKIE": "r", "JWT_AUTH_CSRF_COOKIE": "ca", "JWT_REFRESH_CSRF_COOKIE": "cr",
+        "JWT_COOKIE_SECURE": False, "JWT_COOKIE_SAMESITE": "Strict",
+        "JWT_COOKIE_DOMAIN": "example.com", "JWT_AUTH_COOKIE_PATH": "/api",
+        "JWT_REFRESH_COOKIE_PATH": "/refresh", "JWT_CSRF_PROTECT": True,
+        "JWT_CSRF_METHODS": ["POST"], "JWT_CSRF_HEADER": "X-CSRF", "JWT_QUERY_PARAM": "t",
+        "JWT_AUTH_JSON_KEY": "access", "JWT_REFRESH_JSON_KEY": "refresh",
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []
-    # A key added to CONFIG_KEYS later is known at once (here: a future location key).
-    assert _config_warnings(JWT_TOKEN_LOCATION="cookies") != []
-    monkeypatch.setattr(config_module, "CONFIG_KEYS", (*CONFIG_KEYS, "JWT_TOKEN_LOCATION"))
-    assert _config_warnings(JWT_TOKEN_LOCATION="cookies") == []
+    # A key added to CONFIG_KEYS later is known at once (here: a key no release has).
+    assert _config_warnings(JWT_FUTURE_OPTION="on") != []
+    monkeypatch.setattr(config_module, "CONFIG_KEYS", (*CONFIG_KEYS, "JWT_FUTURE_OPTION"))
+    assert _config_warnings(JWT_FUTURE_OPTION="on") == []
 
 
 def test_flask_jwt_extended_names_point_at_real_keys() -> None:

@@ -49,6 +49,7 @@ from docs.examples import (
     revocation,
     routes,
     tokens,
+    users,
 )
 from flask_pyjwt import (
     AuthManager,
@@ -200,6 +201,41 @@ def test_routes_refresh_and_cookies(routes_client: FlaskClient) -> None:
     assert json_body(get(routes_client, "/dashboard")) == {"user": "alice"}
 
 
+def test_routes_locations(routes_client: FlaskClient) -> None:
+    alice, bob = _routes_token("alice"), _routes_token("bob")
+    assert json_body(get(routes_client, "/inbox", alice)) == {"inbox_of": "alice"}
+    routes_client.set_cookie("auth_token", bob)
+    assert json_body(get(routes_client, "/inbox", alice)) == {"inbox_of": "bob"}  # cookie first
+    routes_client.delete_cookie("auth_token")
+    exporter = _routes_token(scope="export")
+    download = routes_client.get("/exports/q3.csv", query_string={"jwt": exporter})
+    assert json_body(download) == {"file": "q3.csv"}
+    assert routes_client.get("/exports/q3.csv", query_string={"jwt": alice}).status_code == 403
+    assert get(routes_client, "/exports/q3.csv", exporter).status_code == 401  # not a header
+    hook = routes_client.post("/hooks", json={"auth_token": alice, "event": "push"})
+    assert json_body(hook) == {"accepted_for": "alice"}
+    broken = routes_client.post("/hooks", data=b"[", content_type="application/json")
+    assert json_body(broken)["code"] == "json_body_invalid"
+
+
+def test_routes_optional_fresh_and_verify_request(routes_client: FlaskClient) -> None:
+    assert json_body(get(routes_client, "/articles")) == {"articles": ["welcome"]}
+    member = json_body(get(routes_client, "/articles", _routes_token("alice")))
+    assert member == {"articles": ["welcome", "members-only"], "reader": "alice"}
+    assert get(routes_client, "/articles", "garbage").status_code == 401
+    with routes.app.app_context():
+        fresh = routes.auth_manager.auth_token("alice", fresh=300).signed
+    email = routes_client.post("/account/email", headers=bearer(fresh))
+    assert json_body(email) == {"changed_for": "alice"}
+    stale = routes_client.post("/account/email", headers=bearer(_routes_token("alice")))
+    assert json_body(stale)["code"] == "fresh_token_required"
+    admin = _routes_token("root", scope="admin")
+    listed = json_body(get(routes_client, "/admin/users", admin))
+    assert listed == {"users": ["alice", "bob"], "listed_for": ["root"]}
+    assert get(routes_client, "/admin/users", _routes_token("alice")).status_code == 403
+    assert get(routes_client, "/admin/users").status_code == 401
+
+
 def test_routes_header_rules(routes_client: FlaskClient) -> None:
     token = _routes_token(scope={"admin": True})
     lower = routes_client.get("/admin", headers={"Authorization": f"bearer {token}"})
@@ -220,8 +256,8 @@ def _view(username: str) -> str:
     ("make", "error"),
     [
         (lambda: require_token(location="cookie"), ValueError),  # type: ignore[arg-type]
-        (lambda: require_token(location="cookies"), ValueError),
-        (lambda: require_token(cookie_name="auth"), ValueError),
+        (lambda: require_token(location=("cookies", "cookies")), ValueError),
+        (lambda: require_token(location="header", cookie_name="auth"), ValueError),
         (lambda: require_token(override={}), ValueError),
         (lambda: require_token(token_type="access"), ValueError),  # type: ignore[arg-type]
         (lambda: require_token(scope={"when": time}), TypeError),  # type: ignore[dict-item]
@@ -271,6 +307,19 @@ def test_current_token_narrowing_and_outside() -> None:
     )
     with current.app.app_context(), pytest.raises(NoCurrentTokenError):
         _ = current_token.sub
+
+
+def test_current_user() -> None:
+    client = users.app.test_client()
+    with users.app.app_context():
+        alice = users.auth_manager.auth_token("alice").signed
+        gone = users.auth_manager.auth_token("deleted-account").signed
+    profile = json_body(get(client, "/profile", alice))
+    assert profile == {"email": "alice@example.com", "name": "Alice"}
+    missing = get(client, "/profile", gone)
+    assert (missing.status_code, json_body(missing)["code"]) == (401, "user_not_found")
+    assert json_body(get(client, "/greeting")) == {"greeting": "Hello, guest!"}
+    assert json_body(get(client, "/greeting", alice)) == {"greeting": "Hello, Alice!"}
 
 
 def test_current_token_is_visible_after_the_view() -> None:
@@ -721,9 +770,10 @@ def _pages() -> Iterator[Path]:
 # written alongside their own suites (tests/security, benchmarks, tests/type_check).
 OWN_PAGES = frozenset(
     {
-        "api", "asymmetric", "async", "changelog", "cli", "configuration", "current_token",
-        "custom_signers", "errors", "identity_providers", "index", "installation", "keys",
-        "migration", "quickstart", "require_token", "revocation", "tokens",
+        "api", "asymmetric", "async", "browser", "changelog", "cli", "configuration",
+        "current_token", "custom_signers", "errors", "identity_providers", "index",
+        "installation", "keys", "migration", "quickstart", "require_token", "revocation",
+        "tokens",
     }
 )  # fmt: skip
 

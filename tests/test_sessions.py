@@ -174,6 +174,21 @@ def test_logout_ends_the_session_and_its_auth_tokens(site_factory: Callable[...,
     assert site.get("/me", unrelated.signed).status_code == 200
 
 
+def test_an_auth_token_can_end_its_session(site_factory: Callable[..., Site]) -> None:
+    site = site_factory()
+    auth, refresh = site.login()
+    sibling = site.manager.auth_token("alice", session=refresh)
+    site.manager.revoke(auth, end_session=True)
+    refused(site.post("/refresh", refresh.signed), "token_revoked")
+    refused(site.get("/me", sibling.signed), "token_revoked")
+    other, _ = site.login()
+    assert site.get("/me", other.signed).status_code == 200
+    # Without end_session, only the token itself.
+    auth, refresh = site.login()
+    site.manager.revoke(auth)
+    assert site.post("/refresh", refresh.signed).status_code == 200
+
+
 def test_a_revoked_session_kills_tokens_rotated_from_it(site_factory: Callable[..., Site]) -> None:
     site = site_factory()
     _, refresh = site.login()

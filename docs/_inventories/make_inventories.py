@@ -179,6 +179,14 @@ WERKZEUG: Final = Project(
             "exceptions/",
             "werkzeug.exceptions.HTTPException.get_response",
         ),
+        *_py("class", "wrappers/", "werkzeug.wrappers.Response"),
+        # Where the class is defined; autodoc names it so in signatures.
+        Entry(
+            "werkzeug.wrappers.response.Response",
+            "py:class",
+            "wrappers/#werkzeug.wrappers.Response",
+        ),
+        *_py("class", "local/", "werkzeug.local.LocalProxy"),
     ),
 )
 

@@ -453,6 +453,107 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REQUIRE_AT_JWT="perhaps"),
         InvalidConfigError,
     ),
+    Case(
+        "JWT_TOKEN_LOCATION",
+        '``["headers", "cookies"]``',
+        _set(JWT_TOKEN_LOCATION=["headers", "cookies"]),
+        InvalidConfigError,
+    ),
+    Case("JWT_TOKEN_LOCATION", "``[]``", _set(JWT_TOKEN_LOCATION=[]), InvalidConfigError),
+    Case(
+        "JWT_TOKEN_LOCATION",
+        '``"cookies, cookies"``',
+        _set(JWT_TOKEN_LOCATION="cookies, cookies"),
+        InvalidConfigError,
+    ),
+    Case("JWT_TOKEN_LOCATION", "``42``", _set(JWT_TOKEN_LOCATION=42), InvalidConfigError),
+    Case(
+        "JWT_AUTH_COOKIE",
+        '``"auth token"``',
+        _set(JWT_AUTH_COOKIE="auth token"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTH_COOKIE",
+        '``"__Host-auth"`` with ``JWT_COOKIE_DOMAIN``',
+        _set(JWT_AUTH_COOKIE="__Host-auth", JWT_COOKIE_DOMAIN="example.com"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_REFRESH_COOKIE",
+        '``"auth_token"`` (the auth cookie\'s name)',
+        _set(JWT_REFRESH_COOKIE="auth_token"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_REFRESH_COOKIE",
+        '``"__Host-refresh"`` with ``JWT_REFRESH_COOKIE_PATH = "/refresh"``',
+        _set(JWT_REFRESH_COOKIE="__Host-refresh", JWT_REFRESH_COOKIE_PATH="/refresh"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTH_CSRF_COOKIE",
+        '``"csrf;auth"``',
+        _set(JWT_AUTH_CSRF_COOKIE="csrf;auth"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_REFRESH_CSRF_COOKIE",
+        '``"__Secure-csrf"`` with ``JWT_COOKIE_SECURE = False``',
+        _set(JWT_REFRESH_CSRF_COOKIE="__Secure-csrf", JWT_COOKIE_SECURE=False),
+        InvalidConfigError,
+    ),
+    Case("JWT_COOKIE_SECURE", '``"maybe"``', _set(JWT_COOKIE_SECURE="maybe"), InvalidConfigError),
+    Case(
+        "JWT_COOKIE_SAMESITE",
+        '``"None"`` with ``JWT_COOKIE_SECURE = False``',
+        _set(JWT_COOKIE_SAMESITE="None", JWT_COOKIE_SECURE=False),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_COOKIE_SAMESITE",
+        "``False``",
+        _set(JWT_COOKIE_SAMESITE=False),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_COOKIE_DOMAIN",
+        '``"https://example.com"``',
+        _set(JWT_COOKIE_DOMAIN="https://example.com"),
+        InvalidConfigError,
+    ),
+    Case("JWT_AUTH_COOKIE_PATH", '``"api"``', _set(JWT_AUTH_COOKIE_PATH="api"), InvalidConfigError),
+    Case(
+        "JWT_REFRESH_COOKIE_PATH",
+        '``"/token refresh"``',
+        _set(JWT_REFRESH_COOKIE_PATH="/token refresh"),
+        InvalidConfigError,
+    ),
+    Case("JWT_CSRF_PROTECT", '``"off"``', _set(JWT_CSRF_PROTECT="off"), InvalidConfigError),
+    Case("JWT_CSRF_METHODS", "``[]``", _set(JWT_CSRF_METHODS=[]), InvalidConfigError),
+    Case(
+        "JWT_CSRF_METHODS",
+        '``["POST", "P U T"]``',
+        _set(JWT_CSRF_METHODS=["POST", "P U T"]),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_CSRF_METHODS",
+        '``["POST", 1]``',
+        _set(JWT_CSRF_METHODS=["POST", 1]),
+        InvalidConfigError,
+    ),
+    Case("JWT_CSRF_HEADER", '``"X CSRF"``', _set(JWT_CSRF_HEADER="X CSRF"), InvalidConfigError),
+    Case("JWT_QUERY_PARAM", "``7``", _set(JWT_QUERY_PARAM=7), InvalidConfigError),
+    Case(
+        "JWT_AUTH_JSON_KEY", '``["token"]``', _set(JWT_AUTH_JSON_KEY=["token"]), InvalidConfigError
+    ),
+    Case(
+        "JWT_REFRESH_JSON_KEY",
+        '``b"refresh"``',
+        _set(JWT_REFRESH_JSON_KEY=b"refresh"),
+        InvalidConfigError,
+    ),
 )
 
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask.views import MethodView
 
-from flask_pyjwt import AuthManager, Exact, FromRoute, current_token, require_token
+from flask_pyjwt import (
+    AuthManager,
+    Exact,
+    FromRoute,
+    current_token,
+    require_token,
+    verify_request,
+)
 
 app = Flask(__name__)
 app.config["JWT_ISSUER"] = "routes-example"
@@ -116,7 +123,8 @@ def refresh() -> dict[str, str]:
     return {"auth_token": auth_manager.auth_token(current_token.sub).signed}
 
 
-# The token from a cookie instead of the Authorization header.
+# The token from a cookie instead of the Authorization header (the seed's form; without
+# cookie_name, the cookie is JWT_AUTH_COOKIE's, "auth_token").
 @app.route("/dashboard")
 @require_token(location="cookies", cookie_name="auth_token")
 def dashboard() -> dict[str, str]:
@@ -124,3 +132,75 @@ def dashboard() -> dict[str, str]:
 
 
 # [end refresh-and-cookies]
+
+
+# [start locations]
+# A browser sends its cookie, an API client the header: the cookie is tried first, and
+# where a request carries one, the cookie decides.
+@app.route("/inbox")
+@require_token(location=("cookies", "header"))
+def inbox() -> dict[str, str]:
+    return {"inbox_of": current_token.sub}
+
+
+# A link opened where no header can be added (a download in a new tab): a short-lived,
+# narrowly scoped token in the query string, /exports/q3.csv?jwt=...
+@app.route("/exports/<name>")
+@require_token(location="query", scope="export")
+def export_file(name: str) -> dict[str, str]:
+    return {"file": name}
+
+
+# A JSON body's member: {"auth_token": "...", "event": ...}
+@app.route("/hooks", methods=["POST"])
+@require_token(location="json")
+def hook() -> dict[str, str]:
+    return {"accepted_for": current_token.sub}
+
+
+# [end locations]
+
+
+# [start optional]
+@app.route("/articles")
+@require_token(optional=True)
+def articles() -> dict[str, object]:
+    token = current_token.get_or_none()  # AuthToken | None
+    if token is None:
+        return {"articles": ["welcome"]}
+    return {"articles": ["welcome", "members-only"], "reader": token.sub}
+
+
+# [end optional]
+
+
+# [start fresh]
+# Changing the account's email needs a token issued right after a sign-in:
+# auth_manager.auth_token(user, fresh=300) at login; a refreshed token is not fresh.
+@app.route("/account/email", methods=["POST"])
+@require_token(fresh=True)
+def change_email() -> dict[str, str]:
+    return {"changed_for": current_token.sub}
+
+
+# [end fresh]
+
+
+# [start verify-request]
+# Every view of the blueprint needs an admin token: one check, before any of them.
+admin_area = Blueprint("admin_area", __name__, url_prefix="/admin")
+
+
+@admin_area.before_request
+def admins_only() -> None:
+    token = verify_request(scope="admin")  # an AuthToken; current_token from here on
+    app.logger.info("admin request by %s", token.sub)
+
+
+@admin_area.route("/users")
+def list_users() -> dict[str, list[str]]:
+    return {"users": ["alice", "bob"], "listed_for": [current_token.sub]}
+
+
+app.register_blueprint(admin_area)
+# [end verify-request]

@@ -29,7 +29,7 @@ from .strict_json import (
 from .tokens import AuthToken, RefreshToken, Token, TokenType, make_token
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
-    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid"}
+    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid", "fresh"}
 )
 """Claims the library sets itself; custom claims may not name them."""
 
@@ -48,12 +48,16 @@ class IssueOptions:
         headers: extra protected header fields.
         session: the session (``sid``) the token belongs to; a refresh token without
             one starts a new session.
+        fresh: ``True`` for a token fresh for its whole life, a number of seconds for one
+            fresh that long after it is issued (never beyond its expiry), ``False`` for
+            a token that is not fresh. Auth tokens only.
     """
 
     max_age: int | None = None
     audience: str | tuple[str, ...] | None = None
     headers: FrozenJSONObject = field(default_factory=FrozenJSONObject)
     session: str | None = None
+    fresh: bool | int = False
 
 
 DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
@@ -66,21 +70,29 @@ def issue_options(
     audience: object = None,
     headers: object = None,
     session: object = None,
+    fresh: object = False,
 ) -> IssueOptions:
     """Check the per-token options of ``auth_token``/``refresh_token``.
 
     Raises:
         TypeError: an option of the wrong type, or a header value that is not JSON.
-        ValueError: a lifetime under one second or not in whole seconds, an empty
-            audience or session id, or a header field the library sets itself.
+        ValueError: a lifetime (or freshness) under one second or not in whole seconds,
+            an empty audience or session id, or a header field the library sets itself.
     """
-    if max_age is None and audience is None and headers is None and session is None:
+    if (
+        max_age is None
+        and audience is None
+        and headers is None
+        and session is None
+        and fresh is False
+    ):
         return DEFAULT_ISSUE_OPTIONS
     return IssueOptions(
         max_age=None if max_age is None else _lifetime(max_age),
         audience=None if audience is None else _audience(audience),
         headers=EMPTY_OBJECT if headers is None else _header_fields(headers),
         session=None if session is None else _session(session),
+        fresh=fresh if isinstance(fresh, bool) else _lifetime(fresh, name="fresh"),
     )
 
 
@@ -95,19 +107,21 @@ def _session(value: object) -> str:
     return value
 
 
-def _lifetime(value: object) -> int:
+def _lifetime(value: object, *, name: str = "max_age") -> int:
     if isinstance(value, timedelta):
         seconds = whole_seconds(value)
         if seconds is None:
-            raise ValueError(f"max_age must be a whole number of seconds, got {value!r}")
+            raise ValueError(f"{name} must be a whole number of seconds, got {value!r}")
     elif isinstance(value, int) and not isinstance(value, bool):
         seconds = value
     else:
+        also = ", True or False" if name == "fresh" else ""
         raise TypeError(
-            f"max_age must be an int of seconds or a datetime.timedelta, got {type(value).__name__}"
+            f"{name} must be an int of seconds or a datetime.timedelta{also}, "
+            f"got {type(value).__name__}"
         )
     if seconds < 1:
-        raise ValueError(f"max_age must be at least 1 second, got {seconds}")
+        raise ValueError(f"{name} must be at least 1 second, got {seconds}")
     return seconds
 
 
@@ -254,6 +268,10 @@ class TokenCodec:
         }
         if audience is not None:
             claims["aud"] = audience
+        if options.fresh is not False:
+            # True: fresh for the token's whole life; a number: that long, at most as long.
+            fresh_for = max_age if options.fresh is True else min(options.fresh, max_age)
+            claims["fresh"] = now + fresh_for
         claims.update(extra)
         session = options.session
         if session is None and kind is TokenType.REFRESH:
@@ -333,6 +351,14 @@ class TokenCodec:
                 f"as custom claims (reserved: {', '.join(sorted(RESERVED_CLAIMS))})"
             )
         return dict(freeze_object(claims, path="claims"))
+
+    def now(self) -> float:
+        """The current time of this codec's clock, in seconds since the epoch."""
+        return self._clock()
+
+    def is_fresh(self, token: AuthToken) -> bool:
+        """Whether ``token`` is fresh now, allowing ``JWT_LEEWAY`` of clock skew."""
+        return token.is_fresh(self._clock() - self.settings.leeway)
 
     def decode(self, token: object, expected: TokenType | None = None) -> Token:
         """Verify ``token`` completely and return it as a typed value.

@@ -27,6 +27,7 @@ from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
 from .signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from .strict_json import FrozenJSONObject
+from .transport import TRANSPORT_CONFIG_KEYS, TransportSettings, load_transport_settings
 
 DEFAULT_AUTH_MAX_AGE: Final = 3600
 """Default ``JWT_AUTHMAXAGE``: one hour."""
@@ -59,6 +60,7 @@ CONFIG_KEYS: Final = (
     "JWT_JWKS_MAX_CACHE",
     "JWT_JWKS_TIMEOUT",
     "JWT_REQUIRE_AT_JWT",
+    *TRANSPORT_CONFIG_KEYS,
 )
 """Every configuration key the library reads."""
 
@@ -101,10 +103,18 @@ FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_ENCODE_AUDIENCE": "JWT_AUDIENCE",
     "JWT_DECODE_AUDIENCE": "JWT_AUDIENCE",
     "JWT_DECODE_LEEWAY": "JWT_LEEWAY",
-    "JWT_TOKEN_LOCATION": "here, choose per view: require_token(location=...)",
-    "JWT_ACCESS_COOKIE_NAME": (
-        'here, choose per view: require_token(location="cookies", cookie_name=...)'
-    ),
+    "JWT_ACCESS_COOKIE_NAME": "JWT_AUTH_COOKIE",
+    "JWT_REFRESH_COOKIE_NAME": "JWT_REFRESH_COOKIE",
+    "JWT_ACCESS_COOKIE_PATH": "JWT_AUTH_COOKIE_PATH",
+    "JWT_ACCESS_CSRF_COOKIE_NAME": "JWT_AUTH_CSRF_COOKIE",
+    "JWT_REFRESH_CSRF_COOKIE_NAME": "JWT_REFRESH_CSRF_COOKIE",
+    "JWT_COOKIE_CSRF_PROTECT": "JWT_CSRF_PROTECT",
+    "JWT_ACCESS_CSRF_HEADER_NAME": "JWT_CSRF_HEADER",
+    "JWT_REFRESH_CSRF_HEADER_NAME": "JWT_CSRF_HEADER",
+    "JWT_QUERY_STRING_NAME": "JWT_QUERY_PARAM",
+    "JWT_JSON_KEY": "JWT_AUTH_JSON_KEY",
+    "JWT_CSRF_IN_COOKIES": "here, always on: set_token_cookies writes the CSRF cookies",
+    "JWT_SESSION_COOKIE": "here, always off: token cookies last as long as their token",
 }
 """Flask-JWT-Extended settings, each with the flask_pyjwt key (or way) that does its job.
 
@@ -170,6 +180,10 @@ def warn_at_caller(message: str, category: type[Warning]) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+DEFAULT_TRANSPORT: Final = TransportSettings()
+"""Where tokens travel when nothing is configured (a frozen value: safe to share)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """The parsed, validated configuration of one app. Holds no secret.
@@ -209,6 +223,8 @@ class Settings:
         jwks_timeout: ``JWT_JWKS_TIMEOUT``, seconds one fetch may wait on the network.
         require_at_jwt: ``JWT_REQUIRE_AT_JWT``: identity provider tokens must be typed
             ``at+jwt`` (RFC 9068); ``JWT`` or no ``typ`` is refused.
+        transport: where tokens travel (``JWT_TOKEN_LOCATION``), and the cookie and CSRF
+            settings.
     """
 
     issuer: str
@@ -221,15 +237,6 @@ class Settings:
     key_id: str | None = None
     require_strong_secret: bool = False
     accept_legacy_tokens: bool = False
-    revocation_redis_url: str | None = field(default=None, repr=False)
-    revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
-    revocation_fail_open: bool = False
-
-    @property
-    def longest_max_age(self) -> int:
-        """The longest configured token lifetime in seconds (revocations are kept that long)."""
-        return max(self.auth_max_age, self.refresh_max_age)
-
     algorithms: tuple[AuthType, ...] = ()
     jwks_route: str | None = None
     jwks_url: str | None = None
@@ -237,6 +244,15 @@ class Settings:
     jwks_max_cache: int = DEFAULT_JWKS_MAX_CACHE
     jwks_timeout: int = DEFAULT_JWKS_TIMEOUT
     require_at_jwt: bool = False
+    revocation_redis_url: str | None = field(default=None, repr=False)
+    revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
+    revocation_fail_open: bool = False
+    transport: TransportSettings = DEFAULT_TRANSPORT
+
+    @property
+    def longest_max_age(self) -> int:
+        """The longest configured token lifetime in seconds (revocations are kept that long)."""
+        return max(self.auth_max_age, self.refresh_max_age)
 
 
 ConfigLookup = Callable[[str], object]
@@ -502,6 +518,7 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         jwks_max_cache=max_cache,
         jwks_timeout=timeout,
         require_at_jwt=_flag(lookup, "JWT_REQUIRE_AT_JWT"),
+        transport=load_transport_settings(lookup),
     )
 
 

@@ -106,8 +106,9 @@ class Sessions:
             assert isinstance(token, RefreshToken)
             self._reuse(token)
 
-    def revoke(self, token: Token) -> None:
-        """Refuse ``token`` from now on; for a refresh token, its whole session.
+    def revoke(self, token: Token, *, end_session: bool = False) -> None:
+        """Refuse ``token`` from now on; for a refresh token (or with ``end_session``
+        for an auth token that belongs to one), its whole session.
 
         Raises:
             LegacyTokenRevocationError: an auth token without ``jti`` (1.x, or an
@@ -122,9 +123,8 @@ class Sessions:
                 "revoke_subject(sub) revokes it with the subject's other tokens"
             )
         self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
-        if isinstance(token, RefreshToken):
-            family = _family(token)
-            assert family is not None  # a refresh token has a sid or a rid
+        family = _family(token)
+        if family is not None and (end_session or isinstance(token, RefreshToken)):
             self.store.revoke_family(family, expires_at=self._until())
 
     def revoke_subject(self, subject: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, TypeAlias, Union
 
@@ -108,10 +109,22 @@ class AuthToken(_TokenBase):
     Attributes:
         scope: the ``scope`` claim (a mapping such as ``{"admin": True}``, an OAuth
             space-separated string, ...), or ``None`` when the token has none.
+        fresh_until: until when the token is fresh (its ``fresh`` claim, seconds since
+            the epoch), or ``None`` for a token that was never fresh: one issued with
+            ``auth_token(..., fresh=...)`` right after the user proved who they are, as
+            ``require_token(fresh=True)`` requires.
     """
 
     token_type: ClassVar[Literal[TokenType.AUTH]] = TokenType.AUTH
     scope: JSONValue = None
+    fresh_until: int | None = None
+
+    def is_fresh(self, now: float | None = None) -> bool:
+        """Whether the token is fresh at ``now`` (seconds since the epoch; default: the
+        current time). ``require_token(fresh=True)`` also allows ``JWT_LEEWAY``."""
+        if self.fresh_until is None:
+            return False
+        return (time.time() if now is None else now) < self.fresh_until
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +141,20 @@ class RefreshToken(_TokenBase):
 
 Token: TypeAlias = Union[AuthToken, RefreshToken]
 """Either kind of token."""
+
+_MAX_SAFE_INTEGER: Final = 2**53 - 1
+
+
+def _fresh_until(claims: JSONObject) -> int | None:
+    if "fresh" not in claims:
+        return None
+    value = claims["fresh"]
+    # bool is an int subclass: refuse it explicitly (true is not a time).
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_SAFE_INTEGER:
+        raise InvalidClaimError(
+            "fresh", "The token's fresh claim must be a whole number of seconds since the epoch."
+        )
+    return value
 
 
 def _session_id(claims: JSONObject) -> str | None:
@@ -159,14 +186,16 @@ def make_token(
     The one place both issuing and verifying turn checked claims into a token.
 
     Raises:
-        InvalidClaimError: a refresh token without a non-empty string ``rid``, or a
-            ``sid`` that is not a non-empty string.
+        InvalidClaimError: a refresh token without a non-empty string ``rid``, a ``sid``
+            that is not a non-empty string, or an auth token whose ``fresh`` claim is not
+            a time.
     """
     sid = _session_id(claims)
     if kind is TokenType.AUTH:
         return AuthToken(
             sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
             header=header, claims=claims, sid=sid, legacy=legacy, scope=claims.get("scope"),
+            fresh_until=_fresh_until(claims),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:

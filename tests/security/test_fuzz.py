@@ -20,12 +20,15 @@ from collections.abc import Iterator
 from typing import Final
 
 import pytest
+from flask import Flask
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt._core.csrf import csrf_value
 from tests.security.harness import NOW, Harness, claims, header, json_body, make_harness
-from tests.support import ISSUER, b64url, forge, raw_signature
+from tests.support import ISSUER, b64url, config_for, configure, forge, raw_signature
 
 FUZZ: Final = os.environ.get("FLASK_PYJWT_FUZZ") == "1"
 FUZZ_EXAMPLES: Final = int(os.environ.get("FLASK_PYJWT_FUZZ_EXAMPLES", "10000"))
@@ -433,3 +436,114 @@ def test_control_every_kind_of_requirement_can_pass() -> None:
         response = HS.get(path, _sign(header(), {**claims(), **extra}, None))
         assert response.status_code == 200, (path, response.get_data(as_text=True))
         assert len(HS.calls) == 1
+
+
+# -- every location, and the CSRF header (issue 11) -----------------------------------
+
+
+def _locations_app() -> tuple[Flask, list[str | None]]:
+    app = Flask("fuzz_locations")
+    configure(app, config_for("HS256"))
+    AuthManager(app, clock=lambda: NOW)
+    calls: list[str | None] = []
+
+    @app.route("/any", methods=["GET", "POST", "PUT", "DELETE"])
+    @require_token(location=("header", "cookies", "query", "json"), optional=True)
+    def any_location() -> dict[str, str | None]:
+        calls.append(current_token.sub if current_token else None)
+        return {"sub": calls[-1]}
+
+    return app, calls
+
+
+LOCATIONS_APP, LOCATION_CALLS = _locations_app()
+LOCATION_CODES: Final = REFUSAL_CODES | {"json_body_invalid"}
+# What a client can put in a cookie value or header without breaking the framing.
+COOKIE_TEXT: Final = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=';,\\"'),
+    max_size=120,
+)
+TOKENISH: Final = st.one_of(
+    st.just(VALID["HS256"]),
+    st.just(VALID["HS256"] + "x"),
+    st.just(""),
+    COOKIE_TEXT,
+)
+
+
+def _json_body(value: object, extra: dict[str, int]) -> bytes:
+    return json.dumps({"auth_token": value, **extra}).encode()
+
+
+BODIES: Final = st.one_of(
+    st.binary(max_size=300),
+    st.builds(
+        _json_body,
+        st.one_of(TOKENISH, st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=2)),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    ),
+    st.sampled_from([b"[]", b"null", b'{"a":1,"a":2}', b"\xef\xbb\xbf{}", b"[" * 3000]),
+)
+CONTENT_TYPES: Final = st.sampled_from(
+    [None, "application/json", "application/ld+json", "text/plain",
+     "application/x-www-form-urlencoded", "application/json; charset=utf-16"]
+)  # fmt: skip
+
+
+@PROFILE
+@given(
+    st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+    st.one_of(st.none(), TOKENISH.map(lambda token: f"Bearer {token}"), HEADER_TEXT),
+    st.one_of(st.none(), TOKENISH),
+    st.one_of(st.none(), st.just(csrf_value(VALID["HS256"])), COOKIE_TEXT),
+    st.one_of(st.none(), TOKENISH, HEADER_TEXT),
+    CONTENT_TYPES,
+    BODIES,
+)
+def test_any_request_to_every_location_answers_200_401_or_403_never_5xx(
+    method: str,
+    authorization: str | None,
+    cookie: str | None,
+    csrf: str | None,
+    query: str | None,
+    content_type: str | None,
+    body: bytes,
+) -> None:
+    headers: dict[str, str] = {}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    if cookie is not None:
+        headers["Cookie"] = f"auth_token={cookie}"
+    if csrf is not None:
+        headers["X-CSRF-Token"] = csrf
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    LOCATION_CALLS.clear()
+    client = LOCATIONS_APP.test_client(use_cookies=False)
+    response = client.open(
+        "/any",
+        method=method,
+        headers=headers,
+        query_string=None if query is None else {"jwt": query},
+        data=body,
+    )
+    counter = STATS.setdefault("every location", Counter())
+    counter["examples"] += 1
+    counter[str(response.status_code)] += 1
+    if response.status_code >= 500:
+        counter["5xx"] += 1
+    context = (method, headers, query, body[:80], response.get_data(as_text=True)[:300])
+    assert response.status_code in (200, 401, 403), context
+    if response.status_code == 200:
+        assert len(LOCATION_CALLS) == 1, context
+        assert LOCATION_CALLS[0] in (None, "alice"), context
+        return
+    assert LOCATION_CALLS == [], context
+    code = json_body(response)["code"]
+    if response.status_code == 403:
+        # Only a cookie token on an unsafe method without its value is refused so.
+        assert code == "csrf_failed", context
+        assert method != "GET", context
+        assert csrf != csrf_value(str(cookie)), context
+    else:
+        assert code in LOCATION_CODES, context

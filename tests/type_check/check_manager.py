@@ -180,7 +180,16 @@ def error_attributes(
     assert_type(http.cause, InvalidTokenError | None)
     assert_type(http.body(), dict[str, str | int])
     assert_type(http.www_authenticate_value(), str)
-    assert_type(unauthorized.bearer_error, Literal["invalid_token", "insufficient_scope"] | None)
+    assert_type(
+        unauthorized.bearer_error,
+        Literal[
+            "invalid_token",
+            "insufficient_scope",
+            "invalid_request",
+            "insufficient_user_authentication",
+        ]
+        | None,
+    )
     assert_type(AuthenticationFailed.from_token_error(token_error), AuthenticationFailed)
     # Werkzeug's class-level `code = 403` is inferred as int by mypy and read as the
     # declared HTTPException.code (int | None) by pyright: both accept int | None.

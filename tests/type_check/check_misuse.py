@@ -38,7 +38,7 @@ async def async_view(username: str) -> str:
 def unknown_literals(manager: AuthManager, raw: str) -> None:
     require_token("access")  # type: ignore[arg-type]
     require_token(token_type="bearer")  # type: ignore[arg-type]
-    require_token(location="query")  # type: ignore[arg-type]
+    require_token(location="cookie")  # type: ignore[arg-type]
     require_token("auth", "body")  # type: ignore[arg-type]
     manager.convert_token(raw, "access")  # type: ignore[call-overload]
 
@@ -47,7 +47,7 @@ def keyword_only_options() -> None:
     # token_type and location stay positional (Flask_PyJWT 1.x passes them so); every
     # other option is keyword-only.
     require_token("refresh", "cookies", "refresh_token")  # type: ignore[call-arg]
-    require_token("auth", "header", None, {"admin": True})  # type: ignore[call-arg]
+    require_token("auth", "header", None)  # type: ignore[call-arg]
     require_token(claims={"region": object()})  # type: ignore[dict-item]
     require_token(claims={1: "eu"})  # type: ignore[dict-item]
     require_token(claims=[("region", "eu")])  # type: ignore[arg-type]

@@ -32,6 +32,7 @@ def sessions(app: Flask, client: redis.Redis, refresh: RefreshToken, auth: AuthT
 
     assert_type(manager.revoke(auth), None)
     assert_type(manager.revoke(refresh.signed), None)
+    assert_type(manager.revoke(auth, end_session=True), None)
     assert_type(manager.revoke_subject("alice"), None)
     new_auth, new_refresh = manager.rotate(refresh, "read", claims={"admin": False})
     assert_type(new_auth, AuthToken)
@@ -62,6 +63,7 @@ def sessions(app: Flask, client: redis.Redis, refresh: RefreshToken, auth: AuthT
 def misuse(manager: AuthManager, auth: AuthToken, refresh: RefreshToken) -> None:
     manager.rotate(auth)  # type: ignore[arg-type]
     manager.revoke(42)  # type: ignore[arg-type]
+    manager.revoke(auth, True)  # type: ignore[call-arg]
     manager.revoke_subject(refresh)  # type: ignore[arg-type]
     manager.auth_token("alice", session=auth)  # type: ignore[arg-type]
     require_token(check_revocation="no")  # type: ignore[arg-type]
