@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, cast
 
-from flask import has_request_context, request
+from flask import request
 
 from ._core.errors import ClaimsShapeError, NoCurrentTokenError
 from ._core.strict_json import JSONObject, JSONValue
@@ -20,19 +20,25 @@ _ENVIRON_KEY: Final = "flask_pyjwt.current_token"
 _ENVIRON_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
 
 
-def _request_store() -> MutableMapping[str, object] | None:
-    if not has_request_context():
+def request_environ() -> MutableMapping[str, object] | None:
+    """The current request's WSGI environ, or ``None`` outside a request (one proxy
+    lookup: outside a request, the proxy raises Flask's :class:`RuntimeError`)."""
+    try:
+        # Werkzeug types the environ as dict[str, Any]: read its values as object,
+        # narrow them where they are read (a declared type costs nothing; cast is a call).
+        environ: MutableMapping[str, object] = request.environ
+    except RuntimeError:
         return None
-    # Werkzeug types the environ as dict[str, Any]: read its values as object, narrow below.
-    return cast("MutableMapping[str, object]", request.environ)
+    return environ
 
 
-def set_current_token(token: Token) -> None:
-    """Record ``token`` as the one verified for this request (the decorator does this)."""
-    store = _request_store()
-    if store is None:  # pragma: no cover - the decorator only runs inside a request
-        raise NoCurrentTokenError("a token can only be recorded inside a request")
-    store[_ENVIRON_KEY] = token
+_request_store = request_environ
+
+
+def set_current_token(token: Token, environ: MutableMapping[str, object]) -> None:
+    """Record ``token`` as the one verified for the request of ``environ`` (the decorator
+    does this)."""
+    environ[_ENVIRON_KEY] = token
 
 
 def remember_claims(token: Token, shape: type[C], value: C) -> None:
@@ -66,8 +72,11 @@ def current_claims_as(shape: type[C]) -> C:
 
 def peek_current_token() -> Token | None:
     """The token verified for this request, or ``None`` (never raises)."""
-    store = _request_store()
-    token = None if store is None else store.get(_ENVIRON_KEY)
+    try:
+        environ: MutableMapping[str, object] = request.environ
+    except RuntimeError:
+        return None
+    token = environ.get(_ENVIRON_KEY)
     return token if isinstance(token, (AuthToken, RefreshToken)) else None
 
 

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, MutableMapping
 from typing import Final, Generic, Protocol, TypeVar, cast
 
-from flask import has_request_context, request
+from flask import request
 from werkzeug.local import LocalProxy
 
 from ._core.tokens import Token
@@ -33,10 +33,12 @@ class LoadsUsers(Protocol):
 
 
 def _request_store() -> MutableMapping[str, object] | None:
-    if not has_request_context():
+    try:
+        # Werkzeug types the environ as dict[str, Any]: read its values as object.
+        environ: MutableMapping[str, object] = request.environ
+    except RuntimeError:  # outside a request
         return None
-    # Werkzeug types the environ as dict[str, Any]: read its values as object.
-    return cast("MutableMapping[str, object]", request.environ)
+    return environ
 
 
 class UserLoader(Generic[U]):

@@ -140,7 +140,8 @@ def _too_deep() -> _NotJSON:
 
 def _freeze(value: object, depth: int) -> JSONValue:
     if isinstance(value, str):
-        if _LONE_SURROGATE.search(value) is not None:
+        # An ASCII string has no surrogate: one C-level scan instead of the regex.
+        if not value.isascii() and _LONE_SURROGATE.search(value) is not None:
             raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
         return value
     if value is None or isinstance(value, (bool, int)):
@@ -332,8 +333,10 @@ def loads_object(data: bytes) -> FrozenJSONObject:
 
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
     """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
-    return _ENCODER.encode(value).encode()
+    return ENCODER.encode(value).encode()
 
 
 # Built once: json.dumps with non-default options would construct one on every call.
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""The one compact encoder: what :func:`dumps_compact` writes with (issuing writes parts
+of a payload with it, which must be the bytes it would write for the whole)."""

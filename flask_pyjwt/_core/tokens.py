@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, Literal, TypeAlias, Union
+from typing import ClassVar, Final, Literal, Protocol, TypeAlias, TypeVar, Union, cast
 
 from .errors import InvalidClaimError
 from .strict_json import JSONObject, JSONValue
@@ -39,6 +39,15 @@ _MEDIA_TYPES: Final[dict[TokenType, str]] = {
 }
 
 _BY_NAME: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+
+# The members as module constants: reading TokenType.AUTH, kind.value or kind.media_type
+# goes through Enum machinery (a tenth of a microsecond each), too slow for every token.
+AUTH: Final = TokenType.AUTH
+REFRESH: Final = TokenType.REFRESH
+KIND_NAMES: Final[dict[TokenType, tuple[str, str]]] = {
+    kind: (kind.value, _MEDIA_TYPES[kind]) for kind in TokenType
+}
+"""Each kind's ``type`` claim value and ``typ`` header value."""
 
 
 def parse_token_type(value: object) -> TokenType:
@@ -144,6 +153,8 @@ Token: TypeAlias = Union[AuthToken, RefreshToken]
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
 
+_T = TypeVar("_T", AuthToken, RefreshToken)
+
 
 def _fresh_until(claims: JSONObject) -> int | None:
     if "fresh" not in claims:
@@ -164,6 +175,42 @@ def _session_id(claims: JSONObject) -> str | None:
     if not isinstance(sid, str) or not sid:
         raise InvalidClaimError("sid", "The token's sid claim must be a non-empty string.")
     return sid
+
+
+class _Slot(Protocol):
+    """A slot of a token class (the member descriptor ``__slots__`` made)."""
+
+    def __set__(self, instance: object, value: object, /) -> None: ...
+
+
+def _slot(cls: type, name: str) -> _Slot:
+    # getattr on the class finds the member descriptor (inherited ones too).
+    descriptor = cast("object", getattr(cls, name))
+    assert hasattr(descriptor, "__set__")
+    assert not callable(descriptor)
+    return cast("_Slot", descriptor)
+
+
+# Every field of a token, set through its slot: the frozen dataclass constructor sets
+# each one through object.__setattr__ by name, which costs about twice as much. The
+# values were checked by the caller (make_token), and tests check that every field of
+# both classes is set here and that the result equals the constructor's.
+_BASE_FIELDS: Final = (
+    "sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header", "claims", "sid",
+    "legacy",
+)  # fmt: skip
+_AUTH_SLOTS: Final = tuple(
+    _slot(AuthToken, name) for name in (*_BASE_FIELDS, "scope", "fresh_until")
+)
+_REFRESH_SLOTS: Final = tuple(_slot(RefreshToken, name) for name in (*_BASE_FIELDS, "rid"))
+_new: Final = object.__new__
+
+
+def _build(cls: type[_T], slots: tuple[_Slot, ...], values: tuple[object, ...]) -> _T:
+    token = _new(cls)
+    for slot, value in zip(slots, values, strict=True):
+        slot.__set__(token, value)
+    return token
 
 
 def make_token(
@@ -191,16 +238,16 @@ def make_token(
             a time.
     """
     sid = _session_id(claims)
-    if kind is TokenType.AUTH:
-        return AuthToken(
-            sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-            header=header, claims=claims, sid=sid, legacy=legacy, scope=claims.get("scope"),
-            fresh_until=_fresh_until(claims),
+    if kind is AUTH:
+        return _build(
+            AuthToken, _AUTH_SLOTS,
+            (sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
+             claims.get("scope"), _fresh_until(claims)),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
-    return RefreshToken(
-        sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-        header=header, claims=claims, sid=sid, legacy=legacy, rid=rid,
+    return _build(
+        RefreshToken, _REFRESH_SLOTS,
+        (sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid),
     )  # fmt: skip
