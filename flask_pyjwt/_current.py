@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, cast
 
-from flask import request
-
+from ._context import get_request
 from ._core.errors import ClaimsShapeError, NoCurrentTokenError
 from ._core.strict_json import JSONObject, JSONValue
 from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
@@ -26,7 +25,7 @@ def request_environ() -> MutableMapping[str, object] | None:
     try:
         # Werkzeug types the environ as dict[str, Any]: read its values as object,
         # narrow them where they are read (a declared type costs nothing; cast is a call).
-        environ: MutableMapping[str, object] = request.environ
+        environ: MutableMapping[str, object] = get_request().environ
     except RuntimeError:
         return None
     return environ
@@ -73,7 +72,7 @@ def current_claims_as(shape: type[C]) -> C:
 def peek_current_token() -> Token | None:
     """The token verified for this request, or ``None`` (never raises)."""
     try:
-        environ: MutableMapping[str, object] = request.environ
+        environ: MutableMapping[str, object] = get_request().environ
     except RuntimeError:
         return None
     token = environ.get(_ENVIRON_KEY)

@@ -13,6 +13,7 @@ from typing import Final, Literal, TypeVar, cast, overload
 from flask import Flask, current_app, has_app_context
 from werkzeug.wrappers import Response
 
+from ._context import get_app
 from ._cookies import set_token_cookies, unset_token_cookies
 from ._core.codec import (
     RESERVED_CLAIMS,
@@ -112,9 +113,9 @@ _NO_APP_CONTEXT: Final = (
 
 
 def _current_extension() -> object:
-    """``current_app.extensions["flask_pyjwt"]`` (``None`` if absent), through one proxy
-    lookup; outside an application context, Flask's :class:`RuntimeError`."""
-    extensions: Mapping[str, object] = current_app.extensions
+    """``current_app.extensions["flask_pyjwt"]`` (``None`` if absent); outside an
+    application context, Flask's :class:`RuntimeError`."""
+    extensions: Mapping[str, object] = get_app().extensions
     return extensions.get(EXTENSION_NAME)
 
 

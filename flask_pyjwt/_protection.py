@@ -16,8 +16,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from flask import request
-
+from ._context import get_request
 from ._core.errors import InvalidTokenError, UnavailableError
 from ._core.matching import MISSING, satisfies, scope_satisfies
 from ._core.strict_json import FrozenJSONObject, JSONValue
@@ -116,7 +115,7 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
     codec = state.codec
     transport = codec.settings.transport
     # Werkzeug types the environ as dict[str, Any]; read its values as object.
-    environ: MutableMapping[str, object] = request.environ
+    environ: MutableMapping[str, object] = get_request().environ
     # extract
     locations = policy.locations or transport.locations
     raw = bearer_token(environ) if locations == _HEADER_ONLY else None

@@ -11,9 +11,9 @@ import functools
 from collections.abc import Callable, MutableMapping
 from typing import Final, Generic, Protocol, TypeVar, cast
 
-from flask import request
 from werkzeug.local import LocalProxy
 
+from ._context import get_request
 from ._core.tokens import Token
 from ._current import get_current_token, peek_current_token
 from ._http_errors import AuthenticationFailed
@@ -35,7 +35,7 @@ class LoadsUsers(Protocol):
 def _request_store() -> MutableMapping[str, object] | None:
     try:
         # Werkzeug types the environ as dict[str, Any]: read its values as object.
-        environ: MutableMapping[str, object] = request.environ
+        environ: MutableMapping[str, object] = get_request().environ
     except RuntimeError:  # outside a request
         return None
     return environ

@@ -33,6 +33,7 @@ from .strict_json import (
     dumps_compact,
     freeze,
     freeze_object,
+    write_value,
 )
 from .tokens import (
     AUTH,
@@ -340,7 +341,9 @@ class TokenCodec:
             f'{self._claims_prefix}{ENCODER.encode(sub)},"iat":{now},"exp":{exp},'
             f'"jti":"{jti}","type":"{name}"'
         )
-        payload += f",{ENCODER.encode(rest)[1:]}" if rest else "}"
+        for claim, value in rest.items():
+            payload += f",{ENCODER.encode(claim)}:{write_value(value)}"
+        payload += "}"
         alg = signer.algorithm
         if options.headers:
             header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}

@@ -150,19 +150,21 @@ def _freeze(value: object, depth: int) -> JSONValue:
         if not math.isfinite(value):
             raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
-    if isinstance(value, Mapping):
+    # A dict first by its exact type: the Mapping ABC check costs several times more.
+    if type(value) is dict or type(value) is FrozenJSONObject or isinstance(value, Mapping):
         if depth > MAX_NESTING_DEPTH:
             raise _too_deep()
-        mapping: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
+        mapping = cast("Mapping[object, object]", value)
         items: list[tuple[str, JSONValue]] = []
         for key, item in mapping.items():
             if not isinstance(key, str):
                 raise _NotJSON(f"has a key of type {type(key).__name__}; JSON keys are strings")
-            try:
-                _freeze(key, depth)
-            except _NotJSON as error:
-                error.steps.append(" key")
-                raise
+            if not key.isascii():
+                try:
+                    _freeze(key, depth)
+                except _NotJSON as error:
+                    error.steps.append(" key")
+                    raise
             try:
                 items.append((key, _freeze(item, depth + 1)))
             except _NotJSON as error:
@@ -329,6 +331,44 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
         raise JSONDecodeError("a JSON string holds a lone UTF-16 surrogate")
     return value
+
+
+_LITERALS: Final[dict[object, str]] = {True: "true", False: "false", None: "null"}
+
+_DIRECT_MEMBERS: Final = 8
+"""Containers with more members go to the C encoder (its set-up is then worth it)."""
+
+
+def write_value(value: JSONValue) -> str:
+    """The text :data:`ENCODER` writes for ``value`` (a frozen JSON value), written
+    directly: ``ENCODER.encode`` sets up a new C encoder on every call, several times
+    what writing a small claim costs. Strings go through the encoder's own string
+    function, numbers through ``repr`` as the encoder does; tests compare the two on
+    random values."""
+    kind = type(value)
+    if kind is str:
+        return ENCODER.encode(value)
+    if kind is int or kind is float:
+        return repr(value)
+    if kind is bool or value is None:
+        return _LITERALS[value]
+    if kind is FrozenJSONObject:
+        mapping = cast("FrozenJSONObject", value)
+        if len(mapping) > _DIRECT_MEMBERS:
+            return ENCODER.encode(mapping)
+        return (
+            "{"
+            + ",".join(
+                f"{ENCODER.encode(key)}:{write_value(item)}" for key, item in mapping.items()
+            )
+            + "}"
+        )
+    if kind is tuple:
+        array = cast("JSONArray", value)
+        if len(array) > _DIRECT_MEMBERS:
+            return ENCODER.encode(array)
+        return "[" + ",".join(write_value(item) for item in array) + "]"
+    return ENCODER.encode(value)  # anything else the encoder accepts (an int subclass)
 
 
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:

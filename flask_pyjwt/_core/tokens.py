@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, Literal, Protocol, TypeAlias, TypeVar, Union, cast
+from typing import ClassVar, Final, Literal, Protocol, TypeAlias, Union, cast
 
 from .errors import InvalidClaimError
 from .strict_json import JSONObject, JSONValue
@@ -153,8 +153,6 @@ Token: TypeAlias = Union[AuthToken, RefreshToken]
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
 
-_T = TypeVar("_T", AuthToken, RefreshToken)
-
 
 def _fresh_until(claims: JSONObject) -> int | None:
     if "fresh" not in claims:
@@ -191,25 +189,63 @@ def _slot(cls: type, name: str) -> _Slot:
     return cast("_Slot", descriptor)
 
 
-# Every field of a token, set through its slot: the frozen dataclass constructor sets
-# each one through object.__setattr__ by name, which costs about twice as much. The
-# values were checked by the caller (make_token), and tests check that every field of
+# Every field of a token, set through its slot's own setter, unrolled: the frozen
+# dataclass constructor sets each one through object.__setattr__ by name, three times
+# the cost. The values were checked by make_token, and tests check that every field of
 # both classes is set here and that the result equals the constructor's.
-_BASE_FIELDS: Final = (
-    "sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header", "claims", "sid",
-    "legacy",
+_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
+                  "claims", "sid", "legacy", "scope", "fresh_until", "rid")  # fmt: skip
+(
+    _SUB, _ISS, _IAT, _EXP, _JTI, _AUD, _SIGNED, _ALG, _HEADER, _CLAIMS, _SID, _LEGACY,
+    _SCOPE, _FRESH_UNTIL, _RID,
+) = (
+    _slot(RefreshToken if name == "rid" else AuthToken, name).__set__ for name in _FIELDS
 )  # fmt: skip
-_AUTH_SLOTS: Final = tuple(
-    _slot(AuthToken, name) for name in (*_BASE_FIELDS, "scope", "fresh_until")
-)
-_REFRESH_SLOTS: Final = tuple(_slot(RefreshToken, name) for name in (*_BASE_FIELDS, "rid"))
 _new: Final = object.__new__
 
 
-def _build(cls: type[_T], slots: tuple[_Slot, ...], values: tuple[object, ...]) -> _T:
-    token = _new(cls)
-    for slot, value in zip(slots, values, strict=True):
-        slot.__set__(token, value)
+def _build_auth(
+    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    legacy: bool, scope: JSONValue, fresh_until: int | None,
+) -> AuthToken:  # fmt: skip
+    token = _new(AuthToken)
+    _SUB(token, sub)
+    _ISS(token, iss)
+    _IAT(token, iat)
+    _EXP(token, exp)
+    _JTI(token, jti)
+    _AUD(token, aud)
+    _SIGNED(token, signed)
+    _ALG(token, alg)
+    _HEADER(token, header)
+    _CLAIMS(token, claims)
+    _SID(token, sid)
+    _LEGACY(token, legacy)
+    _SCOPE(token, scope)
+    _FRESH_UNTIL(token, fresh_until)
+    return token
+
+
+def _build_refresh(
+    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    legacy: bool, rid: str,
+) -> RefreshToken:  # fmt: skip
+    token = _new(RefreshToken)
+    _SUB(token, sub)
+    _ISS(token, iss)
+    _IAT(token, iat)
+    _EXP(token, exp)
+    _JTI(token, jti)
+    _AUD(token, aud)
+    _SIGNED(token, signed)
+    _ALG(token, alg)
+    _HEADER(token, header)
+    _CLAIMS(token, claims)
+    _SID(token, sid)
+    _LEGACY(token, legacy)
+    _RID(token, rid)
     return token
 
 
@@ -239,15 +275,13 @@ def make_token(
     """
     sid = _session_id(claims)
     if kind is AUTH:
-        return _build(
-            AuthToken, _AUTH_SLOTS,
-            (sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
-             claims.get("scope"), _fresh_until(claims)),
+        return _build_auth(
+            sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
+            claims.get("scope"), _fresh_until(claims),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
-    return _build(
-        RefreshToken, _REFRESH_SLOTS,
-        (sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid),
+    return _build_refresh(
+        sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid
     )  # fmt: skip

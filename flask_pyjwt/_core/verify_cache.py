@@ -24,7 +24,8 @@ What is kept, and what is not (the security argument is in the docs' security pa
   keys, even one made while the keys were being replaced.
 * Bounded: at most ``size`` entries, least recently used evicted first; tokens longer
   than :data:`MAX_CACHED_TOKEN_LENGTH` characters are never stored. Every operation is
-  O(1) under one lock.
+  O(1); changes take one lock, a hit none (each of its two dictionary operations is
+  atomic).
 
 No Flask here.
 """
@@ -104,17 +105,23 @@ class VerifiedTokenCache:
         A ``generation`` other than the one the cache holds entries for drops them all
         first: the keys changed.
         """
-        with self._lock:
-            if generation != self._generation:
+        if generation != self._generation:
+            with self._lock:
                 self._entries.clear()
                 self._seen.clear()
                 self._seen_before.clear()
                 self._generation = generation
-                return None
-            entry = self._entries.get(token)
-            if entry is not None:
-                self._entries.move_to_end(token)
-            return entry
+            return None
+        # No lock on a hit: each OrderedDict operation is atomic, and an entry evicted
+        # between the two is simply not moved.
+        entries = self._entries
+        entry = entries.get(token)
+        if entry is not None:
+            try:  # noqa: SIM105 - contextlib.suppress costs a context manager per hit
+                entries.move_to_end(token)
+            except KeyError:  # pragma: no cover - evicted by another thread just now
+                pass
+        return entry
 
     def admit(self, token: str, verified: Token, generation: int) -> None:
         """Record that ``token`` passed a full verification under key ``generation``.
