@@ -99,6 +99,16 @@ class VerifiedTokenCache:
     def __contains__(self, token: object) -> bool:
         return token in self._entries
 
+    def tokens(self) -> list[str]:
+        """The tokens held, least recently used first (the next to be evicted)."""
+        with self._lock:
+            return list(self._entries)
+
+    @property
+    def fingerprints(self) -> int:
+        """How many first verifications the admission filter remembers now."""
+        return len(self._seen) + len(self._seen_before)
+
     def get(self, token: str, generation: int) -> CacheEntry | None:
         """The entry of ``token`` verified under key ``generation``, or ``None``.
 
