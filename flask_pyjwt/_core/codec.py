@@ -221,6 +221,7 @@ class TokenCodec:
         "_headers",
         "_key_generation",
         "_leeway",
+        "_max_length",
         "_policy",
         "_signer",
         "_verifier",
@@ -248,6 +249,7 @@ class TokenCodec:
         self._verifier = verifier
         self._clock = clock
         self._leeway = settings.leeway
+        self._max_length = settings.max_token_length
         # Verified tokens, reused while the verifier's keys stay the same: only for a
         # verifier that says when they change (a custom one must opt in).
         self._key_generation: Callable[[], int] | None = None
@@ -469,7 +471,12 @@ class TokenCodec:
         generation = self._key_generation()  # read before verifying: see admit()
         entry = cache.get(token, generation)
         if entry is None:
-            verified = self._verify(token, expected)
+            header, claims = decode_compact(
+                token, self._verifier, max_length=self._max_length, headers=self._headers
+            )
+            verified = validate_claims(
+                header, claims, token, self._policy, now=self._clock(), expected=expected
+            )
             cache.admit(token, verified, generation)
             return verified
         verified, exp, not_before, _ = entry
@@ -486,7 +493,7 @@ class TokenCodec:
 
     def _verify(self, token: str, expected: TokenType | None) -> Token:
         header, claims = decode_compact(
-            token, self._verifier, max_length=self.settings.max_token_length, headers=self._headers
+            token, self._verifier, max_length=self._max_length, headers=self._headers
         )
         return validate_claims(
             header, claims, token, self._policy, now=self._clock(), expected=expected

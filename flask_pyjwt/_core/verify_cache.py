@@ -24,8 +24,8 @@ What is kept, and what is not (the security argument is in the docs' security pa
   keys, even one made while the keys were being replaced.
 * Bounded: at most ``size`` entries, least recently used evicted first; tokens longer
   than :data:`MAX_CACHED_TOKEN_LENGTH` characters are never stored. Every operation is
-  O(1); changes take one lock, a hit none (each of its two dictionary operations is
-  atomic).
+  O(1); storing and dropping entries take one lock, a hit and a first verification
+  none (each of their dictionary and set operations is atomic).
 
 No Flask here.
 """
@@ -140,18 +140,21 @@ class VerifiedTokenCache:
         never when the keys changed since ``generation`` was read, nor for a token
         longer than :data:`MAX_CACHED_TOKEN_LENGTH`.
         """
-        if len(token) > MAX_CACHED_TOKEN_LENGTH:
+        if len(token) > MAX_CACHED_TOKEN_LENGTH or generation != self._generation:
             return
+        # A first verification only touches the filter, without the lock: set operations
+        # are atomic, and a race can only lose a fingerprint (one more verification
+        # before admission), never admit a token that was not verified.
         fingerprint = hash(token)
+        seen = self._seen
+        if fingerprint not in seen and fingerprint not in self._seen_before:
+            seen.add(fingerprint)
+            if len(seen) >= self._size:  # a new filter; the old one is kept one round
+                self._seen_before = seen
+                self._seen = set()
+            return
         with self._lock:
             if generation != self._generation:
-                return
-            seen = self._seen
-            if fingerprint not in seen and fingerprint not in self._seen_before:
-                seen.add(fingerprint)
-                if len(seen) >= self._size:  # a new filter; the old one is kept one round
-                    self._seen_before = seen
-                    self._seen = set()
                 return
             entries = self._entries
             entries[token] = (verified, _expiry(verified), _not_before(verified), generation)
