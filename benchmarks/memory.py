@@ -97,19 +97,68 @@ def entry_bytes(make: str, entries: int = 512) -> tuple[float, int]:
         return (grown + strings) / (entries - 2), len(tokens[0])
 
 
+def update_docs(page: Path, report: dict[str, Any]) -> None:
+    sys.path.insert(0, str(HERE))
+    import run
+
+    mb = 2**20
+    rows = [
+        ["RSS before the first token", f"{report['rss_before_mb']:.1f} MB"],
+        [
+            f"RSS once the cache first held {report['cache_size']:,} entries",
+            f"{report['rss_cache_full_mb']:.1f} MB",
+        ],
+        [
+            f"RSS after {report['tokens']:,} tokens ({report['verifications']:,} verifications)",
+            f"{report['rss_end_mb']:.1f} MB "
+            f"(+{report['growth_after_full_mb'] * mb / 1024:.0f} KB since full)",
+        ],
+        [
+            f"one entry, a demo-app token ({report['demo_token_chars']} characters)",
+            f"{report['demo_entry_bytes'] / 1024:.1f} KB "
+            f"(x {report['cache_size']:,} = {report['bound_demo_mb']:.1f} MB)",
+        ],
+        [
+            f"one entry, the worst token kept ({report['worst_token_chars']:,} characters "
+            "of empty JSON objects)",
+            f"{report['worst_entry_bytes'] / 1024:.1f} KB "
+            f"(x {report['cache_size']:,} = {report['bound_worst_mb']:.1f} MB)",
+        ],
+    ]
+    table = run.rst_table(
+        f"Memory: one process, default cache, {report['tokens']:,} distinct tokens "
+        f"({report['seconds']:.0f} s)",
+        ["measured", "value"],
+        rows,
+    )
+    run.update_generated(page, {"memory": table})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "memory.json")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--update-docs", type=Path, default=None, help="rewrite the generated block of this page"
+    )
+    parser.add_argument("--from-json", type=Path, default=None, help="re-render a results file")
     args = parser.parse_args(argv)
+    if args.from_json is not None:
+        report = json.loads(args.from_json.read_text())
+        if args.update_docs is not None:
+            update_docs(args.update_docs, report)
+        return 0
     if not args.in_process:  # re-run in the benchmark environment, where Flask is
         sys.path.insert(0, str(HERE))
         import run
 
         python = run.ensure_environment("self", sys.executable)
         command = [str(python), __file__, "--in-process", "--tokens", str(args.tokens)]
-        return subprocess.call([*command, "--output", str(args.output)])  # noqa: S603
+        code = subprocess.call([*command, "--output", str(args.output)])  # noqa: S603
+        if code == 0 and args.update_docs is not None:
+            update_docs(args.update_docs, json.loads(args.output.read_text()))
+        return code
 
     demo_entry, demo_length = entry_bytes("demo")
     worst_entry, worst_length = entry_bytes("worst", 128)

@@ -123,9 +123,14 @@ class Worker:
             env=env,
             cwd=str(HERE),
         )
+        self.scenarios: list[str] = []
+        self.versions: dict[str, str] = {}
+
+    def ready(self) -> None:
+        """Wait for the worker's set-up (its scenarios built and checked)."""
         hello = self._read()
-        self.scenarios: list[str] = list(hello["scenarios"])
-        self.versions: dict[str, str] = dict(hello["versions"])
+        self.scenarios = list(hello["scenarios"])
+        self.versions = dict(hello["versions"])
 
     def _read(self) -> dict[str, Any]:
         assert self.process.stdout is not None
@@ -592,6 +597,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--from-json", type=Path, default=None, help="re-render a results file")
     parser.add_argument("--rst", type=Path, default=None, help="write reStructuredText tables")
     parser.add_argument("--chart", type=Path, default=None, help="PNG of request overheads")
+    parser.add_argument(
+        "--update-docs", type=Path, default=None, help="rewrite the generated blocks of this page"
+    )
     parser.add_argument("--python", default=sys.executable, help="base interpreter for venvs")
     parser.add_argument("--only", default=None, help="comma-separated implementations")
     return parser.parse_args(argv)
@@ -602,31 +610,93 @@ def measured_text(target: Target) -> str:
     return f"{text} ({target.detail})" if target.detail else text
 
 
-def write_reports(args: argparse.Namespace, results: dict[str, Any], names: Sequence[str]) -> str:
+def write_reports(
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    names: Sequence[str],
+    document: dict[str, Any] | None = None,
+) -> str:
     """Print the markdown report and write the optional markdown/rst copies."""
     found = targets(results)
     tables = markdown_tables(results, names)
     report = f"{tables}\n### Targets (issues 5 and 14)\n\n{targets_table(found)}\n"
     if args.markdown is not None:
         args.markdown.write_text(report)
+    blocks = rst_blocks(results, names)
+    if document is not None:
+        blocks["machine"] = machine_text(document)
     if args.rst is not None:
-        pieces = [rst_table(*table) for table in table_data(results, names)]
-        rows = [[t.name, measured_text(t), verdict(t)] for t in found]
-        pieces.append(
-            rst_table("Targets (issues 5 and 14)", ["target", "measured", "result"], rows)
-        )
-        args.rst.write_text("\n".join(pieces))
+        args.rst.write_text("\n".join(blocks.values()))
+    if args.update_docs is not None:
+        update_generated(args.update_docs, blocks)
     print(report)
     return report
+
+
+def machine_text(document: dict[str, Any]) -> str:
+    """Where and with what the run was made, for the docs."""
+    machine = document["machine"]
+    versions = {name: info["versions"] for name, info in document["implementations"].items()}
+    own = versions.get("flask_pyjwt", {})
+    fje = versions.get("flask_jwt_extended", {})
+    orig = versions.get("flask_pyjwt_1_0_0", {})
+    lines = [
+        f"One run of ``make bench`` on {document['date'][:10]} ({document['rounds']} rounds, "
+        f"{document['duration_s']:.0f} s, load average {document.get('load', '?')} when it "
+        "started):",
+        "",
+        f'* {machine["cpus"]} vCPUs, ``/proc/cpuinfo`` model name "{machine["cpu_model"]}", '
+        f"{machine['platform']};",
+        f"* CPython {machine['python']} for every implementation;",
+        f"* this library {own.get('flask_pyjwt', '?')}, Flask {own.get('Flask', '?')}, PyJWT "
+        f"{own.get('PyJWT', '?')}, cryptography {own.get('cryptography', '?')}; the same for "
+        f"raw PyJWT and the floor; Flask-JWT-Extended {fje.get('Flask-JWT-Extended', '?')} "
+        f"with Flask {fje.get('Flask', '?')}, PyJWT {fje.get('PyJWT', '?')}; Flask_PyJWT "
+        f"{orig.get('flask_pyjwt', '?')} with what its own pins select (Flask "
+        f"{orig.get('Flask', '?')}, PyJWT {orig.get('PyJWT', '?')}, cryptography "
+        f"{orig.get('cryptography', '?')}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rst_blocks(results: dict[str, Any], names: Sequence[str]) -> dict[str, str]:
+    """The reStructuredText tables, grouped as docs/performance.rst places them."""
+    blocks: dict[str, list[str]] = {}
+    for table in table_data(results, names):
+        title = table[0]
+        group = (
+            "scale" if title.startswith("Scale")
+            else "cache" if title.startswith(("Revocation", "Verified-token"))
+            else "algorithms"
+        )  # fmt: skip
+        blocks.setdefault(group, []).append(rst_table(*table))
+    rows = [[t.name, measured_text(t), verdict(t)] for t in targets(results)]
+    header = ["target", "measured", "result"]
+    blocks["targets"] = [rst_table("Targets (issues 5 and 14)", header, rows)]
+    return {name: "\n".join(tables) for name, tables in blocks.items()}
+
+
+def update_generated(page: Path, blocks: dict[str, str]) -> None:
+    """Replace each ``.. generated: NAME`` ... ``.. end generated`` block of ``page``."""
+    text = page.read_text()
+    for name, body in blocks.items():
+        start = f".. generated: {name}\n"
+        if start not in text:
+            continue
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(".. end generated\n")
+        text = f"{head}{start}\n{body}\n.. end generated\n{tail}"
+    page.write_text(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.from_json is not None:  # re-render the reports of an earlier run
         document = json.loads(args.from_json.read_text())
-        write_reports(args, document["results"], list(document["implementations"]))
+        write_reports(args, document["results"], list(document["implementations"]), document)
         return 0
     started = time.monotonic()
+    load = f"{os.getloadavg()[0]:.2f}"
     if args.smoke:
         names: Sequence[str] = SMOKE_IMPLEMENTATIONS
         pythons = {name: Path(sys.executable) for name in names}
@@ -645,6 +715,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for name in names:
             workers[name] = Worker(name, pythons[name], pool=SMOKE_POOL if args.smoke else None)
+        for worker in workers.values():  # set up in parallel, then wait for each
+            worker.ready()
+            print(f"[bench] {worker.name} ready", file=sys.stderr, flush=True)
         cells = plan(workers)
         if args.smoke and args.batch_ms is None:
             for cell in cells:
@@ -658,13 +731,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             worker.close()
 
     results = summarize(cells)
-    report = write_reports(args, results, names)
     found = targets(results)
     document = {
         "mode": "smoke" if args.smoke else "full",
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "duration_s": round(time.monotonic() - started, 1),
         "rounds": rounds,
+        "load": load,
         "machine": machine(),
         "implementations": {
             name: {"label": IMPLEMENTATIONS[name][0], "versions": workers[name].versions}
@@ -675,8 +748,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             {"target": t.name, "measured": t.measured, "limit": t.limit, "met": t.met}
             for t in found
         ],
-        "markdown": report,
     }
+    document["markdown"] = write_reports(args, results, names, document)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     print(f"[bench] wrote {output} in {document['duration_s']} s", file=sys.stderr)

@@ -306,6 +306,17 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_tables(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    print(markdown(results))
+    table = run.rst_table(
+        "Throughput: gunicorn, 2 sync workers, wrk on loopback", list(HEADER), table_rows(results)
+    )
+    if args.rst is not None:
+        args.rst.write_text(table)
+    if args.update_docs is not None:
+        run.update_generated(args.update_docs, {"throughput": table})
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="one short configuration")
@@ -315,6 +326,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=None, help="JSON results file")
     parser.add_argument("--rst", type=Path, default=None, help="write the rst table here")
     parser.add_argument("--chart", type=Path, default=None, help="PNG chart")
+    parser.add_argument("--from-json", type=Path, default=None, help="re-render a results file")
+    parser.add_argument(
+        "--update-docs", type=Path, default=None, help="rewrite the generated block of this page"
+    )
     parser.add_argument("--python", default=sys.executable, help="base interpreter for venvs")
     args = parser.parse_args(argv)
     args.duration = args.duration or (1 if args.smoke else 8)
@@ -331,6 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.from_json is not None:  # re-render an earlier run
+        document = json.loads(args.from_json.read_text())
+        write_tables(args, document["results"])
+        return 0
     started = time.monotonic()
     results = measure(args)
     document = {
@@ -351,15 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(document, indent=1) + "\n")
-    print(document["markdown"])
-    if args.rst is not None:
-        args.rst.write_text(
-            run.rst_table(
-                "Throughput: gunicorn, 2 sync workers, wrk on loopback",
-                list(HEADER),
-                table_rows(results),
-            )
-        )
+    write_tables(args, results)
     chart = args.chart or (None if args.smoke else CHART)
     if chart is not None:
         subprocess.run(  # noqa: S603 - our chart script

@@ -101,3 +101,24 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
     assert isinstance(targets, list)
     assert targets, "the target checks ran"
     assert "### Targets" in str(document["markdown"])
+
+
+def test_the_performance_page_shows_the_committed_results(tmp_path: Path) -> None:
+    """docs/performance.rst's generated tables are what the scripts write from the
+    committed results files (benchmarks/results/*.json): nothing typed by hand."""
+    page = tmp_path / "performance.rst"
+    original = (REPO / "docs" / "performance.rst").read_text()
+    page.write_text(original)
+    results = REPO / "benchmarks" / "results"
+    for script, source in (
+        ("run.py", "latest.json"),
+        ("throughput.py", "throughput.json"),
+        ("memory.py", "memory.json"),
+    ):
+        completed = subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / script), "--from-json",
+             str(results / source), "--update-docs", str(page)],
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stderr
+    assert page.read_text() == original

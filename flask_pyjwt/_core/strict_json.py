@@ -213,9 +213,11 @@ def _arrays_to_tuples(value: object) -> JSONValue:
 _IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
 
 
-def _object_from_pairs(pairs: list[tuple[str, object]]) -> FrozenJSONObject:
-    # Built in one C-level call; only an object with an array member is rebuilt.
-    obj = FrozenJSONObject(cast("list[tuple[str, JSONValue]]", pairs))
+def _object_from_pairs(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
+    # Built in one C-level call; only an object with an array member is rebuilt (the
+    # parser hands arrays over as lists, whatever the annotation says: typing.cast would
+    # be a function call per object of every token).
+    obj = FrozenJSONObject(pairs)
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
     if any(map(_IS_LIST, obj.values())):
