@@ -125,6 +125,14 @@ def update_docs(page: Path, report: dict[str, Any]) -> None:
             f"(x {report['cache_size']:,} = {report['bound_worst_mb']:.1f} MB)",
         ],
     ]
+    if "filter_worst_mb" in report:
+        rows.append(
+            [
+                "the admission filter, at most",
+                f"{report['filter_worst_mb']:.1f} MB (2 x {report['cache_size']:,} token "
+                f"strings of {report['worst_token_chars']:,} characters)",
+            ]
+        )
     table = run.rst_table(
         f"Memory: one process, default cache, {report['tokens']:,} distinct tokens "
         f"({report['seconds']:.0f} s)",
@@ -192,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         "worst_entry_bytes": worst_entry,
         "bound_demo_mb": size * demo_entry / 2**20,
         "bound_worst_mb": size * worst_entry / 2**20,
+        # The admission filter: at most 2 x size token strings of the longest cached length.
+        "filter_worst_mb": 2 * size * sys.getsizeof("x" * worst_length) / 2**20,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1) + "\n")

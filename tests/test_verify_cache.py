@@ -111,7 +111,7 @@ def test_a_token_is_cached_on_its_second_verification_and_then_served_from_it() 
     token = site.auth().signed
     assert site.get("/me", token) == (200, None)
     assert token not in site.cache  # seen once: only a fingerprint
-    assert site.cache.fingerprints == 1
+    assert site.cache.remembered == 1
     assert site.get("/me", token) == (200, None)
     assert token in site.cache
     assert site.get("/me", token) == (200, None)
@@ -131,7 +131,7 @@ def test_refused_tokens_are_never_cached_nor_remembered() -> None:
     for _ in range(3):
         assert site.get("/me", token) == (401, "token_expired")
     assert len(site.cache) == 0
-    assert site.cache.fingerprints == 0  # refusals do not even reach the filter
+    assert site.cache.remembered == 0  # refusals do not even reach the filter
     assert site.calls == 0
 
 
@@ -417,7 +417,7 @@ def test_the_admission_filter_is_bounded_and_a_stream_of_new_tokens_allocates_no
     with site.app.app_context():
         for _ in range(100):  # each verified once: only fingerprints, at most 2 x 8
             assert site.manager.verify_token(site.manager.auth_token("alice").signed)
-            assert site.cache.fingerprints <= 16
+            assert site.cache.remembered <= 16
     assert len(site.cache) == 0
 
 

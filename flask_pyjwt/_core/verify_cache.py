@@ -14,9 +14,10 @@ What is kept, and what is not (the security argument is in the docs' security pa
   attacker's invalid tokens therefore cost a full check each (the signature is checked
   before the payload is parsed) and cannot evict anything.
 * A token is admitted on its *second* successful verification within a while: the first
-  one only records a fingerprint (the token string's hash) in a small bounded filter.
-  A token seen once (most of a pool of distinct tokens) costs one set insertion, never an
-  entry. Flooding the filter, which takes valid tokens, only delays admission.
+  one only puts the token in a bounded admission filter (two generations of at most
+  ``size`` tokens each). A token seen once (most of a pool of distinct tokens) costs one
+  set insertion, never an entry. Flooding the filter, which takes valid tokens, only
+  delays admission.
 * Each entry is stamped with the verifier's key generation read *before* the
   verification; an entry whose generation differs from the verifier's current one is
   never used (and the whole cache is dropped when the generation changes), so a key
@@ -73,7 +74,7 @@ class VerifiedTokenCache:
     Args:
         size: the most entries kept (at least 1; an app with ``JWT_VERIFY_CACHE_SIZE``
             ``0`` has no cache at all). The admission filter remembers between ``size``
-            and ``2 * size`` fingerprints.
+            and ``2 * size`` tokens verified once.
     """
 
     __slots__ = ("_entries", "_generation", "_lock", "_seen", "_seen_before", "_size")
@@ -83,8 +84,13 @@ class VerifiedTokenCache:
             raise ValueError(f"a verified-token cache holds at least 1 entry, got {size}")
         self._size = size
         self._entries: OrderedDict[str, CacheEntry] = OrderedDict()
-        self._seen: set[int] = set()
-        self._seen_before: set[int] = set()
+        # The admission filter: the tokens verified once, in two generations of at most
+        # `size` each (when one fills up it becomes the old one). It holds the strings
+        # themselves: a set lookup then uses the hash the string already carries, where
+        # hash() would make an int object per token (which measurably slowed the cold
+        # path); the strings are at most MAX_CACHED_TOKEN_LENGTH characters.
+        self._seen: set[str] = set()
+        self._seen_before: set[str] = set()
         self._generation: int | None = None
         self._lock = threading.Lock()
 
@@ -105,8 +111,8 @@ class VerifiedTokenCache:
             return list(self._entries)
 
     @property
-    def fingerprints(self) -> int:
-        """How many first verifications the admission filter remembers now."""
+    def remembered(self) -> int:
+        """How many tokens verified once the admission filter remembers now."""
         return len(self._seen) + len(self._seen_before)
 
     def get(self, token: str, generation: int) -> CacheEntry | None:
@@ -118,8 +124,7 @@ class VerifiedTokenCache:
         if generation != self._generation:
             with self._lock:
                 self._entries.clear()
-                self._seen.clear()
-                self._seen_before.clear()
+                self._seen, self._seen_before = set(), set()
                 self._generation = generation
             return None
         # No lock on a hit: each OrderedDict operation is atomic, and an entry evicted
@@ -136,20 +141,19 @@ class VerifiedTokenCache:
     def admit(self, token: str, verified: Token, generation: int) -> None:
         """Record that ``token`` passed a full verification under key ``generation``.
 
-        Stored on the second such verification while its fingerprint is remembered;
+        Stored on the second such verification while the admission filter remembers it;
         never when the keys changed since ``generation`` was read, nor for a token
         longer than :data:`MAX_CACHED_TOKEN_LENGTH`.
         """
         if len(token) > MAX_CACHED_TOKEN_LENGTH or generation != self._generation:
             return
         # A first verification only touches the filter, without the lock: set operations
-        # are atomic, and a race can only lose a fingerprint (one more verification
-        # before admission), never admit a token that was not verified.
-        fingerprint = hash(token)
+        # are atomic, and a race can only lose a mark (one more verification before
+        # admission), never admit a token that was not verified.
         seen = self._seen
-        if fingerprint not in seen and fingerprint not in self._seen_before:
-            seen.add(fingerprint)
-            if len(seen) >= self._size:  # a new filter; the old one is kept one round
+        if token not in seen and token not in self._seen_before:
+            seen.add(token)
+            if len(seen) >= self._size:  # a new generation; the old one is kept one round
                 self._seen_before = seen
                 self._seen = set()
             return
@@ -168,8 +172,7 @@ class VerifiedTokenCache:
             self._entries.pop(token, None)
 
     def clear(self) -> None:
-        """Forget every entry and fingerprint."""
+        """Forget every entry and every token the admission filter remembers."""
         with self._lock:
             self._entries.clear()
-            self._seen.clear()
-            self._seen_before.clear()
+            self._seen, self._seen_before = set(), set()
