@@ -29,6 +29,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".venv-matrix"
@@ -112,16 +113,39 @@ def _redis_server_from_main_venv() -> str | None:
     return str(found[0]) if found else None
 
 
+# Test tools whose pinned release needs a newer version of one of the package's own
+# dependencies than the package does (joserfc >= 1.6 needs cryptography >= 45, selenium
+# >= 4.33 typing-extensions >= 4.15): the lowest-bounds run takes the last release that
+# installs beside the lowest bounds.
+LOWEST_BOUNDS_TOOLS: Final = {"joserfc": "joserfc==1.5.0", "selenium": "selenium==4.32.0"}
+
+
+def _requirements_for(run: Run, venv: Path) -> str:
+    """requirements-dev.txt, with the tools above re-pinned for a lowest-bounds run."""
+    if not run.constraints:
+        return "requirements-dev.txt"
+    lines = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    kept = [
+        line
+        for line in lines
+        if re.split(r"[=<>;\[ ]", line, maxsplit=1)[0] not in LOWEST_BOUNDS_TOOLS
+    ]
+    path = venv / "requirements-lowest.txt"
+    path.write_text("\n".join([*kept, *LOWEST_BOUNDS_TOOLS.values()]) + "\n")
+    return str(path)
+
+
 def execute(run: Run) -> bool:
     """Build ``run``'s virtual environment and run pytest in it."""
     start = time.monotonic()
     venv = VENVS / run.name
     python = str(venv / "bin" / "python")
     shutil.rmtree(venv, ignore_errors=True)
-    install = [python, "-m", "pip", "install", "--quiet", "-e", ".", "-r", "requirements-dev.txt"]
     if _run([run.python, "-m", "venv", str(venv)]) != 0:
         run.status = "failed to create its virtual environment"
         return False
+    install = [python, "-m", "pip", "install", "--quiet", "-e", ".", "-r"]
+    install.append(_requirements_for(run, venv))
     if run.constraints:
         constraints = venv / "lowest-bounds.txt"
         constraints.write_text("\n".join(run.constraints) + "\n")

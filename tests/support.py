@@ -224,3 +224,22 @@ def set_cookies(response: Response) -> dict[str, SetCookie]:
         assert name not in cookies, f"two Set-Cookie headers for {name}"
         cookies[name] = SetCookie(name, value, parsed)
     return cookies
+
+
+class Clock:
+    """A settable clock for ``AuthManager(clock=...)``: tokens' ``iat``/``exp``, cookies'
+    ``Max-Age`` and freshness all read it."""
+
+    def __init__(self, now: float = 1_900_000_000) -> None:
+        self.now = float(now)
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_clocked_app(name: str, **config: object) -> tuple[Flask, AuthManager, Clock]:
+    """:func:`make_app` (HS256) with a :class:`Clock` the test can move."""
+    app = Flask(name)
+    configure(app, {**config_for("HS256"), **config})
+    clock = Clock()
+    return app, AuthManager(app, clock=clock), clock

@@ -20,26 +20,19 @@ from flask_pyjwt import (
     require_token,
 )
 from flask_pyjwt._core.csrf import csrf_value
-from tests.support import SetCookie, config_for, configure, json_body, set_cookies
+from tests.support import (
+    Clock,
+    SetCookie,
+    json_body,
+    make_clocked_app,
+    set_cookies,
+)
 
 NOW = 1_900_000_000
 
 
-class Clock:
-    """A settable clock for the manager (tokens' iat/exp and cookies' Max-Age)."""
-
-    def __init__(self) -> None:
-        self.now = float(NOW)
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def make(**config: object) -> tuple[Flask, AuthManager, Clock]:
-    app = Flask("cookies")
-    configure(app, {**config_for("HS256"), **config})
-    clock = Clock()
-    return app, AuthManager(app, clock=clock), clock
+    return make_clocked_app("cookies", **config)
 
 
 def cookies_of(

@@ -14,24 +14,22 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from tests.support import ISSUER, bearer, config_for, configure, forge, json_body
+from tests.support import (
+    ISSUER,
+    Clock,
+    bearer,
+    config_for,
+    configure,
+    forge,
+    json_body,
+    make_clocked_app,
+)
 
 NOW = 1_900_000_000
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = float(NOW)
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def make(**config: object) -> tuple[Flask, AuthManager, Clock]:
-    app = Flask("optional_fresh")
-    configure(app, {**config_for("HS256"), **config})
-    clock = Clock()
-    return app, AuthManager(app, clock=clock), clock
+    return make_clocked_app("optional_fresh", **config)
 
 
 # -- optional ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ ignored (every token also carries the registered claims).
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -251,17 +252,21 @@ def _compile_shape(shape: type[object]) -> _Shape:
         raise TypeError(
             f"{name} is not a frozen dataclass; declare claims with @dataclass(frozen=True)"
         )
-    hints = cast("dict[str, object]", typing.get_type_hints(shape))
-    for field_name, hint in hints.items():
-        # An InitVar is a constructor argument but not a field: no claim could fill it,
-        # so building the shape would fail on every token.
-        if hint is dataclasses.InitVar or isinstance(hint, dataclasses.InitVar):
+    # An InitVar is a constructor argument but not a field: no claim could fill it, so
+    # building the shape would fail on every token. Found as an __init__ parameter that
+    # is no init field (Python 3.10's get_type_hints cannot even evaluate InitVar[...]
+    # under postponed annotations, so this is checked before it runs).
+    all_fields = cast("tuple[dataclasses.Field[object], ...]", dataclasses.fields(shape))
+    init_fields = {field.name for field in all_fields if field.init}
+    for field_name in inspect.signature(shape).parameters:
+        if field_name not in init_fields:
             raise TypeError(
                 f"{name}.{field_name} is an InitVar: every constructor argument of a claims "
                 "shape must be a claim; make it a field, or compute it in a property"
             )
+    hints = cast("dict[str, object]", typing.get_type_hints(shape))
     fields: list[tuple[str, _Convert, bool]] = []
-    for field in cast("tuple[dataclasses.Field[object], ...]", dataclasses.fields(shape)):
+    for field in all_fields:
         if not field.init:
             continue
         required = (
