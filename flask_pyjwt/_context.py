@@ -12,7 +12,7 @@ made, which these wrap. Outside an app (request) context they raise Flask's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Final, cast
 
 from flask import Flask, Request, current_app, request
@@ -23,3 +23,17 @@ get_app: Final[Callable[[], Flask]] = cast("LocalProxy[Flask]", current_app)._ge
 
 get_request: Final[Callable[[], Request]] = cast("LocalProxy[Request]", request)._get_current_object  # pyright: ignore[reportPrivateUsage]
 """The current request (the object ``request`` stands for)."""
+
+
+def request_environ() -> MutableMapping[str, object] | None:
+    """The current request's WSGI environ, or ``None`` outside a request.
+
+    One proxy lookup: outside a request the proxy raises Flask's :class:`RuntimeError`.
+    Werkzeug types the environ as ``dict[str, Any]``; its values are read as ``object``
+    and narrowed where they are read (a declared type costs nothing, a cast is a call).
+    """
+    try:
+        environ: MutableMapping[str, object] = get_request().environ
+    except RuntimeError:
+        return None
+    return environ

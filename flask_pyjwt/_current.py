@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, cast
 
-from ._context import get_request
+from ._context import request_environ
 from ._core.errors import ClaimsShapeError, NoCurrentTokenError
 from ._core.strict_json import JSONObject, JSONValue
 from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
@@ -19,21 +19,6 @@ _ENVIRON_KEY: Final = "flask_pyjwt.current_token"
 _ENVIRON_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
 
 
-def request_environ() -> MutableMapping[str, object] | None:
-    """The current request's WSGI environ, or ``None`` outside a request (one proxy
-    lookup: outside a request, the proxy raises Flask's :class:`RuntimeError`)."""
-    try:
-        # Werkzeug types the environ as dict[str, Any]: read its values as object,
-        # narrow them where they are read (a declared type costs nothing; cast is a call).
-        environ: MutableMapping[str, object] = get_request().environ
-    except RuntimeError:
-        return None
-    return environ
-
-
-_request_store = request_environ
-
-
 def set_current_token(token: Token, environ: MutableMapping[str, object]) -> None:
     """Record ``token`` as the one verified for the request of ``environ`` (the decorator
     does this)."""
@@ -42,7 +27,7 @@ def set_current_token(token: Token, environ: MutableMapping[str, object]) -> Non
 
 def remember_claims(token: Token, shape: type[C], value: C) -> None:
     """Keep ``value`` (``token``'s claims as ``shape``) for ``current_token.claims_as``."""
-    store = _request_store()
+    store = request_environ()
     if store is not None:
         store[_ENVIRON_CLAIMS_KEY] = (token, shape, value)
 
@@ -55,7 +40,7 @@ def current_claims_as(shape: type[C]) -> C:
         AuthenticationFailed: the claims do not fit ``shape`` (401 ``claim_invalid``).
     """
     token = get_current_token()
-    store = _request_store()
+    store = request_environ()
     cached = None if store is None else store.get(_ENVIRON_CLAIMS_KEY)
     if isinstance(cached, tuple):
         entry = cast("tuple[object, object, object]", cached)
@@ -71,11 +56,8 @@ def current_claims_as(shape: type[C]) -> C:
 
 def peek_current_token() -> Token | None:
     """The token verified for this request, or ``None`` (never raises)."""
-    try:
-        environ: MutableMapping[str, object] = get_request().environ
-    except RuntimeError:
-        return None
-    token = environ.get(_ENVIRON_KEY)
+    environ = request_environ()
+    token = None if environ is None else environ.get(_ENVIRON_KEY)
     return token if isinstance(token, (AuthToken, RefreshToken)) else None
 
 
