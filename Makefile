@@ -12,7 +12,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest docs matrix fuzz bench clean
+.PHONY: demo test lint typecheck pytest docs matrix fuzz bench throughput memory clean
 
 # A plain `pip install -e .`, as a contributor runs it: the build backend (hatchling)
 # makes it a path entry that mypy and pyright follow (tests/test_packaging.py checks it).
@@ -62,7 +62,18 @@ fuzz: $(STAMP)
 # Side-by-side benchmark against the peers (builds benchmarks/.venvs/ on first use;
 # not part of `make test`). Writes benchmarks/results/latest.json and the docs chart.
 bench:
-	$(PYTHON) benchmarks/run.py
+	$(PYTHON) benchmarks/run.py --update-docs docs/performance.rst
+
+# The demo app under gunicorn (2 sync workers, loopback) against Flask-JWT-Extended's,
+# driven by wrk (apt-get install wrk) for a fixed time per route: requests per second and
+# p50/p99. Not part of `make test` (tests/test_throughput_smoke.py is). About 4 minutes.
+throughput:
+	$(PYTHON) benchmarks/throughput.py --update-docs docs/performance.rst
+
+# RSS of one process after 1,000,000 distinct valid tokens (the verified-token cache's
+# memory bound), and the largest entry the cache can hold.
+memory:
+	$(PYTHON) benchmarks/memory.py --update-docs docs/performance.rst
 
 clean:
 	rm -rf $(VENV) .venv-matrix docs/_build build dist *.egg-info .mypy_cache .pytest_cache \

@@ -1,4 +1,5 @@
-"""Draw the request-overhead chart from a results file: ``python chart.py RESULTS.json OUT.png``.
+"""Draw the request-overhead chart from a results file: ``python chart.py RESULTS.json OUT.png``;
+with ``--throughput THROUGHPUT.json OUT.png``, the throughput chart.
 
 Runs in the benchmark's own environment (matplotlib is installed only there).
 """
@@ -33,7 +34,46 @@ COLOURS = {
 }
 
 
+def throughput(source: Path, out: Path) -> None:
+    """Requests per second per configuration: open route, warm and cold token."""
+    document = json.loads(source.read_text())
+    results = document["results"]
+    names = list(results)
+    modes = (("open", "GET /open", "#9e9e9e"), ("warm", "GET /me, warm token", "#1f77b4"),
+             ("cold", "GET /me, cold token", "#ff7f0e"))  # fmt: skip
+    figure, axes = plt.subplots(figsize=(11, 5.5), dpi=110)
+    width = 0.8 / len(modes)
+    for index, (mode, label, colour) in enumerate(modes):
+        xs = [position - 0.4 + width * (index + 0.5) for position in range(len(names))]
+        ys = [results[name][mode]["rps"] for name in names]
+        bars = axes.bar(xs, ys, width, label=label, color=colour)
+        axes.bar_label(bars, fmt="%.0f", fontsize=7, padding=2)
+    axes.set_xticks(
+        range(len(names)),
+        [results[name]["label"].replace(", ", "\n", 1) for name in names],
+        fontsize=7,
+    )
+    axes.set_ylabel("requests per second (wrk, median of one run)")
+    machine = document["machine"]
+    axes.set_title(
+        f"Throughput: gunicorn, {document['gunicorn_workers']} sync workers, "
+        f"wrk {document['connections']} connections on loopback, "
+        f"{document['seconds_per_run']:g} s per run\n"
+        f"{machine['cpus']} CPUs, {machine['cpu_model']}, Python {machine['python']}",
+        fontsize=10,
+    )
+    axes.legend(fontsize=8, loc="upper right")
+    axes.grid(axis="y", alpha=0.3)
+    axes.set_axisbelow(True)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out)
+
+
 def main() -> None:
+    if sys.argv[1] == "--throughput":
+        throughput(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     document = json.loads(Path(sys.argv[1]).read_text())
     results = document["results"]
     labels = {name: info["label"] for name, info in document["implementations"].items()}

@@ -10,7 +10,14 @@ per line:
 * an empty line or end of input stops it.
 
 Every scenario is checked once at set-up (an issued token verifies, a tampered one is
-rejected, a protected request answers 200), so no error path is ever timed by mistake.
+rejected, a protected request answers 200, every token of a cold pool verifies), so no
+error path is ever timed by mistake.
+
+Warm and cold: ``verify`` and ``request`` present the same token on every call (what a
+client does during a token's life); ``verify_cold`` and ``request_cold`` a different
+token on every call, cycling through a pool of :data:`COLD_POOL` distinct valid tokens,
+four times this library's default verified-token cache, and one pool per scenario, so
+that no cold scenario warms the cache for another.
 Only the standard library is imported at the top: each implementation imports its own
 dependencies.
 """
@@ -19,8 +26,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hmac
+import itertools
 import json
+import os
 import sys
 import time
 import uuid
@@ -37,6 +47,10 @@ SCOPE = {"admin": True}
 KEY_COUNTS = (1, 100)
 TOKEN_SIZES = (512, 1024, 2048, 4096, 8192)  # 8192 = the default JWT_MAXTOKENLENGTH
 CLAIM_COUNTS = (0, 1, 10, 50, 100)
+# Distinct tokens per cold scenario: four times the default cache (2048), and more than
+# the admission filter remembers (at most 2 x 2048), so no pool token is ever admitted.
+# The smoke run (run.py --smoke) sets a small pool: it checks that scenarios run.
+COLD_POOL = int(os.environ.get("FLASK_PYJWT_BENCH_POOL", "8192"))
 
 
 @dataclass
@@ -108,9 +122,58 @@ def expect(condition: bool, what: str) -> None:
         raise AssertionError(f"benchmark set-up check failed: {what}")
 
 
-def add_request_scenarios(suite: Suite, prefix: str, client: Any, token: str) -> None:
-    """``request`` (protected route with the token) and ``open`` (same app, no auth)."""
+def cycling(pool: list[Any]) -> Callable[[], Any]:
+    """A zero-argument callable returning the pool's items in turn, forever (C-level)."""
+    return functools.partial(next, itertools.cycle(pool))
+
+
+def resigned_pool(token: str, key: Any, algorithm: str, count: int = COLD_POOL) -> list[str]:
+    """``count`` distinct valid tokens like ``token``: its header and claims, ``exp`` moved
+    on by one second per token, signed with PyJWT and the key object (no PEM parsing).
+
+    For the peers, whose own issuing re-parses a PEM per token (about 40 ms for RSA).
+    """
+    import jwt
+
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    extra = {name: value for name, value in header.items() if name not in ("alg", "typ")}
+    pool = []
+    for index in range(count):
+        payload = {**claims, "exp": claims["exp"] + index + 1}
+        pool.append(
+            jwt.encode(payload, key, algorithm=algorithm, headers={"typ": header["typ"], **extra})
+        )
+    return pool
+
+
+def add_cold_verify(suite: Suite, prefix: str, verify: Callable[[str], object], pool: list[str],
+                    context: Any = contextlib.nullcontext) -> None:  # fmt: skip
+    """``verify_cold``: ``verify`` on the next token of ``pool``; every one checked first."""
+    expect(len(set(pool)) == len(pool) >= COLD_POOL, f"{prefix}: a pool of distinct tokens")
+    with context():
+        for token in pool:
+            verify(token)
+    following = cycling(pool)
+    suite.scenarios[f"{prefix}/verify_cold"] = Scenario(lambda: verify(following()), context)
+
+
+def add_request_scenarios(
+    suite: Suite, prefix: str, client: Any, token: str, pool: list[str] | None = None
+) -> None:
+    """``request`` (protected route with the token), ``request_cold`` (with the next token
+    of ``pool``) and ``open`` (same app, no auth)."""
     headers = {"Authorization": f"Bearer {token}"}
+    if pool is not None:
+        expect(len(set(pool)) == len(pool) >= COLD_POOL, f"{prefix}: a pool of distinct tokens")
+        every = [{"Authorization": f"Bearer {each}"} for each in pool]
+        for each in every:
+            response = client.get("/protected", headers=each)
+            expect(response.status_code == 200, f"{prefix}: every cold token answered 200")
+        following = cycling(every)
+        suite.scenarios[f"{prefix}/request_cold"] = Scenario(
+            lambda: client.get("/protected", headers=following())
+        )
 
     def protected() -> object:
         return client.get("/protected", headers=headers)
@@ -162,8 +225,11 @@ def build_self(suite: Suite) -> None:
     suite.packages = ("flask_pyjwt", "Flask", "PyJWT", "cryptography")
     expect(hasattr(flask_pyjwt, "KeySetVerifier"), "this library (not 1.0.0) is installed")
 
-    def make(algorithm: str, name: str, **kwargs: Any) -> tuple[Flask, AuthManager]:
+    def make(
+        algorithm: str, name: str, config: dict[str, Any] | None = None, **kwargs: Any
+    ) -> tuple[Flask, AuthManager]:
         app = new_app(name)
+        app.config.update(config or {})
         app.config["JWT_ISSUER"] = ISSUER
         app.config["JWT_AUTHTYPE"] = algorithm
         if algorithm.startswith("HS"):
@@ -199,22 +265,35 @@ def build_self(suite: Suite) -> None:
         suite.scenarios[f"{prefix}/verify"] = Scenario(verify, app.app_context)
         suite.scenarios[f"{prefix}/tampered"] = Scenario(reject, app.app_context)
 
-    for algorithm in ALGORITHMS:
-        app, manager = make(algorithm, f"self_{algorithm}")
+    def add_algorithm(prefix: str, algorithm: str, config: dict[str, Any] | None = None) -> None:
+        app, manager = make(algorithm, f"self_{prefix}", config)
 
         def issue(manager: AuthManager = manager) -> object:
             return manager.auth_token(SUB, SCOPE).signed
 
+        def convert(token: str, manager: AuthManager = manager) -> object:
+            return manager.convert_token(token, "auth")
+
         with app.app_context():
             token = manager.auth_token(SUB, SCOPE).signed
-            expect(manager.verify_token(issue()), f"{algorithm}: issued token verifies")  # type: ignore[arg-type]
-        suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
-        add_codec(algorithm, app, manager, token)
-        add_request_scenarios(suite, algorithm, app.test_client(), token)
+            expect(manager.verify_token(issue()), f"{prefix}: issued token verifies")  # type: ignore[arg-type]
+            pools = [[str(issue()) for _ in range(COLD_POOL)] for _ in range(2)]
+        suite.scenarios[f"{prefix}/issue"] = Scenario(issue, app.app_context)
+        add_codec(prefix, app, manager, token)
+        add_cold_verify(suite, prefix, convert, pools[0], app.app_context)
+        add_request_scenarios(suite, prefix, app.test_client(), token, pools[1])
+
+    for algorithm in ALGORITHMS:
+        add_algorithm(algorithm, algorithm)
+    # The same HS256 scenarios with the verified-token cache off: what it costs a cold
+    # token (nothing, if admission works) and what it saves a warm one.
+    add_algorithm("nocache/HS256", "HS256", {"JWT_VERIFY_CACHE_SIZE": 0})
+    del suite.scenarios["nocache/HS256/issue"], suite.scenarios["nocache/HS256/tampered"]
 
     add_revocation_scenarios(suite, make)
 
-    # Scale: 1 vs 100 keys told apart by kid.
+    # Scale: cold tokens (a warm one would be a cache hit, whatever its size or key).
+    # 1 vs 100 keys told apart by kid.
     for count in KEY_COUNTS:
         secrets = [f"{SECRET}-{index:04d}" for index in range(count)]
         verifier = KeySetVerifier(
@@ -225,9 +304,12 @@ def build_self(suite: Suite) -> None:
         signer = KeySigner("HS256", secrets[chosen], key_id=f"k{chosen:04d}")
         app, manager = make("HS256", f"self_keys_{count}", signer=signer, verifier=verifier)
         with app.app_context():
-            token = manager.auth_token(SUB, SCOPE).signed
-        add_codec(f"scale/keys/{count}", app, manager, token)
-        del suite.scenarios[f"scale/keys/{count}/tampered"]
+            pool = [manager.auth_token(SUB, SCOPE).signed for _ in range(COLD_POOL)]
+
+        def convert(token: str, manager: AuthManager = manager) -> object:
+            return manager.convert_token(token, "auth")
+
+        add_cold_verify(suite, f"scale/keys/{count}", convert, pool, app.app_context)
 
     # Scale: token size up to the size limit.
     app, manager = make("HS256", "self_sizes")
@@ -242,8 +324,14 @@ def build_self(suite: Suite) -> None:
                 if token is not None and len(token) <= size:
                     break
                 padding -= 1
-            add_codec(f"scale/size/{size}", app, manager, token)
-            del suite.scenarios[f"scale/size/{size}/tampered"]
+            pool = [
+                manager.auth_token(SUB, SCOPE, pad="x" * padding).signed for _ in range(COLD_POOL)
+            ]
+
+            def convert(token: str, manager: AuthManager = manager) -> object:
+                return manager.convert_token(token, "auth")
+
+            add_cold_verify(suite, f"scale/size/{size}", convert, pool, app.app_context)
 
     # Scale: number of required claims in require_token (full request).
     app, manager = make("HS256", "self_claims")
@@ -341,6 +429,23 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
 
         suite.scenarios[f"revocation/{name}/request"] = Scenario(checked)
         suite.scenarios[f"revocation/{name}/baseline"] = Scenario(baseline)
+        # Cold: a new token on every request (one pool per route), so the store is read
+        # for a token the app has not seen: what a burst of new logins costs.
+        for route, scenario in (("/protected", "request_cold"), ("/unchecked", "baseline_cold")):
+            with app.app_context():
+                pool = [
+                    {"Authorization": f"Bearer {manager.auth_token(SUB, SCOPE).signed}"}
+                    for _ in range(COLD_POOL)
+                ]
+            for each in pool:
+                response = client.get(route, headers=each)
+                expect(response.status_code == 200, f"revocation {name}: cold {route} 200")
+            following = cycling(pool)
+            suite.scenarios[f"revocation/{name}/{scenario}"] = Scenario(
+                lambda client=client, route=route, following=following: client.get(
+                    route, headers=following()
+                )
+            )
 
 
 # --------------------------------------------------------------------------- raw PyJWT
@@ -409,6 +514,17 @@ def build_pyjwt(suite: Suite, *, prepared: bool) -> None:
         suite.scenarios[f"{algorithm}/issue"] = Scenario(issue)
         suite.scenarios[f"{algorithm}/verify"] = Scenario(verify)
         suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject)
+        # The pools signed with a key object whatever the scenario's key: the same
+        # tokens, without parsing a PEM per token (40 ms for RSA).
+        fast_key = SECRET if algorithm.startswith("HS") else keys_for(algorithm).private
+        pools = [
+            [
+                jwt.encode(registered_claims(), fast_key, algorithm=algorithm)
+                for _ in range(COLD_POOL)
+            ]
+            for _ in range(2)
+        ]
+        add_cold_verify(suite, algorithm, decode, pools[0])
 
         app = new_app(f"pyjwt_{algorithm}")
 
@@ -423,7 +539,7 @@ def build_pyjwt(suite: Suite, *, prepared: bool) -> None:
             return {"sub": claims["sub"]}
 
         app.add_url_rule("/protected", view_func=protected)
-        add_request_scenarios(suite, algorithm, app.test_client(), token)
+        add_request_scenarios(suite, algorithm, app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- hand-rolled floor
@@ -477,6 +593,8 @@ def build_floor(suite: Suite) -> None:
     suite.scenarios["HS256/issue"] = Scenario(issue)
     suite.scenarios["HS256/verify"] = Scenario(verify)
     suite.scenarios["HS256/tampered"] = Scenario(reject)
+    pools = [[issue() for _ in range(COLD_POOL)] for _ in range(2)]
+    add_cold_verify(suite, "HS256", decode, pools[0])
 
     app = new_app("floor")
 
@@ -491,7 +609,7 @@ def build_floor(suite: Suite) -> None:
             abort(401)
         return {"sub": claims["sub"]}
 
-    add_request_scenarios(suite, "HS256", app.test_client(), token)
+    add_request_scenarios(suite, "HS256", app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- Flask-JWT-Extended
@@ -546,7 +664,11 @@ def build_fje(suite: Suite) -> None:
         suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
         suite.scenarios[f"{algorithm}/verify"] = Scenario(verify, app.app_context)
         suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject, app.app_context)
-        add_request_scenarios(suite, algorithm, app.test_client(), token)
+        key = SECRET if algorithm.startswith("HS") else keys_for(algorithm).private
+        pools = [resigned_pool(token, key, algorithm)]
+        pools.append(resigned_pool(pools[0][-1], key, algorithm))  # later exps: distinct
+        add_cold_verify(suite, algorithm, decode_token, pools[0], app.app_context)
+        add_request_scenarios(suite, algorithm, app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- Flask_PyJWT 1.0.0
@@ -593,7 +715,17 @@ def build_original(suite: Suite) -> None:
         suite.scenarios[f"{algorithm}/issue"] = Scenario(issue, app.app_context)
         suite.scenarios[f"{algorithm}/verify"] = Scenario(verify, app.app_context)
         suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject, app.app_context)
-        add_request_scenarios(suite, algorithm, app.test_client(), token)
+        key = SECRET if algorithm.startswith("HS") else keys_for(algorithm).private
+        pools = [resigned_pool(token, key, algorithm)]
+        pools.append(resigned_pool(pools[0][-1], key, algorithm))  # later exps: distinct
+
+        def verify_one(token: str, manager: Any = manager) -> object:
+            if manager.verify_token(token) is not True:
+                raise AssertionError("a cold token was refused")
+            return True
+
+        add_cold_verify(suite, algorithm, verify_one, pools[0], app.app_context)
+        add_request_scenarios(suite, algorithm, app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- driver side

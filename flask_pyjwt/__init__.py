@@ -46,7 +46,15 @@ from ._core.revocation import (
     RevocationState,
     RevocationStore,
 )
-from ._core.signing import JWSHeader, KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from ._core.signing import (
+    CacheableVerifier,
+    JWSHeader,
+    KeySetVerifier,
+    KeySigner,
+    KeyVerifier,
+    Signer,
+    Verifier,
+)
 from ._core.strict_json import (
     FrozenJSONObject,
     JSONArray,
@@ -85,6 +93,7 @@ __all__ = [
     "AuthToken",
     "AuthType",
     "AuthenticationFailed",
+    "CacheableVerifier",
     "ClaimRequirement",
     "ClaimsDataclass",
     "ClaimsShapeError",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, cast
 
-from flask import has_request_context, request
-
+from ._context import request_environ
 from ._core.errors import ClaimsShapeError, NoCurrentTokenError
 from ._core.strict_json import JSONObject, JSONValue
 from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
@@ -20,24 +19,15 @@ _ENVIRON_KEY: Final = "flask_pyjwt.current_token"
 _ENVIRON_CLAIMS_KEY: Final = "flask_pyjwt.typed_claims"
 
 
-def _request_store() -> MutableMapping[str, object] | None:
-    if not has_request_context():
-        return None
-    # Werkzeug types the environ as dict[str, Any]: read its values as object, narrow below.
-    return cast("MutableMapping[str, object]", request.environ)
-
-
-def set_current_token(token: Token) -> None:
-    """Record ``token`` as the one verified for this request (the decorator does this)."""
-    store = _request_store()
-    if store is None:  # pragma: no cover - the decorator only runs inside a request
-        raise NoCurrentTokenError("a token can only be recorded inside a request")
-    store[_ENVIRON_KEY] = token
+def set_current_token(token: Token, environ: MutableMapping[str, object]) -> None:
+    """Record ``token`` as the one verified for the request of ``environ`` (the decorator
+    does this)."""
+    environ[_ENVIRON_KEY] = token
 
 
 def remember_claims(token: Token, shape: type[C], value: C) -> None:
     """Keep ``value`` (``token``'s claims as ``shape``) for ``current_token.claims_as``."""
-    store = _request_store()
+    store = request_environ()
     if store is not None:
         store[_ENVIRON_CLAIMS_KEY] = (token, shape, value)
 
@@ -50,7 +40,7 @@ def current_claims_as(shape: type[C]) -> C:
         AuthenticationFailed: the claims do not fit ``shape`` (401 ``claim_invalid``).
     """
     token = get_current_token()
-    store = _request_store()
+    store = request_environ()
     cached = None if store is None else store.get(_ENVIRON_CLAIMS_KEY)
     if isinstance(cached, tuple):
         entry = cast("tuple[object, object, object]", cached)
@@ -66,8 +56,8 @@ def current_claims_as(shape: type[C]) -> C:
 
 def peek_current_token() -> Token | None:
     """The token verified for this request, or ``None`` (never raises)."""
-    store = _request_store()
-    token = None if store is None else store.get(_ENVIRON_KEY)
+    environ = request_environ()
+    token = None if environ is None else environ.get(_ENVIRON_KEY)
     return token if isinstance(token, (AuthToken, RefreshToken)) else None
 
 

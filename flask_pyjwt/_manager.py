@@ -13,6 +13,7 @@ from typing import Final, Literal, TypeVar, cast, overload
 from flask import Flask, current_app, has_app_context
 from werkzeug.wrappers import Response
 
+from ._context import get_app
 from ._cookies import set_token_cookies, unset_token_cookies
 from ._core.codec import (
     RESERVED_CLAIMS,
@@ -66,12 +67,6 @@ LEGACY_EXTENSION_NAME: Final = "pyjwt_authmanager"
 """Where Flask_PyJWT 1.x code finds the manager: ``app.extensions["pyjwt_authmanager"]``."""
 
 
-# Each manager's user loader (weak: a loader never keeps a manager alive).
-_USER_LOADERS: Final[weakref.WeakKeyDictionary[AuthManager, LoadsUsers]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 @dataclass(frozen=True, slots=True)
 class AppState:
     """What ``init_app`` stores in ``app.extensions["flask_pyjwt"]``.
@@ -99,13 +94,29 @@ def app_state(app: Flask) -> AppState:
     Raises:
         NotInitializedError: ``init_app`` was not called for ``app``.
     """
-    state = _extensions(app).get(EXTENSION_NAME)
+    # Flask types app.extensions as dict[str, Any]: read it as object values, and narrow
+    # ours with isinstance (a declared type costs nothing at run time; cast is a call).
+    extensions: Mapping[str, object] = app.extensions
+    state = extensions.get(EXTENSION_NAME)
     if not isinstance(state, AppState):
         raise NotInitializedError(
             f"the Flask app {app.name!r} has no AuthManager; did you forget "
             "AuthManager(app) or auth_manager.init_app(app)?"
         )
     return state
+
+
+_NO_APP_CONTEXT: Final = (
+    "flask_pyjwt needs an application context: call this inside a request or "
+    "within `with app.app_context():`"
+)
+
+
+def _current_extension() -> object:
+    """``current_app.extensions["flask_pyjwt"]`` (``None`` if absent); outside an
+    application context, Flask's :class:`RuntimeError`."""
+    extensions: Mapping[str, object] = get_app().extensions
+    return extensions.get(EXTENSION_NAME)
 
 
 def current_state() -> AppState:
@@ -115,12 +126,15 @@ def current_state() -> AppState:
         ContextError: there is no application context.
         NotInitializedError: the current app was not initialised.
     """
-    if not has_app_context():
-        raise ContextError(
-            "flask_pyjwt needs an application context: call this inside a request or "
-            "within `with app.app_context():`"
-        )
-    return app_state(current_app)
+    try:
+        state = _current_extension()
+    except RuntimeError:
+        if has_app_context():  # pragma: no cover - not the missing context: re-raise
+            raise
+        raise ContextError(_NO_APP_CONTEXT) from None
+    if isinstance(state, AppState):
+        return state
+    return app_state(current_app)  # raises NotInitializedError
 
 
 class AuthManager:
@@ -163,6 +177,7 @@ class AuthManager:
         # Weak: the manager never keeps an app alive (Flask's extension convention is
         # not to store the app); this only answers "which apps do I serve?".
         self._apps: weakref.WeakSet[Flask] = weakref.WeakSet()
+        self._user_loader: LoadsUsers | None = None  # read on every protected request
         if app is not None:
             self.init_app(app)
 
@@ -264,9 +279,14 @@ class AuthManager:
             ) from None
 
     def _state(self) -> AppState:
-        if not has_app_context():
+        try:
+            state = _current_extension()
+        except RuntimeError:
+            if has_app_context():  # pragma: no cover - not the missing context: re-raise
+                raise
             return app_state(self._only_app())
-        state = app_state(current_app)
+        if not isinstance(state, AppState):
+            state = app_state(current_app)  # raises NotInitializedError
         if state.manager is not self:
             raise NotInitializedError(
                 "this AuthManager was not initialised for the current app (another one was); "
@@ -454,13 +474,13 @@ class AuthManager:
         Raises:
             ValueError: this manager already has a user loader.
         """
-        if self in _USER_LOADERS:
+        if self._user_loader is not None:
             raise ValueError(
                 "this AuthManager already has a user loader; register one function that "
                 "loads the user of any token"
             )
         registered = UserLoader(loader)
-        _USER_LOADERS[self] = registered
+        self._user_loader = registered
         return registered
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
@@ -613,4 +633,4 @@ class AuthManager:
 
 def user_loader_of(manager: AuthManager) -> LoadsUsers | None:
     """The user loader registered on ``manager``, if any (for the request flow)."""
-    return _USER_LOADERS.get(manager)
+    return manager._user_loader  # pyright: ignore[reportPrivateUsage]  # this module's own

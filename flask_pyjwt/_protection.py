@@ -12,19 +12,21 @@ Every refusal is an :class:`~flask_pyjwt.HTTPAuthError`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Final
 
+from ._context import get_request
 from ._core.errors import InvalidTokenError, UnavailableError
 from ._core.matching import MISSING, satisfies, scope_satisfies
 from ._core.strict_json import FrozenJSONObject, JSONValue
-from ._core.tokens import AuthToken, Token, TokenType
+from ._core.tokens import AUTH, AuthToken, Token, TokenType
 from ._core.transport import Location, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, load_claims
 from ._current import remember_claims, set_current_token
 from ._http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
 from ._manager import current_state, user_loader_of
-from ._transport import Names, check_csrf, find_token
+from ._transport import Names, bearer_token, check_csrf, find_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +45,17 @@ class ViewPolicy:
     optional: bool = False
     fresh: bool = False
     check_revocation: bool = True
+    requires_claims: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Whether _authorize has anything to check (most routes only need a valid token).
+        requires = (
+            self.override is not None
+            or self.has_scope
+            or bool(self.literal_claims)
+            or bool(self.route_claims)
+        )
+        object.__setattr__(self, "requires_claims", requires)
 
 
 def _route_value(value: object) -> JSONValue:
@@ -77,7 +90,7 @@ def _authorize(policy: ViewPolicy, token: Token, view_args: Mapping[str, object]
 
 
 def _names(policy: ViewPolicy, transport: TransportSettings) -> Names:
-    if policy.kind is TokenType.AUTH:
+    if policy.kind is AUTH:
         cookie, json_key = transport.auth_cookie, transport.auth_json_key
     else:
         cookie, json_key = transport.refresh_cookie, transport.refresh_json_key
@@ -101,22 +114,21 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
     state = current_state()
     codec = state.codec
     transport = codec.settings.transport
+    # Werkzeug types the environ as dict[str, Any]; read its values as object.
+    environ: MutableMapping[str, object] = get_request().environ
     # extract
-    carried = find_token(
-        policy.locations or transport.locations,
-        _names(policy, transport),
-        optional=policy.optional,
-    )
-    if carried is None:
-        return None
-    csrf_cookie = (
-        transport.auth_csrf_cookie
-        if policy.kind is TokenType.AUTH
-        else transport.refresh_csrf_cookie
-    )
-    check_csrf(carried, transport, csrf_cookie)
+    locations = policy.locations or transport.locations
+    raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+    if raw is None:  # another location, or a header the fast path leaves to find_token
+        carried = find_token(locations, _names(policy, transport), optional=policy.optional)
+        if carried is None:
+            return None
+        csrf_cookie = (
+            transport.auth_csrf_cookie if policy.kind is AUTH else transport.refresh_csrf_cookie
+        )
+        check_csrf(carried, transport, csrf_cookie)
+        raw = carried.token
     # verify: the token itself, then whether it was revoked since (one store read)
-    raw = carried.token
     try:
         token = codec.decode(raw, policy.kind)
         if policy.check_revocation:
@@ -134,13 +146,17 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
             "is not fresh).",
         )
     # authorize
-    _authorize(policy, token, view_args)
+    if policy.requires_claims:
+        _authorize(policy, token, view_args)
     # expose: the user first, so that a request refused for its user (401
     # user_not_found, or the loader's own error) has no current token either
     loader = user_loader_of(state.manager)
     if loader is not None:
         loader.load_for(token)
-    set_current_token(token)
+    set_current_token(token, environ)
     if policy.claims_as is not None and typed is not None:
         remember_claims(token, policy.claims_as, typed)
     return token
+
+
+_HEADER_ONLY: Final[tuple[Location, ...]] = ("header",)

@@ -8,12 +8,12 @@ is the user of the current request, typed as the app's own class.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from typing import Final, Generic, Protocol, TypeVar, cast
 
-from flask import has_request_context, request
 from werkzeug.local import LocalProxy
 
+from ._context import request_environ
 from ._core.tokens import Token
 from ._current import get_current_token, peek_current_token
 from ._http_errors import AuthenticationFailed
@@ -30,13 +30,6 @@ class LoadsUsers(Protocol):
     def load_for(self, token: Token) -> object:
         """The user of ``token`` for this request, loaded at most once."""
         ...
-
-
-def _request_store() -> MutableMapping[str, object] | None:
-    if not has_request_context():
-        return None
-    # Werkzeug types the environ as dict[str, Any]: read its values as object.
-    return cast("MutableMapping[str, object]", request.environ)
 
 
 class UserLoader(Generic[U]):
@@ -83,7 +76,7 @@ class UserLoader(Generic[U]):
         Raises:
             AuthenticationFailed: 401 ``user_not_found``: the loader returned ``None``.
         """
-        store = _request_store()
+        store = request_environ()
         cached = None if store is None else store.get(_ENVIRON_KEY)
         if isinstance(cached, tuple):
             loader, signed, user = cast("tuple[object, object, object]", cached)

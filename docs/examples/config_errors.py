@@ -374,6 +374,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case("JWT_LEEWAY", "``-5``", _set(JWT_LEEWAY=-5), InvalidConfigError),
     Case("JWT_MAXTOKENLENGTH", "``10``", _set(JWT_MAXTOKENLENGTH=10), InvalidConfigError),
+    Case("JWT_VERIFY_CACHE_SIZE", "``-1``", _set(JWT_VERIFY_CACHE_SIZE=-1), InvalidConfigError),
+    Case(
+        "JWT_VERIFY_CACHE_SIZE",
+        "``True``",
+        _set(JWT_VERIFY_CACHE_SIZE=True),
+        InvalidConfigError,
+    ),
     Case("JWT_KEYID", "``7``", _set(JWT_KEYID=7), InvalidConfigError),
     Case(
         "JWT_KEYID",

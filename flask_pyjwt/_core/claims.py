@@ -19,7 +19,7 @@ from .errors import (
 )
 from .signing import JWSHeader
 from .strict_json import FrozenJSONObject, JSONValue
-from .tokens import AuthToken, Token, TokenType, make_token
+from .tokens import KIND_NAMES, AuthToken, Token, TokenType, make_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,8 +70,11 @@ def _string(claims: FrozenJSONObject, name: str) -> str:
     return value
 
 
-# The ``type`` claim's exact string -> kind (a dict lookup; no Enum machinery per token).
-_KINDS: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+# The ``type`` claim's exact string -> kind and its typ (a dict lookup; no Enum
+# machinery per token).
+_KINDS: Final[dict[str, tuple[TokenType, str]]] = {
+    name: (kind, media) for kind, (name, media) in KIND_NAMES.items()
+}
 
 _APPLICATION: Final = "application/"
 
@@ -99,14 +102,15 @@ def _kind(
 ) -> tuple[TokenType, bool]:
     """The token's kind, and whether it is in the legacy 1.x format."""
     value = claims.get("type")
-    kind = _KINDS.get(value) if isinstance(value, str) else None
-    if kind is None:
+    found = _KINDS.get(value) if isinstance(value, str) else None
+    if found is None:
         raise WrongTokenTypeError("The token is neither an auth nor a refresh token.")
+    kind, expected_typ = found
     typ = header.typ
-    if typ == kind.media_type:  # what this library writes: no normalisation needed
+    if typ == expected_typ:  # what this library writes: no normalisation needed
         return kind, False
     typ = media_type(typ)
-    if typ == kind.media_type:
+    if typ == expected_typ:
         return kind, False
     if accept_legacy and typ in _LEGACY_TYPES and "jti" not in claims:
         return kind, True
@@ -150,6 +154,11 @@ def _with_article(kind: TokenType) -> str:
     return "an auth token" if kind is TokenType.AUTH else "a refresh token"
 
 
+def wrong_kind_message(expected: TokenType, kind: TokenType) -> str:
+    """What a token of ``kind`` is refused with where ``expected`` is required."""
+    return f"This requires {_with_article(expected)}, not {_with_article(kind)}."
+
+
 def validate_claims(
     header: JWSHeader,
     claims: FrozenJSONObject,
@@ -177,25 +186,35 @@ def validate_claims(
         return validate_access_token(header, claims, signed, policy, now=now, expected=expected)
     kind, legacy = _kind(header, claims, policy.accept_legacy)
     if expected is not None and kind is not expected:
-        raise WrongTokenTypeError(
-            f"This requires {_with_article(expected)}, not {_with_article(kind)}."
-        )
+        raise WrongTokenTypeError(wrong_kind_message(expected, kind))
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss != policy.issuer:
         raise InvalidClaimError("iss", "The token was not issued by this server.")
     if legacy:
         sub, jti = _legacy_subject(claims), ""
     else:
-        sub, jti = _string(claims, "sub"), _string(claims, "jti")
-    exp = _number(claims, "exp")
-    iat = _number(claims, "iat")
+        sub_claim, jti_claim = claims.get("sub"), claims.get("jti")
+        # The common case inline; _string raises for anything else.
+        sub = sub_claim if isinstance(sub_claim, str) and sub_claim else _string(claims, "sub")
+        jti = jti_claim if isinstance(jti_claim, str) and jti_claim else _string(claims, "jti")
+    exp, iat = claims.get("exp"), claims.get("iat")
+    # The common case inline (plain ints in range); anything else through _number,
+    # which accepts floats and raises for the rest.
+    if type(exp) is not int or not -_MAX_SAFE_INTEGER <= exp <= _MAX_SAFE_INTEGER:
+        exp = _number(claims, "exp")
+    if type(iat) is not int or not -_MAX_SAFE_INTEGER <= iat <= _MAX_SAFE_INTEGER:
+        iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
     leeway = policy.leeway
     if now >= exp + leeway:
         raise ExpiredTokenError("The token has expired.")
     if iat > now + leeway or (nbf is not None and nbf > now + leeway):
         raise ImmatureTokenError("The token is not valid yet.")
-    aud = _audience(claims, policy.audience)
+    aud = (
+        None
+        if "aud" not in claims and policy.audience is None
+        else _audience(claims, policy.audience)
+    )
     return make_token(
         kind, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud, signed=signed,
         alg=header.alg, header=header.fields, claims=claims, legacy=legacy,
@@ -235,7 +254,7 @@ def validate_access_token(
     if typ != TokenType.AUTH.media_type and (policy.require_at_jwt or typ not in _PLAIN_JWT_TYPES):
         raise WrongTokenTypeError("The token is not an access token (typ at+jwt).")
     if expected is TokenType.REFRESH:
-        raise WrongTokenTypeError("This requires a refresh token, not an auth token.")
+        raise WrongTokenTypeError(wrong_kind_message(TokenType.REFRESH, TokenType.AUTH))
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss != policy.issuer:
         raise InvalidClaimError("iss", "The token was not issued by the expected issuer.")

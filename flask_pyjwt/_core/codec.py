@@ -13,20 +13,39 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Final, cast
 
-from .claims import ClaimPolicy, validate_claims
+from .claims import ClaimPolicy, validate_claims, wrong_kind_message
 from .config import Settings, whole_seconds
-from .errors import MalformedTokenError, MissingSignerError
-from .jws import decode_compact, encode_compact
-from .signing import Signer, Verifier
+from .errors import (
+    ExpiredTokenError,
+    ImmatureTokenError,
+    MalformedTokenError,
+    MissingSignerError,
+    WrongTokenTypeError,
+)
+from .jws import b64url_encode, decode_compact
+from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
 from .strict_json import (
     EMPTY_OBJECT,
+    ENCODER,
     FrozenJSONObject,
     JSONInput,
     JSONValue,
+    dumps_compact,
     freeze,
     freeze_object,
+    write_value,
 )
-from .tokens import AuthToken, RefreshToken, Token, TokenType, make_token
+from .tokens import (
+    AUTH,
+    KIND_NAMES,
+    REFRESH,
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    make_token,
+)
+from .verify_cache import VerifiedTokenCache
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid", "fresh"}
@@ -194,7 +213,20 @@ class TokenCodec:
         clock: returns the current time in seconds (tests pass a fixed clock).
     """
 
-    __slots__ = ("_clock", "_policy", "_signer", "_verifier", "settings")
+    __slots__ = (
+        "_cache",
+        "_claims_prefix",
+        "_clock",
+        "_header_segments",
+        "_headers",
+        "_key_generation",
+        "_leeway",
+        "_max_length",
+        "_policy",
+        "_signer",
+        "_verifier",
+        "settings",
+    )
 
     def __init__(
         self,
@@ -216,6 +248,27 @@ class TokenCodec:
         self._signer = signer
         self._verifier = verifier
         self._clock = clock
+        self._leeway = settings.leeway
+        self._max_length = settings.max_token_length
+        # Verified tokens, reused while the verifier's keys stay the same: only for a
+        # verifier that says when they change (a custom one must opt in).
+        self._key_generation: Callable[[], int] | None = None
+        self._cache: VerifiedTokenCache | None = None
+        if settings.verify_cache_size and isinstance(verifier, CacheableVerifier):
+            self._key_generation = verifier.key_generation
+            self._cache = VerifiedTokenCache(settings.verify_cache_size)
+        # The parsed headers of validly signed tokens, by their base64url segment (all the
+        # tokens of one key share one), and the header segment of issued tokens.
+        self._headers: dict[bytes, JWSHeader] = {}
+        self._header_segments: dict[tuple[TokenType, str, str | None], _HeaderSegment] = {}
+        # The payload of an issued token starts with the issuer, always the same.
+        self._claims_prefix = '{"iss":' + ENCODER.encode(settings.issuer) + ',"sub":'
+
+    @property
+    def cache(self) -> VerifiedTokenCache | None:
+        """The verified-token cache (``None``: ``JWT_VERIFY_CACHE_SIZE`` is ``0``, or
+        the custom verifier does not say when its keys change)."""
+        return self._cache
 
     @property
     def verifier(self) -> Verifier:
@@ -256,46 +309,84 @@ class TokenCodec:
                     "outlive its revocation: raise the configured lifetime instead"
                 )
         audience = settings.audience if options.audience is None else options.audience
+        name, media_type = KIND_NAMES[kind]
         now = int(self._clock())
+        exp = now + max_age
         jti = secrets.token_hex(16)  # 128 random bits; a quarter of uuid4()'s cost
         claims: dict[str, JSONValue] = {
             "iss": settings.issuer,
             "sub": sub,
             "iat": now,
-            "exp": now + max_age,
+            "exp": exp,
             "jti": jti,
-            "type": kind.value,
+            "type": name,
         }
+        # The claims after the six above, in the order they are written.
+        rest: dict[str, JSONValue] = {}
         if audience is not None:
-            claims["aud"] = audience
+            rest["aud"] = audience
         if options.fresh is not False:
             # True: fresh for the token's whole life; a number: that long, at most as long.
             fresh_for = max_age if options.fresh is True else min(options.fresh, max_age)
-            claims["fresh"] = now + fresh_for
-        claims.update(extra)
+            rest["fresh"] = now + fresh_for
+        rest.update(extra)
         session = options.session
-        if session is None and kind is TokenType.REFRESH:
+        if session is None and kind is REFRESH:
             session = secrets.token_urlsafe(16)  # a refresh token starts a session
         if session is not None:
-            claims["sid"] = session
+            rest["sid"] = session
+        claims.update(rest)
+        # The payload written directly: the bytes the general encoder writes for
+        # `claims` (compact separators, in order; the jti is hex and the type a fixed
+        # word, so neither needs escaping). Tests compare it with dumps_compact.
+        payload = (
+            f'{self._claims_prefix}{ENCODER.encode(sub)},"iat":{now},"exp":{exp},'
+            f'"jti":"{jti}","type":"{name}"'
+        )
+        for claim, value in rest.items():
+            payload += f",{ENCODER.encode(claim)}:{write_value(value)}"
+        payload += "}"
         alg = signer.algorithm
-        header: dict[str, JSONValue] = {"alg": alg, "typ": kind.media_type}
-        if signer.key_id is not None:
-            header["kid"] = signer.key_id
-        header.update(options.headers)
-        frozen_header = FrozenJSONObject(header)
-        frozen_claims = FrozenJSONObject(claims)
-        signed = encode_compact(frozen_header, frozen_claims, signer)
+        if options.headers:
+            header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
+            if signer.key_id is not None:
+                header["kid"] = signer.key_id
+            header.update(options.headers)
+            frozen_header = FrozenJSONObject(header)
+            header_segment = b64url_encode(dumps_compact(frozen_header))
+        else:
+            frozen_header, header_segment = self._header_segment(kind, alg, signer.key_id)
+        signing_input = f"{header_segment}.{b64url_encode(payload.encode())}"
+        signature = signer.sign(signing_input.encode("ascii"))
+        signed = f"{signing_input}.{b64url_encode(signature)}"
         if len(signed) > settings.max_token_length:
             raise ValueError(
-                f"the {kind.value} token would be {len(signed)} characters long, longer than "
+                f"the {name} token would be {len(signed)} characters long, longer than "
                 f"JWT_MAXTOKENLENGTH ({settings.max_token_length}), so this app would refuse "
                 "it; put fewer or shorter claims in it, or raise JWT_MAXTOKENLENGTH"
             )
         return make_token(
-            kind, sub=sub, iss=settings.issuer, iat=now, exp=now + max_age, jti=jti,
-            aud=audience, signed=signed, alg=alg, header=frozen_header, claims=frozen_claims,
+            kind, sub=sub, iss=settings.issuer, iat=now, exp=exp, jti=jti, aud=audience,
+            signed=signed, alg=alg, header=frozen_header, claims=FrozenJSONObject(claims),
         )  # fmt: skip
+
+    def _header_segment(self, kind: TokenType, alg: str, kid: str | None) -> _HeaderSegment:
+        """The header of an issued token without extra fields, and its segment: the same
+        for every token of one kind and key, so written once (a custom signer may change
+        its ``kid``, so it is part of the key)."""
+        key = (kind, alg, kid)
+        known = self._header_segments.get(key)
+        if known is not None:
+            return known
+        header: dict[str, JSONValue] = {"alg": alg, "typ": KIND_NAMES[kind][1]}
+        if kid is not None:
+            header["kid"] = kid
+        frozen = FrozenJSONObject(header)
+        made = (frozen, b64url_encode(dumps_compact(frozen)))
+        if len(self._header_segments) >= _MAX_HEADER_SEGMENTS:
+            self._header_segments.clear()
+        self._header_segments[key] = made
+        return made
 
     def issue_auth(
         self,
@@ -316,7 +407,7 @@ class TokenCodec:
         frozen_scope = freeze(scope, path="scope", level=2)  # a member of the claims
         if frozen_scope is not None:
             extra["scope"] = frozen_scope
-        token = self._issue(TokenType.AUTH, sub, extra, self.settings.auth_max_age, options)
+        token = self._issue(AUTH, sub, extra, self.settings.auth_max_age, options)
         assert isinstance(token, AuthToken)
         return token
 
@@ -336,7 +427,7 @@ class TokenCodec:
         """
         extra = self._custom_claims(claims)
         extra["rid"] = secrets.token_urlsafe(16)
-        token = self._issue(TokenType.REFRESH, sub, extra, self.settings.refresh_max_age, options)
+        token = self._issue(REFRESH, sub, extra, self.settings.refresh_max_age, options)
         assert isinstance(token, RefreshToken)
         return token
 
@@ -364,19 +455,54 @@ class TokenCodec:
         """Verify ``token`` completely and return it as a typed value.
 
         Order: size, structure, header, algorithm allow-list, signature, payload, kind,
-        issuer, times, audience.
+        issuer, times, audience. A token that passed all of them before under the same
+        keys (see :mod:`~flask_pyjwt._core.verify_cache`) is not parsed and
+        signature-checked again: its kind and times are checked against ``expected``
+        and the clock, in that order, as the full check does.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused.
         """
         if not isinstance(token, str):
             raise MalformedTokenError("The token is not a string.")
+        cache = self._cache
+        if cache is None or self._key_generation is None:
+            return self._verify(token, expected)
+        generation = self._key_generation()  # read before verifying: see admit()
+        entry = cache.get(token, generation)
+        if entry is None:
+            header, claims = decode_compact(
+                token, self._verifier, max_length=self._max_length, headers=self._headers
+            )
+            verified = validate_claims(
+                header, claims, token, self._policy, now=self._clock(), expected=expected
+            )
+            cache.admit(token, verified, generation)
+            return verified
+        verified, exp, not_before, _ = entry
+        if expected is not None and verified.token_type is not expected:
+            raise WrongTokenTypeError(wrong_kind_message(expected, verified.token_type))
+        now = self._clock()
+        leeway = self._leeway
+        if now >= exp + leeway:
+            cache.discard(token)
+            raise ExpiredTokenError("The token has expired.")
+        if not_before > now + leeway:
+            raise ImmatureTokenError("The token is not valid yet.")
+        return verified
+
+    def _verify(self, token: str, expected: TokenType | None) -> Token:
         header, claims = decode_compact(
-            token, self._verifier, max_length=self.settings.max_token_length
+            token, self._verifier, max_length=self._max_length, headers=self._headers
         )
         return validate_claims(
             header, claims, token, self._policy, now=self._clock(), expected=expected
         )
+
+
+_MAX_HEADER_SEGMENTS: Final = 16
+
+_HeaderSegment = tuple[FrozenJSONObject, str]
 
 
 def check_subject(sub: object) -> None:

@@ -28,6 +28,7 @@ from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
 from .signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
 from .strict_json import FrozenJSONObject
 from .transport import TRANSPORT_CONFIG_KEYS, TransportSettings, load_transport_settings
+from .verify_cache import DEFAULT_VERIFY_CACHE_SIZE
 
 DEFAULT_AUTH_MAX_AGE: Final = 3600
 """Default ``JWT_AUTHMAXAGE``: one hour."""
@@ -60,6 +61,7 @@ CONFIG_KEYS: Final = (
     "JWT_JWKS_MAX_CACHE",
     "JWT_JWKS_TIMEOUT",
     "JWT_REQUIRE_AT_JWT",
+    "JWT_VERIFY_CACHE_SIZE",
     *TRANSPORT_CONFIG_KEYS,
 )
 """Every configuration key the library reads."""
@@ -225,6 +227,8 @@ class Settings:
             ``at+jwt`` (RFC 9068); ``JWT`` or no ``typ`` is refused.
         transport: where tokens travel (``JWT_TOKEN_LOCATION``), and the cookie and CSRF
             settings.
+        verify_cache_size: ``JWT_VERIFY_CACHE_SIZE``, the most verified tokens kept for
+            reuse (``0``: none).
     """
 
     issuer: str
@@ -248,6 +252,7 @@ class Settings:
     revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
     revocation_fail_open: bool = False
     transport: TransportSettings = DEFAULT_TRANSPORT
+    verify_cache_size: int = DEFAULT_VERIFY_CACHE_SIZE
 
     @property
     def longest_max_age(self) -> int:
@@ -519,6 +524,9 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         jwks_timeout=timeout,
         require_at_jwt=_flag(lookup, "JWT_REQUIRE_AT_JWT"),
         transport=load_transport_settings(lookup),
+        verify_cache_size=_whole_number(
+            lookup, "JWT_VERIFY_CACHE_SIZE", DEFAULT_VERIFY_CACHE_SIZE, minimum=0, unit="tokens"
+        ),
     )
 
 

@@ -243,6 +243,10 @@ class RemoteKeySet:
         self._snapshot = _Snapshot(None, -math.inf, 0)
         self._next_attempt = -math.inf  # after a failure: no fetch before this time
         self._last_unknown_fetch = -math.inf
+        # Bumped only when the installed keys change (a document other than the one
+        # held), so that a refresh returning the same keys keeps the verified tokens.
+        self._key_generation = 0
+        self._body: bytes | None = None
 
     @property
     def algorithms(self) -> frozenset[str]:
@@ -256,6 +260,18 @@ class RemoteKeySet:
 
     def __repr__(self) -> str:
         return f"RemoteKeySet(url={self._url!r}, algorithms={sorted(self._algorithms)!r})"
+
+    def key_generation(self) -> int:
+        """A number that changes whenever the provider's keys held here change.
+
+        Also refreshes expired keys, as :meth:`verify` does (one thread fetches, the
+        others go on), so that an app answering every request from its verified-token
+        cache still picks up a rotation. Never fetches a first key set and never raises.
+        """
+        snapshot = self._snapshot
+        if snapshot.keys is not None and self._clock() >= snapshot.expires:
+            self._current()
+        return self._key_generation
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Select the key by ``kid`` among the provider's keys and let it verify.
@@ -361,6 +377,12 @@ class RemoteKeySet:
         )
         self._next_attempt = -math.inf
         self._snapshot = _Snapshot(keys, now + lifetime, held.generation + 1)
+        # After the new keys are in place: a thread that reads the new generation then
+        # verifies with the new keys (one that read the old one may have used either,
+        # and its verdict is dropped as stale).
+        if body != self._body:
+            self._body = body
+            self._key_generation += 1
         logger.info(
             "JWKS %s from %s: %d keys (%s), kept for %gs",
             why, self._url, len(keys.key_ids), ", ".join(map(_shown, sorted(keys.key_ids))),

@@ -10,8 +10,6 @@ parser.
 from __future__ import annotations
 
 import binascii
-import re
-from collections.abc import Mapping
 from typing import Final
 
 from .errors import (
@@ -19,10 +17,8 @@ from .errors import (
     MalformedTokenError,
     TokenTooLargeError,
 )
-from .signing import JWSHeader, Signer, Verifier
-from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, dumps_compact, loads_object
-
-_COMPACT: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+from .signing import JWSHeader, Verifier
+from .strict_json import FrozenJSONObject, JSONDecodeError, loads_object
 
 # The last character of an unpadded base64url string of length 4n+2 / 4n+3 carries
 # 4 / 2 unused bits; canonical encodings have them zero. Anything else is a second
@@ -34,6 +30,10 @@ _CANONICAL_LAST: Final = {
 
 DEFAULT_MAX_TOKEN_LENGTH: Final = 8192
 """Default ``JWT_MAXTOKENLENGTH``: tokens longer than this many characters are refused."""
+
+MAX_KNOWN_HEADERS: Final = 16
+"""The most parsed headers :func:`decode_compact` keeps for one verifier (one per key
+and token kind in use; more are dropped all at once and parsed again)."""
 
 # Header parameters this implementation understands when they appear in ``crit``: none.
 _UNDERSTOOD_CRITICAL: Final[frozenset[str]] = frozenset()
@@ -51,10 +51,19 @@ def b64url_encode(data: bytes) -> str:
     return encoded.rstrip(b"=").decode("ascii")
 
 
-def b64url_decode(segment: str) -> bytes:
-    """Decode one canonical unpadded base64url segment.
+# The base64url alphabet, as bytes.translate's delete argument: what is left of a compact
+# token once it is deleted must be exactly its two dots.
+_ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_CANONICAL_LAST_BYTES: Final[dict[int, frozenset[int]]] = {
+    remainder: frozenset(ord(char) for char in chars)
+    for remainder, chars in _CANONICAL_LAST.items()
+}
+_PADDING: Final = (b"", b"", b"==", b"=")
 
-    The caller has already checked the alphabet (see ``_COMPACT``).
+
+def _decode_segment(segment: bytes) -> bytes:
+    """Decode one canonical unpadded base64url segment, already known to hold only the
+    alphabet.
 
     Raises:
         MalformedTokenError: impossible length or non-canonical trailing bits.
@@ -62,22 +71,12 @@ def b64url_decode(segment: str) -> bytes:
     remainder = len(segment) % 4
     if remainder == 1:
         raise MalformedTokenError("The token is not valid base64url.")
-    if remainder and segment[-1] not in _CANONICAL_LAST[remainder]:
+    if remainder and segment[-1] not in _CANONICAL_LAST_BYTES[remainder]:
         raise MalformedTokenError("The token is not canonical base64url.")
     try:
-        padded = (segment + "=" * (-remainder % 4)).encode("ascii")
-        return binascii.a2b_base64(padded.translate(_FROM_URLSAFE))
+        return binascii.a2b_base64(segment.translate(_FROM_URLSAFE) + _PADDING[remainder])
     except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
         raise MalformedTokenError("The token is not valid base64url.") from None
-
-
-def encode_compact(
-    header: Mapping[str, JSONValue], claims: Mapping[str, JSONValue], signer: Signer
-) -> str:
-    """Serialise and sign ``claims`` under ``header``."""
-    signing_input = f"{b64url_encode(dumps_compact(header))}.{b64url_encode(dumps_compact(claims))}"
-    signature = signer.sign(signing_input.encode("ascii"))
-    return f"{signing_input}.{b64url_encode(signature)}"
 
 
 def _parse_header(data: bytes) -> JWSHeader:
@@ -115,12 +114,22 @@ def _check_critical(fields: FrozenJSONObject) -> None:
 
 
 def decode_compact(
-    token: str, verifier: Verifier, *, max_length: int = DEFAULT_MAX_TOKEN_LENGTH
+    token: str,
+    verifier: Verifier,
+    *,
+    max_length: int = DEFAULT_MAX_TOKEN_LENGTH,
+    headers: dict[bytes, JWSHeader] | None = None,
 ) -> tuple[JWSHeader, FrozenJSONObject]:
     """Strictly parse ``token``, verify its signature, then parse its claims.
 
     The order matters: size, structure, header, algorithm allow-list, signature, and
     only then the payload.
+
+    ``headers`` (the caller's, one per verifier) keeps the parsed header of each
+    validly signed token by its base64url segment, at most :data:`MAX_KNOWN_HEADERS`:
+    the tokens of one key all have the same header, and parsing the same segment
+    always gives the same result, so it is parsed once. Only a segment whose token's
+    signature verified is kept, so a forger cannot fill it.
 
     Raises:
         MalformedTokenError: size, structure, encoding, JSON or ``crit`` problems.
@@ -129,16 +138,27 @@ def decode_compact(
     """
     if len(token) > max_length:
         raise TokenTooLargeError("The token is longer than this server accepts.")
-    if _COMPACT.fullmatch(token) is None:
+    # Structure: only the base64url alphabet and exactly two dots, three non-empty
+    # segments; checked on the ASCII bytes that every later step needs anyway.
+    data = token.encode("ascii") if token.isascii() else b""
+    if data.translate(None, _ALPHABET) != b"..":
         raise MalformedTokenError("The token is not a compact JWS (header.payload.signature).")
-    header_b64, payload_b64, signature_b64 = token.split(".")
-    header = _parse_header(b64url_decode(header_b64))
+    header_b64, payload_b64, signature_b64 = data.split(b".")
+    if not header_b64 or not payload_b64 or not signature_b64:
+        raise MalformedTokenError("The token is not a compact JWS (header.payload.signature).")
+    header = None if headers is None else headers.get(header_b64)
+    known = header is not None
+    if header is None:
+        header = _parse_header(_decode_segment(header_b64))
     if header.alg not in verifier.algorithms:
         raise DisallowedAlgorithmError("The token's algorithm is not allowed.")
-    signature = b64url_decode(signature_b64)
-    payload_bytes = b64url_decode(payload_b64)
-    signing_input = token[: len(header_b64) + 1 + len(payload_b64)].encode("ascii")
-    verifier.verify(header, signing_input, signature)
+    signature = _decode_segment(signature_b64)
+    payload_bytes = _decode_segment(payload_b64)
+    verifier.verify(header, data[: len(header_b64) + 1 + len(payload_b64)], signature)
+    if not known and headers is not None:
+        if len(headers) >= MAX_KNOWN_HEADERS:
+            headers.clear()
+        headers[header_b64] = header
     try:
         claims = loads_object(payload_bytes)
     except JSONDecodeError:

@@ -11,10 +11,11 @@ legitimate holder both have to log in again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Final, cast
 
 from .errors import (
     LegacyTokenRevocationError,
@@ -178,8 +179,16 @@ class Sessions:
         return int(self._clock()) + self._horizon
 
 
+# The named tuple built by tuple.__new__ directly: its generated __new__ is a
+# Python-level function, a third of the cost of a revocation check on the memory store.
+_new_query: Final = cast(
+    "Callable[[tuple[str | None, str, int, str | None, bool]], RevocationQuery]",
+    functools.partial(tuple.__new__, RevocationQuery),  # pyright: ignore[reportUnknownMemberType]
+)
+
+
 def _query(token: Token) -> RevocationQuery:
-    if isinstance(token, RefreshToken):
+    if type(token) is RefreshToken:
         family = token.sid if token.sid is not None else token.rid
-        return RevocationQuery(token.jti or token.rid, token.sub, token.iat, family, True)
-    return RevocationQuery(token.jti or None, token.sub, token.iat, token.sid, False)
+        return _new_query((token.jti or token.rid, token.sub, token.iat, family, True))
+    return _new_query((token.jti or None, token.sub, token.iat, token.sid, False))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .algorithms import AuthType, parse_auth_type
 from .errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
@@ -83,6 +83,30 @@ class Verifier(Protocol):
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Raise unless ``signature`` is valid for ``signing_input`` under ``header``."""
+        ...
+
+
+@runtime_checkable
+class CacheableVerifier(Verifier, Protocol):
+    """A :class:`Verifier` that says when its keys change, so that tokens it accepted may
+    be cached (``JWT_VERIFY_CACHE_SIZE``).
+
+    The app keeps what a full verification of a token proved and reuses it for the same
+    token string until :meth:`key_generation` returns another value. The built-in
+    :class:`KeyVerifier` and :class:`KeySetVerifier` (whose keys never change) and the
+    identity provider's key set (``JWT_JWKS_URL``) are cacheable; any other custom
+    verifier is verified in full on every token unless it implements this. An
+    implementation must:
+
+    * return a new value from :meth:`key_generation` (any ``int`` it has not returned
+      since the keys were last the same) whenever a key it accepted before might no
+      longer be accepted: a key removed or replaced, an algorithm no longer allowed;
+    * be cheap and thread-safe there, and never raise: it is called on every request
+      that has a token, before the cache is consulted.
+    """
+
+    def key_generation(self) -> int:
+        """A number that changes whenever a key it accepted may no longer be accepted."""
         ...
 
 
@@ -225,12 +249,20 @@ class KeyVerifier(_BoundKey):
         """The allow-list, exactly :attr:`algorithm`."""
         return self._algorithms
 
+    def key_generation(self) -> int:
+        """Always ``0``: the key never changes (see :class:`CacheableVerifier`)."""
+        return 0
+
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Raise unless ``header.kid`` is absent or this key's, ``header.alg`` is this
         key's algorithm, and the signature is valid."""
         if header.kid is not None and header.kid != self._key_id:
             raise UnknownKeyError("No configured key matches the token's key id.")
-        self.verify_signature(header, signing_input, signature)
+        # verify_signature, inline (one call less per token)
+        if header.alg != self._name:
+            raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
+        if not self._ops.verify(signing_input, signature):
+            raise InvalidSignatureError("The token's signature is not valid.")
 
     def verify_signature(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Like :meth:`verify`, once the key was selected (the ``kid`` is not looked at)."""
@@ -284,6 +316,10 @@ class KeySetVerifier:
     def get(self, key_id: str) -> KeyVerifier | None:
         """The key whose ``kid`` is ``key_id``, if the set holds one."""
         return self._by_kid.get(key_id)
+
+    def key_generation(self) -> int:
+        """Always ``0``: the keys never change (see :class:`CacheableVerifier`)."""
+        return 0
 
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Pick the key by ``kid`` and let it verify."""

@@ -140,7 +140,8 @@ def _too_deep() -> _NotJSON:
 
 def _freeze(value: object, depth: int) -> JSONValue:
     if isinstance(value, str):
-        if _LONE_SURROGATE.search(value) is not None:
+        # An ASCII string has no surrogate: one C-level scan instead of the regex.
+        if not value.isascii() and _LONE_SURROGATE.search(value) is not None:
             raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
         return value
     if value is None or isinstance(value, (bool, int)):
@@ -149,19 +150,21 @@ def _freeze(value: object, depth: int) -> JSONValue:
         if not math.isfinite(value):
             raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
-    if isinstance(value, Mapping):
+    # A dict first by its exact type: the Mapping ABC check costs several times more.
+    if type(value) is dict or type(value) is FrozenJSONObject or isinstance(value, Mapping):
         if depth > MAX_NESTING_DEPTH:
             raise _too_deep()
-        mapping: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
+        mapping = cast("Mapping[object, object]", value)
         items: list[tuple[str, JSONValue]] = []
         for key, item in mapping.items():
             if not isinstance(key, str):
                 raise _NotJSON(f"has a key of type {type(key).__name__}; JSON keys are strings")
-            try:
-                _freeze(key, depth)
-            except _NotJSON as error:
-                error.steps.append(" key")
-                raise
+            if not key.isascii():
+                try:
+                    _freeze(key, depth)
+                except _NotJSON as error:
+                    error.steps.append(" key")
+                    raise
             try:
                 items.append((key, _freeze(item, depth + 1)))
             except _NotJSON as error:
@@ -210,9 +213,11 @@ def _arrays_to_tuples(value: object) -> JSONValue:
 _IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
 
 
-def _object_from_pairs(pairs: list[tuple[str, object]]) -> FrozenJSONObject:
-    # Built in one C-level call; only an object with an array member is rebuilt.
-    obj = FrozenJSONObject(cast("list[tuple[str, JSONValue]]", pairs))
+def _object_from_pairs(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
+    # Built in one C-level call; only an object with an array member is rebuilt (the
+    # parser hands arrays over as lists, whatever the annotation says: typing.cast would
+    # be a function call per object of every token).
+    obj = FrozenJSONObject(pairs)
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
     if any(map(_IS_LIST, obj.values())):
@@ -330,10 +335,50 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     return value
 
 
+_LITERALS: Final[dict[object, str]] = {True: "true", False: "false", None: "null"}
+
+_DIRECT_MEMBERS: Final = 8
+"""Containers with more members go to the C encoder (its set-up is then worth it)."""
+
+
+def write_value(value: JSONValue) -> str:
+    """The text :data:`ENCODER` writes for ``value`` (a frozen JSON value), written
+    directly: ``ENCODER.encode`` sets up a new C encoder on every call, several times
+    what writing a small claim costs. Strings go through the encoder's own string
+    function, numbers through ``repr`` as the encoder does; tests compare the two on
+    random values."""
+    kind = type(value)
+    if kind is str:
+        return ENCODER.encode(value)
+    if kind is int or kind is float:
+        return repr(value)
+    if kind is bool or value is None:
+        return _LITERALS[value]
+    if kind is FrozenJSONObject:
+        mapping = cast("FrozenJSONObject", value)
+        if len(mapping) > _DIRECT_MEMBERS:
+            return ENCODER.encode(mapping)
+        return (
+            "{"
+            + ",".join(
+                f"{ENCODER.encode(key)}:{write_value(item)}" for key, item in mapping.items()
+            )
+            + "}"
+        )
+    if kind is tuple:
+        array = cast("JSONArray", value)
+        if len(array) > _DIRECT_MEMBERS:
+            return ENCODER.encode(array)
+        return "[" + ",".join(write_value(item) for item in array) + "]"
+    return ENCODER.encode(value)  # anything else the encoder accepts (an int subclass)
+
+
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
     """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
-    return _ENCODER.encode(value).encode()
+    return ENCODER.encode(value).encode()
 
 
 # Built once: json.dumps with non-default options would construct one on every call.
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""The one compact encoder: what :func:`dumps_compact` writes with (issuing writes parts
+of a payload with it, which must be the bytes it would write for the whole)."""

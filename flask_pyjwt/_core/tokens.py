@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, Literal, TypeAlias, Union
+from typing import ClassVar, Final, Literal, Protocol, TypeAlias, Union, cast
 
 from .errors import InvalidClaimError
 from .strict_json import JSONObject, JSONValue
@@ -39,6 +39,15 @@ _MEDIA_TYPES: Final[dict[TokenType, str]] = {
 }
 
 _BY_NAME: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
+
+# The members as module constants: reading TokenType.AUTH, kind.value or kind.media_type
+# goes through Enum machinery (a tenth of a microsecond each), too slow for every token.
+AUTH: Final = TokenType.AUTH
+REFRESH: Final = TokenType.REFRESH
+KIND_NAMES: Final[dict[TokenType, tuple[str, str]]] = {
+    kind: (kind.value, _MEDIA_TYPES[kind]) for kind in TokenType
+}
+"""Each kind's ``type`` claim value and ``typ`` header value."""
 
 
 def parse_token_type(value: object) -> TokenType:
@@ -166,6 +175,80 @@ def _session_id(claims: JSONObject) -> str | None:
     return sid
 
 
+class _Slot(Protocol):
+    """A slot of a token class (the member descriptor ``__slots__`` made)."""
+
+    def __set__(self, instance: object, value: object, /) -> None: ...
+
+
+def _slot(cls: type, name: str) -> _Slot:
+    # getattr on the class finds the member descriptor (inherited ones too).
+    descriptor = cast("object", getattr(cls, name))
+    assert hasattr(descriptor, "__set__")
+    assert not callable(descriptor)
+    return cast("_Slot", descriptor)
+
+
+# Every field of a token, set through its slot's own setter, unrolled: the frozen
+# dataclass constructor sets each one through object.__setattr__ by name, three times
+# the cost. The values were checked by make_token, and tests check that every field of
+# both classes is set here and that the result equals the constructor's.
+_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
+                  "claims", "sid", "legacy", "scope", "fresh_until", "rid")  # fmt: skip
+(
+    _SUB, _ISS, _IAT, _EXP, _JTI, _AUD, _SIGNED, _ALG, _HEADER, _CLAIMS, _SID, _LEGACY,
+    _SCOPE, _FRESH_UNTIL, _RID,
+) = (
+    _slot(RefreshToken if name == "rid" else AuthToken, name).__set__ for name in _FIELDS
+)  # fmt: skip
+_new: Final = object.__new__
+
+
+def _build_auth(
+    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    legacy: bool, scope: JSONValue, fresh_until: int | None,
+) -> AuthToken:  # fmt: skip
+    token = _new(AuthToken)
+    _SUB(token, sub)
+    _ISS(token, iss)
+    _IAT(token, iat)
+    _EXP(token, exp)
+    _JTI(token, jti)
+    _AUD(token, aud)
+    _SIGNED(token, signed)
+    _ALG(token, alg)
+    _HEADER(token, header)
+    _CLAIMS(token, claims)
+    _SID(token, sid)
+    _LEGACY(token, legacy)
+    _SCOPE(token, scope)
+    _FRESH_UNTIL(token, fresh_until)
+    return token
+
+
+def _build_refresh(
+    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    legacy: bool, rid: str,
+) -> RefreshToken:  # fmt: skip
+    token = _new(RefreshToken)
+    _SUB(token, sub)
+    _ISS(token, iss)
+    _IAT(token, iat)
+    _EXP(token, exp)
+    _JTI(token, jti)
+    _AUD(token, aud)
+    _SIGNED(token, signed)
+    _ALG(token, alg)
+    _HEADER(token, header)
+    _CLAIMS(token, claims)
+    _SID(token, sid)
+    _LEGACY(token, legacy)
+    _RID(token, rid)
+    return token
+
+
 def make_token(
     kind: TokenType,
     *,
@@ -191,16 +274,14 @@ def make_token(
             a time.
     """
     sid = _session_id(claims)
-    if kind is TokenType.AUTH:
-        return AuthToken(
-            sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-            header=header, claims=claims, sid=sid, legacy=legacy, scope=claims.get("scope"),
-            fresh_until=_fresh_until(claims),
+    if kind is AUTH:
+        return _build_auth(
+            sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
+            claims.get("scope"), _fresh_until(claims),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
-    return RefreshToken(
-        sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-        header=header, claims=claims, sid=sid, legacy=legacy, rid=rid,
+    return _build_refresh(
+        sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid
     )  # fmt: skip

@@ -56,6 +56,9 @@ VALID: Final = {"HS256": forge(header("HS256"), claims()), "ES256": forge(
     header("ES256"), claims(), algorithm="ES256"
 )}  # fmt: skip
 APPS: Final = {"HS256": HS, "ES256": ES}
+# The kid of the HS app's key: a token naming any other kid is refused (unknown_key).
+with HS.app.app_context():
+    HS_KID: Final = HS.manager.auth_token("kid-probe").header["kid"]
 
 STATS: Final[dict[str, Counter[str]]] = {}
 REFUSAL_CODES: Final = frozenset(
@@ -250,7 +253,7 @@ def _header_is_acceptable(fields: dict[str, object]) -> bool:
         and type(fields.get("alg")) is str
         and _typ_is_at_jwt(fields.get("typ"))
         and "crit" not in fields
-        and (kid is None or isinstance(kid, str))
+        and (kid is None or kid == HS_KID)
     )
 
 

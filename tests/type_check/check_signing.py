@@ -11,6 +11,7 @@ from typing_extensions import assert_type
 from flask_pyjwt import (
     AuthManager,
     AuthType,
+    CacheableVerifier,
     InvalidSignatureError,
     JSONObject,
     JWSHeader,
@@ -48,6 +49,13 @@ class KMSVerifier:
             raise InvalidSignatureError("bad signature")
 
 
+class RotatingKMSVerifier(KMSVerifier):
+    """Opts into the verified-token cache: says when its keys change."""
+
+    def key_generation(self) -> int:
+        return 3
+
+
 class NotASigner:
     algorithm = "HS256"  # no key_id, and sign has the wrong type
 
@@ -72,6 +80,12 @@ def protocols(app: Flask, header: JWSHeader) -> None:
 
     AuthManager(app, signer=NotASigner())  # type: ignore[arg-type]
 
+    cacheable: CacheableVerifier = RotatingKMSVerifier()
+    assert_type(cacheable.key_generation(), int)
+    AuthManager(app, verifier=cacheable)
+    not_cacheable: CacheableVerifier = KMSVerifier()  # type: ignore[assignment]
+    del not_cacheable
+
 
 def built_in_keys(pem: bytes) -> None:
     signer = KeySigner("RS256", pem, key_id="2026-01")
@@ -87,5 +101,10 @@ def built_in_keys(pem: bytes) -> None:
     assert_type(signer.matches(verifier), bool)
     key_set = KeySetVerifier([verifier, KeyVerifier("ES256", pem, key_id="2026-02")])
     assert_type(key_set.algorithms, frozenset[str])
-    as_protocols: tuple[Signer, Verifier, Verifier] = (signer, verifier, key_set)
+    as_protocols: tuple[Signer, CacheableVerifier, CacheableVerifier] = (
+        signer,
+        verifier,
+        key_set,
+    )
+    assert_type(verifier.key_generation(), int)
     del as_protocols
