@@ -40,19 +40,9 @@ from flask_pyjwt._manager import app_state
 
 from .idp import ISSUER as IDP_ISSUER
 from .idp import running_idp
-from .support import HMAC_SECRET, ISSUER, bearer, config_for, configure, json_body
+from .support import HMAC_SECRET, ISSUER, Clock, bearer, config_for, configure, json_body
 
 NOW: Final = 1_900_000_000
-
-
-class Clock:
-    """The app's clock, moved by the test."""
-
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Site:

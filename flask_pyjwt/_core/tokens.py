@@ -191,16 +191,23 @@ def _slot(cls: type, name: str) -> _Slot:
 
 # Every field of a token, set through its slot's own setter, unrolled: the frozen
 # dataclass constructor sets each one through object.__setattr__ by name, three times
-# the cost. The values were checked by make_token, and tests check that every field of
-# both classes is set here and that the result equals the constructor's.
-_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
-                  "claims", "sid", "legacy", "scope", "fresh_until", "rid")  # fmt: skip
+# the cost. Each class's setters come from that class: on CPython 3.10,
+# dataclass(slots=True) declares inherited fields again as the subclass's own
+# slots, and a descriptor of one class does not apply to an instance of the other. The
+# values were checked by make_token, and tests check that every field of both classes
+# is set here and that the result equals the constructor's.
+_BASE_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
+                       "claims", "sid", "legacy")  # fmt: skip
+_AUTH_FIELDS: Final = (*_BASE_FIELDS, "scope", "fresh_until")
+_REFRESH_FIELDS: Final = (*_BASE_FIELDS, "rid")
 (
-    _SUB, _ISS, _IAT, _EXP, _JTI, _AUD, _SIGNED, _ALG, _HEADER, _CLAIMS, _SID, _LEGACY,
-    _SCOPE, _FRESH_UNTIL, _RID,
-) = (
-    _slot(RefreshToken if name == "rid" else AuthToken, name).__set__ for name in _FIELDS
-)  # fmt: skip
+    _A_SUB, _A_ISS, _A_IAT, _A_EXP, _A_JTI, _A_AUD, _A_SIGNED, _A_ALG, _A_HEADER, _A_CLAIMS,
+    _A_SID, _A_LEGACY, _A_SCOPE, _A_FRESH_UNTIL,
+) = (_slot(AuthToken, name).__set__ for name in _AUTH_FIELDS)  # fmt: skip
+(
+    _R_SUB, _R_ISS, _R_IAT, _R_EXP, _R_JTI, _R_AUD, _R_SIGNED, _R_ALG, _R_HEADER, _R_CLAIMS,
+    _R_SID, _R_LEGACY, _R_RID,
+) = (_slot(RefreshToken, name).__set__ for name in _REFRESH_FIELDS)  # fmt: skip
 _new: Final = object.__new__
 
 
@@ -210,20 +217,20 @@ def _build_auth(
     legacy: bool, scope: JSONValue, fresh_until: int | None,
 ) -> AuthToken:  # fmt: skip
     token = _new(AuthToken)
-    _SUB(token, sub)
-    _ISS(token, iss)
-    _IAT(token, iat)
-    _EXP(token, exp)
-    _JTI(token, jti)
-    _AUD(token, aud)
-    _SIGNED(token, signed)
-    _ALG(token, alg)
-    _HEADER(token, header)
-    _CLAIMS(token, claims)
-    _SID(token, sid)
-    _LEGACY(token, legacy)
-    _SCOPE(token, scope)
-    _FRESH_UNTIL(token, fresh_until)
+    _A_SUB(token, sub)
+    _A_ISS(token, iss)
+    _A_IAT(token, iat)
+    _A_EXP(token, exp)
+    _A_JTI(token, jti)
+    _A_AUD(token, aud)
+    _A_SIGNED(token, signed)
+    _A_ALG(token, alg)
+    _A_HEADER(token, header)
+    _A_CLAIMS(token, claims)
+    _A_SID(token, sid)
+    _A_LEGACY(token, legacy)
+    _A_SCOPE(token, scope)
+    _A_FRESH_UNTIL(token, fresh_until)
     return token
 
 
@@ -233,19 +240,19 @@ def _build_refresh(
     legacy: bool, rid: str,
 ) -> RefreshToken:  # fmt: skip
     token = _new(RefreshToken)
-    _SUB(token, sub)
-    _ISS(token, iss)
-    _IAT(token, iat)
-    _EXP(token, exp)
-    _JTI(token, jti)
-    _AUD(token, aud)
-    _SIGNED(token, signed)
-    _ALG(token, alg)
-    _HEADER(token, header)
-    _CLAIMS(token, claims)
-    _SID(token, sid)
-    _LEGACY(token, legacy)
-    _RID(token, rid)
+    _R_SUB(token, sub)
+    _R_ISS(token, iss)
+    _R_IAT(token, iat)
+    _R_EXP(token, exp)
+    _R_JTI(token, jti)
+    _R_AUD(token, aud)
+    _R_SIGNED(token, signed)
+    _R_ALG(token, alg)
+    _R_HEADER(token, header)
+    _R_CLAIMS(token, claims)
+    _R_SID(token, sid)
+    _R_LEGACY(token, legacy)
+    _R_RID(token, rid)
     return token
 
 
