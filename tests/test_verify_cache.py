@@ -232,21 +232,26 @@ def test_csrf_is_checked_on_every_request_for_a_cached_cookie_token() -> None:
 # -- keys ------------------------------------------------------------------------------
 
 
+def resource_server(jwks_url: str) -> tuple[Flask, AuthManager]:
+    """A verify-only app for the test identity provider, refreshing its keys every second."""
+    app = Flask("resource_server")
+    configure(
+        app,
+        {
+            "JWT_ISSUER": IDP_ISSUER,
+            "JWT_AUTHTYPE": "RS256",
+            "JWT_JWKS_URL": jwks_url,
+            "JWT_AUDIENCE": "orders-api",
+            "JWT_JWKS_MIN_REFRESH": 1,
+        },
+    )
+    return app, AuthManager(app)
+
+
 def test_a_new_key_set_from_the_identity_provider_drops_the_cache() -> None:
     with running_idp("k1", "k2") as idp:
         idp.cache_control = "max-age=1"
-        app = Flask("resource_server")
-        configure(
-            app,
-            {
-                "JWT_ISSUER": IDP_ISSUER,
-                "JWT_AUTHTYPE": "RS256",
-                "JWT_JWKS_URL": idp.url,
-                "JWT_AUDIENCE": "orders-api",
-                "JWT_JWKS_MIN_REFRESH": 1,
-            },
-        )
-        AuthManager(app)
+        app, _ = resource_server(idp.url)
 
         @app.get("/orders")
         @require_token()
@@ -273,18 +278,7 @@ def test_a_new_key_set_from_the_identity_provider_drops_the_cache() -> None:
 def test_a_refresh_with_the_same_keys_keeps_the_cache() -> None:
     with running_idp("k1") as idp:
         idp.cache_control = "max-age=1"
-        app = Flask("resource_server")
-        configure(
-            app,
-            {
-                "JWT_ISSUER": IDP_ISSUER,
-                "JWT_AUTHTYPE": "RS256",
-                "JWT_JWKS_URL": idp.url,
-                "JWT_AUDIENCE": "orders-api",
-                "JWT_JWKS_MIN_REFRESH": 1,
-            },
-        )
-        manager = AuthManager(app)
+        app, manager = resource_server(idp.url)
         token = idp.token("k1")
         with app.app_context():
             # The first verification fetched the keys (a new generation), so the token is
