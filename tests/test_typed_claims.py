@@ -431,3 +431,71 @@ def test_claim_names_from_the_token_never_reach_the_error_body() -> None:
         load_claims(TenantClaims, {"tenant": "a", "roles": (), "labels": {injected: 1}})
     assert injected not in str(caught.value)
     assert caught.value.claim == "labels.*"
+
+
+@dataclass(frozen=True)
+class Window:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"window {self.start}..{self.end} ends before it starts")
+
+
+@dataclass(frozen=True)
+class Booking:
+    room: str
+
+    def __post_init__(self) -> None:
+        if not self.room.isalnum():
+            raise ValueError(f"room {self.room!r} is not a room number")
+
+
+@dataclass(frozen=True)
+class BookingClaims:
+    booking: Booking
+    window: Window | None = None
+
+
+@pytest.mark.parametrize(
+    ("claims", "path"),
+    [
+        ({"booking": {"room": "secret <script>"}}, "booking"),
+        ({"booking": {"room": "101"}, "window": {"start": 9, "end": 8}}, "window"),
+    ],
+)
+def test_a_shape_refusing_the_claims_in_post_init_is_401(
+    claims: dict[str, object], path: str
+) -> None:
+    # A ValueError from the shape's own checks is the token not fitting the shape: 401
+    # claim_invalid, never a 500, and the token's text in that error is not echoed.
+    app, manager = make_app()
+
+    @app.get("/booking")
+    @require_token(claims_as=BookingClaims)
+    def booking() -> dict[str, str]:
+        return {"room": current_token.claims_as(BookingClaims).booking.room}
+
+    with app.app_context():
+        token = manager.auth_token("alice", claims=claims).signed  # type: ignore[arg-type]
+        good = manager.auth_token("alice", claims={"booking": {"room": "101"}}).signed
+    client = app.test_client()
+    response = client.get("/booking", headers=bearer(token))
+    assert response.status_code == 401
+    body = response.json
+    assert body is not None
+    assert body["code"] == "claim_invalid"
+    assert f"The token's {path} claim must be" in body["message"]
+    assert "secret" not in response.get_data(as_text=True)
+    assert "before it starts" not in response.get_data(as_text=True)
+    assert client.get("/booking", headers=bearer(good)).json == {"room": "101"}
+
+
+def test_load_claims_names_the_whole_shape_when_its_own_check_refuses() -> None:
+    with pytest.raises(ClaimsShapeError) as caught:
+        load_claims(Window, {"start": 2, "end": 1})
+    assert caught.value.claim == "*"
+    assert str(caught.value) == (
+        "The token's claims must be accepted by Window.__post_init__ (claims shape Window)."
+    )

@@ -226,7 +226,13 @@ class _Shape:
                     raise _Mismatch(path, "present")
                 continue
             values[name] = convert(claims[name], path)
-        return self.build(**values)
+        try:
+            return self.build(**values)
+        except ValueError:
+            # The shape's own checks (its __post_init__) refused these values: the claims
+            # do not fit it, as a wrong type would not. The error's text may quote the
+            # token, so it is not passed on.
+            raise _Mismatch(prefix[:-1], f"accepted by {self.name}.__post_init__") from None
 
 
 def _nested(shape: _Shape) -> _Convert:
@@ -294,17 +300,21 @@ def load_claims(shape: type[C], claims: Mapping[str, JSONValue]) -> C:
     instance of it.
 
     Raises:
-        ClaimsShapeError: a declared claim is missing or has the wrong JSON type.
+        ClaimsShapeError: a declared claim is missing or has the wrong JSON type, or the
+            shape's ``__post_init__`` (or a nested shape's) raised :class:`ValueError`
+            (its message is not kept: it may quote the token; ``claim`` is ``"*"`` for
+            the top-level shape).
         TypeError: ``shape`` is not a frozen dataclass of JSON claim types.
     """
     compiled = _compile_shape(shape)
     try:
         value = compiled.load(claims, "")
     except _Mismatch as mismatch:
+        # An empty path: the shape's own checks refused the claims as a whole.
+        what = f"{mismatch.path} claim" if mismatch.path else "claims"
         raise ClaimsShapeError(
-            mismatch.path,
-            f"The token's {mismatch.path} claim must be {mismatch.expected} "
-            f"(claims shape {compiled.name}).",
+            mismatch.path or "*",
+            f"The token's {what} must be {mismatch.expected} (claims shape {compiled.name}).",
             shape=compiled.name,
         ) from None
     if not isinstance(value, shape):  # pragma: no cover - _Shape.build is shape itself
