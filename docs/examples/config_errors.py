@@ -133,6 +133,7 @@ def _private_jwk(key: ec.EllipticCurvePrivateKey) -> dict[str, str]:
 CASES: tuple[Case, ...] = (
     Case("JWT_ISSUER", "not set", _set(JWT_ISSUER=UNSET), MissingConfigError),
     Case("JWT_ISSUER", "``42``", _set(JWT_ISSUER=42), InvalidConfigError),
+    Case("JWT_ISSUER", "a lone surrogate", _set(JWT_ISSUER="api\ud800"), InvalidConfigError),
     Case("JWT_AUTHTYPE", "not set", _set(JWT_AUTHTYPE=UNSET), MissingConfigError),
     Case("JWT_AUTHTYPE", '``"hs256"``', _set(JWT_AUTHTYPE="hs256"), InvalidConfigError),
     Case("JWT_AUTHTYPE", '``"none"``', _set(JWT_AUTHTYPE="none"), InvalidConfigError),
@@ -382,6 +383,7 @@ CASES: tuple[Case, ...] = (
         InvalidConfigError,
     ),
     Case("JWT_KEYID", "``7``", _set(JWT_KEYID=7), InvalidConfigError),
+    Case("JWT_KEYID", "a lone surrogate", _set(JWT_KEYID="\udfff"), InvalidConfigError),
     Case(
         "JWT_KEYID",
         '``"a"``, with ``JWT_SECRET`` a JWK whose ``kid`` is ``"b"``',

@@ -309,6 +309,16 @@ def _string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidConfigError(key, f"got {_describe(value)} {value!r}; expected a non-empty str")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            # A lone surrogate ("\ud800"): no token, URL or Redis key can carry it.
+            raise InvalidConfigError(
+                key,
+                f"holds a lone UTF-16 surrogate at index {error.start}, which UTF-8 "
+                "cannot encode; expected a str of Unicode characters",
+            ) from None
     return value
 
 
