@@ -169,9 +169,26 @@ def _parse_claims(pairs: tuple[str, ...]) -> dict[str, JSONInput]:
     help="A further claim; VALUE is JSON when it parses (3, true, [1,2]), else a string.",
 )
 @click.option("--refresh", is_flag=True, help="Issue a refresh token instead of an auth token.")
-def issue_command(sub: str, scope: str | None, claim_pairs: tuple[str, ...], refresh: bool) -> None:
+@click.option(
+    "--fresh",
+    "fresh_seconds",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Make the auth token fresh (as after a login, for require_token(fresh=True)) for "
+    "this many seconds after it is issued; 0: for as long as it is valid.",
+)
+def issue_command(
+    sub: str,
+    scope: str | None,
+    claim_pairs: tuple[str, ...],
+    refresh: bool,
+    fresh_seconds: int | None,
+) -> None:
     """Print a new token signed with this app's key (stdout: the token only)."""
     claims = _parse_claims(claim_pairs)
+    # --fresh 0 means fresh for the token's whole life (auth_token(fresh=True)).
+    fresh: bool | int = False if fresh_seconds is None else (fresh_seconds or True)
     app = _load_app("issue")
     manager = _state(app).manager
     try:
@@ -181,10 +198,14 @@ def issue_command(sub: str, scope: str | None, claim_pairs: tuple[str, ...], ref
                     raise click.ClickException(
                         "--scope is for auth tokens; a refresh token carries no scope"
                     )
+                if fresh_seconds is not None:
+                    raise click.ClickException(
+                        "--fresh is for auth tokens; a refresh token is never fresh"
+                    )
                 token: Token = manager.refresh_token(sub, claims=claims)
             else:
                 parsed_scope = None if scope is None else _parse_json_or_text(scope, what="--scope")
-                token = manager.auth_token(sub, parsed_scope, claims=claims)
+                token = manager.auth_token(sub, parsed_scope, claims=claims, fresh=fresh)
     except (FlaskPyJWTError, ValueError, TypeError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(token.signed)

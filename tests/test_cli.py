@@ -17,7 +17,14 @@ from click.testing import Result
 from flask import Flask
 from flask.cli import ScriptInfo
 
-from flask_pyjwt import AuthManager, KeySigner, KeyVerifier, RefreshToken
+from flask_pyjwt import (
+    AuthManager,
+    KeySigner,
+    KeyVerifier,
+    RefreshToken,
+    current_token,
+    require_token,
+)
 from tests.support import HMAC_KID, ISSUER, configure, ec_pair, forge, make_app
 
 
@@ -148,9 +155,35 @@ def test_issue_refresh() -> None:
     assert verified.max_age == 604800
 
 
+def test_issue_fresh_makes_a_token_that_fresh_routes_accept() -> None:
+    app, manager = make_app()
+
+    @app.post("/password")
+    @require_token(fresh=True)
+    def change_password() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    client = app.test_client()
+    plain = issue(app, "--sub", "alice")
+    refused = client.post("/password", headers={"Authorization": f"Bearer {plain}"})
+    assert refused.status_code == 401
+    assert refused.get_json()["code"] == "fresh_token_required"
+    for seconds, lasts in (("300", 300), ("0", 3600)):
+        token = issue(app, "--sub", "alice", "--fresh", seconds)
+        accepted = client.post("/password", headers={"Authorization": f"Bearer {token}"})
+        assert accepted.status_code == 200
+        with app.app_context():
+            verified = manager.convert_token(token, "auth")
+        assert verified.fresh_until == verified.iat + lasts
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["--refresh", "--fresh", "60"],
+            "--fresh is for auth tokens; a refresh token is never fresh",
+        ),
         (
             ["--scope", '{"admin": tru}'],
             """--scope is not valid JSON: '{"admin": tru}' (quote it for the shell, """

@@ -61,6 +61,7 @@ def session() -> dict[str, list[Step]]:
         "issue": [
             issued,
             _run(app, "issue", "--sub", "alice", "--scope", "read write", "--claim", "tenant=acme"),
+            _run(app, "issue", "--sub", "alice", "--fresh", "300"),
             _run(app, "issue", "--sub", "alice", "--refresh"),
         ],
         "inspect": [_run(app, "inspect", token)],
@@ -72,6 +73,7 @@ def session() -> dict[str, list[Step]]:
             _run(app, "issue", "--sub", "alice", "--scope", '{"admin": tru}'),
             _run(app, "issue", "--sub", "alice", "--claim", "tenant"),
             _run(app, "issue", "--sub", "alice", "--claim", "exp=0"),
+            _run(app, "issue", "--sub", "alice", "--refresh", "--fresh", "60"),
         ],
         "keygen": keygen,
         "keygen-errors": [keygen_again, _run(app, "keygen", "--alg", "ES257")],
