@@ -159,6 +159,22 @@ def wrong_kind_message(expected: TokenType, kind: TokenType) -> str:
     return f"This requires {_with_article(expected)}, not {_with_article(kind)}."
 
 
+def check_validity_window(exp: float, not_before: float, now: float, leeway: float) -> None:
+    """Raise unless ``now`` is inside the token's validity window, allowing ``leeway``.
+
+    ``not_before`` is the later of ``iat`` and ``nbf``. The one place a token's times are
+    checked: by the full verification and by every hit of the verified-token cache.
+
+    Raises:
+        ExpiredTokenError: ``now`` is at or past ``exp`` plus ``leeway``.
+        ImmatureTokenError: ``not_before`` is after ``now`` plus ``leeway``.
+    """
+    if now >= exp + leeway:
+        raise ExpiredTokenError("The token has expired.")
+    if not_before > now + leeway:
+        raise ImmatureTokenError("The token is not valid yet.")
+
+
 def validate_claims(
     header: JWSHeader,
     claims: FrozenJSONObject,
@@ -205,11 +221,7 @@ def validate_claims(
     if type(iat) is not int or not -_MAX_SAFE_INTEGER <= iat <= _MAX_SAFE_INTEGER:
         iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
-    leeway = policy.leeway
-    if now >= exp + leeway:
-        raise ExpiredTokenError("The token has expired.")
-    if iat > now + leeway or (nbf is not None and nbf > now + leeway):
-        raise ImmatureTokenError("The token is not valid yet.")
+    check_validity_window(exp, iat if nbf is None or nbf < iat else nbf, now, policy.leeway)
     aud = (
         None
         if "aud" not in claims and policy.audience is None
@@ -263,11 +275,7 @@ def validate_access_token(
     exp = _number(claims, "exp")
     iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
-    leeway = policy.leeway
-    if now >= exp + leeway:
-        raise ExpiredTokenError("The token has expired.")
-    if iat > now + leeway or (nbf is not None and nbf > now + leeway):
-        raise ImmatureTokenError("The token is not valid yet.")
+    check_validity_window(exp, iat if nbf is None or nbf < iat else nbf, now, policy.leeway)
     aud = _audience(claims, policy.audience)
     token = make_token(
         TokenType.AUTH, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud,

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Final, cast
 
-from .claims import ClaimPolicy, validate_claims, wrong_kind_message
+from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
 from .config import Settings, whole_seconds
 from .errors import (
     ExpiredTokenError,
-    ImmatureTokenError,
     MalformedTokenError,
     MissingSignerError,
     WrongTokenTypeError,
@@ -482,13 +481,11 @@ class TokenCodec:
         verified, exp, not_before, _ = entry
         if expected is not None and verified.token_type is not expected:
             raise WrongTokenTypeError(wrong_kind_message(expected, verified.token_type))
-        now = self._clock()
-        leeway = self._leeway
-        if now >= exp + leeway:
+        try:
+            check_validity_window(exp, not_before, self._clock(), self._leeway)
+        except ExpiredTokenError:
             cache.discard(token)
-            raise ExpiredTokenError("The token has expired.")
-        if not_before > now + leeway:
-            raise ImmatureTokenError("The token is not valid yet.")
+            raise
         return verified
 
     def _verify(self, token: str, expected: TokenType | None) -> Token:
