@@ -12,7 +12,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
@@ -226,11 +226,15 @@ def set_cookies(response: Response) -> dict[str, SetCookie]:
     return cookies
 
 
+NOW: Final = 1_900_000_000
+"""The time a :class:`Clock` starts at (2030-03-17), in seconds since the epoch."""
+
+
 class Clock:
     """A settable clock for ``AuthManager(clock=...)``: tokens' ``iat``/``exp``, cookies'
     ``Max-Age`` and freshness all read it."""
 
-    def __init__(self, now: float = 1_900_000_000) -> None:
+    def __init__(self, now: float = NOW) -> None:
         self.now = float(now)
 
     def __call__(self) -> float:

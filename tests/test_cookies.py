@@ -28,8 +28,6 @@ from tests.support import (
     set_cookies,
 )
 
-NOW = 1_900_000_000
-
 
 def make(**config: object) -> tuple[Flask, AuthManager, Clock]:
     return make_clocked_app("cookies", **config)

@@ -16,6 +16,7 @@ from flask_pyjwt import (
 )
 from tests.support import (
     ISSUER,
+    NOW,
     Clock,
     bearer,
     config_for,
@@ -24,8 +25,6 @@ from tests.support import (
     json_body,
     make_clocked_app,
 )
-
-NOW = 1_900_000_000
 
 
 def make(**config: object) -> tuple[Flask, AuthManager, Clock]:

@@ -40,9 +40,7 @@ from flask_pyjwt._manager import app_state
 
 from .idp import ISSUER as IDP_ISSUER
 from .idp import running_idp
-from .support import HMAC_SECRET, ISSUER, Clock, bearer, config_for, configure, json_body
-
-NOW: Final = 1_900_000_000
+from .support import HMAC_SECRET, ISSUER, NOW, Clock, bearer, config_for, configure, json_body
 
 
 class Site:
