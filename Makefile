@@ -44,7 +44,7 @@ typecheck: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pyright --verifytypes flask_pyjwt --ignoreexternal
 
 pytest: $(STAMP)
-	$(BIN)/pytest --cov=flask_pyjwt --cov-branch --cov-report=term-missing:skip-covered
+	$(BIN)/pytest -m "" --cov=flask_pyjwt --cov-branch --cov-report=term-missing:skip-covered
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -n -W --keep-going -q -b html docs docs/_build/html
@@ -57,7 +57,7 @@ matrix:
 # Dedicated fuzz run: 10,000 random examples per property (FLASK_PYJWT_FUZZ_EXAMPLES=N to
 # change), through a real Flask app; prints examples run and statuses seen (never 5xx).
 fuzz: $(STAMP)
-	FLASK_PYJWT_FUZZ=1 $(BIN)/pytest tests/security/test_fuzz.py -q -s -p no:cacheprovider --hypothesis-show-statistics
+	FLASK_PYJWT_FUZZ=1 $(BIN)/pytest -m "" tests/security/test_fuzz.py -q -s -p no:cacheprovider --hypothesis-show-statistics
 
 # Side-by-side benchmark against the peers (builds benchmarks/.venvs/ on first use;
 # not part of `make test`). Writes benchmarks/results/latest.json and the docs chart.
