@@ -1,6 +1,8 @@
 """Shared test helpers: key pairs, app factories and a raw token forger.
 
-Keys are generated once per test session (nothing secret is committed).
+Key pairs are fixed: committed under ``tests/keys/`` (test-only keys, as PyJWT's suite
+keeps its own), so no test's outcome depends on random key bytes (a JWK coordinate that
+happens to start with a zero byte, say) and no test spends time generating RSA keys.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, cast
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -51,32 +54,37 @@ def _pair(private: PrivateKeyTypes) -> KeyPair:
     return KeyPair(private, private_pem, public_pem)
 
 
+KEYS_DIR: Final = Path(__file__).parent / "keys"
+
+
+@functools.cache
+def load_private_key(name: str) -> PrivateKeyTypes:
+    """The committed test key ``tests/keys/<name>.pem`` (a PKCS#8 PEM, unencrypted)."""
+    pem = (KEYS_DIR / f"{name}.pem").read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(
+        key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+    ):
+        raise TypeError(f"tests/keys/{name}.pem holds a {type(key).__name__}")
+    return key
+
+
 @functools.cache
 def rsa_pair(bits: int = 2048, index: int = 0) -> KeyPair:
-    """An RSA key pair (``index`` tells apart several of the same size)."""
-    del index
-    return _pair(rsa.generate_private_key(public_exponent=65537, key_size=bits))
-
-
-_CURVES: dict[str, ec.EllipticCurve] = {
-    "P-256": ec.SECP256R1(),
-    "P-384": ec.SECP384R1(),
-    "P-521": ec.SECP521R1(),
-}
+    """An RSA key pair (``index`` tells apart several of the same size: 0-9 for 2048)."""
+    return _pair(load_private_key(f"rsa-{bits}-{index}"))
 
 
 @functools.cache
 def ec_pair(curve: str = "P-256", index: int = 0) -> KeyPair:
-    """An EC key pair on ``curve``."""
-    del index
-    return _pair(ec.generate_private_key(_CURVES[curve]))
+    """An EC key pair on ``curve`` (``index`` 0-9 for P-256, 0-1 for P-384 and P-521)."""
+    return _pair(load_private_key(f"ec-{curve}-{index}"))
 
 
 @functools.cache
 def ed25519_pair(index: int = 0) -> KeyPair:
-    """An Ed25519 key pair."""
-    del index
-    return _pair(ed25519.Ed25519PrivateKey.generate())
+    """An Ed25519 key pair (``index`` 0 or 1)."""
+    return _pair(load_private_key(f"ed25519-{index}"))
 
 
 def pair_for(algorithm: str) -> KeyPair:
