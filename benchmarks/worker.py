@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
@@ -387,18 +388,16 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
     for index in range(10_000):
         crowded.revoke_token(f"revoked-{index}", expires_at=int(time.time()) + 3600)
     stores["memory-10k"] = crowded
-    try:
-        from tests.redis_server import RedisServer, redis_server_binary
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from scripts.redis_server import RedisProcess, find_redis_server
 
-        binary = redis_server_binary()
-    except ImportError:
-        binary = None
-    if binary is None:
-        print("[worker] no redis-server: Redis scenarios skipped", file=sys.stderr, flush=True)
+    lookup = find_redis_server()
+    if lookup.binary is None:
+        print(f"[worker] Redis scenarios skipped: {lookup.explain()}", file=sys.stderr, flush=True)
     else:
-        server = RedisServer(binary)
+        server = RedisProcess(lookup.binary)
         server.start()
-        atexit.register(server.stop)
+        atexit.register(server.close)
         stores["redis"] = RedisRevocationStore.from_url(server.url)
     for name, store in stores.items():
         app, manager = make("HS256", f"self_revocation_{name}", revocation_store=store)

