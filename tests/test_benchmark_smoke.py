@@ -14,6 +14,11 @@ import sys
 from pathlib import Path
 from typing import cast
 
+import pytest
+
+# The benchmark harness in a subprocess.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 PER_ALGORITHM = (

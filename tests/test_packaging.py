@@ -98,6 +98,7 @@ assert_type(current_token.sub, str)
 """
 
 
+@pytest.mark.slow  # mypy and pyright in subprocesses
 @pytest.mark.skipif(not _installed_editable(), reason="flask_pyjwt is not installed with -e")
 def test_an_editable_install_gives_mypy_and_pyright_the_types(tmp_path: Path) -> None:
     # Outside the repository, without PYTHONPATH: only the installed package can be found.

@@ -17,6 +17,9 @@ from typing import cast
 
 import pytest
 
+# gunicorn and wrk in subprocesses for a few seconds.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -474,6 +474,7 @@ JSON_VALUES: Final = st.recursive(
 )
 
 
+@pytest.mark.slow  # 150 hypothesis examples through both encoders
 @settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(
     st.text(min_size=1, max_size=20).filter(lambda text: freeze(text) == text),

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# pyright in a subprocess over the whole tree.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHECK_FILES = sorted(HERE.glob("check_*.py"))
