@@ -12,7 +12,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest docs matrix fuzz bench throughput memory clean
+.PHONY: demo test fast lint format typecheck pytest docs matrix fuzz bench throughput memory clean
 
 # A plain `pip install -e .`, as a contributor runs it: the build backend (hatchling)
 # makes it a path entry that mypy and pyright follow (tests/test_packaging.py checks it).
@@ -26,6 +26,15 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 test: lint typecheck pytest docs
+
+# The fast loop: every test not marked slow (what plain `pytest` runs), no coverage.
+fast: $(STAMP)
+	$(BIN)/pytest -q
+
+# Rewrite the tree in the project's style: ruff's fixable lint findings, then ruff format.
+format: $(STAMP)
+	$(BIN)/ruff check --fix-only --quiet .
+	$(BIN)/ruff format .
 
 # lint-imports: the pure core (flask_pyjwt._core) never imports Flask, Werkzeug or click.
 lint: $(STAMP)

@@ -140,9 +140,7 @@ class RedisProcess:
             "--protected-mode", "yes",
             "--loglevel", "warning",
         ]  # fmt: skip
-        process = subprocess.Popen(
-            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._process = process
         deadline = time.monotonic() + timeout
         while command(self.port) != b"+PONG":
