@@ -66,7 +66,7 @@ matrix:
 # Dedicated fuzz run: 10,000 random examples per property (FLASK_PYJWT_FUZZ_EXAMPLES=N to
 # change), through a real Flask app; prints examples run and statuses seen (never 5xx).
 fuzz: $(STAMP)
-	FLASK_PYJWT_FUZZ=1 $(BIN)/pytest -m "" tests/security/test_fuzz.py -q -s -p no:cacheprovider --hypothesis-show-statistics
+	FLASK_PYJWT_FUZZ=1 $(BIN)/pytest -m "" -n0 tests/security/test_fuzz.py -q -s -p no:cacheprovider --hypothesis-show-statistics
 
 # Side-by-side benchmark against the peers (builds benchmarks/.venvs/ on first use;
 # not part of `make test`). Writes benchmarks/results/latest.json and the docs chart.
