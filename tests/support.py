@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final, cast
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from flask import Flask
 from werkzeug.test import TestResponse
@@ -30,7 +30,12 @@ HMAC_SECRET = "a-test-secret-that-is-long-enough-for-hs512-" + "x" * 40
 ISSUER = "test-issuer"
 
 
-PrivateKeyTypes = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+PrivateKeyTypes = (
+    rsa.RSAPrivateKey
+    | ec.EllipticCurvePrivateKey
+    | ed25519.Ed25519PrivateKey
+    | ed448.Ed448PrivateKey
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,7 @@ def load_private_key(name: str) -> PrivateKeyTypes:
     """The committed test key ``tests/keys/<name>.pem`` (a PKCS#8 PEM, unencrypted)."""
     pem = (KEYS_DIR / f"{name}.pem").read_bytes()
     key = serialization.load_pem_private_key(pem, password=None)
-    if not isinstance(
-        key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
-    ):
+    if not isinstance(key, PrivateKeyTypes):
         raise TypeError(f"tests/keys/{name}.pem holds a {type(key).__name__}")
     return key
 

@@ -35,6 +35,7 @@ from tests.support import (
     ed25519_pair,
     hmac_kid,
     json_body,
+    load_private_key,
     make_app,
     pair_for,
     rsa_pair,
@@ -109,7 +110,8 @@ def test_public_key_as_str_and_openssh_and_key_objects() -> None:
 
 
 def test_ed448_keys_work_with_eddsa() -> None:
-    private = ed448.Ed448PrivateKey.generate()
+    private = load_private_key("ed448-0")
+    assert isinstance(private, ed448.Ed448PrivateKey)
     app, manager = make_app("EdDSA", JWT_SECRET=private, JWT_PUBLICKEY=private.public_key())
     with app.app_context():
         assert manager.verify_token(manager.auth_token("alice"))
