@@ -117,10 +117,17 @@ def issue_options(
 def _session(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(
-            f"session must be a refresh token or its sid (a str), got {type(value).__name__}"
+            f"session must be a refresh token or its SessionId, got {type(value).__name__}"
         )
     if not value:
         raise ValueError("session is an empty string; give the refresh token's sid")
+    if "." in value:
+        # A compact token (refresh.signed) in sid would hand the refresh token to
+        # whoever sees the auth token. A session id never has a dot.
+        raise TypeError(
+            "session looks like a compact token, not a session id; pass the refresh "
+            "token itself (session=refresh) or its sid (session=refresh.sid)"
+        )
     freeze(value, path="session")
     return value
 
@@ -487,6 +494,28 @@ class TokenCodec:
             cache.discard(token)
             raise
         return verified
+
+    def decode_expired_ok(self, token: object) -> Token:
+        """Verify ``token`` as :meth:`decode` does, except that an expired one passes.
+
+        For revocation: revoking an expired token still ends its session, whose
+        rotated successors may live on. The signature and every other claim are
+        checked all the same.
+
+        Raises:
+            InvalidTokenError: a subclass saying why the token is refused.
+        """
+        try:
+            return self.decode(token)
+        except ExpiredTokenError:
+            assert isinstance(token, str)  # decode refuses anything else before expiry
+        header, claims = decode_compact(
+            token, self._verifier, max_length=self._max_length, headers=self._headers
+        )
+        return validate_claims(
+            header, claims, token, self._policy, now=self._clock(), expected=None,
+            expired_ok=True,
+        )  # fmt: skip
 
     def _verify(self, token: str, expected: TokenType | None) -> Token:
         header, claims = decode_compact(

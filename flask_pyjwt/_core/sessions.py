@@ -24,15 +24,15 @@ from .errors import (
     TokenRevokedError,
 )
 from .revocation import RevocationQuery, RevocationState, RevocationStore
-from .tokens import RefreshToken, Token
+from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
 
 
-def session_of(refresh: RefreshToken) -> str:
+def session_of(refresh: RefreshToken) -> SessionId:
     """The session (family) id of ``refresh``: its ``sid``, or for a refresh token
     issued before sessions existed, its ``rid``."""
-    return refresh.sid if refresh.sid is not None else refresh.rid
+    return refresh.sid if refresh.sid is not None else SessionId(refresh.rid)
 
 
 def _family(token: Token) -> str | None:
@@ -111,19 +111,24 @@ class Sessions:
         """Refuse ``token`` from now on; for a refresh token (or with ``end_session``
         for an auth token that belongs to one), its whole session.
 
+        ``token`` is verified, possibly expired: an expired token needs no revocation
+        of its own, but its session still ends (a successor rotated from it may be
+        alive).
+
         Raises:
-            LegacyTokenRevocationError: an auth token without ``jti`` (1.x, or an
-                identity provider's).
+            LegacyTokenRevocationError: an unexpired auth token without ``jti`` (1.x,
+                or an identity provider's).
             RevocationStoreError: the store did not answer.
         """
-        token_id = _token_id(token)
-        if token_id is None:
-            raise LegacyTokenRevocationError(
-                "this auth token has no jti (a Flask_PyJWT 1.x token, or an identity "
-                "provider's that leaves it out), so it cannot be revoked on its own; "
-                "revoke_subject(sub) revokes it with the subject's other tokens"
-            )
-        self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
+        if token.exp + self._leeway > self._clock():
+            token_id = _token_id(token)
+            if token_id is None:
+                raise LegacyTokenRevocationError(
+                    "this auth token has no jti (a Flask_PyJWT 1.x token, or an identity "
+                    "provider's that leaves it out), so it cannot be revoked on its own; "
+                    "revoke_subject(sub) revokes it with the subject's other tokens"
+                )
+            self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
         family = _family(token)
         if family is not None and (end_session or isinstance(token, RefreshToken)):
             self.store.revoke_family(family, expires_at=self._until())
