@@ -41,7 +41,7 @@ from ._core.errors import (
 from ._core.jwk import JWKSet
 from ._core.redis_revocation import RedisRevocationStore
 from ._core.revocation import MemoryRevocationStore, RevocationStore
-from ._core.sessions import Sessions, session_of
+from ._core.sessions import Sessions, session_for, session_of
 from ._core.signing import Signer, Verifier, public_key_set
 from ._core.strict_json import JSONInput
 from ._core.tokens import (
@@ -387,15 +387,9 @@ class AuthManager:
             TypeError: ``subject`` is not a string, an option has the wrong type (a
                 compact token as ``session``), or a value is not JSON.
         """
-        if isinstance(session, RefreshToken):
-            if session.sub != subject:
-                raise ValueError(
-                    "session is a refresh token of another subject; an auth token joins "
-                    "only a session of its own subject"
-                )
-            session = session_of(session)
+        sid = session_for(subject, session)
         options = issue_options(
-            max_age=max_age, audience=audience, headers=headers, session=session, fresh=fresh
+            max_age=max_age, audience=audience, headers=headers, session=sid, fresh=fresh
         )
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_auth(subject, scope, merged, options)

@@ -121,13 +121,6 @@ def _session(value: object) -> str:
         )
     if not value:
         raise ValueError("session is an empty string; give the refresh token's sid")
-    if "." in value:
-        # A compact token (refresh.signed) in sid would hand the refresh token to
-        # whoever sees the auth token. A session id never has a dot.
-        raise TypeError(
-            "session looks like a compact token, not a session id; pass the refresh "
-            "token itself (session=refresh) or its sid (session=refresh.sid)"
-        )
     freeze(value, path="session")
     return value
 
@@ -496,11 +489,8 @@ class TokenCodec:
         return verified
 
     def decode_expired_ok(self, token: object) -> Token:
-        """Verify ``token`` as :meth:`decode` does, except that an expired one passes.
-
-        For revocation: revoking an expired token still ends its session, whose
-        rotated successors may live on. The signature and every other claim are
-        checked all the same.
+        """:meth:`decode`, except that an expired token passes: revoking one still ends
+        its session, whose rotated successors may live on.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused.
@@ -509,21 +499,16 @@ class TokenCodec:
             return self.decode(token)
         except ExpiredTokenError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
-        header, claims = decode_compact(
-            token, self._verifier, max_length=self._max_length, headers=self._headers
-        )
-        return validate_claims(
-            header, claims, token, self._policy, now=self._clock(), expected=None,
-            expired_ok=True,
-        )  # fmt: skip
+        return self._verify(token, None, expired_ok=True)
 
-    def _verify(self, token: str, expected: TokenType | None) -> Token:
+    def _verify(self, token: str, expected: TokenType | None, *, expired_ok: bool = False) -> Token:
         header, claims = decode_compact(
             token, self._verifier, max_length=self._max_length, headers=self._headers
         )
         return validate_claims(
-            header, claims, token, self._policy, now=self._clock(), expected=expected
-        )
+            header, claims, token, self._policy, now=self._clock(), expected=expected,
+            expired_ok=expired_ok,
+        )  # fmt: skip
 
 
 _MAX_HEADER_SEGMENTS: Final = 16

@@ -35,6 +35,31 @@ def session_of(refresh: RefreshToken) -> SessionId:
     return refresh.sid if refresh.sid is not None else SessionId(refresh.rid)
 
 
+def session_for(subject: object, session: object) -> object:
+    """What ``auth_token(subject, session=session)`` puts in ``sid`` (checked further,
+    as any option, by ``issue_options``): a refresh token's session, or the id given.
+
+    Raises:
+        ValueError: a refresh token of another subject.
+        TypeError: a compact token, which in ``sid`` would hand the refresh token to
+            whoever sees the auth token (a session id never has a dot).
+    """
+    if isinstance(session, RefreshToken):
+        # (a subject that is not a str is check_subject's TypeError, later)
+        if isinstance(subject, str) and session.sub != subject:
+            raise ValueError(
+                "session is a refresh token of another subject; an auth token joins only "
+                "a session of its own subject"
+            )
+        return session_of(session)
+    if isinstance(session, str) and "." in session:
+        raise TypeError(
+            "session looks like a compact token, not a session id; pass the refresh "
+            "token itself (session=refresh) or its sid (session=refresh.sid)"
+        )
+    return session
+
+
 def _family(token: Token) -> str | None:
     # Refresh tokens issued before sessions existed carry no sid: their rid (unique per
     # refresh token) is then their family.
