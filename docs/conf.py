@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+import typing
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -81,9 +82,9 @@ autodoc_type_aliases = {name: f"flask_pyjwt.{name}" for name in _ALIASES}
 # Public objects live in private modules; document them where users import them from.
 for _name in flask_pyjwt.__all__:
     _obj = getattr(flask_pyjwt, _name)
-    if (isinstance(_obj, type) or inspect.isfunction(_obj)) and _obj.__module__.startswith(
-        "flask_pyjwt."
-    ):
+    if (
+        isinstance(_obj, (type, typing.NewType)) or inspect.isfunction(_obj)
+    ) and _obj.__module__.startswith("flask_pyjwt."):
         _obj.__module__ = "flask_pyjwt"
 
 # -- Cross-project references, offline -------------------------------------------------

@@ -14,8 +14,10 @@ to the JSON API below; the tests drive it in a real (headless) Chromium.
   it *and* the ``X-CSRF-Token`` header, which the page's script copies from the
   ``csrf_auth_token`` cookie.
 - ``POST /api/password`` also needs a fresh token: a refreshed one is not.
-- ``POST /api/refresh`` (refresh cookie, sent only to this path, and its CSRF value)
-  replaces the auth cookie; ``POST /api/logout`` expires every cookie.
+- ``POST /api/session/refresh`` (the refresh cookie, sent only under ``/api/session``,
+  and its CSRF value) replaces the auth cookie; ``POST /api/session/logout`` ends the
+  session on the server (by the refresh cookie, so also once the auth cookie has
+  expired) and expires every cookie.
 
 Cookies are ``Secure`` by default (``JWT_COOKIE_SECURE``). Browsers keep ``Secure``
 cookies from ``http://localhost`` and ``http://127.0.0.1`` (loopback counts as a secure
@@ -43,7 +45,9 @@ DEMO_CONFIG: Mapping[str, object] = {
     "JWT_REFRESHMAXAGE": 86400,
     # [start config]
     "JWT_TOKEN_LOCATION": "cookies",  # every route reads its token from a cookie
-    "JWT_REFRESH_COOKIE_PATH": "/api/refresh",  # the refresh cookie goes nowhere else
+    # The refresh cookie goes nowhere but refresh and logout: logout needs it to end
+    # the session once the auth cookie has expired.
+    "JWT_REFRESH_COOKIE_PATH": "/api/session",
     # JWT_COOKIE_SECURE (True), JWT_COOKIE_SAMESITE ("Lax") and the CSRF check
     # (JWT_CSRF_PROTECT, on POST/PUT/PATCH/DELETE) keep their safe defaults.
     # [end config]
@@ -153,7 +157,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         return {"changed": current_user.name}
 
     # [start refresh-logout]
-    @app.post("/api/refresh")
+    @app.post("/api/session/refresh")
     @require_token("refresh")  # the refresh cookie, and csrf_refresh_token's value
     def refresh() -> Response:
         response = jsonify(refreshed=current_user.name)
@@ -163,13 +167,16 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         auth_manager.set_token_cookies(response, auth=new_auth, refresh=new_refresh)
         return response
 
-    @app.post("/api/logout")
-    @require_token(optional=True)  # a cookie, if any, needs its CSRF header here too
+    @app.post("/api/session/logout")
+    # The refresh cookie (with csrf_refresh_token's value), not the auth cookie: it
+    # outlives the auth cookie, so it is there whenever the browser still has a
+    # session. check_revocation=False: a retired or revoked one still logs out.
+    @require_token("refresh", optional=True, check_revocation=False)
     def logout() -> Response:
         response = jsonify(logged_out=True)
-        token = current_token.get_or_none()
-        if token is not None:  # the session ends on the server too, not only the cookies
-            auth_manager.revoke(token, end_session=True)
+        refresh = current_token.get_or_none()
+        if refresh is not None:  # the session ends on the server too, not only the cookies
+            auth_manager.revoke(refresh)  # the whole session: its auth tokens too
         auth_manager.unset_token_cookies(response)
         return response
 
@@ -265,14 +272,14 @@ document.getElementById("note-form").addEventListener("submit", async (event) =>
   await showUser();
 });
 document.getElementById("refresh").addEventListener("click", async () => {
-  await api("POST", "/api/refresh", undefined, "csrf_refresh_token");
+  await api("POST", "/api/session/refresh", undefined, "csrf_refresh_token");
   await showUser();
 });
 document.getElementById("password-change").addEventListener("click", async () => {
   await api("POST", "/api/password");
 });
 document.getElementById("logout").addEventListener("click", async () => {
-  await api("POST", "/api/logout");
+  await api("POST", "/api/session/logout", undefined, "csrf_refresh_token");
   await showUser();
 });
 showUser();

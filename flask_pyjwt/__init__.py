@@ -63,7 +63,14 @@ from ._core.strict_json import (
     JSONScalar,
     JSONValue,
 )
-from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from ._core.tokens import (
+    AuthToken,
+    RefreshToken,
+    SessionId,
+    Token,
+    TokenType,
+    TokenTypeName,
+)
 from ._core.transport import Location, SameSite, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._current import CurrentToken, current_token
@@ -150,6 +157,7 @@ __all__ = [
     "RevocationStore",
     "RevocationStoreError",
     "SameSite",
+    "SessionId",
     "Settings",
     "Signer",
     "TemporarilyUnavailable",

@@ -33,7 +33,6 @@ from ._core.config import (
 from ._core.errors import (
     AlreadyInitializedError,
     ContextError,
-    ExpiredTokenError,
     InvalidConfigError,
     InvalidTokenError,
     NotInitializedError,
@@ -42,12 +41,13 @@ from ._core.errors import (
 from ._core.jwk import JWKSet
 from ._core.redis_revocation import RedisRevocationStore
 from ._core.revocation import MemoryRevocationStore, RevocationStore
-from ._core.sessions import Sessions, session_of
+from ._core.sessions import Sessions, session_for, session_of
 from ._core.signing import Signer, Verifier, public_key_set
 from ._core.strict_json import JSONInput
 from ._core.tokens import (
     AuthToken,
     RefreshToken,
+    SessionId,
     Token,
     TokenType,
     TokenTypeName,
@@ -341,7 +341,7 @@ class AuthManager:
         max_age: int | timedelta | None = None,
         audience: str | Sequence[str] | None = None,
         headers: Mapping[str, JSONInput] | None = None,
-        session: RefreshToken | str | None = None,
+        session: RefreshToken | SessionId | None = None,
         claims: Mapping[str, JSONInput] | None = None,
         fresh: bool | int | timedelta = False,
         **custom_claims: JSONInput,
@@ -361,10 +361,13 @@ class AuthManager:
                 refused here.
             headers: extra protected header fields (not ``alg``, ``typ``, ``kid`` or
                 ``crit``, which the library sets).
-            session: the refresh token (or its ``sid``) whose session this auth token
-                belongs to: revoking that session (``revoke(refresh_token)``, reuse)
-                revokes this token too. Issue the two at login as
-                ``auth_token(sub, scope, session=refresh)``.
+            session: the refresh token (of the same ``subject``) whose session this
+                auth token belongs to, or the session's id (a token's ``sid``, or
+                ``SessionId(stored)``): revoking that session
+                (``revoke(refresh_token)``, reuse) revokes this token too. Issue the
+                two at login as ``auth_token(sub, scope, session=refresh)``. Never the
+                compact token (``refresh.signed``), which would hand the refresh token
+                to whoever sees this one: a type error, and a :class:`TypeError`.
             claims: custom claims, as a mapping: for a claim whose name is one of these
                 keyword options (``claims={"audience": ...}``).
             fresh: whether the user just proved who they are (a login with a password,
@@ -379,14 +382,14 @@ class AuthManager:
             MissingSignerError: the app is verify-only.
             ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``,
                 ``fresh``, ...) or one given twice, an empty ``subject``, a bad option
-                value, or a token longer than ``JWT_MAXTOKENLENGTH``.
-            TypeError: ``subject`` is not a string, an option has the wrong type, or a
-                value is not JSON.
+                value, a ``session`` refresh token of another subject, or a token
+                longer than ``JWT_MAXTOKENLENGTH``.
+            TypeError: ``subject`` is not a string, an option has the wrong type (a
+                compact token as ``session``), or a value is not JSON.
         """
-        if isinstance(session, RefreshToken):
-            session = session_of(session)
+        sid = session_for(subject, session)
         options = issue_options(
-            max_age=max_age, audience=audience, headers=headers, session=session, fresh=fresh
+            max_age=max_age, audience=audience, headers=headers, session=sid, fresh=fresh
         )
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_auth(subject, scope, merged, options)
@@ -544,11 +547,13 @@ class AuthManager:
         login, and the auth tokens issued for it. An auth token ends its session too
         with ``end_session=True`` (a logout that only has the auth token, as in a
         browser whose refresh cookie is kept to the refresh path). The token is verified
-        first; an expired one is left alone (nothing to revoke). Meant for logout views,
-        so a refusal is the library's JSON 401/503.
+        first. An expired token ends its session all the same (a successor rotated from
+        it may still be alive); on its own, an expired token needs no revocation.
+        Meant for logout views, so a refusal is the library's JSON 401/503.
 
         Raises:
-            AuthenticationFailed: 401: the token is not valid (forged, malformed, ...).
+            AuthenticationFailed: 401: the token is not valid (forged, malformed, badly
+                signed, ...; expired is not a refusal).
             TemporarilyUnavailable: 503: the revocation store did not answer.
             LegacyTokenRevocationError: a Flask_PyJWT 1.x auth token, which has no
                 ``jti`` (a :class:`ValueError`; :meth:`revoke_subject` covers it).
@@ -556,9 +561,7 @@ class AuthManager:
         state = self._state()
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
         try:
-            verified = state.codec.decode(raw)
-        except ExpiredTokenError:
-            return
+            verified = state.codec.decode_expired_ok(raw)
         except InvalidTokenError as error:
             raise AuthenticationFailed.from_token_error(error) from None
         try:
@@ -613,21 +616,35 @@ class AuthManager:
                 (``token_revoked``), or reused (``refresh_token_reused``).
             TemporarilyUnavailable: 503: the revocation store did not answer (rotation
                 never fails open: single use could not be guaranteed).
+            MissingSignerError: the app is verify-only.
+            ValueError, TypeError: ``scope`` or ``claims`` as :meth:`auth_token`
+                refuses them.
+
+        Each of these but the store's and reuse's answers leaves the presented token
+        as it was: the new pair is issued before the token is retired, so an app that
+        cannot issue it (a verify-only app sharing the store, say) never burns the
+        token its issuer will be asked to rotate.
         """
         state = self._state()
         raw = refresh_token.signed if isinstance(refresh_token, RefreshToken) else refresh_token
         try:
             presented = state.codec.decode(raw, TokenType.REFRESH)
-            assert isinstance(presented, RefreshToken)
-            session = state.sessions.retire(presented)
+        except InvalidTokenError as error:
+            raise AuthenticationFailed.from_token_error(error) from None
+        assert isinstance(presented, RefreshToken)
+        # The new pair first: whatever refuses it (a verify-only app, bad claims, a
+        # token too long) must do so before the presented token is retired, or that
+        # token is burnt and its holder's own rotation looks like reuse.
+        options = issue_options(session=session_of(presented))
+        carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
+        new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
+        new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
+        try:
+            state.sessions.retire(presented)
         except InvalidTokenError as error:
             raise AuthenticationFailed.from_token_error(error) from None
         except UnavailableError as error:
             raise TemporarilyUnavailable.from_unavailable(error) from error
-        options = issue_options(session=session)
-        carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
-        new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
-        new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
         return new_auth, new_refresh
 
 

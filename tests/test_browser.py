@@ -246,7 +246,7 @@ def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
         assert cookies[name]["sameSite"] == "Lax", name
         assert cookies[name]["domain"] == "127.0.0.1", name
         assert cookies[name]["httpOnly"] is (not name.startswith("csrf_")), name
-    assert cookies["refresh_token"]["path"] == "/api/refresh"
+    assert cookies["refresh_token"]["path"] == "/api/session"
     assert cookies["auth_token"]["path"] == "/"
     assert cookies["csrf_refresh_token"]["path"] == "/"
 
@@ -280,16 +280,16 @@ def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
     # A fresh token (a password just now) may change the password.
     assert click_and_wait(browser, "password-change", "POST /api/password")["status"] == 200
 
-    # Refresh: the refresh cookie (sent to /api/refresh only) and its own CSRF value.
+    # Refresh: the refresh cookie (sent under /api/session only) and its own CSRF value.
     old_auth = stored_cookies(browser)["auth_token"]["value"]
-    answer = click_and_wait(browser, "refresh", "POST /api/refresh")
+    answer = click_and_wait(browser, "refresh", "POST /api/session/refresh")
     assert answer == {"status": 200, "body": {"refreshed": "alice"}}
     wait_for(
         browser, "the refreshed session", lambda: text(browser, "status") == "Signed in as alice."
     )
     assert stored_cookies(browser)["auth_token"]["value"] != old_auth
-    refresh_requests = [r for r in site.requests if r[1] == "/api/refresh"]
-    assert refresh_requests == [("POST", "/api/refresh", "127.0.0.1")]
+    refresh_requests = [r for r in site.requests if r[1] == "/api/session/refresh"]
+    assert refresh_requests == [("POST", "/api/session/refresh", "127.0.0.1")]
 
     # A refreshed token is not fresh.
     answer = click_and_wait(browser, "password-change", "POST /api/password")
@@ -297,7 +297,7 @@ def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
     assert cast("dict[str, object]", answer["body"])["code"] == "fresh_token_required"
 
     # Sign out: every cookie is gone from the browser, on every path.
-    answer = click_and_wait(browser, "logout", "POST /api/logout")
+    answer = click_and_wait(browser, "logout", "POST /api/session/logout")
     assert answer == {"status": 200, "body": {"logged_out": True}}
     wait_for(
         browser, "signed out", lambda: text(browser, "status") == "Signed out (token_missing)."
@@ -396,3 +396,74 @@ def test_the_example_sign_in_refuses_bad_input_without_a_cookie(body: bytes) -> 
     assert response.headers.getlist("Set-Cookie") == []
     form = client.post("/api/login", data={"username": "alice", "password": "wonderland"})
     assert form.status_code == 401  # a form (as another site could post) signs nobody in
+
+
+@pytest.mark.slow  # waits (by polling) a second of wall time for the auth cookie to expire
+def test_sign_out_after_the_auth_cookie_expired_ends_the_session(browser: WebDriver) -> None:
+    # A one-second auth token: Chromium drops its cookie a second after sign-in, and the
+    # refresh cookie (a day) is all the browser has left of its session.
+    app = example_app({"JWT_AUTHMAXAGE": 1})
+    site = Served(app)
+    try:
+        sign_in(browser, site.url())
+        wait_for(browser, "the refresh cookie", lambda: "refresh_token" in stored_cookies(browser))
+        copied = stored_cookies(browser)  # what a thief (or malware) takes from the browser
+        refresh = str(copied["refresh_token"]["value"])
+        csrf = str(copied["csrf_refresh_token"]["value"])
+        wait_for(
+            browser,
+            "the auth cookie to expire",
+            lambda: "auth_token" not in stored_cookies(browser),
+        )
+
+        answer = click_and_wait(browser, "logout", "POST /api/session/logout")
+        assert answer == {"status": 200, "body": {"logged_out": True}}
+        assert stored_cookies(browser) == {}
+        logouts = [r for r in site.requests if r[1] == "/api/session/logout"]
+        assert logouts == [("POST", "/api/session/logout", "127.0.0.1")]
+
+        # The session ended on the server: the copied refresh token no longer works.
+        thief = app.test_client()
+        thief.set_cookie("refresh_token", refresh, path="/api/session")
+        stolen = thief.post("/api/session/refresh", headers={"X-CSRF-Token": csrf})
+        assert stolen.status_code == 401
+        assert cast("dict[str, object]", stolen.get_json())["code"] == "token_revoked"
+    finally:
+        site.close()
+
+
+def test_logout_after_the_auth_cookie_expired_ends_the_session() -> None:
+    """The same flow through the test client (which never expires cookies by itself: it
+    drops the auth cookies as a browser does once they expire)."""
+    app = example_app()
+    browser, thief = app.test_client(), app.test_client()
+    login = browser.post("/api/login", json={"username": "alice", "password": "wonderland"})
+    assert login.status_code == 200
+    refresh = browser.get_cookie("refresh_token", path="/api/session")
+    csrf = browser.get_cookie("csrf_refresh_token")
+    assert refresh is not None
+    assert csrf is not None
+    thief.set_cookie("refresh_token", refresh.value, path="/api/session")
+    browser.delete_cookie("auth_token")
+    browser.delete_cookie("csrf_auth_token")
+
+    # The page sends csrf_refresh_token's value with the logout.
+    logout = browser.post("/api/session/logout", headers={"X-CSRF-Token": csrf.value})
+    assert logout.status_code == 200
+    assert logout.get_json() == {"logged_out": True}
+    assert browser.get_cookie("refresh_token", path="/api/session") is None
+
+    stolen = thief.post("/api/session/refresh", headers={"X-CSRF-Token": csrf.value})
+    assert stolen.status_code == 401
+    assert cast("dict[str, object]", stolen.get_json())["code"] == "token_revoked"
+
+
+def test_logout_needs_the_refresh_cookies_csrf_value_and_works_without_cookies() -> None:
+    app = example_app()
+    client = app.test_client()
+    assert client.post("/api/session/logout").get_json() == {"logged_out": True}  # nothing
+    client.post("/api/login", json={"username": "alice", "password": "wonderland"})
+    forged = client.post("/api/session/logout")  # no X-CSRF-Token: not from the page
+    assert forged.status_code == 403
+    assert cast("dict[str, object]", forged.get_json())["code"] == "csrf_failed"
+    assert client.get("/api/me").status_code == 200  # still signed in

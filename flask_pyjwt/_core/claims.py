@@ -8,6 +8,7 @@ and audience are compared as whole strings, and the token's kind must agree betw
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -183,6 +184,7 @@ def validate_claims(
     *,
     now: float,
     expected: TokenType | None,
+    expired_ok: bool = False,
 ) -> Token:
     """Check the registered claims and build the token value.
 
@@ -192,6 +194,9 @@ def validate_claims(
     ``jti`` is a Flask_PyJWT 1.x token: every other check still applies, its ``jti`` is
     ``""`` and its ``legacy`` is true.
 
+    With ``expired_ok``, an expired token passes (every other check applies): what
+    revoking one needs, to end its session.
+
     Raises:
         WrongTokenTypeError: the kind is unknown, inconsistent, or not ``expected``.
         InvalidClaimError: a registered claim is missing, mistyped or wrong.
@@ -199,7 +204,9 @@ def validate_claims(
         ImmatureTokenError: ``nbf`` or ``iat`` is after ``now`` (plus leeway).
     """
     if policy.identity_provider:
-        return validate_access_token(header, claims, signed, policy, now=now, expected=expected)
+        return validate_access_token(
+            header, claims, signed, policy, now=now, expected=expected, expired_ok=expired_ok
+        )
     kind, legacy = _kind(header, claims, policy.accept_legacy)
     if expected is not None and kind is not expected:
         raise WrongTokenTypeError(wrong_kind_message(expected, kind))
@@ -221,7 +228,12 @@ def validate_claims(
     if type(iat) is not int or not -_MAX_SAFE_INTEGER <= iat <= _MAX_SAFE_INTEGER:
         iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
-    check_validity_window(exp, iat if nbf is None or nbf < iat else nbf, now, policy.leeway)
+    check_validity_window(
+        math.inf if expired_ok else exp,
+        iat if nbf is None or nbf < iat else nbf,
+        now,
+        policy.leeway,
+    )
     aud = (
         None
         if "aud" not in claims and policy.audience is None
@@ -246,6 +258,7 @@ def validate_access_token(
     *,
     now: float,
     expected: TokenType | None,
+    expired_ok: bool = False,
 ) -> AuthToken:
     """Check an identity provider's access token (RFC 9068) and build its value.
 
@@ -275,7 +288,12 @@ def validate_access_token(
     exp = _number(claims, "exp")
     iat = _number(claims, "iat")
     nbf = _number(claims, "nbf") if "nbf" in claims else None
-    check_validity_window(exp, iat if nbf is None or nbf < iat else nbf, now, policy.leeway)
+    check_validity_window(
+        math.inf if expired_ok else exp,
+        iat if nbf is None or nbf < iat else nbf,
+        now,
+        policy.leeway,
+    )
     aud = _audience(claims, policy.audience)
     token = make_token(
         TokenType.AUTH, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud,

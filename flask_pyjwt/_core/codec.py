@@ -117,7 +117,7 @@ def issue_options(
 def _session(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(
-            f"session must be a refresh token or its sid (a str), got {type(value).__name__}"
+            f"session must be a refresh token or its SessionId, got {type(value).__name__}"
         )
     if not value:
         raise ValueError("session is an empty string; give the refresh token's sid")
@@ -488,13 +488,27 @@ class TokenCodec:
             raise
         return verified
 
-    def _verify(self, token: str, expected: TokenType | None) -> Token:
+    def decode_expired_ok(self, token: object) -> Token:
+        """:meth:`decode`, except that an expired token passes: revoking one still ends
+        its session, whose rotated successors may live on.
+
+        Raises:
+            InvalidTokenError: a subclass saying why the token is refused.
+        """
+        try:
+            return self.decode(token)
+        except ExpiredTokenError:
+            assert isinstance(token, str)  # decode refuses anything else before expiry
+        return self._verify(token, None, expired_ok=True)
+
+    def _verify(self, token: str, expected: TokenType | None, *, expired_ok: bool = False) -> Token:
         header, claims = decode_compact(
             token, self._verifier, max_length=self._max_length, headers=self._headers
         )
         return validate_claims(
-            header, claims, token, self._policy, now=self._clock(), expected=expected
-        )
+            header, claims, token, self._policy, now=self._clock(), expected=expected,
+            expired_ok=expired_ok,
+        )  # fmt: skip
 
 
 _MAX_HEADER_SEGMENTS: Final = 16

@@ -24,15 +24,40 @@ from .errors import (
     TokenRevokedError,
 )
 from .revocation import RevocationQuery, RevocationState, RevocationStore
-from .tokens import RefreshToken, Token
+from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
 
 
-def session_of(refresh: RefreshToken) -> str:
+def session_of(refresh: RefreshToken) -> SessionId:
     """The session (family) id of ``refresh``: its ``sid``, or for a refresh token
     issued before sessions existed, its ``rid``."""
-    return refresh.sid if refresh.sid is not None else refresh.rid
+    return refresh.sid if refresh.sid is not None else SessionId(refresh.rid)
+
+
+def session_for(subject: object, session: object) -> object:
+    """What ``auth_token(subject, session=session)`` puts in ``sid`` (checked further,
+    as any option, by ``issue_options``): a refresh token's session, or the id given.
+
+    Raises:
+        ValueError: a refresh token of another subject.
+        TypeError: a compact token, which in ``sid`` would hand the refresh token to
+            whoever sees the auth token (a session id never has a dot).
+    """
+    if isinstance(session, RefreshToken):
+        # (a subject that is not a str is check_subject's TypeError, later)
+        if isinstance(subject, str) and session.sub != subject:
+            raise ValueError(
+                "session is a refresh token of another subject; an auth token joins only "
+                "a session of its own subject"
+            )
+        return session_of(session)
+    if isinstance(session, str) and "." in session:
+        raise TypeError(
+            "session looks like a compact token, not a session id; pass the refresh "
+            "token itself (session=refresh) or its sid (session=refresh.sid)"
+        )
+    return session
 
 
 def _family(token: Token) -> str | None:
@@ -111,19 +136,24 @@ class Sessions:
         """Refuse ``token`` from now on; for a refresh token (or with ``end_session``
         for an auth token that belongs to one), its whole session.
 
+        ``token`` is verified, possibly expired: an expired token needs no revocation
+        of its own, but its session still ends (a successor rotated from it may be
+        alive).
+
         Raises:
-            LegacyTokenRevocationError: an auth token without ``jti`` (1.x, or an
-                identity provider's).
+            LegacyTokenRevocationError: an unexpired auth token without ``jti`` (1.x,
+                or an identity provider's).
             RevocationStoreError: the store did not answer.
         """
-        token_id = _token_id(token)
-        if token_id is None:
-            raise LegacyTokenRevocationError(
-                "this auth token has no jti (a Flask_PyJWT 1.x token, or an identity "
-                "provider's that leaves it out), so it cannot be revoked on its own; "
-                "revoke_subject(sub) revokes it with the subject's other tokens"
-            )
-        self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
+        if token.exp + self._leeway > self._clock():
+            token_id = _token_id(token)
+            if token_id is None:
+                raise LegacyTokenRevocationError(
+                    "this auth token has no jti (a Flask_PyJWT 1.x token, or an identity "
+                    "provider's that leaves it out), so it cannot be revoked on its own; "
+                    "revoke_subject(sub) revokes it with the subject's other tokens"
+                )
+            self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
         family = _family(token)
         if family is not None and (end_session or isinstance(token, RefreshToken)):
             self.store.revoke_family(family, expires_at=self._until())

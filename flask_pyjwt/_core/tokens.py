@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, Literal, Protocol, TypeAlias, Union, cast
+from typing import ClassVar, Final, Literal, NewType, Protocol, TypeAlias, Union, cast
 
 from .errors import InvalidClaimError
 from .strict_json import JSONObject, JSONValue
@@ -65,6 +65,17 @@ def parse_token_type(value: object) -> TokenType:
     return known
 
 
+SessionId = NewType("SessionId", str)
+"""The id of a session (the ``sid`` claim): what ``auth_token(session=...)`` takes
+besides the refresh token itself.
+
+A token's :attr:`~AuthToken.sid` is one; wrap an id the app stored itself as
+``SessionId(stored)``. A distinct type so that a plain ``str``, above all a compact
+token (``refresh.signed``), is a type error there: a token put in ``sid`` would hand
+the refresh token to whoever sees the auth token.
+"""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _TokenBase:
     """The fields every token has.
@@ -97,7 +108,7 @@ class _TokenBase:
     alg: str
     header: JSONObject = field(repr=False)
     claims: JSONObject
-    sid: str | None = None
+    sid: SessionId | None = None
     legacy: bool = False
 
     @property
@@ -166,13 +177,13 @@ def _fresh_until(claims: JSONObject) -> int | None:
     return value
 
 
-def _session_id(claims: JSONObject) -> str | None:
+def _session_id(claims: JSONObject) -> SessionId | None:
     if "sid" not in claims:
         return None
     sid = claims["sid"]
     if not isinstance(sid, str) or not sid:
         raise InvalidClaimError("sid", "The token's sid claim must be a non-empty string.")
-    return sid
+    return SessionId(sid)
 
 
 class _Slot(Protocol):
@@ -213,7 +224,7 @@ _new: Final = object.__new__
 
 def _build_auth(
     sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
-    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: SessionId | None,
     legacy: bool, scope: JSONValue, fresh_until: int | None,
 ) -> AuthToken:  # fmt: skip
     token = _new(AuthToken)
@@ -236,7 +247,7 @@ def _build_auth(
 
 def _build_refresh(
     sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
-    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: str | None,
+    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: SessionId | None,
     legacy: bool, rid: str,
 ) -> RefreshToken:  # fmt: skip
     token = _new(RefreshToken)

@@ -16,6 +16,7 @@ from flask_pyjwt import (
     RevocationQuery,
     RevocationState,
     RevocationStore,
+    SessionId,
     TemporarilyUnavailable,
     TokenRevokedError,
     require_token,
@@ -39,9 +40,11 @@ def sessions(app: Flask, client: redis.Redis, refresh: RefreshToken, auth: AuthT
     assert_type(new_refresh, RefreshToken)
     assert_type(manager.rotate(refresh.signed), tuple[AuthToken, RefreshToken])
     assert_type(manager.auth_token("alice", session=refresh), AuthToken)
-    assert_type(manager.auth_token("alice", session="a-sid"), AuthToken)
-    assert_type(new_auth.sid, str | None)
-    assert_type(new_refresh.sid, str | None)
+    assert_type(manager.auth_token("alice", session=SessionId("a-sid")), AuthToken)
+    assert_type(new_auth.sid, SessionId | None)
+    assert_type(new_refresh.sid, SessionId | None)
+    if new_auth.sid is not None:  # a token's sid joins its session
+        assert_type(manager.auth_token("alice", session=new_auth.sid), AuthToken)
 
     query = RevocationQuery(jti="j", subject="alice", issued_at=0, family=None, refresh=False)
     assert_type(shared.status(query), RevocationState)
@@ -66,6 +69,10 @@ def misuse(manager: AuthManager, auth: AuthToken, refresh: RefreshToken) -> None
     manager.revoke(auth, True)  # type: ignore[call-arg]
     manager.revoke_subject(refresh)  # type: ignore[arg-type]
     manager.auth_token("alice", session=auth)  # type: ignore[arg-type]
+    # A compact token is never a session id (it would carry the refresh token in sid),
+    # nor is any plain str: a session id is a token's sid or SessionId(stored).
+    manager.auth_token("alice", session=refresh.signed)  # type: ignore[arg-type]
+    manager.auth_token("alice", session="a-sid")  # type: ignore[arg-type]
     require_token(check_revocation="no")  # type: ignore[arg-type]
     RedisRevocationStore(object())  # type: ignore[arg-type]
     store: RevocationStore = object()  # type: ignore[assignment]
