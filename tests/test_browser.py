@@ -31,9 +31,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import BaseWSGIServer, make_server
 
-# A real headless Chromium: seconds per test.
-pytestmark = pytest.mark.slow
-
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -232,6 +229,7 @@ def stored_cookies(browser: WebDriver) -> dict[str, dict[str, object]]:
     return {str(cookie["name"]): cookie for cookie in cookies}
 
 
+@pytest.mark.slow  # a real headless Chromium
 def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
     browser: WebDriver, site: Served
 ) -> None:
@@ -305,6 +303,7 @@ def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
     assert stored_cookies(browser) == {}
 
 
+@pytest.mark.slow  # a real headless Chromium
 def test_forged_requests_from_other_pages(browser: WebDriver, site: Served) -> None:
     sign_in(browser, site.url())
     wait_for(browser, "signed in", lambda: text(browser, "status").startswith("Signed in"))
@@ -344,6 +343,7 @@ def test_forged_requests_from_other_pages(browser: WebDriver, site: Served) -> N
     assert listed == [{"notes": []}]
 
 
+@pytest.mark.slow  # a real headless Chromium
 def test_secure_cookies_on_plain_http(browser: WebDriver, site: Served) -> None:
     # localhost is loopback too: Chromium keeps Secure cookies from http://localhost.
     sign_in(browser, site.url(host="localhost"))
