@@ -27,7 +27,14 @@ from .hints import closest_name, warn_at_caller
 from .jwk import JWK, bind, has_private_members, jwk_object, key_set_members, parse_jwk
 from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
-from .signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from .signing import (
+    KeySetVerifier,
+    KeySigner,
+    KeyVerifier,
+    Signer,
+    Verifier,
+    configured_signer,
+)
 from .strict_json import FrozenJSONObject
 from .transport import TRANSPORT_CONFIG_KEYS, TransportSettings, load_transport_settings
 from .verify_cache import DEFAULT_VERIFY_CACHE_SIZE
@@ -742,7 +749,7 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
             except KeyMaterialError as error:
                 raise _key_error("JWT_SECRET", error) from None
         try:
-            signer = KeySigner(
+            signer = configured_signer(
                 algorithm, raw, key_id=key_id, require_strong_secret=settings.require_strong_secret
             )
         except ValueError as error:

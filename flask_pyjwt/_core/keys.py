@@ -209,9 +209,13 @@ def hmac_secret(algorithm: AuthType, material: object) -> bytes:
     return secret
 
 
-def check_secret_strength(algorithm: AuthType, secret: bytes, *, required: bool) -> None:
+def check_secret_strength(
+    algorithm: AuthType, secret: bytes, *, required: bool, subject: str
+) -> None:
     """Warn about, or with ``required`` refuse, an HMAC secret shorter than RFC 7518 3.2
-    requires for ``algorithm`` (as many bytes as the hash's output).
+    requires for ``algorithm`` (as many bytes as the hash's output). ``subject`` names
+    the secret in the warning (``"KeySigner's HS256 secret"``, ``"JWT_SECRET: the HS256
+    secret"``).
 
     The one place this policy lives: ``KeySigner``, ``KeyVerifier`` and the
     configuration (``JWT_SECRET`` with ``JWT_REQUIRESTRONGSECRET``) all come here.
@@ -232,7 +236,7 @@ def check_secret_strength(algorithm: AuthType, secret: bytes, *, required: bool)
     )
     if required:
         raise KeyMaterialError(detail)
-    warn_at_caller(f"The {algorithm.value} secret {detail}.", WeakSecretWarning)
+    warn_at_caller(f"{subject} {detail}.", WeakSecretWarning)
 
 
 def check_key_fits(algorithm: AuthType, key: PrivateKey | PublicKey) -> None:

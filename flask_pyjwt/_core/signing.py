@@ -166,19 +166,23 @@ def _prepare(
     *,
     private: bool,
     require_strong_secret: bool,
+    subject: str | None = None,
 ) -> tuple[AuthType, KeyOps, str]:
     """Parse ``key`` for ``algorithm``; the key id given, or the key's default one.
 
-    A key that does not fit is an :class:`InvalidKeyError` said of the class's key in a
-    full sentence (``KeySigner's RS256 key is not a PEM private key, ...``).
+    A key that does not fit is an :class:`InvalidKeyError` said of ``subject`` in a full
+    sentence (``KeySigner's RS256 key is not a PEM private key, ...``); a weak secret's
+    warning names it too.
     """
     alg = parse_auth_type(algorithm)
     given = _checked_key_id(key_id)
     owner = "KeySigner" if private else "KeyVerifier"
+    kind = "secret" if alg.is_symmetric else "key"
+    named = subject or f"{owner}'s {alg.value} {kind}"
     try:
         if alg.is_symmetric:
             secret = hmac_secret(alg, key)
-            check_secret_strength(alg, secret, required=require_strong_secret)
+            check_secret_strength(alg, secret, required=require_strong_secret, subject=named)
             return alg, hmac_ops(alg, secret), given or hmac_key_id(secret)
         if private:
             private_key = load_private_key(alg, key)
@@ -188,8 +192,7 @@ def _prepare(
             public = load_public_key(alg, key)
             ops = asymmetric_ops(alg, public, None)
     except InvalidKeyError as error:
-        kind = "secret" if alg.is_symmetric else "key"
-        raise error.about(f"{owner}'s {alg.value} {kind}") from None
+        raise error.about(named) from None
     return alg, ops, given or thumbprint(public)
 
 
@@ -255,6 +258,25 @@ class KeySigner(_BoundKey):
         verifier = KeyVerifier.__new__(KeyVerifier)
         _BoundKey.__init__(verifier, self._algorithm, self._ops.public_only(), self._key_id)
         return verifier
+
+
+def configured_signer(
+    algorithm: AuthType, key: KeyMaterial, *, key_id: str | None, require_strong_secret: bool
+) -> KeySigner:
+    """A :class:`KeySigner` for ``JWT_SECRET``: the same checks, and a weak secret's
+    warning names the setting (``JWT_SECRET: the HS256 secret is 9 bytes; ...``)."""
+    signer = KeySigner.__new__(KeySigner)
+    subject = f"JWT_SECRET: the {algorithm.value} secret"
+    prepared = _prepare(
+        algorithm,
+        key,
+        key_id,
+        private=True,
+        require_strong_secret=require_strong_secret,
+        subject=subject,
+    )
+    _BoundKey.__init__(signer, *prepared)
+    return signer
 
 
 class KeyVerifier(_BoundKey):
