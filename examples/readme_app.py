@@ -1,6 +1,7 @@
 """The README's example, exactly (tests/test_readme.py keeps the two equal)."""
 
 import hmac
+from collections.abc import Mapping
 
 from flask import Flask, request
 
@@ -59,7 +60,8 @@ def admin_dashboard() -> dict[str, str]:
 
 
 @app.route("/overridable_route/<username>")
-@require_token(sub="username", override={"admin": True})
+@require_token(sub="username", override={"scope": {"admin": True}})  # admins: any user
 def overridable_route(username: str) -> tuple[dict[str, str], int]:
-    is_admin = current_token.claims.get("admin")
+    scope = current_token.scope  # what /login put in the token: {"admin": True} for alice
+    is_admin = isinstance(scope, Mapping) and scope.get("admin") is True
     return {"message": f"Hello, {'admin' if is_admin else username}!"}, 200

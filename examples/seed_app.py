@@ -7,6 +7,7 @@ Only the two helpers the original left to the reader (``valid_login`` and
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 
 from flask import Flask, request
 
@@ -109,9 +110,11 @@ def extract_token_info() -> dict[str, object]:
 
 
 # Require authorization to be present in an auth token's scope or claims, but
-# with the option to override those values with other claims
+# with the option to override those values with other claims. override is matched
+# against the token's claims: /login put the admin flag in the "scope" claim.
 @app.route("/overridable_route/<username>")
-@require_token(sub="username", override={"admin": True})
+@require_token(sub="username", override={"scope": {"admin": True}})  # admins: any user
 def overridable_route(username: str) -> tuple[dict[str, str], int]:
-    is_admin = current_token.claims.get("admin")
+    scope = current_token.scope  # what /login put in the token: {"admin": True} for alice
+    is_admin = isinstance(scope, Mapping) and scope.get("admin") is True
     return {"message": f"Hello, {'admin' if is_admin else username}!"}, 200

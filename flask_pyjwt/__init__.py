@@ -7,7 +7,7 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 from importlib import metadata as _metadata
 
 from ._core.algorithms import AuthType
-from ._core.config import CONFIG_KEYS, IgnoredConfigWarning, Settings, WeakSecretWarning
+from ._core.config import CONFIG_KEYS, Settings
 from ._core.errors import (
     AlreadyInitializedError,
     ClaimsShapeError,
@@ -17,9 +17,12 @@ from ._core.errors import (
     DisallowedAlgorithmError,
     ExpiredTokenError,
     FlaskPyJWTError,
+    FlaskPyJWTWarning,
+    IgnoredConfigWarning,
     ImmatureTokenError,
     InvalidClaimError,
     InvalidConfigError,
+    InvalidKeyError,
     InvalidSignatureError,
     InvalidTokenError,
     KeySetUnavailableError,
@@ -27,6 +30,7 @@ from ._core.errors import (
     MalformedTokenError,
     MissingConfigError,
     MissingSignerError,
+    MisspeltOptionWarning,
     NoCurrentTokenError,
     NotInitializedError,
     RefreshTokenReusedError,
@@ -35,6 +39,7 @@ from ._core.errors import (
     TokenTooLargeError,
     UnavailableError,
     UnknownKeyError,
+    WeakSecretWarning,
     WrongTokenTypeError,
 )
 from ._core.jwk import JWKSet, PublicJWK
@@ -114,6 +119,7 @@ __all__ = [
     "Exact",
     "ExpiredTokenError",
     "FlaskPyJWTError",
+    "FlaskPyJWTWarning",
     "FromRoute",
     "FrozenJSONObject",
     "HTTPAuthError",
@@ -121,6 +127,7 @@ __all__ = [
     "ImmatureTokenError",
     "InvalidClaimError",
     "InvalidConfigError",
+    "InvalidKeyError",
     "InvalidSignatureError",
     "InvalidTokenError",
     "JSONArray",
@@ -141,6 +148,7 @@ __all__ = [
     "MemoryRevocationStore",
     "MissingConfigError",
     "MissingSignerError",
+    "MisspeltOptionWarning",
     "NoCurrentTokenError",
     "NotInitializedError",
     "PermissionDenied",

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Final, cast
+from typing import Final, Literal, cast, overload
 
 from ._context import request_environ
-from ._core.errors import ClaimsShapeError, NoCurrentTokenError
+from ._core.errors import ClaimsShapeError, NoCurrentTokenError, WrongTokenTypeError
 from ._core.strict_json import JSONObject, JSONValue
-from ._core.tokens import AuthToken, RefreshToken, Token, TokenType
+from ._core.tokens import (
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    parse_token_type,
+)
 from ._core.typed_claims import C, load_claims
 from ._http_errors import AuthenticationFailed
 
@@ -81,7 +88,8 @@ class CurrentToken:
 
     Each attribute reads the token verified by :func:`~flask_pyjwt.require_token` for this
     request. :meth:`get` returns the token itself (an :class:`~flask_pyjwt.AuthToken` or
-    :class:`~flask_pyjwt.RefreshToken`) for ``isinstance`` narrowing or ``match``, and
+    :class:`~flask_pyjwt.RefreshToken`; ``get("refresh")`` typed as the one the view
+    requires), and
     :meth:`get_or_none` the token or ``None`` (on an ``optional=True`` route).
 
     Reading anything outside a protected request raises
@@ -90,9 +98,37 @@ class CurrentToken:
 
     __slots__ = ()
 
-    def get(self) -> Token:
-        """The current token object."""
-        return get_current_token()
+    @overload
+    def get(self) -> Token: ...
+    @overload
+    def get(self, token_type: Literal["auth", TokenType.AUTH]) -> AuthToken: ...
+    @overload
+    def get(self, token_type: Literal["refresh", TokenType.REFRESH]) -> RefreshToken: ...
+    def get(self, token_type: TokenTypeName | TokenType | None = None) -> Token:
+        """The current token object; with ``token_type``, typed as that kind.
+
+        A refresh view writes ``current_token.get("refresh")`` to get a
+        :class:`~flask_pyjwt.RefreshToken` (its ``rid``, for :meth:`AuthManager.rotate
+        <flask_pyjwt.AuthManager.rotate>`) without ``assert isinstance``; the decorator
+        already refused any other kind, so this only restates it for the type checker.
+
+        Raises:
+            NoCurrentTokenError: outside a protected request.
+            WrongTokenTypeError: the token is of the other kind (a view reading
+                ``get("refresh")`` under ``require_token("auth")``): escaping the view,
+                the 401 ``token_type_invalid``.
+            ValueError: ``token_type`` is neither ``"auth"`` nor ``"refresh"``.
+        """
+        token = get_current_token()
+        if token_type is None:
+            return token
+        expected = parse_token_type(token_type)
+        if token.token_type is not expected:
+            raise WrongTokenTypeError(
+                f"This view reads a {expected.value} token, but the request's token is "
+                f"a {token.token_type.value} token."
+            )
+        return token
 
     def get_or_none(self) -> Token | None:
         """The current token object, or ``None`` where no token was verified: on an

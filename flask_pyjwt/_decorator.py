@@ -14,7 +14,7 @@ import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar, cast, overload
+from typing import Final, Literal, TypeVar, cast, overload
 
 from flask import has_request_context, request
 from typing_extensions import ParamSpec
@@ -192,7 +192,7 @@ def _check(
         override=frozen_override,
         claims_as=claims_as,
         check_revocation=_flag(check_revocation, "check_revocation"),
-        claims=collect_claims(claims, claim_requirements),
+        claims=collect_claims(claims, claim_requirements, _OPTION_NAMES),
     )
 
 
@@ -251,6 +251,11 @@ def require_token(
             (``sub="username"``); :class:`FromRoute` and :class:`Exact` say which is meant
             explicitly, and are required when the view takes ``**kwargs``.
 
+    Warns:
+        MisspeltOptionWarning: a claim keyword named like one of these options
+            (``scopes=``, ``optinal=``, ``fresh_=``), at the decorator's line; it is
+            still required as a claim. ``claims={...}`` requires such a claim silently.
+
     Raises:
         ValueError: unknown ``token_type``/``location`` (or one named twice), a
             ``cookie_name`` that is no cookie name or without the cookie location,
@@ -289,6 +294,11 @@ def require_token(
 
     return decorator
 
+
+_OPTION_NAMES: Final = tuple(
+    name for name in inspect.signature(require_token).parameters if name != "claim_requirements"
+)
+"""require_token's options: a claim keyword named like one of them warns."""
 
 AuthKind = Literal["auth", TokenType.AUTH]
 RefreshKind = Literal["refresh", TokenType.REFRESH]

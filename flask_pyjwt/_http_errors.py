@@ -3,6 +3,9 @@ r"""The HTTP half of the exception tree: what a protected view answers.
 :class:`HTTPAuthError` and its two subclasses are both :class:`~flask_pyjwt.FlaskPyJWTError`
 (the root of :mod:`flask_pyjwt._core.errors`) and Werkzeug ``HTTPException``\ s, so an
 app's own ``@app.errorhandler(401)`` / ``(403)`` still applies.
+
+:func:`register_error_handlers` (called by ``init_app``) makes a pure token error or an
+unavailable service escaping any view the same answer.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Final, Literal
 
+from flask import Flask, current_app
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable, Unauthorized
 
@@ -253,3 +258,40 @@ class TemporarilyUnavailable(HTTPAuthError, ServiceUnavailable):
             ("Retry-After", str(self.retry_after)),
             ("Cache-Control", "no-store"),
         ]
+
+
+def as_http_error(error: InvalidTokenError | UnavailableError) -> HTTPAuthError:
+    """The answer a protected view gives for ``error``: 401 for a rejected token (its
+    ``code``, with ``WWW-Authenticate``), 503 for a service that did not answer."""
+    if isinstance(error, UnavailableError):
+        return TemporarilyUnavailable.from_unavailable(error)
+    return AuthenticationFailed.from_token_error(error)
+
+
+def _answer_escaped_error(
+    error: InvalidTokenError | UnavailableError,
+) -> HTTPException | ResponseReturnValue:
+    # Through Flask's own HTTP error handling: an app's @errorhandler(401) / (503), or
+    # one for the HTTP error's class, still decides the answer.
+    answer = current_app.handle_http_exception(as_http_error(error))
+    return answer.get_response() if isinstance(answer, HTTPException) else answer
+
+
+_ESCAPING: Final = (InvalidTokenError, UnavailableError)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer a library error escaping any view of ``app`` as a protected view would.
+
+    ``auth_manager.convert_token(...)`` on a bad token in a view of the app's own, or a
+    revocation store that is down, is then the JSON 401 / 503, never an HTML 500. An
+    app's own handler stays in charge: one registered for ``FlaskPyJWTError`` before
+    ``init_app`` (then none is registered here), one for the same class registered
+    after (it replaces this one), or one for a subclass (``ExpiredTokenError``).
+    """
+    handlers: Mapping[type[Exception], object] = app.error_handler_spec[None][None]
+    if FlaskPyJWTError in handlers:
+        return
+    for error_class in _ESCAPING:
+        if error_class not in handlers:
+            app.register_error_handler(error_class, _answer_escaped_error)

@@ -53,7 +53,7 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
-from ._http_errors import AuthenticationFailed, TemporarilyUnavailable
+from ._http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
 from ._jwks_route import register_jwks_route
 from ._placement import install_guard
 from ._users import LoadsUsers, UserLoader
@@ -190,7 +190,10 @@ class AuthManager:
         when the first token needs them.
 
         Also checks, now and before the first request is answered, that no view of
-        ``app`` was registered by a route written below ``@require_token(...)``.
+        ``app`` was registered by a route written below ``@require_token(...)``; and
+        registers error handlers so that an :class:`~flask_pyjwt.InvalidTokenError` or
+        :class:`~flask_pyjwt.UnavailableError` escaping any view (``convert_token`` in
+        a view of your own) is the JSON 401 / 503 a protected view gives, not a 500.
 
         Warns:
             IgnoredConfigWarning: a ``JWT_*`` key in ``app.config`` that flask_pyjwt does
@@ -249,6 +252,7 @@ class AuthManager:
         if settings.jwks_route is not None:
             register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
         install_guard(app)
+        register_error_handlers(app)
         _extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions)
         _extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)

@@ -10,12 +10,14 @@ nothing (an empty list or mapping) or two things (a plain string on a view takin
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias, TypeVar, Union, cast
 
 from typing_extensions import ParamSpec
 
+from ._core.errors import MisspeltOptionWarning
+from ._core.hints import closest_name, warn_at_caller
 from ._core.strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
 
 P = ParamSpec("P")
@@ -168,9 +170,37 @@ names goes through ``claims=``. An option is added to this set a release before 
 exists, and leaves it when it does (``optional`` and ``fresh`` did so in 2.0)."""
 
 
+def warn_misspelt_options(
+    keywords: Iterable[str], options: Iterable[str], entry: str = "require_token"
+) -> None:
+    """Warn (:class:`~flask_pyjwt.MisspeltOptionWarning`, at the caller's line) about each
+    claim keyword named like one of ``options``: ``scopes=`` would otherwise require a
+    claim named "scopes" and refuse every token with 403. ``claims={...}`` never warns."""
+    known = tuple(options)
+    for name in keywords:
+        meant = closest_name(name, known)
+        if meant is not None:
+            warn_at_caller(
+                f"{entry}({name}=...) requires a claim named {name!r}; did you mean "
+                f"{meant}=? To require a claim of that name, write claims={{{name!r}: ...}}",
+                MisspeltOptionWarning,
+            )
+
+
 def collect_claims(
-    mapping: Mapping[str, ClaimRequirement] | None, keywords: Mapping[str, ClaimRequirement]
+    mapping: Mapping[str, ClaimRequirement] | None,
+    keywords: Mapping[str, ClaimRequirement],
+    options: Iterable[str] = (),
 ) -> dict[str, ClaimRequirement]:
+    """Every claim requirement, from ``claims=`` and the keywords; warns about keywords
+    named like one of ``options`` (see :func:`warn_misspelt_options`).
+
+    Raises:
+        TypeError: ``mapping`` is no mapping, or a claim name is no string.
+        ValueError: a reserved name, a claim given twice, or a requirement that
+            requires nothing.
+    """
+    warn_misspelt_options(keywords, options)
     given = cast("object", mapping)  # checked at runtime too: not every caller type-checks
     if given is not None and not isinstance(given, Mapping):
         raise TypeError(

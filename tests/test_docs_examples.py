@@ -301,6 +301,9 @@ def test_current_token_narrowing_and_outside() -> None:
         refresh = current.auth_manager.refresh_token("alice")
     response = client.post("/session", headers=bearer(refresh.signed))
     assert json_body(response) == {"kind": "refresh", "rid": refresh.rid}
+    with current.app.app_context():
+        auth = current.auth_manager.auth_token("alice").signed
+    assert json_body(client.get("/kind", headers=bearer(auth))) == {"kind": "auth"}
     assert current.outside_a_request() == (
         "current_token is only set inside a view protected by @require_token(...), "
         "after its token was verified"

@@ -42,11 +42,18 @@ def whoami() -> dict[str, object]:
 # [start narrowing]
 @app.route("/session", methods=["POST"])
 @require_token("refresh")
-def session_info() -> dict[str, str | None]:
-    token = current_token.get()  # AuthToken | RefreshToken
+def session_info() -> dict[str, str]:
+    token = current_token.get("refresh")  # a RefreshToken, to the type checker too
+    return {"kind": "refresh", "rid": token.rid}
+
+
+@app.route("/kind")
+@require_token(location="header")
+def kind() -> dict[str, str]:
+    token = current_token.get()  # AuthToken | RefreshToken: narrow it yourself
     if isinstance(token, RefreshToken):
-        return {"kind": "refresh", "rid": token.rid}
-    return {"kind": "auth", "rid": None}
+        return {"kind": "refresh"}
+    return {"kind": "auth"}
 
 
 # [end narrowing]

@@ -8,11 +8,8 @@ received and what is accepted; secret values are never echoed.
 
 from __future__ import annotations
 
-import difflib
-import inspect
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,11 +18,23 @@ from typing import Final, cast
 from urllib.parse import urlsplit
 
 from .algorithms import AuthType, parse_auth_type
-from .errors import InvalidConfigError, MissingConfigError
+from .errors import (
+    IgnoredConfigWarning,
+    InvalidConfigError,
+    MissingConfigError,
+)
+from .hints import closest_name, warn_at_caller
 from .jwk import JWK, bind, has_private_members, jwk_object, key_set_members, parse_jwk
 from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .keys import KeyMaterial, KeyMaterialError, hmac_secret, is_key_material
-from .signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from .signing import (
+    KeySetVerifier,
+    KeySigner,
+    KeyVerifier,
+    Signer,
+    Verifier,
+    configured_signer,
+)
 from .strict_json import FrozenJSONObject
 from .transport import TRANSPORT_CONFIG_KEYS, TransportSettings, load_transport_settings
 from .verify_cache import DEFAULT_VERIFY_CACHE_SIZE
@@ -78,20 +87,6 @@ DEFAULT_JWKS_TIMEOUT: Final = 5
 _MAX_JWKS_TIMEOUT: Final = 60
 
 
-class WeakSecretWarning(UserWarning):
-    """An HMAC secret is shorter than RFC 7518 3.2 requires for its algorithm."""
-
-
-class IgnoredConfigWarning(UserWarning):
-    """A ``JWT_*`` setting that flask_pyjwt does not use.
-
-    Either a key it does not know (a typo such as ``JWT_AUTHMAX_AGE``, or another
-    extension's name such as Flask-JWT-Extended's ``JWT_SECRET_KEY``), with the key it
-    probably means; or a key the configured algorithm ignores (``JWT_PUBLICKEY`` with an
-    ``HS*`` algorithm).
-    """
-
-
 FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_SECRET_KEY": "JWT_SECRET",
     "JWT_PRIVATE_KEY": "JWT_SECRET",
@@ -126,21 +121,13 @@ same name, it is no longer unknown."""
 _KEY_PREFIX: Final = "JWT_"
 
 
-def _squashed(key: str) -> str:
-    return key.upper().replace("_", "")
-
-
 def _unknown_key_message(key: str, known: tuple[str, ...]) -> str:
     """What to tell about a ``JWT_*`` key that is not in ``known`` (never its value)."""
     equivalent = FLASK_JWT_EXTENDED_KEYS.get(key.upper())
     if equivalent is not None:
         hint = f"did you mean {equivalent}?" if equivalent in known else equivalent
         return f"{key}: is a Flask-JWT-Extended setting, which flask_pyjwt does not read; {hint}"
-    by_squashed = {_squashed(name): name for name in known}
-    close = by_squashed.get(_squashed(key))
-    if close is None:
-        matches = difflib.get_close_matches(_squashed(key), by_squashed, n=1, cutoff=0.8)
-        close = by_squashed[matches[0]] if matches else None
+    close = closest_name(key, known)
     if close is not None:
         return f"{key}: is not a flask_pyjwt setting and is ignored; did you mean {close}?"
     return (
@@ -160,26 +147,6 @@ def warn_unknown_keys(app_config_keys: Iterable[object]) -> None:
     for key in sorted(key for key in app_config_keys if isinstance(key, str)):
         if key.upper().startswith(_KEY_PREFIX) and key not in known:
             warn_at_caller(_unknown_key_message(key, known), IgnoredConfigWarning)
-
-
-# Frames of this package are skipped when a warning looks for the line to point at. Not
-# resolved: a frame's file name is its module's __file__, symbolic links and all.
-_PACKAGE_DIRECTORY: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def warn_at_caller(message: str, category: type[Warning]) -> None:
-    """``warnings.warn`` pointing at the first frame outside the flask_pyjwt package.
-
-    A fixed ``stacklevel`` points into the library whenever the call path differs
-    (``AuthManager(app)`` reaches ``init_app`` one frame deeper than
-    ``manager.init_app(app)``); walking out of the package points at the user's line.
-    """
-    level = 1  # this function's own frame
-    frame = inspect.currentframe()
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRECTORY):
-        frame = frame.f_back
-        level += 1
-    warnings.warn(message, category, stacklevel=level)
 
 
 DEFAULT_TRANSPORT: Final = TransportSettings()
@@ -562,21 +529,8 @@ def _redis_url(lookup: ConfigLookup) -> str | None:
 
 
 def _key_error(key: str, error: KeyMaterialError | ValueError) -> InvalidConfigError:
-    return InvalidConfigError(key, str(error))
-
-
-def _check_secret_strength(settings: Settings, algorithm: AuthType, secret: bytes) -> None:
-    needed = algorithm.min_secret_bytes
-    if len(secret) >= needed:
-        return
-    message = (
-        f"the {algorithm.value} secret is {len(secret)} bytes; RFC 7518 3.2 requires at "
-        f"least {needed} (generate one with: python -c 'import secrets; "
-        f"print(secrets.token_urlsafe({needed}))')"
-    )
-    if settings.require_strong_secret:
-        raise InvalidConfigError("JWT_SECRET", message)
-    warn_at_caller(f"JWT_SECRET: {message}", WeakSecretWarning)
+    detail = error.detail if isinstance(error, KeyMaterialError) else str(error)
+    return InvalidConfigError(key, detail)
 
 
 _SIGNING_KEY_PLACES: Final = (
@@ -668,7 +622,7 @@ def _verification_jwks(
             algorithm = bind(jwk, algorithms, "verify")
         except KeyMaterialError as error:
             prefix = "" if single else f"keys[{index}] "
-            raise InvalidConfigError("JWT_PUBLICKEY", f"{prefix}{error}") from None
+            raise InvalidConfigError("JWT_PUBLICKEY", f"{prefix}{error.detail}") from None
         assert jwk.public is not None
         kid = jwk.kid or (key_id if single else None)
         if single and key_id is not None and jwk.kid is not None and key_id != jwk.kid:
@@ -794,9 +748,10 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
                 raw = hmac_secret(algorithm, secret)
             except KeyMaterialError as error:
                 raise _key_error("JWT_SECRET", error) from None
-        _check_secret_strength(settings, algorithm, raw)
         try:
-            signer = KeySigner(algorithm, raw, key_id=key_id)
+            signer = configured_signer(
+                algorithm, raw, key_id=key_id, require_strong_secret=settings.require_strong_secret
+            )
         except ValueError as error:
             raise _key_error("JWT_SECRET", error) from None
         return signer, signer.verifier()

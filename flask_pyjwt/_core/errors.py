@@ -6,6 +6,8 @@
     ├── ConfigError                      set-up problems, raised at init_app
     │   ├── MissingConfigError
     │   └── InvalidConfigError
+    ├── InvalidKeyError                  key material that does not fit its algorithm
+    │                                    (also a ValueError)
     ├── MissingSignerError               issuing a token in verify-only mode
     ├── LegacyTokenRevocationError       revoking a 1.x auth token alone (also a ValueError)
     ├── UnavailableError                 a service a check needs did not answer (503)
@@ -33,6 +35,13 @@
         ├── AuthenticationFailed         401   outside the pure core: a Werkzeug
         ├── PermissionDenied             403   HTTPException)
         └── TemporarilyUnavailable       503
+
+and every warning under one base::
+
+    FlaskPyJWTWarning (a UserWarning)
+    ├── WeakSecretWarning                an HMAC secret shorter than RFC 7518 requires
+    ├── IgnoredConfigWarning             a JWT_* setting flask_pyjwt does not use
+    └── MisspeltOptionWarning            a require_token claim named like one of its options
 
 Messages never contain a secret, a key or bytes from the request. This module is part
 of the pure core: it imports neither Flask nor Werkzeug.
@@ -87,6 +96,32 @@ class InvalidConfigError(ConfigError):
     def config_value(self) -> str:
         """The key at fault (the name Flask_PyJWT 1.x used)."""
         return self.key
+
+
+class InvalidKeyError(FlaskPyJWTError, ValueError):
+    """Key material that cannot be used for its algorithm: not a key, the wrong kind or
+    size of key, or (with ``require_strong_secret``) an HMAC secret that is too short.
+
+    Raised by :class:`~flask_pyjwt.KeySigner` and :class:`~flask_pyjwt.KeyVerifier`; the
+    configuration reports the same problem as an :class:`InvalidConfigError` naming the
+    key (``JWT_SECRET: is not a PEM private key, which RS256 needs``). A
+    :class:`ValueError` too, as ``KeySigner`` documented before it existed.
+
+    The message is a full sentence naming what was expected; it never quotes the key.
+
+    Attributes:
+        detail: what is wrong, without a subject (``is not a PEM private key, which
+            RS256 needs``), for callers that name the key themselves.
+    """
+
+    def __init__(self, detail: str, *, subject: str = "The key") -> None:
+        sentence = f"{subject} {detail}"
+        super().__init__(sentence if sentence.endswith(".") else f"{sentence}.")
+        self.detail = detail
+
+    def about(self, subject: str) -> InvalidKeyError:
+        """The same problem, said of ``subject`` (``"KeySigner's RS256 key"``)."""
+        return type(self)(self.detail, subject=subject)
 
 
 class MissingSignerError(FlaskPyJWTError):
@@ -285,3 +320,32 @@ class RefreshTokenReusedError(TokenRevokedError):
     (every token of its family) has just been revoked (RFC 9700 4.14.2)."""
 
     code: ClassVar[InvalidTokenCode] = "refresh_token_reused"
+
+
+class FlaskPyJWTWarning(UserWarning):
+    """Root of every warning flask_pyjwt emits: filter them all with
+    ``warnings.filterwarnings("error", category=FlaskPyJWTWarning)`` in a test suite."""
+
+
+class WeakSecretWarning(FlaskPyJWTWarning):
+    """An HMAC secret is shorter than RFC 7518 3.2 requires for its algorithm."""
+
+
+class IgnoredConfigWarning(FlaskPyJWTWarning):
+    """A ``JWT_*`` setting that flask_pyjwt does not use.
+
+    Either a key it does not know (a typo such as ``JWT_AUTHMAX_AGE``, or another
+    extension's name such as Flask-JWT-Extended's ``JWT_SECRET_KEY``), with the key it
+    probably means; or a key the configured algorithm ignores (``JWT_PUBLICKEY`` with an
+    ``HS*`` algorithm).
+    """
+
+
+class MisspeltOptionWarning(FlaskPyJWTWarning):
+    """A claim requirement of :func:`~flask_pyjwt.require_token` (or
+    :func:`~flask_pyjwt.verify_request`) named like one of its options
+    (``scopes=``, ``optinal=``, ``fresh_=``): probably a typo, which would otherwise
+    require a claim of that name and refuse every token with 403.
+
+    To require such a claim on purpose, pass it in ``claims={...}``, which never warns.
+    """

@@ -182,7 +182,8 @@ def parse_key_set(body: bytes, algorithms: Sequence[AuthType]) -> tuple[KeySetVe
             kid = jwk.kid if jwk.kid is not None else thumbprint(jwk.public)
             verifier = KeyVerifier(algorithm, jwk.public, key_id=kid)
         except (ValueError, TypeError, OverflowError, UnsupportedAlgorithm) as error:
-            skipped.append(f"{where} {error}")
+            detail = error.detail if isinstance(error, KeyMaterialError) else str(error)
+            skipped.append(f"{where} {detail}")
             continue
         if kid in by_kid:
             duplicated.add(kid)

@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from .algorithms import EC_CURVES, MIN_RSA_BITS, AuthType
+from .errors import InvalidKeyError, WeakSecretWarning
+from .hints import warn_at_caller
 
 PrivateKey: TypeAlias = Union[
     RSAPrivateKey, EllipticCurvePrivateKey, Ed25519PrivateKey, Ed448PrivateKey
@@ -68,8 +70,9 @@ _KEY_FILE_SUFFIXES: Final = (
 _MAX_PATH_LENGTH: Final = 4096
 
 
-class KeyMaterialError(ValueError):
-    """Key material that cannot be used for the algorithm (message is safe to show)."""
+KeyMaterialError = InvalidKeyError
+"""The name the core raises it under: its ``detail`` is said of the key by whoever
+reports it (``JWT_SECRET: ...`` in the configuration, a sentence from ``KeySigner``)."""
 
 
 def _as_bytes(material: str | bytes) -> bytes:
@@ -204,6 +207,36 @@ def hmac_secret(algorithm: AuthType, material: object) -> bytes:
     if _looks_like_path(secret):
         raise KeyMaterialError(f"{_PATH_ADVICE}, or Path(path).read_text().strip()")
     return secret
+
+
+def check_secret_strength(
+    algorithm: AuthType, secret: bytes, *, required: bool, subject: str
+) -> None:
+    """Warn about, or with ``required`` refuse, an HMAC secret shorter than RFC 7518 3.2
+    requires for ``algorithm`` (as many bytes as the hash's output). ``subject`` names
+    the secret in the warning (``"KeySigner's HS256 secret"``, ``"JWT_SECRET: the HS256
+    secret"``).
+
+    The one place this policy lives: ``KeySigner``, ``KeyVerifier`` and the
+    configuration (``JWT_SECRET`` with ``JWT_REQUIRESTRONGSECRET``) all come here.
+
+    Warns:
+        WeakSecretWarning: too short, and not ``required``; at the caller's line.
+
+    Raises:
+        KeyMaterialError: too short, and ``required``.
+    """
+    needed = algorithm.min_secret_bytes
+    if len(secret) >= needed:
+        return
+    detail = (
+        f"is {len(secret)} bytes; RFC 7518 3.2 requires at least {needed} for "
+        f"{algorithm.value} (generate one with: python -c 'import secrets; "
+        f"print(secrets.token_urlsafe({needed}))')"
+    )
+    if required:
+        raise KeyMaterialError(detail)
+    warn_at_caller(f"{subject} {detail}.", WeakSecretWarning)
 
 
 def check_key_fits(algorithm: AuthType, key: PrivateKey | PublicKey) -> None:

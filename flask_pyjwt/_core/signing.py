@@ -13,10 +13,21 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from .algorithms import AuthType, parse_auth_type
-from .errors import DisallowedAlgorithmError, InvalidSignatureError, UnknownKeyError
+from .errors import (
+    DisallowedAlgorithmError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    UnknownKeyError,
+)
 from .jwk import JWKSet, PublicJWK, hmac_key_id, public_jwk, thumbprint
 from .key_ops import KeyOps, asymmetric_ops, hmac_ops
-from .keys import KeyMaterial, hmac_secret, load_private_key, load_public_key
+from .keys import (
+    KeyMaterial,
+    check_secret_strength,
+    hmac_secret,
+    load_private_key,
+    load_public_key,
+)
 from .strict_json import JSONObject
 
 
@@ -149,21 +160,39 @@ def _checked_key_id(key_id: object) -> str | None:
 
 
 def _prepare(
-    algorithm: AuthType | str, key: KeyMaterial, key_id: str | None, *, private: bool
+    algorithm: AuthType | str,
+    key: KeyMaterial,
+    key_id: str | None,
+    *,
+    private: bool,
+    require_strong_secret: bool,
+    subject: str | None = None,
 ) -> tuple[AuthType, KeyOps, str]:
-    """Parse ``key`` for ``algorithm``; the key id given, or the key's default one."""
+    """Parse ``key`` for ``algorithm``; the key id given, or the key's default one.
+
+    A key that does not fit is an :class:`InvalidKeyError` said of ``subject`` in a full
+    sentence (``KeySigner's RS256 key is not a PEM private key, ...``); a weak secret's
+    warning names it too.
+    """
     alg = parse_auth_type(algorithm)
     given = _checked_key_id(key_id)
-    if alg.is_symmetric:
-        secret = hmac_secret(alg, key)
-        return alg, hmac_ops(alg, secret), given or hmac_key_id(secret)
-    if private:
-        private_key = load_private_key(alg, key)
-        public = private_key.public_key()
-        ops = asymmetric_ops(alg, public, private_key)
-    else:
-        public = load_public_key(alg, key)
-        ops = asymmetric_ops(alg, public, None)
+    owner = "KeySigner" if private else "KeyVerifier"
+    kind = "secret" if alg.is_symmetric else "key"
+    named = subject or f"{owner}'s {alg.value} {kind}"
+    try:
+        if alg.is_symmetric:
+            secret = hmac_secret(alg, key)
+            check_secret_strength(alg, secret, required=require_strong_secret, subject=named)
+            return alg, hmac_ops(alg, secret), given or hmac_key_id(secret)
+        if private:
+            private_key = load_private_key(alg, key)
+            public = private_key.public_key()
+            ops = asymmetric_ops(alg, public, private_key)
+        else:
+            public = load_public_key(alg, key)
+            ops = asymmetric_ops(alg, public, None)
+    except InvalidKeyError as error:
+        raise error.about(named) from None
     return alg, ops, given or thumbprint(public)
 
 
@@ -181,18 +210,35 @@ class KeySigner(_BoundKey):
             (``str``/``bytes``) or a :mod:`cryptography` private key object.
         key_id: the ``kid`` to put in the header of every token signed, instead of the
             derived one.
+        require_strong_secret: refuse an HMAC secret shorter than RFC 7518 3.2
+            requires, instead of warning (what ``JWT_REQUIRESTRONGSECRET`` sets).
+
+    Warns:
+        WeakSecretWarning: an HMAC secret shorter than RFC 7518 3.2 requires (as the
+            configuration warns about a short ``JWT_SECRET``).
 
     Raises:
-        ValueError: the key does not fit the algorithm (type, curve, size), or is not
-            one; or ``key_id`` is an empty string.
+        InvalidKeyError: the key does not fit the algorithm (type, curve, size), is not
+            one, or is too short a secret with ``require_strong_secret`` (a
+            :class:`ValueError` too).
+        ValueError: an unknown algorithm, or ``key_id`` is an empty string.
     """
 
     __slots__ = ()
 
     def __init__(
-        self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
+        self,
+        algorithm: AuthType | str,
+        key: KeyMaterial,
+        *,
+        key_id: str | None = None,
+        require_strong_secret: bool = False,
     ) -> None:
-        super().__init__(*_prepare(algorithm, key, key_id, private=True))
+        super().__init__(
+            *_prepare(
+                algorithm, key, key_id, private=True, require_strong_secret=require_strong_secret
+            )
+        )
 
     @property
     def algorithm(self) -> str:
@@ -214,6 +260,25 @@ class KeySigner(_BoundKey):
         return verifier
 
 
+def configured_signer(
+    algorithm: AuthType, key: KeyMaterial, *, key_id: str | None, require_strong_secret: bool
+) -> KeySigner:
+    """A :class:`KeySigner` for ``JWT_SECRET``: the same checks, and a weak secret's
+    warning names the setting (``JWT_SECRET: the HS256 secret is 9 bytes; ...``)."""
+    signer = KeySigner.__new__(KeySigner)
+    subject = f"JWT_SECRET: the {algorithm.value} secret"
+    prepared = _prepare(
+        algorithm,
+        key,
+        key_id,
+        private=True,
+        require_strong_secret=require_strong_secret,
+        subject=subject,
+    )
+    _BoundKey.__init__(signer, *prepared)
+    return signer
+
+
 class KeyVerifier(_BoundKey):
     """The built-in :class:`Verifier`: one key bound to one algorithm, parsed once.
 
@@ -226,18 +291,31 @@ class KeyVerifier(_BoundKey):
             an OpenSSH public key line, or a :mod:`cryptography` key object.
         key_id: the ``kid`` this key answers to, instead of the one derived from the key
             as :class:`KeySigner` derives it.
+        require_strong_secret: as for :class:`KeySigner`.
+
+    Warns:
+        WeakSecretWarning: as for :class:`KeySigner`.
 
     Raises:
-        ValueError: the key does not fit the algorithm (type, curve, size), or is not
-            one; or ``key_id`` is an empty string.
+        InvalidKeyError: as for :class:`KeySigner`.
+        ValueError: an unknown algorithm, or ``key_id`` is an empty string.
     """
 
     __slots__ = ()
 
     def __init__(
-        self, algorithm: AuthType | str, key: KeyMaterial, *, key_id: str | None = None
+        self,
+        algorithm: AuthType | str,
+        key: KeyMaterial,
+        *,
+        key_id: str | None = None,
+        require_strong_secret: bool = False,
     ) -> None:
-        super().__init__(*_prepare(algorithm, key, key_id, private=False))
+        super().__init__(
+            *_prepare(
+                algorithm, key, key_id, private=False, require_strong_secret=require_strong_secret
+            )
+        )
 
     @property
     def algorithm(self) -> AuthType:

@@ -43,3 +43,16 @@ def narrowing() -> None:
     else:
         assert_type(token, AuthToken)
         assert_type(token.scope, JSONValue)
+
+
+def narrowing_by_kind() -> None:
+    # A refresh view gets its RefreshToken typed, without assert isinstance.
+    assert_type(current_token.get("refresh"), RefreshToken)
+    assert_type(current_token.get(TokenType.REFRESH), RefreshToken)
+    assert_type(current_token.get("refresh").rid, str)
+    assert_type(current_token.get("auth"), AuthToken)
+    assert_type(current_token.get(TokenType.AUTH).scope, JSONValue)
+
+
+def kinds_are_literals() -> None:
+    current_token.get("access")  # type: ignore[call-overload]

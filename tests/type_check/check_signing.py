@@ -12,6 +12,8 @@ from flask_pyjwt import (
     AuthManager,
     AuthType,
     CacheableVerifier,
+    FlaskPyJWTError,
+    InvalidKeyError,
     InvalidSignatureError,
     JSONObject,
     JWSHeader,
@@ -108,3 +110,19 @@ def built_in_keys(pem: bytes) -> None:
     )
     assert_type(verifier.key_generation(), int)
     del as_protocols
+
+
+def key_checks() -> None:
+    # The strong-secret requirement of JWT_REQUIRESTRONGSECRET, for a signer built by hand;
+    # an unusable key is a public InvalidKeyError (a FlaskPyJWTError and a ValueError).
+    signer = KeySigner("HS256", "x" * 32, require_strong_secret=True)
+    assert_type(signer, KeySigner)
+    assert_type(KeyVerifier("HS256", "x" * 32, require_strong_secret=True), KeyVerifier)
+    try:
+        KeySigner("RS256", "not a key")
+    except InvalidKeyError as error:
+        assert_type(error.detail, str)
+        assert_type(error.about("the signing key"), InvalidKeyError)
+        narrowed: FlaskPyJWTError = error
+        value_error: ValueError = error
+        del narrowed, value_error
