@@ -45,7 +45,7 @@ from flask_pyjwt._core.jwks_source import (
 )
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, public_jwk, rsa_key, running_idp
-from tests.support import b64url, bearer, configure, json_body
+from tests.support import b64url, bearer, configure, json_body, load_private_key
 
 
 class Server:
@@ -413,7 +413,9 @@ def test_a_slow_idp_is_abandoned_after_the_timeout() -> None:
 def test_unusable_keys_are_skipped_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     with running_idp("good") as idp:
         secret_d = "c2VjcmV0LXByaXZhdGUtbWVtYmVy"
-        weak = rsa.generate_private_key(65537, 1024).public_key()  # noqa: S505 - on purpose
+        weak_private = load_private_key("rsa-1024-0")  # too short, on purpose
+        assert isinstance(weak_private, rsa.RSAPrivateKey)
+        weak = weak_private.public_key()
         good = public_jwk(idp.keys["good"])
         hostile: list[object] = [
             {**good, "kid": "enc", "use": "enc"},
