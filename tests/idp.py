@@ -43,7 +43,11 @@ def rsa_key(kid: str, index: int = 0) -> RSAKey:
     private = load_private_key(f"rsa-2048-{index}")
     assert isinstance(private, rsa.RSAPrivateKey)
     parameters: KeyParameters = {"kid": kid, "alg": "RS256", "use": "sig"}
-    return RSAKey.import_key(private, parameters)
+    # joserfc's import_key returns Self, unresolved on the classmethod (Unknown for
+    # pyright, Any for mypy).
+    imported: object = RSAKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    assert isinstance(imported, RSAKey)
+    return imported
 
 
 def ec_key(kid: str, index: int = 0) -> ECKey:
@@ -51,7 +55,9 @@ def ec_key(kid: str, index: int = 0) -> ECKey:
     private = load_private_key(f"ec-P-256-{index}")
     assert isinstance(private, ec.EllipticCurvePrivateKey)
     parameters: KeyParameters = {"kid": kid, "alg": "ES256", "use": "sig"}
-    return ECKey.import_key(private, parameters)
+    imported: object = ECKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    assert isinstance(imported, ECKey)
+    return imported
 
 
 def public_jwk(key: SigningKey) -> dict[str, object]:
