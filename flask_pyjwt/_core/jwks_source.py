@@ -128,6 +128,8 @@ class _Exchange:
             result = error
         except (OSError, http.client.HTTPException, ValueError) as error:
             result = FetchError(f"{type(error).__name__}: {_reason(error)}")
+        except Exception as error:  # anything else is a failed fetch too, never a 500
+            result = FetchError(f"unexpected {type(error).__name__}")
         with self._lock:
             self._result = result
 
