@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -109,6 +110,7 @@ class IdentityProvider:
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
+        self._tls: ssl.SSLContext | None = None
 
     # -- keys and tokens ---------------------------------------------------------------
 
@@ -181,14 +183,17 @@ class IdentityProvider:
     def url(self) -> str:
         """The JWK Set URL."""
         assert self._port, "start() the server first"
-        return f"http://127.0.0.1:{self._port}/.well-known/jwks.json"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self._port}/.well-known/jwks.json"
 
     def _count(self) -> None:
         with self._lock:
             self._hits += 1
 
-    def start(self) -> None:
-        """Serve on 127.0.0.1 (the same port again after :meth:`stop`)."""
+    def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Serve on 127.0.0.1 (the same port again after :meth:`stop`), over TLS with
+        ``tls`` (a server-side context holding the certificate)."""
+        self._tls = tls
         provider = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -219,6 +224,8 @@ class IdentityProvider:
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
         server.daemon_threads = True
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
         self._port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(

@@ -8,16 +8,24 @@ Providers are real loopback servers: :mod:`tests.idp` for JWK Sets, and
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask
 
 from flask_pyjwt import (
@@ -32,7 +40,7 @@ from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.jwks_source import FetchError, RemoteKeySet, fetch_url
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, running_idp
-from tests.support import Clock, bearer, configure, json_body
+from tests.support import Clock, bearer, configure, json_body, load_private_key
 
 
 class ScriptedServer:
@@ -386,3 +394,89 @@ def test_the_managers_clock_expires_the_keys_held() -> None:
         clock.now += 1
         assert _status(app, old) == 401  # expired by the app's clock: refreshed
         assert idp.hits == 3  # the refresh, then the refetch its first unknown kid makes
+
+
+# -- https: the production path, with certificate checks --------------------------------
+
+
+def _tls_files(directory: Path) -> tuple[Path, ssl.SSLContext]:
+    """A test CA (its certificate written to a file) and a server context whose
+    certificate, signed by it, names the address 127.0.0.1. Committed keys; the
+    certificates are made now (valid for a day around the real time)."""
+    ca_key, server_key = load_private_key("ec-P-256-8"), load_private_key("ec-P-256-9")
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    assert isinstance(server_key, ec.EllipticCurvePrivateKey)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "flask_pyjwt test CA")])
+
+    def certificate(subject: x509.Name, key: ec.EllipticCurvePrivateKey) -> x509.CertificateBuilder:
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+        )
+
+    ca = (
+        certificate(ca_name, ca_key)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    server_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    server = (
+        certificate(server_name, server_key)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_file = directory / "ca.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chain = directory / "server.pem"
+    chain.write_bytes(
+        server.public_bytes(serialization.Encoding.PEM)
+        + server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain)
+    return ca_file, context
+
+
+def test_https_keys_are_fetched_only_from_a_certificate_the_system_trusts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ca_file, context = _tls_files(tmp_path)
+    idp = IdentityProvider()
+    idp.add_key("k1")
+    idp.start(tls=context)
+    try:
+        token = idp.token("k1")
+        assert idp.url.startswith("https://127.0.0.1:")
+        # Our test CA is not among the trusted ones: the certificate is refused.
+        assert _status(_resource_server(idp.url), token) == 503
+        # Trusted (OpenSSL reads SSL_CERT_FILE when the default context is made).
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+        assert _status(_resource_server(idp.url), token) == 200
+        # Trusted, but issued to 127.0.0.1, not to localhost: refused.
+        localhost = idp.url.replace("127.0.0.1", "localhost")
+        assert _status(_resource_server(localhost), token) == 503
+        assert idp.hits == 1  # the two refused handshakes never reached HTTP
+    finally:
+        idp.stop()
