@@ -227,7 +227,7 @@ class AuthManager:
                 "identity provider's keys; remove one of them",
             )
         if use_config_keys:
-            config_signer, config_verifier = load_keys(lookup, settings)
+            config_signer, config_verifier = load_keys(lookup, settings, clock=self._clock)
             signer = signer if signer is not None else config_signer
             verifier = verifier if verifier is not None else config_verifier
         assert verifier is not None
@@ -499,6 +499,9 @@ class AuthManager:
         Raises:
             RevocationStoreError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
+            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+                could not be fetched, so the token is neither valid nor invalid; an
+                outage is not reported as ``False``.
         """
         state = self._state()
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
@@ -535,6 +538,8 @@ class AuthManager:
                 (:class:`~flask_pyjwt.TokenRevokedError` for a revoked one).
             RevocationStoreError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
+            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+                could not be fetched.
         """
         expected = None if token_type is None else parse_token_type(token_type)
         state = self._state()
@@ -558,7 +563,8 @@ class AuthManager:
         Raises:
             AuthenticationFailed: 401: the token is not valid (forged, malformed, badly
                 signed, ...; expired is not a refusal).
-            TemporarilyUnavailable: 503: the revocation store did not answer.
+            TemporarilyUnavailable: 503: the revocation store did not answer, or (with
+                ``JWT_JWKS_URL``) the identity provider's keys could not be fetched.
             LegacyTokenRevocationError: a Flask_PyJWT 1.x auth token, which has no
                 ``jti`` (a :class:`ValueError`; :meth:`revoke_subject` covers it).
         """
@@ -568,6 +574,8 @@ class AuthManager:
             verified = state.codec.decode_expired_ok(raw)
         except InvalidTokenError as error:
             raise AuthenticationFailed.from_token_error(error) from None
+        except UnavailableError as error:  # the identity provider's keys, in IdP mode
+            raise TemporarilyUnavailable.from_unavailable(error) from error
         try:
             state.sessions.revoke(verified, end_session=end_session)
         except UnavailableError as error:

@@ -2,7 +2,9 @@
 implementation, and its JWK Set served by a real HTTP server on 127.0.0.1.
 
 The server counts every request it answers, so tests can say how often the library
-fetched. Nothing here uses flask_pyjwt.
+fetched. Nothing here uses flask_pyjwt. The keys are the committed ones under
+``tests/keys/`` (imported into joserfc), so no outcome depends on random key bytes: a
+fresh EC key's ``y`` lost its leading zero byte under joserfc 1.7.7 about once in 128.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import ssl
 import threading
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
-from typing import Literal, cast
+from typing import Final, Literal, cast
 
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeyParameters, KeySet, KeySetSerialization, RSAKey
+
+from .support import load_private_key
 
 ISSUER = "https://idp.test/realms/shop"
 AUDIENCE = "orders-api"
@@ -25,14 +31,34 @@ AUDIENCE = "orders-api"
 SigningKey = RSAKey | ECKey
 
 
-def rsa_key(kid: str) -> RSAKey:
-    """A new 2048-bit RS256 signing key made by joserfc."""
+COMMITTED_KEYS: Final = 10
+"""How many RSA-2048 and P-256 keys ``tests/keys/`` holds (indexes 0-9 of each)."""
+
+POLL_INTERVAL: Final = 0.01
+"""``serve_forever``'s poll interval: :meth:`IdentityProvider.stop` waits about this
+long (the default 0.5 s made every test wait half a second)."""
+
+
+def rsa_key(kid: str, index: int = 0) -> RSAKey:
+    """The committed key ``rsa-2048-<index>`` as a joserfc RS256 signing key named ``kid``."""
+    private = load_private_key(f"rsa-2048-{index}")
+    assert isinstance(private, rsa.RSAPrivateKey)
     parameters: KeyParameters = {"kid": kid, "alg": "RS256", "use": "sig"}
-    # joserfc leaves generate_key's return type unannotated (Unknown for pyright).
-    return cast(
-        "RSAKey",
-        RSAKey.generate_key(2048, parameters=parameters),  # pyright: ignore[reportUnknownMemberType]
-    )
+    # joserfc's import_key returns Self, unresolved on the classmethod (Unknown for
+    # pyright, Any for mypy).
+    imported: object = RSAKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    assert isinstance(imported, RSAKey)
+    return imported
+
+
+def ec_key(kid: str, index: int = 0) -> ECKey:
+    """The committed key ``ec-P-256-<index>`` as a joserfc ES256 signing key named ``kid``."""
+    private = load_private_key(f"ec-P-256-{index}")
+    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    parameters: KeyParameters = {"kid": kid, "alg": "ES256", "use": "sig"}
+    imported: object = ECKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    assert isinstance(imported, ECKey)
+    return imported
 
 
 def public_jwk(key: SigningKey) -> dict[str, object]:
@@ -66,9 +92,12 @@ class IdentityProvider:
         body: a raw body to serve instead of the JWK Set, if set.
         delay: seconds the server waits before answering.
         redirect_to: answer 302 to this location instead.
+        clock: seconds since the epoch for the tokens' ``iat``/``exp`` (the app's clock,
+            when the test moves one).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self.keys: dict[str, SigningKey] = {}
         self.published: list[str] = []
         self.cache_control: str | None = "public, max-age=300"
@@ -81,22 +110,18 @@ class IdentityProvider:
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
+        self._tls: ssl.SSLContext | None = None
 
     # -- keys and tokens ---------------------------------------------------------------
 
     def add_key(
         self, kid: str, kind: Literal["RSA", "EC"] = "RSA", *, publish: bool = True
     ) -> SigningKey:
-        """A new signing key (RS256 or ES256), published in the JWK Set unless told not to."""
-        key: SigningKey
-        if kind == "RSA":
-            key = rsa_key(kid)
-        else:
-            parameters: KeyParameters = {"kid": kid, "alg": "ES256", "use": "sig"}
-            key = cast(
-                "ECKey",
-                ECKey.generate_key("P-256", parameters),  # pyright: ignore[reportUnknownMemberType]
-            )
+        """A signing key (RS256 or ES256) of its own, published in the JWK Set unless told
+        not to: the next committed key of its kind not yet used by this provider."""
+        index = sum(1 for held in self.keys.values() if (kind == "RSA") == isinstance(held, RSAKey))
+        assert index < COMMITTED_KEYS, f"tests/keys/ holds {COMMITTED_KEYS} keys of each kind"
+        key: SigningKey = rsa_key(kid, index) if kind == "RSA" else ec_key(kid, index)
         self.keys[kid] = key
         if publish:
             self.published.append(kid)
@@ -125,7 +150,7 @@ class IdentityProvider:
         ``drop`` removed (a header field set to ``None`` is left out)."""
         key = self.keys[signed_by or kid]
         alg = "RS256" if isinstance(key, RSAKey) else "ES256"
-        now = int(time.time())
+        now = int(self.clock())
         body: dict[str, object] = {
             "iss": ISSUER,
             "sub": "user-42",
@@ -158,14 +183,17 @@ class IdentityProvider:
     def url(self) -> str:
         """The JWK Set URL."""
         assert self._port, "start() the server first"
-        return f"http://127.0.0.1:{self._port}/.well-known/jwks.json"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self._port}/.well-known/jwks.json"
 
     def _count(self) -> None:
         with self._lock:
             self._hits += 1
 
-    def start(self) -> None:
-        """Serve on 127.0.0.1 (the same port again after :meth:`stop`)."""
+    def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Serve on 127.0.0.1 (the same port again after :meth:`stop`), over TLS with
+        ``tls`` (a server-side context holding the certificate)."""
+        self._tls = tls
         provider = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -196,9 +224,13 @@ class IdentityProvider:
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
         server.daemon_threads = True
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
         self._port = server.server_address[1]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -213,9 +245,11 @@ class IdentityProvider:
 
 
 @contextmanager
-def running_idp(*kids: str) -> Generator[IdentityProvider, None, None]:
+def running_idp(
+    *kids: str, clock: Callable[[], float] = time.time
+) -> Generator[IdentityProvider, None, None]:
     """An IdP with an RSA key for each of ``kids``, serving until the block ends."""
-    provider = IdentityProvider()
+    provider = IdentityProvider(clock)
     for kid in kids:
         provider.add_key(kid)
     provider.start()

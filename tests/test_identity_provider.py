@@ -45,13 +45,15 @@ from flask_pyjwt._core.jwks_source import (
 )
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, public_jwk, rsa_key, running_idp
-from tests.support import b64url, bearer, configure, json_body
+from tests.support import Clock, b64url, bearer, configure, json_body, load_private_key
 
 
 class Server:
     """A resource server app, and the subjects its views saw (a view ran once each)."""
 
-    def __init__(self, idp: IdentityProvider, **config: object) -> None:
+    def __init__(
+        self, idp: IdentityProvider, *, clock: Clock | None = None, **config: object
+    ) -> None:
         app = Flask("resource_server")
         configure(
             app,
@@ -63,7 +65,7 @@ class Server:
                 **config,
             },
         )
-        self.manager = AuthManager(app)
+        self.manager = AuthManager(app, clock=clock)
         self.calls: list[str] = []
         self.app = app
 
@@ -284,7 +286,10 @@ def test_rotation_at_the_idp_is_picked_up_at_once() -> None:
         assert idp.hits == 2
 
 
+@pytest.mark.slow
 def test_a_removed_key_stops_working_when_the_cache_expires() -> None:
+    # The one test of the key cache on real time (the default clock, time.monotonic);
+    # the others move the manager's clock.
     with running_idp("k1", "k2") as idp:
         idp.cache_control = "max-age=1"
         server = Server(idp, JWT_JWKS_MIN_REFRESH=1)
@@ -316,13 +321,14 @@ def test_cache_control_is_honoured_within_the_bounds() -> None:
 
 
 def test_server_down_keeps_the_last_good_keys(caplog: pytest.LogCaptureFixture) -> None:
-    with running_idp("k1") as idp:
+    clock = Clock()
+    with running_idp("k1", clock=clock) as idp:
         idp.cache_control = "max-age=1"
-        server = Server(idp, JWT_JWKS_MIN_REFRESH=1)
+        server = Server(idp, clock=clock, JWT_JWKS_MIN_REFRESH=1)
         token = idp.token("k1")
         assert server.get("/orders", token).status_code == 200
         idp.stop()
-        time.sleep(1.1)  # expired: the refresh fails
+        clock.now += 1  # expired: the refresh fails
         with caplog.at_level(logging.WARNING, logger="flask_pyjwt.jwks"):
             assert server.get("/orders", token).status_code == 200
             server.calls.clear()
@@ -331,15 +337,16 @@ def test_server_down_keeps_the_last_good_keys(caplog: pytest.LogCaptureFixture) 
         messages = [record.getMessage() for record in caplog.records]
         assert any("failed" in m and "keeping the 1 keys fetched before" in m for m in messages)
         idp.start()  # back up, same port
-        time.sleep(1.1)
+        clock.now += 1
         assert server.get("/orders", token).status_code == 200
         assert idp.hits == 2
 
 
 def test_the_first_fetch_failing_is_a_503_and_the_idp_is_not_hammered() -> None:
-    with running_idp("k1") as idp:
+    clock = Clock()
+    with running_idp("k1", clock=clock) as idp:
         idp.status = 500
-        server = Server(idp, JWT_JWKS_MIN_REFRESH=1)
+        server = Server(idp, clock=clock, JWT_JWKS_MIN_REFRESH=1)
         token = idp.token("k1")
         for _ in range(5):
             response = server.get("/orders", token)
@@ -356,7 +363,7 @@ def test_the_first_fetch_failing_is_a_503_and_the_idp_is_not_hammered() -> None:
         assert server.calls == []
         assert idp.hits == 1  # one try, then the back-off
         idp.status = 200
-        time.sleep(1.1)
+        clock.now += 1
         assert server.get("/orders", token).status_code == 200
         assert idp.hits == 2
 
@@ -401,6 +408,7 @@ def test_a_redirect_is_not_followed() -> None:
         assert elsewhere.hits == 0
 
 
+@pytest.mark.slow
 def test_a_slow_idp_is_abandoned_after_the_timeout() -> None:
     with running_idp("k1") as idp:
         idp.delay = 3
@@ -413,7 +421,9 @@ def test_a_slow_idp_is_abandoned_after_the_timeout() -> None:
 def test_unusable_keys_are_skipped_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     with running_idp("good") as idp:
         secret_d = "c2VjcmV0LXByaXZhdGUtbWVtYmVy"
-        weak = rsa.generate_private_key(65537, 1024).public_key()  # noqa: S505 - on purpose
+        weak_private = load_private_key("rsa-1024-0")  # too short, on purpose
+        assert isinstance(weak_private, rsa.RSAPrivateKey)
+        weak = weak_private.public_key()
         good = public_jwk(idp.keys["good"])
         hostile: list[object] = [
             {**good, "kid": "enc", "use": "enc"},

@@ -325,7 +325,7 @@ def test_rsa_strictness() -> None:
     configure(app, {"JWT_SECRET": full | {"oth": []}})
     with pytest.raises(InvalidConfigError, match="multi-prime"):
         AuthManager(app)
-    other = dict(rsa_key("q").as_dict(private=True))
+    other = dict(rsa_key("q", 1).as_dict(private=True))  # another key pair
     configure(app, {"JWT_SECRET": full | {"d": other["d"]}})
     with pytest.raises(InvalidConfigError, match="do not form a valid key"):
         AuthManager(app)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-import time
 from collections.abc import Callable
 from typing import Final
 
@@ -230,7 +229,7 @@ def test_csrf_is_checked_on_every_request_for_a_cached_cookie_token() -> None:
 # -- keys ------------------------------------------------------------------------------
 
 
-def resource_server(jwks_url: str) -> tuple[Flask, AuthManager]:
+def resource_server(jwks_url: str, clock: Clock) -> tuple[Flask, AuthManager]:
     """A verify-only app for the test identity provider, refreshing its keys every second."""
     app = Flask("resource_server")
     configure(
@@ -243,13 +242,14 @@ def resource_server(jwks_url: str) -> tuple[Flask, AuthManager]:
             "JWT_JWKS_MIN_REFRESH": 1,
         },
     )
-    return app, AuthManager(app)
+    return app, AuthManager(app, clock=clock)
 
 
 def test_a_new_key_set_from_the_identity_provider_drops_the_cache() -> None:
-    with running_idp("k1", "k2") as idp:
+    clock = Clock()
+    with running_idp("k1", "k2", clock=clock) as idp:
         idp.cache_control = "max-age=1"
-        app, _ = resource_server(idp.url)
+        app, _ = resource_server(idp.url, clock)
 
         @app.get("/orders")
         @require_token()
@@ -265,7 +265,7 @@ def test_a_new_key_set_from_the_identity_provider_drops_the_cache() -> None:
         assert old in cache
         idp.remove_key("k1")  # the provider retires k1
         assert client.get("/orders", headers=bearer(old)).status_code == 200  # keys held
-        time.sleep(1.1)  # the keys held expire: the next request refreshes them
+        clock.now += 1  # the keys held expire: the next request refreshes them
         refused = client.get("/orders", headers=bearer(old))
         assert refused.status_code == 401
         assert json_body(refused)["code"] == "unknown_key"
@@ -274,9 +274,10 @@ def test_a_new_key_set_from_the_identity_provider_drops_the_cache() -> None:
 
 
 def test_a_refresh_with_the_same_keys_keeps_the_cache() -> None:
-    with running_idp("k1") as idp:
+    clock = Clock()
+    with running_idp("k1", clock=clock) as idp:
         idp.cache_control = "max-age=1"
-        app, manager = resource_server(idp.url)
+        app, manager = resource_server(idp.url, clock)
         token = idp.token("k1")
         with app.app_context():
             # The first verification fetched the keys (a new generation), so the token is
@@ -287,7 +288,7 @@ def test_a_refresh_with_the_same_keys_keeps_the_cache() -> None:
         assert cache is not None
         assert token in cache
         hits = idp.hits
-        time.sleep(1.1)
+        clock.now += 1
         with app.app_context():
             assert manager.verify_token(token)
         assert idp.hits == hits + 1  # refreshed ...

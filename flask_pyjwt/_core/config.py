@@ -8,8 +8,10 @@ received and what is accepted; secret values are never echoed.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -392,7 +394,17 @@ def _audience(lookup: ConfigLookup) -> str | tuple[str, ...] | None:
     )
 
 
-_LOOPBACK_HOSTS: Final = frozenset({"localhost", "::1"})
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` (a URL's host name, lower-case, without brackets) is a loopback
+    address: ``localhost`` or an IP address in 127.0.0.0/8 or ``::1``. Decided on the
+    parsed address, never on the spelling: ``127.attacker.example`` is a DNS name that
+    anyone can point anywhere."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name to resolve (or an address form ipaddress does not read)
+        return False
 
 
 def _jwks_url(lookup: ConfigLookup) -> str | None:
@@ -414,7 +426,7 @@ def _jwks_url(lookup: ConfigLookup) -> str | None:
         raise InvalidConfigError(
             "JWT_JWKS_URL", "holds credentials (user:password@); a JWK Set is public"
         )
-    if parts.scheme == "http" and not (host in _LOOPBACK_HOSTS or host.startswith("127.")):
+    if parts.scheme == "http" and not _is_loopback(host):
         raise InvalidConfigError(
             "JWT_JWKS_URL",
             f"got {url!r}; use https://: keys fetched over plain http could be replaced by "
@@ -670,7 +682,9 @@ def jwk_object_quiet(material: object) -> FrozenJSONObject | None:
         return None
 
 
-def _remote_key_set(lookup: ConfigLookup, settings: Settings, url: str) -> Verifier:
+def _remote_key_set(
+    lookup: ConfigLookup, settings: Settings, url: str, clock: Callable[[], float] | None
+) -> Verifier:
     for key in ("JWT_SECRET", "JWT_PUBLICKEY"):
         if lookup(key) not in (None, "", b""):
             raise InvalidConfigError(
@@ -699,10 +713,13 @@ def _remote_key_set(lookup: ConfigLookup, settings: Settings, url: str) -> Verif
         timeout=settings.jwks_timeout,
         min_refresh=settings.jwks_min_refresh,
         max_cache=settings.jwks_max_cache,
+        clock=time.monotonic if clock is None else clock,
     )
 
 
-def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, Verifier]:
+def load_keys(
+    lookup: ConfigLookup, settings: Settings, *, clock: Callable[[], float] | None = None
+) -> tuple[Signer | None, Verifier]:
     """Parse ``JWT_SECRET`` / ``JWT_PUBLICKEY`` once into a signer and a verifier.
 
     HMAC: ``JWT_SECRET`` signs and verifies. Key pairs: ``JWT_SECRET`` is the private key
@@ -712,6 +729,12 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     hold the signing key's public half. With ``JWT_JWKS_URL`` the keys are an identity
     provider's, fetched when first needed.
 
+    Args:
+        lookup: where ``JWT_*`` values are read.
+        settings: the parsed settings.
+        clock: the manager's clock (``AuthManager(clock=...)``), which then times the
+            identity provider's key cache too; ``None``: :func:`time.monotonic`.
+
     Raises:
         MissingConfigError: no usable key is configured.
         InvalidConfigError: a key does not fit ``JWT_AUTHTYPE`` or the keys disagree.
@@ -720,7 +743,7 @@ def load_keys(lookup: ConfigLookup, settings: Settings) -> tuple[Signer | None, 
     if algorithm is None:
         raise MissingConfigError("JWT_AUTHTYPE")
     if settings.jwks_url is not None:
-        return None, _remote_key_set(lookup, settings, settings.jwks_url)
+        return None, _remote_key_set(lookup, settings, settings.jwks_url, clock)
     secret = _key_material(lookup, "JWT_SECRET")
     key_id = settings.key_id
     if algorithm.is_symmetric:

@@ -17,27 +17,34 @@ the configuration:
   count, so the first unknown ``kid`` after them refetches at once: the provider may just
   have rotated). Threads that meet an unknown ``kid`` while a fetch is under way wait for
   it and look again, instead of fetching too.
-* A failed fetch keeps the keys held (and logs a warning); no fetch is tried again for
-  ``min(min_refresh, 5)`` seconds, so a provider that is down is not hammered.
+* One fetch at a time. A failed fetch keeps the keys held (and logs a warning); no
+  fetch is tried again for ``min(min_refresh, 5)`` seconds counted from when the failed
+  fetch *ended*, so a provider that is down or hung is not hammered. Requests that
+  waited for a first fetch that failed get their 503 at once instead of each trying
+  again in turn (a hung provider costs them one timeout, not one each).
+* Intervals are measured with the manager's clock (``AuthManager(clock=...)``), or
+  :func:`time.monotonic`; the network deadline is always real time.
 
-Only the standard library speaks HTTP here (:mod:`urllib.request`): redirects are not
-followed, every socket operation has a timeout, the body is read in chunks up to
-:data:`MAX_JWKS_BYTES`. No Flask here.
+Only the standard library speaks HTTP here (:mod:`http.client`): redirects are not
+followed, proxy environment variables are not read, ``timeout`` is a deadline for the
+whole response, the body is read in chunks up to :data:`MAX_JWKS_BYTES`. No Flask here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import logging
 import math
 import re
+import socket
+import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, NoReturn, cast
+from typing import Final, NoReturn
+from urllib.parse import urlsplit
 
 from cryptography.exceptions import UnsupportedAlgorithm
 
@@ -61,6 +68,7 @@ FAILURE_BACKOFF: Final = 5
 """Seconds (at most; ``min_refresh`` if shorter) after a failed fetch before the next try."""
 
 _CHUNK: Final = 16 * 1024
+_ACCEPT: Final = "application/jwk-set+json, application/json"
 _MAX_AGE: Final = re.compile(r'^\s*max-age\s*=\s*"?([0-9]{1,10})"?\s*$', re.IGNORECASE)
 _NO_CACHE: Final = re.compile(r"^\s*(no-cache|no-store)\s*(=.*)?$", re.IGNORECASE)
 
@@ -74,51 +82,119 @@ Fetcher = Callable[[str, float], tuple[bytes, "str | None"]]
 :class:`FetchError`."""
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Refuses redirects: the configured URL is the one trusted for keys."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER: Final = urllib.request.build_opener(_NoRedirect)
-
-
 def fetch_url(url: str, timeout: float) -> tuple[bytes, str | None]:
     """GET ``url``: the body (at most :data:`MAX_JWKS_BYTES`) and its ``Cache-Control``.
 
-    ``timeout`` bounds every socket operation, and the whole read is abandoned once it
-    has taken more than ``timeout`` seconds.
+    ``timeout`` is a deadline for the whole exchange (connecting, the TLS handshake,
+    the status line, the headers and every chunk of the body): a provider that sends
+    its answer a byte at a time is abandoned when it runs out, as is one that hangs.
+    The exchange runs in a daemon thread that this call waits on; at the deadline the
+    connection is shut down and the thread ends with it.
+
+    Redirects are not followed (the configured URL is the one trusted for keys) and
+    proxy environment variables (``http_proxy``, ``https_proxy``, ``all_proxy``) are not
+    read: a proxy would choose the trusted keys. The standard library's
+    :mod:`http.client` is used directly for that reason (:mod:`urllib.request` reads
+    them).
 
     Raises:
-        FetchError: a network error, a timeout, a status other than 200 (redirects
+        FetchError: a network error, the deadline, a status other than 200 (redirects
             included), or a body too large.
     """
-    request = urllib.request.Request(  # noqa: S310 - the scheme was checked at init_app
-        url, headers={"Accept": "application/jwk-set+json, application/json"}
-    )
-    deadline = time.monotonic() + timeout
-    try:
-        # typeshed types open() as Any; what it returns for an http(s) URL is this.
-        response = cast("object", _OPENER.open(request, timeout=timeout))
-        if not isinstance(response, http.client.HTTPResponse):  # pragma: no cover
-            raise FetchError("the URL did not answer over HTTP")
-        with response:
-            cache_control = response.headers.get("Cache-Control")
-            body = bytearray()
-            while chunk := response.read1(_CHUNK):
-                body += chunk
-                if len(body) > MAX_JWKS_BYTES:
-                    raise FetchError(f"the document is larger than {MAX_JWKS_BYTES} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"the document took more than {timeout:g} seconds")
-    except urllib.error.HTTPError as error:
-        raise FetchError(f"HTTP status {error.code}") from None
-    except urllib.error.URLError as error:
-        raise FetchError(f"cannot connect: {_reason(error.reason)}") from None
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        raise FetchError(f"{type(error).__name__}: {_reason(error)}") from None
-    return bytes(body), cache_control
+    exchange = _Exchange(url, timeout)
+    worker = threading.Thread(target=exchange.run, name="flask_pyjwt JWKS fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return exchange.outcome()
+
+
+class _Exchange:
+    """One GET, run by a worker thread and abandoned by the caller at its deadline."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self._url = url
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._connection: http.client.HTTPConnection | None = None
+        self._result: tuple[bytes, str | None] | FetchError | None = None
+        self._abandoned = False
+
+    def run(self) -> None:
+        """The worker: GET the URL and keep the outcome (never raises)."""
+        result: tuple[bytes, str | None] | FetchError
+        try:
+            result = self._get()
+        except FetchError as error:
+            result = error
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            result = FetchError(f"{type(error).__name__}: {_reason(error)}")
+        except Exception as error:  # anything else is a failed fetch too, never a 500
+            result = FetchError(f"unexpected {type(error).__name__}")
+        with self._lock:
+            self._result = result
+
+    def outcome(self) -> tuple[bytes, str | None]:
+        """The caller, at the deadline or before: the body, or why there is none."""
+        with self._lock:
+            result = self._result
+            self._abandoned = result is None
+            connection = self._connection
+        if result is None:
+            if connection is not None:
+                _shut_down(connection)
+            raise FetchError(f"no complete answer within {self._timeout:g} seconds")
+        if isinstance(result, FetchError):
+            raise result
+        return result
+
+    def _get(self) -> tuple[bytes, str | None]:
+        parts = urlsplit(self._url)
+        host = parts.hostname
+        if host is None or parts.scheme not in ("https", "http"):  # pragma: no cover
+            raise FetchError("not an http(s) URL")  # checked at init_app
+        connection: http.client.HTTPConnection
+        if parts.scheme == "https":
+            port = parts.port or 443
+            context = ssl.create_default_context()
+            connection = http.client.HTTPSConnection(
+                host, port, timeout=self._timeout, context=context
+            )
+        else:
+            connection = http.client.HTTPConnection(host, parts.port or 80, timeout=self._timeout)
+        with self._lock:
+            if self._abandoned:  # pragma: no cover - the caller gave up before this
+                raise FetchError("abandoned")
+            self._connection = connection
+        try:
+            try:
+                connection.connect()
+            except OSError as error:
+                raise FetchError(f"cannot connect: {_reason(error)}") from None
+            path = parts.path or "/"
+            if parts.query:
+                path += "?" + parts.query
+            connection.request("GET", path, headers={"Accept": _ACCEPT})
+            with connection.getresponse() as response:  # closing it releases the socket
+                if response.status != 200:
+                    raise FetchError(f"HTTP status {response.status}")
+                cache_control = response.getheader("Cache-Control")
+                body = bytearray()
+                while chunk := response.read1(_CHUNK):
+                    body += chunk
+                    if len(body) > MAX_JWKS_BYTES:
+                        raise FetchError(f"the document is larger than {MAX_JWKS_BYTES} bytes")
+            return bytes(body), cache_control
+        finally:
+            connection.close()
+
+
+def _shut_down(connection: http.client.HTTPConnection) -> None:
+    # Wakes the worker blocked on the socket (connect, handshake or read); the worker
+    # closes it. The plain socket's shutdown, so a TLS socket's state is left alone.
+    sock = connection.sock
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _reason(reason: object) -> str:
@@ -213,10 +289,11 @@ class RemoteKeySet:
         url: the JWKS document's URL (checked by the configuration).
         algorithms: the allow-list (``JWT_AUTHTYPE``); every key is bound to one of them,
             never to what the document or a token says alone.
-        timeout: seconds one fetch may wait on the network.
+        timeout: seconds one fetch may take in all (a deadline for the whole response).
         min_refresh: see the module docstring.
         max_cache: see the module docstring.
-        clock: monotonic seconds (tests pass their own).
+        clock: seconds, for the cache's intervals (the manager's clock, or
+            :func:`time.monotonic`).
         fetcher: does the HTTP GET (tests may pass their own).
     """
 
@@ -310,13 +387,16 @@ class RemoteKeySet:
             return snapshot
         if snapshot.keys is None:
             with self._lock:  # every thread waits for the one first fetch
-                if self._snapshot.keys is None:
+                held = self._snapshot
+                if held.keys is None:
                     now = self._clock()
-                    if now < self._next_attempt:
+                    # A fetch failed while this thread waited: its 503 now, not another
+                    # fetch (each waiter would wait a whole timeout more).
+                    if held.generation != snapshot.generation or now < self._next_attempt:
                         self._unavailable(now)
                     self._fetch(now, "first fetch")
                     if self._snapshot.keys is None:
-                        self._unavailable(now)
+                        self._unavailable(self._clock())
                 return self._snapshot
         if self._lock.acquire(blocking=False):  # one thread refreshes; others go on
             try:
@@ -356,7 +436,9 @@ class RemoteKeySet:
             body, cache_control = self._fetcher(self._url, self._timeout)
             keys, skipped = parse_key_set(body, self._bound)
         except FetchError as error:
-            self._next_attempt = now + self._backoff
+            # From the end of the failed fetch: a fetch that took the whole timeout
+            # must not leave the next one free to start at once.
+            self._next_attempt = self._clock() + self._backoff
             self._snapshot = _Snapshot(held.keys, held.expires, held.generation + 1)
             if held.keys is None:
                 logger.error(
