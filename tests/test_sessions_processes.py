@@ -24,6 +24,8 @@ from flask.testing import FlaskClient
 from examples.app import create_app
 from tests.redis_server import RedisServer
 
+pytestmark = pytest.mark.slow  # a second app process per test: seconds of wall time
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
