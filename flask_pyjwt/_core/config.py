@@ -227,7 +227,7 @@ class Settings:
             ``flask_pyjwt:<issuer>:``).
         revocation_horizon: ``JWT_REVOCATION_HORIZON``, seconds a session or subject
             revocation is kept (leeway added); ``None``: the app's longest token lifetime,
-            at least :data:`FOREIGN_TOKEN_HORIZON` for tokens it does not issue.
+            at least a day for tokens it does not issue (verify-only, identity provider).
         revocation_fail_open: ``JWT_REVOCATION_FAIL_OPEN``: accept tokens when the
             revocation store does not answer (logging a warning each time) instead of
             answering 503.
@@ -285,7 +285,7 @@ def revocation_horizon(settings: Settings, *, issues: bool) -> int:
     token the app accepts can live. Never shorter than the longest configured lifetime:
     ``JWT_REVOCATION_HORIZON`` when set and longer; otherwise that lifetime for an app
     that ``issues`` the tokens it accepts (it issues none longer), and
-    at least :data:`FOREIGN_TOKEN_HORIZON` for one that accepts tokens issued elsewhere
+    at least a day (``FOREIGN_TOKEN_HORIZON``) for one that accepts tokens issued elsewhere
     (verify-only, or an identity provider's), whose lifetimes it does not choose."""
     longest = settings.longest_max_age  # a horizon never shortens it
     if settings.revocation_horizon is not None:
