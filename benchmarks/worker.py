@@ -386,7 +386,7 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
     stores: dict[str, Any] = {"memory": MemoryRevocationStore()}
     crowded = MemoryRevocationStore()
     for index in range(10_000):
-        crowded.revoke_token(f"revoked-{index}", expires_at=int(time.time()) + 3600)
+        crowded.revoke_token(f"revoked-{index}", ttl=3600)
     stores["memory-10k"] = crowded
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from scripts.redis_server import RedisProcess, find_redis_server

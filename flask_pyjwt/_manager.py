@@ -27,6 +27,7 @@ from ._core.config import (
     layered_lookup,
     load_keys,
     load_settings,
+    revocation_horizon,
     signing_key_configured,
     warn_unknown_keys,
 )
@@ -244,7 +245,7 @@ class AuthManager:
         )
         sessions = Sessions(
             self._store_for(settings),
-            horizon=settings.longest_max_age + settings.leeway,
+            horizon=revocation_horizon(settings, issues=signer is not None) + settings.leeway,
             leeway=settings.leeway,
             fail_open=settings.revocation_fail_open,
             clock=time.time if self._clock is None else self._clock,

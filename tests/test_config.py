@@ -251,7 +251,7 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_AUDIENCE": "api", "JWT_LEEWAY": 1, "JWT_MAXTOKENLENGTH": 9000, "JWT_KEYID": "k",
         "JWT_REQUIRESTRONGSECRET": True, "JWT_ACCEPT_LEGACY_TOKENS": False,
         "JWT_REVOCATION_REDIS_URL": None, "JWT_REVOCATION_PREFIX": "app1:",
-        "JWT_REVOCATION_FAIL_OPEN": False,
+        "JWT_REVOCATION_FAIL_OPEN": False, "JWT_REVOCATION_HORIZON": 86400,
         "JWT_JWKS_ROUTE": "/jwks.json", "JWT_JWKS_URL": None, "JWT_JWKS_MIN_REFRESH": 30,
         "JWT_JWKS_MAX_CACHE": 600, "JWT_JWKS_TIMEOUT": 3, "JWT_REQUIRE_AT_JWT": False,
         "JWT_TOKEN_LOCATION": ["cookies", "header"], "JWT_AUTH_COOKIE": "a",

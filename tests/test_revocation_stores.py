@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import redis
+import redis as redis_module
 
 from flask_pyjwt import (
     MemoryRevocationStore,
@@ -24,6 +25,7 @@ from flask_pyjwt import (
     RevocationStoreError,
 )
 from tests.redis_server import RedisServer, connect
+from tests.support import Clock
 
 StoreFactory = Callable[[], RevocationStore]
 
@@ -63,10 +65,6 @@ def query(
     )
 
 
-def later(seconds: int = 3600) -> int:
-    return int(time.time()) + seconds
-
-
 def test_nothing_recorded_means_valid(make_store: StoreFactory) -> None:
     store = make_store()
     assert store.status(query()) is RevocationState.VALID
@@ -76,7 +74,7 @@ def test_nothing_recorded_means_valid(make_store: StoreFactory) -> None:
 
 def test_a_revoked_token_is_refused_and_only_it(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_token("j1", expires_at=later())
+    store.revoke_token("j1", ttl=3600)
     assert store.status(query("j1")) is RevocationState.REVOKED
     assert store.status(query("j1", refresh=True)) is RevocationState.REVOKED
     assert store.status(query("j2")) is RevocationState.VALID
@@ -84,7 +82,7 @@ def test_a_revoked_token_is_refused_and_only_it(make_store: StoreFactory) -> Non
 
 def test_a_revoked_family_refuses_every_token_of_the_session(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_family("session-1", expires_at=later())
+    store.revoke_family("session-1", ttl=3600)
     assert store.status(query("a1", family="session-1")) is RevocationState.REVOKED
     assert store.status(query("r1", family="session-1", refresh=True)) is RevocationState.REVOKED
     assert store.status(query("a2", family="session-2")) is RevocationState.VALID
@@ -93,7 +91,7 @@ def test_a_revoked_family_refuses_every_token_of_the_session(make_store: StoreFa
 
 def test_a_subject_cutoff_refuses_tokens_issued_until_then(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_subject("alice", issued_before=1000, expires_at=later())
+    store.revoke_subject("alice", issued_before=1000, ttl=3600)
     assert store.status(query(issued_at=999)) is RevocationState.REVOKED
     assert store.status(query(issued_at=1000)) is RevocationState.REVOKED  # same second
     assert store.status(query(issued_at=1001)) is RevocationState.VALID
@@ -103,38 +101,63 @@ def test_a_subject_cutoff_refuses_tokens_issued_until_then(make_store: StoreFact
 
 def test_a_subject_cutoff_never_moves_back(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_subject("alice", issued_before=2000, expires_at=later())
-    store.revoke_subject("alice", issued_before=1000, expires_at=later())
+    store.revoke_subject("alice", issued_before=2000, ttl=3600)
+    store.revoke_subject("alice", issued_before=1000, ttl=3600)
     assert store.status(query(issued_at=1500)) is RevocationState.REVOKED
-    store.revoke_subject("alice", issued_before=3000, expires_at=later())
+    store.revoke_subject("alice", issued_before=3000, ttl=3600)
     assert store.status(query(issued_at=2500)) is RevocationState.REVOKED
 
 
 def test_retiring_is_first_come_and_marks_only_refresh_tokens(make_store: StoreFactory) -> None:
     store = make_store()
-    assert store.retire("r1", expires_at=later()) is True
-    assert store.retire("r1", expires_at=later()) is False
+    assert store.retire("r1", ttl=3600) is True
+    assert store.retire("r1", ttl=3600) is False
     assert store.status(query("r1", refresh=True)) is RevocationState.RETIRED
     assert store.status(query("r1", refresh=False)) is RevocationState.VALID
-    assert store.retire("r2", expires_at=later()) is True
+    assert store.retire("r2", ttl=3600) is True
 
 
 def test_revocation_outranks_retirement(make_store: StoreFactory) -> None:
     store = make_store()
-    store.retire("r1", expires_at=later())
-    store.revoke_family("f", expires_at=later())
+    store.retire("r1", ttl=3600)
+    store.revoke_family("f", ttl=3600)
     assert store.status(query("r1", family="f", refresh=True)) is RevocationState.REVOKED
 
 
-def test_facts_end_when_what_they_concern_expires(make_store: StoreFactory) -> None:
-    store = make_store()
-    store.revoke_token("j1", expires_at=later(1))
-    store.revoke_token("j-past", expires_at=later(-5))  # already expired: nothing to keep
+def _facts_end_when_what_they_concern_expires(
+    store: RevocationStore, wait: Callable[[float], None]
+) -> None:
+    store.revoke_token("j1", ttl=1)
+    store.revoke_token("j-past", ttl=-5)  # already expired: nothing to keep
+    store.revoke_token("j-now", ttl=0)
+    store.revoke_family("f-past", ttl=0)
+    store.revoke_subject("s-past", issued_before=2_000_000_000, ttl=0)
     assert store.status(query("j1")) is RevocationState.REVOKED
     assert store.status(query("j-past")) is RevocationState.VALID
-    time.sleep(2.1)
+    assert store.status(query("j-now", family="f-past")) is RevocationState.VALID
+    assert store.status(query(None, subject="s-past")) is RevocationState.VALID
+    wait(0.9)
+    assert store.status(query("j1")) is RevocationState.REVOKED
+    wait(0.15)
     assert store.status(query("j1")) is RevocationState.VALID
-    assert store.retire("r-past", expires_at=later(-5)) is True
+    assert store.retire("r-past", ttl=-5) is True
+
+
+def test_facts_end_when_what_they_concern_expires_in_memory() -> None:
+    clock = Clock(time.time())
+
+    def advance(seconds: float) -> None:
+        clock.now += seconds
+
+    _facts_end_when_what_they_concern_expires(MemoryRevocationStore(clock=clock), advance)
+
+
+@pytest.mark.slow
+def test_facts_end_when_what_they_concern_expires_in_redis(redis: RedisServer) -> None:
+    # The one test of a Redis expiry in real time: Redis's clock cannot be moved.
+    client = redis.client()
+    _facts_end_when_what_they_concern_expires(RedisRevocationStore(client), time.sleep)
+    client.close()
 
 
 def test_exactly_one_of_many_concurrent_retirements_wins(make_store: StoreFactory) -> None:
@@ -145,7 +168,7 @@ def test_exactly_one_of_many_concurrent_retirements_wins(make_store: StoreFactor
 
     def rotate() -> None:
         barrier.wait()
-        won = store.retire("contested", expires_at=later())
+        won = store.retire("contested", ttl=3600)
         with lock:
             results.append(won)
 
@@ -161,12 +184,12 @@ def test_the_memory_store_drops_expired_facts_and_keeps_live_ones() -> None:
     now = [1000.0]
     store = MemoryRevocationStore(clock=lambda: now[0])
     for index in range(100):
-        store.revoke_token(f"short-{index}", expires_at=1010)
-    store.revoke_token("long", expires_at=5000)
-    store.revoke_subject("alice", issued_before=999, expires_at=1010)
+        store.revoke_token(f"short-{index}", ttl=10)
+    store.revoke_token("long", ttl=4000)
+    store.revoke_subject("alice", issued_before=999, ttl=10)
     assert len(store) == 102
     now[0] = 1011.0
-    store.revoke_token("trigger", expires_at=5000)  # recording purges what has expired
+    store.revoke_token("trigger", ttl=4000)  # recording purges what has expired
     assert len(store) == 2
     assert store.status(query("long", issued_at=1)) is RevocationState.REVOKED
     assert store.status(query("short-1", issued_at=1)) is RevocationState.VALID
@@ -181,9 +204,10 @@ def _retire_in_another_process(
     store = RedisRevocationStore(connect(port))
     while time.time() < start:
         time.sleep(0.001)
-    results.put(store.retire(jti, expires_at=later()))
+    results.put(store.retire(jti, ttl=3600))
 
 
+@pytest.mark.slow
 def test_exactly_one_of_several_processes_retiring_at_once_wins(redis: RedisServer) -> None:
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue[bool] = context.Queue()
@@ -203,10 +227,10 @@ def test_exactly_one_of_several_processes_retiring_at_once_wins(redis: RedisServ
 def test_every_key_written_carries_a_ttl_no_longer_than_needed(redis: RedisServer) -> None:
     client = redis.client()
     store = RedisRevocationStore(client, prefix="app1:")
-    store.revoke_token("j1", expires_at=later(600))
-    store.revoke_family("f1", expires_at=later(7200))
-    store.revoke_subject("alice", issued_before=int(time.time()), expires_at=later(7200))
-    store.retire("r1", expires_at=later(300))
+    store.revoke_token("j1", ttl=600)
+    store.revoke_family("f1", ttl=7200)
+    store.revoke_subject("alice", issued_before=int(time.time()), ttl=7200)
+    store.retire("r1", ttl=300)
     ttls = redis.ttls()
     assert sorted(ttls) == ["app1:jti:j1", "app1:sid:f1", "app1:sub:alice", "app1:used:r1"]
     assert 590 <= ttls["app1:jti:j1"] <= 600
@@ -219,7 +243,7 @@ def test_every_key_written_carries_a_ttl_no_longer_than_needed(redis: RedisServe
 def test_prefixes_keep_apps_apart(redis: RedisServer) -> None:
     first = RedisRevocationStore(redis.client(), prefix="first:")
     second = RedisRevocationStore(redis.client(), prefix="second:")
-    first.revoke_token("j1", expires_at=later())
+    first.revoke_token("j1", ttl=3600)
     assert first.status(query("j1")) is RevocationState.REVOKED
     assert second.status(query("j1")) is RevocationState.VALID
 
@@ -228,22 +252,23 @@ def test_an_unreachable_redis_is_an_error_within_a_second_then_recovers(
     redis: RedisServer,
 ) -> None:
     store = RedisRevocationStore.from_url(redis.url)
-    store.revoke_token("j1", expires_at=later())
+    store.revoke_token("j1", ttl=3600)
     redis.stop()
     for call in (
         lambda: store.status(query("j1")),
-        lambda: store.revoke_token("j2", expires_at=later()),
-        lambda: store.revoke_subject("a", issued_before=1, expires_at=later()),
-        lambda: store.retire("r", expires_at=later()),
+        lambda: store.revoke_token("j2", ttl=3600),
+        lambda: store.revoke_subject("a", issued_before=1, ttl=3600),
+        lambda: store.retire("r", ttl=3600),
     ):
         started = time.monotonic()
-        with pytest.raises(RevocationStoreError, match="did not answer: ConnectionError"):
+        with pytest.raises(RevocationStoreError, match="temporarily unavailable") as error:
             call()
+        assert isinstance(error.value.__cause__, redis_module.ConnectionError)
         assert time.monotonic() - started < 1.0
     redis.start()
     # The restarted server is empty (no persistence in the tests): the store reconnects.
     assert store.status(query("j1")) is RevocationState.VALID
-    store.revoke_token("j1", expires_at=later())
+    store.revoke_token("j1", ttl=3600)
     assert store.status(query("j1")) is RevocationState.REVOKED
 
 

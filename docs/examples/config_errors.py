@@ -416,6 +416,13 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REVOCATION_FAIL_OPEN="sometimes"),
         InvalidConfigError,
     ),
+    Case("JWT_REVOCATION_HORIZON", "``0``", _set(JWT_REVOCATION_HORIZON=0), InvalidConfigError),
+    Case(
+        "JWT_REVOCATION_HORIZON",
+        '``"1d"``',
+        _set(JWT_REVOCATION_HORIZON="1d"),
+        InvalidConfigError,
+    ),
     Case(
         "JWT_ACCEPT_LEGACY_TOKENS",
         '``"sometimes"``',

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Final, cast
 
 from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
-from .config import Settings, whole_seconds
+from .config import Settings, revocation_horizon, whole_seconds
 from .errors import (
     ExpiredTokenError,
     MalformedTokenError,
@@ -300,12 +300,14 @@ class TokenCodec:
         settings = self.settings
         if options.max_age is not None:
             max_age = options.max_age
-            if max_age > settings.longest_max_age:
+            horizon = revocation_horizon(settings, issues=True)
+            if max_age > horizon:
                 raise ValueError(
                     f"max_age={max_age} is longer than the longest configured lifetime "
-                    f"({settings.longest_max_age} s, JWT_AUTHMAXAGE or JWT_REFRESHMAXAGE); "
-                    "revocation is kept only that long, so a longer-lived token could "
-                    "outlive its revocation: raise the configured lifetime instead"
+                    f"({horizon} s, JWT_AUTHMAXAGE, JWT_REFRESHMAXAGE or "
+                    "JWT_REVOCATION_HORIZON); revocation is kept only that long, so a "
+                    "longer-lived token could outlive its revocation: raise the configured "
+                    "lifetime or JWT_REVOCATION_HORIZON instead"
                 )
         audience = settings.audience if options.audience is None else options.audience
         name, media_type = KIND_NAMES[kind]

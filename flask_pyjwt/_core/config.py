@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Final, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .algorithms import AuthType, parse_auth_type
 from .errors import (
@@ -48,7 +48,21 @@ DEFAULT_REFRESH_MAX_AGE: Final = 604800
 """Default ``JWT_REFRESHMAXAGE``: one week."""
 
 DEFAULT_REVOCATION_PREFIX: Final = "flask_pyjwt:"
-"""Default ``JWT_REVOCATION_PREFIX``: put before every Redis key the library writes."""
+"""The start of every default Redis key prefix (and the whole default of a
+``RedisRevocationStore`` made by hand); ``JWT_REVOCATION_PREFIX`` adds the issuer."""
+
+FOREIGN_TOKEN_HORIZON: Final = 86400
+"""Default ``JWT_REVOCATION_HORIZON`` floor, one day, for an app that accepts tokens it
+does not issue (verify-only, or an identity provider's), whose lifetimes its own
+``JWT_AUTHMAXAGE``/``JWT_REFRESHMAXAGE`` do not bound."""
+
+
+def default_revocation_prefix(issuer: str) -> str:
+    """Default ``JWT_REVOCATION_PREFIX``: ``flask_pyjwt:<issuer>:``, the issuer
+    percent-encoded (no ``:`` of its own), so apps with different issuers on one Redis
+    never share revocations."""
+    return f"{DEFAULT_REVOCATION_PREFIX}{quote(issuer, safe='')}:"
+
 
 CONFIG_KEYS: Final = (
     "JWT_ISSUER",
@@ -66,6 +80,7 @@ CONFIG_KEYS: Final = (
     "JWT_REVOCATION_REDIS_URL",
     "JWT_REVOCATION_PREFIX",
     "JWT_REVOCATION_FAIL_OPEN",
+    "JWT_REVOCATION_HORIZON",
     "JWT_JWKS_ROUTE",
     "JWT_JWKS_URL",
     "JWT_JWKS_MIN_REFRESH",
@@ -177,7 +192,11 @@ class Settings:
         revocation_redis_url: ``JWT_REVOCATION_REDIS_URL``: keep revocations in this Redis
             (when no store is given to the manager). Not in ``repr``: it may hold a
             password.
-        revocation_prefix: ``JWT_REVOCATION_PREFIX``, the Redis key prefix.
+        revocation_prefix: ``JWT_REVOCATION_PREFIX``, the Redis key prefix (by default
+            ``flask_pyjwt:<issuer>:``).
+        revocation_horizon: ``JWT_REVOCATION_HORIZON``, seconds a session or subject
+            revocation is kept (leeway added); ``None``: the app's longest token lifetime,
+            at least a day for tokens it does not issue (verify-only, identity provider).
         revocation_fail_open: ``JWT_REVOCATION_FAIL_OPEN``: accept tokens when the
             revocation store does not answer (logging a warning each time) instead of
             answering 503.
@@ -220,6 +239,7 @@ class Settings:
     revocation_redis_url: str | None = field(default=None, repr=False)
     revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
     revocation_fail_open: bool = False
+    revocation_horizon: int | None = None
     transport: TransportSettings = DEFAULT_TRANSPORT
     verify_cache_size: int = DEFAULT_VERIFY_CACHE_SIZE
 
@@ -227,6 +247,21 @@ class Settings:
     def longest_max_age(self) -> int:
         """The longest configured token lifetime in seconds (revocations are kept that long)."""
         return max(self.auth_max_age, self.refresh_max_age)
+
+
+def revocation_horizon(settings: Settings, *, issues: bool) -> int:
+    """Seconds a session or subject revocation is kept (before leeway): the longest a
+    token the app accepts can live. Never shorter than the longest configured lifetime:
+    ``JWT_REVOCATION_HORIZON`` when set and longer; otherwise that lifetime for an app
+    that ``issues`` the tokens it accepts (it issues none longer), and
+    at least a day (``FOREIGN_TOKEN_HORIZON``) for one that accepts tokens issued elsewhere
+    (verify-only, or an identity provider's), whose lifetimes it does not choose."""
+    longest = settings.longest_max_age  # a horizon never shortens it
+    if settings.revocation_horizon is not None:
+        return max(settings.revocation_horizon, longest)
+    if issues and settings.jwks_url is None:
+        return longest  # the codec refuses to issue longer-lived tokens
+    return max(longest, FOREIGN_TOKEN_HORIZON)
 
 
 ConfigLookup = Callable[[str], object]
@@ -504,8 +539,12 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         accept_legacy_tokens=_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
         revocation_redis_url=_redis_url(lookup),
         revocation_prefix=_string(lookup, "JWT_REVOCATION_PREFIX", required=False)
-        or DEFAULT_REVOCATION_PREFIX,
+        or default_revocation_prefix(issuer),
         revocation_fail_open=_flag(lookup, "JWT_REVOCATION_FAIL_OPEN"),
+        revocation_horizon=_whole_number(
+            lookup, "JWT_REVOCATION_HORIZON", 0, minimum=1, duration=True
+        )
+        or None,
         jwks_route=_jwks_route(lookup),
         jwks_url=jwks_url,
         jwks_min_refresh=min_refresh,

@@ -1,8 +1,9 @@
 """Revocation state shared by every process of an app: the store Protocol and the
 in-process store. No Flask here.
 
-A store records four kinds of fact, each until a given time after which it no longer
-matters (the tokens it concerns have expired), and answers one question per request:
+A store records four kinds of fact, each for a given number of seconds after which it
+no longer matters (the tokens it concerns have expired), and answers one question per
+request:
 
 - a token is revoked (by ``jti``);
 - a session is revoked: every token of one refresh-token family (by ``sid``);
@@ -60,9 +61,13 @@ class RevocationStore(Protocol):
 
     An implementation must guarantee:
 
-    * **Durability until expiry**: a fact recorded with ``expires_at`` is reported by
-      :meth:`status` until that time (seconds since the epoch), and may be forgotten
-      after it; nothing is ever forgotten earlier (no eviction under memory pressure).
+    * **Durability for its lifetime**: a fact recorded with ``ttl`` is reported by
+      :meth:`status` for ``ttl`` seconds from the moment it is recorded, measured on
+      the store's own clock, and may be forgotten after them; nothing is ever forgotten
+      earlier (no eviction under memory pressure). A lifetime is relative, never an
+      absolute time, so that a store whose clock differs from the app's (a Redis
+      server on another machine) still keeps each fact as long as the app needs it.
+      A ``ttl`` of zero or less records nothing (what it concerns has expired).
     * **One round trip**: :meth:`status` answers from one read of shared state (Redis:
       one command), since it runs on every protected request.
     * **Atomic retirement**: :meth:`retire` records a refresh token as used and says
@@ -80,20 +85,24 @@ class RevocationStore(Protocol):
         """Whether the token ``query`` describes is refused, and why."""
         ...
 
-    def revoke_token(self, jti: str, *, expires_at: int) -> None:
-        """Refuse the token with this ``jti`` until ``expires_at`` (its ``exp``)."""
+    def revoke_token(self, jti: str, *, ttl: int) -> None:
+        """Refuse the token with this ``jti`` for ``ttl`` seconds (until it expires)."""
         ...
 
-    def revoke_family(self, family: str, *, expires_at: int) -> None:
-        """Refuse every token of the session ``family`` until ``expires_at``."""
+    def revoke_family(self, family: str, *, ttl: int) -> None:
+        """Refuse every token of the session ``family`` for ``ttl`` seconds."""
         ...
 
-    def revoke_subject(self, subject: str, *, issued_before: int, expires_at: int) -> None:
-        """Refuse ``subject``'s tokens with ``iat <= issued_before`` until ``expires_at``."""
+    def revoke_subject(self, subject: str, *, issued_before: int, ttl: int) -> None:
+        """Refuse ``subject``'s tokens with ``iat <= issued_before`` (seconds since the
+        epoch, as the tokens' ``iat``) for ``ttl`` seconds, or longer if an earlier call
+        asked for longer."""
         ...
 
-    def retire(self, jti: str, *, expires_at: int) -> bool:
-        """Mark a refresh token as rotated; ``True`` only for the first call for ``jti``."""
+    def retire(self, jti: str, *, ttl: int) -> bool:
+        """Mark a refresh token as rotated for ``ttl`` seconds; ``True`` only for the
+        first call for ``jti`` (and for a ``ttl`` of zero or less, which records
+        nothing)."""
         ...
 
 
@@ -117,9 +126,9 @@ class MemoryRevocationStore:
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._facts: dict[tuple[_Kind, str], int] = {}
+        self._facts: dict[tuple[_Kind, str], float] = {}
         self._cutoffs: dict[str, int] = {}
-        self._expiry: list[tuple[int, _Kind, str]] = []
+        self._expiry: list[tuple[float, _Kind, str]] = []
         self._reads = 0
 
     def __len__(self) -> int:
@@ -158,40 +167,41 @@ class MemoryRevocationStore:
             return RevocationState.RETIRED
         return RevocationState.VALID
 
-    def revoke_token(self, jti: str, *, expires_at: int) -> None:
+    def revoke_token(self, jti: str, *, ttl: int) -> None:
         """See :meth:`RevocationStore.revoke_token`."""
-        self._record("jti", jti, expires_at)
+        self._record("jti", jti, ttl)
 
-    def revoke_family(self, family: str, *, expires_at: int) -> None:
+    def revoke_family(self, family: str, *, ttl: int) -> None:
         """See :meth:`RevocationStore.revoke_family`."""
-        self._record("family", family, expires_at)
+        self._record("family", family, ttl)
 
-    def revoke_subject(self, subject: str, *, issued_before: int, expires_at: int) -> None:
+    def revoke_subject(self, subject: str, *, issued_before: int, ttl: int) -> None:
         """See :meth:`RevocationStore.revoke_subject`."""
         with self._lock:
-            if self._record_locked("subject", subject, expires_at):
+            if self._record_locked("subject", subject, ttl):
                 previous = self._cutoffs.get(subject)
                 self._cutoffs[subject] = (
                     issued_before if previous is None else max(previous, issued_before)
                 )
 
-    def retire(self, jti: str, *, expires_at: int) -> bool:
+    def retire(self, jti: str, *, ttl: int) -> bool:
         """See :meth:`RevocationStore.retire`."""
         with self._lock:
             if _live(self._facts.get(("retired", jti)), self._clock()):
                 return False
-            self._record_locked("retired", jti, expires_at)
+            self._record_locked("retired", jti, ttl)
             return True
 
-    def _record(self, kind: _Kind, key: str, expires_at: int) -> None:
+    def _record(self, kind: _Kind, key: str, ttl: int) -> None:
         with self._lock:
-            self._record_locked(kind, key, expires_at)
+            self._record_locked(kind, key, ttl)
 
-    def _record_locked(self, kind: _Kind, key: str, expires_at: int) -> bool:
+    def _record_locked(self, kind: _Kind, key: str, ttl: int) -> bool:
         now = self._clock()
         self._purge(now)
-        if expires_at <= now:
+        if ttl <= 0:
             return False  # what it concerns has already expired: nothing to remember
+        expires_at = now + ttl
         current = self._facts.get((kind, key))
         if current is None or current < expires_at:
             self._facts[(kind, key)] = expires_at
@@ -211,5 +221,5 @@ class MemoryRevocationStore:
         return f"MemoryRevocationStore(facts={len(self)})"
 
 
-def _live(expires_at: int | None, now: float) -> bool:
+def _live(expires_at: float | None, now: float) -> bool:
     return expires_at is not None and expires_at > now

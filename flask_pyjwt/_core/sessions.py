@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Final, cast
@@ -27,6 +28,10 @@ from .revocation import RevocationQuery, RevocationState, RevocationStore
 from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
+
+LONGEST_FACT: Final = 100 * 365 * 86400
+"""No fact is kept longer than a century, whatever a token's ``exp`` says (a store
+may refuse absurd lifetimes: Redis does beyond 2**63 milliseconds)."""
 
 
 def session_of(refresh: RefreshToken) -> SessionId:
@@ -68,6 +73,15 @@ def _family(token: Token) -> str | None:
     return token.sid
 
 
+def _exp(token: Token) -> float:
+    # The claim as signed: Token.exp is a whole number of seconds (rounded down), while
+    # the token is accepted until its exact exp, fraction included.
+    exp = token.claims.get("exp")
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        return exp
+    return token.exp
+
+
 def _token_id(token: Token) -> str | None:
     # A legacy 1.x token has no jti (it reads as ""); a legacy refresh token's unique rid
     # still identifies it, so it can be revoked and rotated.
@@ -81,8 +95,10 @@ class Sessions:
 
     Args:
         store: where revocations live.
-        horizon: seconds a revocation of a session or subject is kept: the longest token
-            lifetime the app issues, plus leeway (no token issued before it outlives it).
+        horizon: seconds a revocation of a session or subject is kept, leeway included:
+            the longest lifetime of a token the app accepts (no token issued before
+            the revocation outlives it; see ``JWT_REVOCATION_HORIZON``). A session
+            revocation is kept longer when the token revoked lives longer.
         leeway: ``JWT_LEEWAY``, seconds tokens are accepted after their ``exp``.
         fail_open: accept tokens when the store does not answer (logging each time).
         clock: the time source, in seconds since the epoch.
@@ -145,7 +161,8 @@ class Sessions:
                 or an identity provider's).
             RevocationStoreError: the store did not answer.
         """
-        if token.exp + self._leeway > self._clock():
+        ttl = self._token_ttl(token)
+        if ttl > 0:  # an expired token needs no revocation of its own
             token_id = _token_id(token)
             if token_id is None:
                 raise LegacyTokenRevocationError(
@@ -153,10 +170,10 @@ class Sessions:
                     "provider's that leaves it out), so it cannot be revoked on its own; "
                     "revoke_subject(sub) revokes it with the subject's other tokens"
                 )
-            self.store.revoke_token(token_id, expires_at=token.exp + self._leeway)
+            self.store.revoke_token(token_id, ttl=ttl)
         family = _family(token)
         if family is not None and (end_session or isinstance(token, RefreshToken)):
-            self.store.revoke_family(family, expires_at=self._until())
+            self.store.revoke_family(family, ttl=self._session_ttl(token))
 
     def revoke_subject(self, subject: str) -> None:
         """Refuse every token of ``subject`` issued until now (this second included).
@@ -164,9 +181,7 @@ class Sessions:
         Raises:
             RevocationStoreError: the store did not answer.
         """
-        self.store.revoke_subject(
-            subject, issued_before=int(self._clock()), expires_at=self._until()
-        )
+        self.store.revoke_subject(subject, issued_before=int(self._clock()), ttl=self._horizon)
 
     def retire(self, refresh: RefreshToken) -> str:
         """Take ``refresh`` out of use for a rotation, and return its session's id.
@@ -186,7 +201,7 @@ class Sessions:
         token_id = _token_id(refresh)
         assert token_id is not None  # a refresh token has a jti or a rid
         if state is RevocationState.RETIRED or not self.store.retire(
-            token_id, expires_at=refresh.exp + self._leeway
+            token_id, ttl=self._token_ttl(refresh)
         ):
             self._reuse(refresh)
         family = _family(refresh)
@@ -196,7 +211,7 @@ class Sessions:
     def _reuse(self, refresh: RefreshToken) -> None:
         family = _family(refresh)
         assert family is not None
-        self.store.revoke_family(family, expires_at=self._until())
+        self.store.revoke_family(family, ttl=self._session_ttl(refresh))
         LOGGER.warning(
             "a rotated refresh token was presented again: its session was revoked (subject %r)",
             refresh.sub,
@@ -205,8 +220,17 @@ class Sessions:
             "This refresh token was already used; its session has been revoked. Log in again."
         )
 
-    def _until(self) -> int:
-        return int(self._clock()) + self._horizon
+    def _token_ttl(self, token: Token) -> int:
+        """Seconds from now on the app's clock until ``token`` can no longer be accepted:
+        its ``exp`` as signed (a fraction of a second rounded up, never down) plus leeway.
+        Stores get this relative lifetime, never an absolute time, so that one whose
+        clock is ahead of the app's still keeps the fact as long as the token lives."""
+        return min(math.ceil(_exp(token) + self._leeway - self._clock()), LONGEST_FACT)
+
+    def _session_ttl(self, token: Token) -> int:
+        """Seconds a session revocation is kept: the horizon (every token of the session
+        issued so far expires within it), or longer if the token revoked lives longer."""
+        return max(self._horizon, self._token_ttl(token))
 
 
 # The named tuple built by tuple.__new__ directly: its generated __new__ is a
