@@ -110,6 +110,18 @@ def test_tokens_issue_convert_and_freeze(capsys: pytest.CaptureFixture[str]) -> 
     )
 
 
+def test_tokens_page_header_fields() -> None:
+    # Every token names its key, with or without JWT_KEYID (docs/keys.rst says which).
+    auth, refresh = tokens.issue_pair()
+    assert "JWT_KEYID" not in tokens.app.config
+    for token in (auth, refresh):
+        assert sorted(token.header) == ["alg", "kid", "typ"]
+    page = (DOCS / "tokens.rst").read_text(encoding="utf-8")
+    sentence = page.split("``header`` the\nprotected header", 1)[1].split(")", 1)[0]
+    assert "JWT_KEYID" not in sentence
+    assert "``kid``" in sentence
+
+
 def test_tokens_per_token_options() -> None:
     auth, refresh = tokens.issue_with_options()
     with tokens.app.app_context():
