@@ -786,6 +786,72 @@ def test_migration_flask_jwt_extended_flow() -> None:
     assert get(client, "/protected", str(renewed)).status_code == 200
 
 
+def _fje_table() -> str:
+    page = (DOCS / "migration.rst").read_text(encoding="utf-8")
+    return " ".join(page.split("From Flask-JWT-Extended\n", 1)[1].split())
+
+
+def test_migration_table_fje_defaults_renamed() -> None:
+    # What the row says flask_pyjwt's defaults are, and that it names the old ones.
+    table = _fje_table()
+    defaults = flask_pyjwt.TransportSettings()
+    ours = (
+        (defaults.auth_cookie, defaults.refresh_cookie),
+        (defaults.auth_csrf_cookie, defaults.refresh_csrf_cookie),
+        (defaults.auth_json_key, defaults.refresh_json_key),
+    )
+    assert ours == (
+        ("auth_token", "refresh_token"),
+        ("csrf_auth_token", "csrf_refresh_token"),
+        ("auth_token", "refresh_token"),
+    )
+    assert (defaults.query_param, defaults.csrf_header) == ("jwt", "X-CSRF-Token")
+    for old_name in ("access_token_cookie", "csrf_access_token", "``access_token``"):
+        assert old_name in table
+    assert (
+        "cookies ``auth_token`` / ``refresh_token``, CSRF cookies ``csrf_auth_token`` / "
+        "``csrf_refresh_token``, JSON body members ``auth_token`` / ``refresh_token``" in table
+    )
+
+
+def test_migration_table_fje_statuses_and_audience() -> None:
+    client = migration.app.test_client()
+    auth_manager = migration.auth_manager
+    with migration.app.app_context():
+        good = auth_manager.auth_token("test", "profile:read")
+        refresh = auth_manager.refresh_token("test").signed
+        billing = auth_manager.auth_token("test", "profile:read", audience="billing").signed
+        no_scope = auth_manager.auth_token("test").signed
+    # Flask-JWT-Extended answers 422 to these; here each is a 401.
+    tampered = good.signed[:-2] + ("AE" if good.signed.endswith("AA") else "AA")
+    for token, code in (
+        (tampered, "signature_invalid"),
+        ("not-a-token", "token_malformed"),
+        (refresh, "token_type_invalid"),
+        (billing, "claim_invalid"),  # an aud, and the app has no JWT_AUDIENCE
+    ):
+        response = get(client, "/protected", token)
+        assert (response.status_code, json_body(response)["code"]) == (401, code)
+    assert get(client, "/protected", no_scope).status_code == 403
+    table = _fje_table()
+    assert "**422** for a token that is malformed" in table
+    assert "without ``JWT_AUDIENCE``, a token that has an ``aud`` is refused" in table
+
+
+def test_migration_table_fje_features_not_yet_there() -> None:
+    # The rows say "not yet" for these; when one is built, update its row.
+    table = _fje_table()
+    assert "verify_type" not in inspect.signature(require_token).parameters
+    assert "``@jwt_required(verify_type=False)``" in table
+    assert "not yet: ``require_token`` takes one kind" in table
+    assert not hasattr(AuthManager, "user_identity_loader")
+    assert not hasattr(AuthManager, "identity_loader")
+    with migration.app.app_context(), pytest.raises(TypeError):
+        migration.auth_manager.auth_token(42)  # type: ignore[arg-type]
+    assert "``@jwt.user_identity_loader``" in table
+    assert "not yet: ``auth_token`` and ``refresh_token`` take the subject" in table
+
+
 # -- the CLI page --------------------------------------------------------------------
 
 
