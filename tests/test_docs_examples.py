@@ -16,12 +16,14 @@ import json
 import os
 import re
 import time
+import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+import sphinx.application
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, Response
 from flask.testing import FlaskClient
@@ -30,6 +32,7 @@ from sphinx.util.inventory import InventoryFile
 from werkzeug.test import TestResponse
 
 import flask_pyjwt
+from docs import python_blocks
 from docs._inventories import make_inventories
 from docs.examples import (
     asymmetric,
@@ -712,6 +715,15 @@ def test_factory_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         assert factory.auth_manager.auth_token("alice").alg == "HS384"
 
 
+def test_factory_warnings_as_errors() -> None:
+    with warnings.catch_warnings():
+        factory.warnings_as_errors()
+        with pytest.raises(flask_pyjwt.IgnoredConfigWarning, match="JWT_SECRET_KEY"):
+            factory.create_app({"JWT_AUTHTYPE": "HS256", "JWT_SECRET_KEY": "s" * 32})
+        with pytest.raises(flask_pyjwt.WeakSecretWarning):
+            factory.create_app({"JWT_AUTHTYPE": "HS256", "JWT_SECRET": "short"})
+
+
 def test_dotenv(tmp_path: Path) -> None:
     dotenv = tmp_path / ".env"
     dotenv.write_text(
@@ -929,11 +941,94 @@ def test_every_included_file_exists_and_is_tested() -> None:
         if path.parent == DOCS / "examples":
             assert path.stem in used, f"no test in this file uses docs/examples/{path.name}"
         else:
-            # examples/ is run by its own tests, tests/ by pytest or the type checkers.
-            assert path.is_relative_to(ROOT / "examples") or path.is_relative_to(ROOT / "tests")
+            # examples/ is run by its own tests, tests/ by pytest or the type checkers,
+            # docs/typing_demo/ by the type checkers in tests/type_check/test_typing_page.py.
+            assert any(
+                path.is_relative_to(ROOT / place)
+                for place in ("examples", "tests", "docs/typing_demo")
+            ), path
     examples = {path.resolve() for path in (DOCS / "examples").glob("*.py")}
     rendered = {"config_errors", "matching", "cli_session", "generated", "__init__"}
     assert {path.stem for path in examples - included} <= rendered
+
+
+_USERS = DOCS / "examples" / "users.py"
+
+
+@pytest.mark.parametrize(
+    ("block", "fault"),
+    [
+        # literalinclude of a whole file: complete, run by the tests.
+        (python_blocks.Block("python", _USERS.read_text(), _USERS, None), None),
+        # a part of one, captioned with it (what the directive does by itself).
+        (python_blocks.Block("python", "app = Flask(__name__)", _USERS, "From x"), "caption"),
+        (python_blocks.Block("python", "app = Flask(__name__)", _USERS, None), "caption"),
+        (
+            python_blocks.Block(
+                "python", "app = Flask(__name__)", _USERS, "From docs/examples/users.py"
+            ),
+            None,
+        ),
+        (
+            python_blocks.Block(
+                "python", "app = Flask(__name__)", _USERS, "From docs/examples/routes.py"
+            ),
+            "but it is from docs/examples/users.py",
+        ),
+        # a code-block or a docstring's example: its lines must be in the file it names.
+        (
+            python_blocks.Block(
+                "python",
+                "current_user = load_user.current  # typed User: no cast, no Any",
+                None,
+                "From docs/examples/users.py",
+            ),
+            None,
+        ),
+        (
+            python_blocks.Block("python", "current_user = 1", None, "From docs/examples/users.py"),
+            "not in docs/examples/users.py",
+        ),
+        (python_blocks.Block("default", "x = f()", None, None), "caption"),  # a :: block
+        (python_blocks.Block("shell", "make docs", None, None), None),
+        (python_blocks.Block("text", "x = f()", None, None), None),
+    ],
+)
+def test_python_block_rule(block: python_blocks.Block, fault: str | None) -> None:
+    found = python_blocks.problem(block)
+    assert (found is None) if fault is None else (found is not None and fault in found), found
+
+
+def test_literalinclude_captions_python_files_with_their_path() -> None:
+    # Read from the directive's own code: a part is "From <path>", a whole file "<path>".
+    source = inspect.getsource(python_blocks.CaptionedLiteralInclude.run)
+    assert 'f"From {repo_path(path)}" if part else repo_path(path)' in source
+    assert python_blocks.repo_path(_USERS) == "docs/examples/users.py"
+
+
+@pytest.mark.slow  # a whole Sphinx build, about 10 s
+def test_every_python_block_of_the_built_docs_keeps_the_rule(tmp_path: Path) -> None:
+    # The check runs in the build (a warning, an error under make docs' -W); here it
+    # runs again on the doctrees of a fresh build, and counts what it saw.
+    with warnings.catch_warnings():
+        # Sphinx's own deprecation notices (from napoleon) are not this test's business.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        app = sphinx.application.Sphinx(
+            str(DOCS), str(DOCS), str(tmp_path / "out"), str(tmp_path / "doctrees"), "dummy",
+            status=None, warning=None, freshenv=True, warningiserror=False,
+        )  # fmt: skip
+        app.build()
+    found = [
+        block
+        for docname in sorted(app.env.found_docs)
+        for _, block in python_blocks.blocks(app.env.get_doctree(docname))
+        if block.language in python_blocks.PYTHON_LANGUAGES
+    ]
+    assert len(found) >= 49
+    assert python_blocks.problems(found) == []
+    whole = [block for block in found if block.caption and not block.caption.startswith("From")]
+    assert [block.caption for block in whole] == ["docs/typing_demo/app.py"]
 
 
 def test_generated_includes(tmp_path: Path) -> None:
