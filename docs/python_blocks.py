@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import Final
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -130,8 +130,6 @@ def problems(found: Iterable[Block]) -> list[str]:
 
 class CaptionedLiteralInclude(LiteralInclude):
     """``literalinclude`` that captions a Python file with its repository path."""
-
-    option_spec: ClassVar = dict(LiteralInclude.option_spec)
 
     def run(self) -> list[nodes.Node]:
         _, filename = self.env.relfn2path(self.arguments[0])
