@@ -27,6 +27,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
+    "docs.python_blocks",  # every Python block is a tested file or names the one it is from
 ]
 
 exclude_patterns = ["_build", "_generated", "_inventories", "examples"]

@@ -64,6 +64,8 @@ _P = ParamSpec("_P")
 
 
 def _command(name: str) -> Callable[[Callable[_P, None]], click.Command]:
+    # A command's docstring is its --help text, read in a terminal: plain text, no
+    # reStructuredText markup (tests/test_cli.py checks).
     # click types its command decorator as taking Callable[..., Any]; this one cast keeps
     # that Any out of the package (mypy's disallow_any_expr for flask_pyjwt.*).
     # No command gets Flask's automatic app context: keygen needs no app, and issue and
@@ -250,7 +252,7 @@ def inspect_command(token: str) -> None:
     """Verify TOKEN with this app's configuration and show its header and claims.
 
     A token that is refused is not decoded: the error line says why it was refused and
-    gives its stable code (the ``code`` of the JSON error a protected view would send).
+    gives its stable code (the "code" of the JSON error a protected view would send).
     """
     codec = _state(_load_app("inspect")).codec
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -643,3 +644,16 @@ def test_keygen_unwritable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         run(app, "keygen", "--alg", "HS256", "--out", str(tmp_path)),
         f"cannot write {tmp_path / 'jwt-secret'}: Permission denied",
     )
+
+
+_RST_MARKUP: Final = re.compile(r"``|:[a-z]+:`|`_\b|^\.\. ", re.MULTILINE)
+
+
+@pytest.mark.parametrize("command", [(), ("issue",), ("inspect",), ("keygen",)])
+def test_help_is_plain_text(command: tuple[str, ...]) -> None:
+    # --help is read in a terminal: no reStructuredText markup from the docstrings.
+    app, _ = make_app()
+    result = run(app, *command, "--help")
+    assert_ok(result)
+    assert result.output.startswith("Usage: ")
+    assert _RST_MARKUP.findall(result.output) == [], result.output

@@ -15,13 +15,14 @@ from flask import Flask
 from flask_pyjwt import (
     CONFIG_KEYS,
     AuthManager,
+    ExpiredTokenError,
     IgnoredConfigWarning,
     InvalidConfigError,
     MissingConfigError,
     WeakSecretWarning,
 )
 from flask_pyjwt._core import config as config_module
-from tests.support import HMAC_SECRET, ISSUER, configure
+from tests.support import HMAC_SECRET, ISSUER, configure, make_clocked_app
 
 VALID: dict[str, object] = {
     "JWT_ISSUER": ISSUER,
@@ -87,7 +88,13 @@ def test_each_required_key_is_named_when_missing(key: str) -> None:
         ),
         ("JWT_REFRESHMAXAGE", timedelta(0), "datetime.timedelta of whole seconds, at least 1"),
         ("JWT_REFRESHMAXAGE", timedelta(days=-1), "got timedelta datetime.timedelta\\(days=-1\\)"),
-        ("JWT_LEEWAY", timedelta(seconds=5), "got timedelta .*; expected a whole number >= 0 \\(s"),
+        (
+            "JWT_LEEWAY",
+            timedelta(milliseconds=500),
+            "got timedelta .*; expected a whole number >= 0 \\(seconds\\) or a "
+            "datetime.timedelta of whole seconds, at least 0",
+        ),
+        ("JWT_LEEWAY", timedelta(seconds=-1), "got timedelta datetime.timedelta\\(days=-1"),
         ("JWT_LEEWAY", -1, "expected a whole number >= 0"),
         ("JWT_MAXTOKENLENGTH", 10, "expected a whole number >= 64 \\(characters\\)"),
         ("JWT_AUDIENCE", ["a", 1], "got list"),
@@ -113,6 +120,22 @@ def test_max_ages_may_be_timedeltas() -> None:
         refresh = manager.refresh_token("alice")
     assert (settings.auth_max_age, settings.refresh_max_age) == (900, 86400)
     assert (auth.max_age, refresh.max_age) == (900, 86400)
+
+
+def test_leeway_may_be_a_timedelta_like_the_lifetimes() -> None:
+    # JWT_LEEWAY is a duration too: the value reader of the lifetimes reads it.
+    app, manager, clock = make_clocked_app(
+        "leeway", JWT_LEEWAY=timedelta(seconds=5), JWT_AUTHMAXAGE=60
+    )
+    assert manager.settings.leeway == 5
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+        clock.now += 64  # expired 4 s ago: within the leeway
+        assert manager.verify_token(token)
+        clock.now += 1  # exp + 5 s: past it
+        with pytest.raises(ExpiredTokenError):
+            manager.convert_token(token)
+    assert AuthManager(app_with(JWT_LEEWAY=timedelta(0))).settings.leeway == 0
 
 
 def test_numbers_may_come_as_strings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import time
+import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -595,15 +596,47 @@ def test_identity_provider_examples() -> None:
         assert json_body(get(app.test_client(), "/orders", token)) == {"orders_of": "user-42"}
         no_scope = idp.token("k1", iss=f"{base}/realms/shop", scope="profile")
         assert get(app.test_client(), "/orders", no_scope).status_code == 403
-        # Auth0's settings, pointed at the stand-in: at+jwt required.
+        # Auth0's documented settings, pointed at the stand-in, accept both of its token
+        # profiles: "Auth0" (the default, typ JWT) and "RFC 9068" (typ at+jwt).
         auth0 = identity_provider.auth0_config("acme", "orders-api") | {"JWT_JWKS_URL": idp.url}
-        auth0_app = identity_provider.create_app(auth0)
+        auth0_client = identity_provider.create_app(auth0).test_client()
         issuer = "https://acme.auth0.com/"
-        typed = idp.token("k1", iss=issuer)
-        untyped = idp.token("k1", iss=issuer, header={"typ": "JWT"})
-        assert get(auth0_app.test_client(), "/orders", typed).status_code == 200
-        refused = json_body(get(auth0_app.test_client(), "/orders", untyped))
+        default_profile = idp.token("k1", iss=issuer, header={"typ": "JWT"})
+        rfc9068_profile = idp.token("k1", iss=issuer)
+        for token in (default_profile, rfc9068_profile):
+            assert json_body(get(auth0_client, "/orders", token)) == {"orders_of": "user-42"}
+        # Any other typ is still refused (a refresh or DPoP token is no access token).
+        other = idp.token("k1", iss=issuer, header={"typ": "dpop+jwt"})
+        assert json_body(get(auth0_client, "/orders", other))["code"] == "token_type_invalid"
+        # JWT_REQUIRE_AT_JWT is the opt-in for a tenant whose APIs all use RFC 9068.
+        strict = identity_provider.create_app(auth0 | {"JWT_REQUIRE_AT_JWT": True})
+        refused = json_body(get(strict.test_client(), "/orders", default_profile))
         assert refused["code"] == "token_type_invalid"
+        assert get(strict.test_client(), "/orders", rfc9068_profile).status_code == 200
+        # Entra ID: a v1.0 token's issuer is sts.windows.net, a v2.0 token's
+        # login.microsoftonline.com; both type their tokens JWT and put scopes in scp.
+        tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+        for version, issuer, audience in (
+            (1, f"https://sts.windows.net/{tenant}/", "api://orders"),
+            (2, f"https://login.microsoftonline.com/{tenant}/v2.0", "6e74172b-be56-4843"),
+        ):
+            entra = identity_provider.entra_config(tenant, audience, token_version=version)
+            assert entra["JWT_ISSUER"] == issuer
+            entra_client = identity_provider.create_app(entra | {"JWT_JWKS_URL": idp.url})
+            entra_token = idp.token(
+                "k1", header={"typ": "JWT"}, iss=issuer, aud=audience, drop=("scope",),
+                scp="orders:read",
+            )  # fmt: skip
+            response = get(entra_client.test_client(), "/orders", entra_token)
+            assert json_body(response) == {"orders_of": "user-42"}
+        v2_app = identity_provider.create_app(
+            identity_provider.entra_config(tenant, "api://orders") | {"JWT_JWKS_URL": idp.url}
+        )
+        v1_token = idp.token(
+            "k1", header={"typ": "JWT"}, iss=f"https://sts.windows.net/{tenant}/",
+            aud="api://orders",
+        )  # fmt: skip
+        assert json_body(get(v2_app.test_client(), "/orders", v1_token))["code"] == "claim_invalid"
 
 
 # -- custom signers and verifiers ----------------------------------------------------
@@ -670,6 +703,15 @@ def test_factory_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     app = factory.create_app()
     with app.app_context():
         assert factory.auth_manager.auth_token("alice").alg == "HS384"
+
+
+def test_factory_warnings_as_errors() -> None:
+    with warnings.catch_warnings():
+        factory.warnings_as_errors()
+        with pytest.raises(flask_pyjwt.IgnoredConfigWarning, match="JWT_SECRET_KEY"):
+            factory.create_app({"JWT_AUTHTYPE": "HS256", "JWT_SECRET_KEY": "s" * 32})
+        with pytest.raises(flask_pyjwt.WeakSecretWarning):
+            factory.create_app({"JWT_AUTHTYPE": "HS256", "JWT_SECRET": "short"})
 
 
 def test_dotenv(tmp_path: Path) -> None:
@@ -823,8 +865,12 @@ def test_every_included_file_exists_and_is_tested() -> None:
         if path.parent == DOCS / "examples":
             assert path.stem in used, f"no test in this file uses docs/examples/{path.name}"
         else:
-            # examples/ is run by its own tests, tests/ by pytest or the type checkers.
-            assert path.is_relative_to(ROOT / "examples") or path.is_relative_to(ROOT / "tests")
+            # examples/ is run by its own tests, tests/ by pytest or the type checkers,
+            # docs/typing_demo/ by the type checkers in tests/type_check/test_typing_page.py.
+            assert any(
+                path.is_relative_to(ROOT / place)
+                for place in ("examples", "tests", "docs/typing_demo")
+            ), path
     examples = {path.resolve() for path in (DOCS / "examples").glob("*.py")}
     rendered = {"config_errors", "matching", "cli_session", "generated", "__init__"}
     assert {path.stem for path in examples - included} <= rendered

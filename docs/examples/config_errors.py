@@ -374,6 +374,12 @@ CASES: tuple[Case, ...] = (
         MissingConfigError,
     ),
     Case("JWT_LEEWAY", "``-5``", _set(JWT_LEEWAY=-5), InvalidConfigError),
+    Case(
+        "JWT_LEEWAY",
+        "``timedelta(milliseconds=500)``",
+        _set(JWT_LEEWAY=timedelta(milliseconds=500)),
+        InvalidConfigError,
+    ),
     Case("JWT_MAXTOKENLENGTH", "``10``", _set(JWT_MAXTOKENLENGTH=10), InvalidConfigError),
     Case("JWT_VERIFY_CACHE_SIZE", "``-1``", _set(JWT_VERIFY_CACHE_SIZE=-1), InvalidConfigError),
     Case(

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from flask import Flask
 
-from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt import (
+    AuthManager,
+    IgnoredConfigWarning,
+    WeakSecretWarning,
+    current_token,
+    require_token,
+)
 
 # [start factory]
 auth_manager = AuthManager()  # no app yet
@@ -41,3 +48,13 @@ def create_app_from_dotenv(dotenv_path: str | os.PathLike[str]) -> Flask:
 
 
 # [end dotenv]
+
+
+# [start warnings-as-errors]
+def warnings_as_errors() -> None:
+    # A misspelt or foreign JWT_* key, or a short HMAC secret, then fails init_app.
+    warnings.filterwarnings("error", category=IgnoredConfigWarning)
+    warnings.filterwarnings("error", category=WeakSecretWarning)
+
+
+# [end warnings-as-errors]

@@ -15,8 +15,8 @@ def auth0_config(tenant: str, api_identifier: str) -> dict[str, object]:
         "JWT_AUTHTYPE": "RS256",
         "JWT_JWKS_URL": f"https://{tenant}.auth0.com/.well-known/jwks.json",
         "JWT_AUDIENCE": api_identifier,
-        # With the API's token profile set to "RFC 9068", tokens are typed at+jwt:
-        "JWT_REQUIRE_AT_JWT": True,
+        # No JWT_REQUIRE_AT_JWT: an API's default token profile ("Auth0") types its
+        # tokens JWT, the "RFC 9068" profile at+jwt; both are accepted.
     }
 
 
@@ -37,6 +37,28 @@ def keycloak_config(base_url: str, realm: str, audience: str) -> dict[str, objec
 
 
 # [end keycloak]
+
+
+# [start entra]
+def entra_config(tenant_id: str, audience: str, *, token_version: int = 2) -> dict[str, object]:
+    """Entra ID: the issuer depends on the token version the API's app registration
+    asks for (accessTokenAcceptedVersion in its manifest; unset means 1), not on the
+    endpoint the client signed in at."""
+    issuer = (
+        f"https://login.microsoftonline.com/{tenant_id}/v2.0"
+        if token_version == 2
+        else f"https://sts.windows.net/{tenant_id}/"  # v1.0 tokens; mind the slash
+    )
+    return {
+        "JWT_ISSUER": issuer,
+        "JWT_AUTHTYPE": "RS256",
+        "JWT_JWKS_URL": f"https://login.microsoftonline.com/{tenant_id}/discovery/v2.0/keys",
+        # v2.0: the API's application (client) id; v1.0: its Application ID URI.
+        "JWT_AUDIENCE": audience,
+    }
+
+
+# [end entra]
 
 
 # [start app]

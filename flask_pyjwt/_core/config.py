@@ -182,7 +182,8 @@ class Settings:
             :class:`~datetime.timedelta` in the configuration is read as its seconds).
         refresh_max_age: ``JWT_REFRESHMAXAGE``, seconds a refresh token is valid.
         audience: ``JWT_AUDIENCE``, required in tokens when set.
-        leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew.
+        leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew (a
+            :class:`~datetime.timedelta` in the configuration is read as its seconds).
         max_token_length: ``JWT_MAXTOKENLENGTH``, longest token accepted, in characters.
         key_id: ``JWT_KEYID``, the ``kid`` put on issued tokens.
         require_strong_secret: ``JWT_REQUIRESTRONGSECRET``: a short HMAC secret is an
@@ -530,7 +531,7 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
             lookup, "JWT_REFRESHMAXAGE", DEFAULT_REFRESH_MAX_AGE, minimum=1, duration=True
         ),
         audience=audience,
-        leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0),
+        leeway=_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0, duration=True),
         max_token_length=_whole_number(
             lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
         ),

@@ -1,0 +1,187 @@
+"""What the docs' pages state, held to what the library does.
+
+Beside tests/test_docs_examples.py (which runs the examples the pages include): the
+statements of the tokens and migration pages, and the rule that every Python block of the
+built docs is a whole tested file or names the tested file it is from
+(``docs/python_blocks.py``, run by every docs build).
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from pathlib import Path
+
+import pytest
+import sphinx.application
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+import flask_pyjwt
+from docs import python_blocks
+from docs.examples import migration, tokens
+from flask_pyjwt import AuthManager, require_token
+from tests.support import bearer, json_body
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def get(client: FlaskClient, path: str, token: str) -> TestResponse:
+    return client.get(path, headers=bearer(token))
+
+
+def test_tokens_page_header_fields() -> None:
+    # Every token names its key, with or without JWT_KEYID (docs/keys.rst says which).
+    auth, refresh = tokens.issue_pair()
+    assert "JWT_KEYID" not in tokens.app.config
+    for token in (auth, refresh):
+        assert sorted(token.header) == ["alg", "kid", "typ"]
+    page = " ".join((DOCS / "tokens.rst").read_text(encoding="utf-8").split())
+    assert "protected header (``alg``, ``typ`` and ``kid``: every token names its key" in page
+    assert "with ``JWT_KEYID``, ``kid``" not in page
+
+
+def _fje_table() -> str:
+    page = (DOCS / "migration.rst").read_text(encoding="utf-8")
+    return " ".join(page.split("From Flask-JWT-Extended\n", 1)[1].split())
+
+
+def test_migration_table_fje_defaults_renamed() -> None:
+    # What the row says flask_pyjwt's defaults are, and that it names the old ones.
+    table = _fje_table()
+    defaults = flask_pyjwt.TransportSettings()
+    ours = (
+        (defaults.auth_cookie, defaults.refresh_cookie),
+        (defaults.auth_csrf_cookie, defaults.refresh_csrf_cookie),
+        (defaults.auth_json_key, defaults.refresh_json_key),
+    )
+    assert ours == (
+        ("auth_token", "refresh_token"),
+        ("csrf_auth_token", "csrf_refresh_token"),
+        ("auth_token", "refresh_token"),
+    )
+    assert (defaults.query_param, defaults.csrf_header) == ("jwt", "X-CSRF-Token")
+    for old_name in ("access_token_cookie", "csrf_access_token", "``access_token``"):
+        assert old_name in table
+    assert (
+        "cookies ``auth_token`` / ``refresh_token``, CSRF cookies ``csrf_auth_token`` / "
+        "``csrf_refresh_token``, JSON body members ``auth_token`` / ``refresh_token``" in table
+    )
+
+
+def test_migration_table_fje_statuses_and_audience() -> None:
+    client = migration.app.test_client()
+    auth_manager = migration.auth_manager
+    with migration.app.app_context():
+        good = auth_manager.auth_token("test", "profile:read")
+        refresh = auth_manager.refresh_token("test").signed
+        billing = auth_manager.auth_token("test", "profile:read", audience="billing").signed
+        no_scope = auth_manager.auth_token("test").signed
+    # Flask-JWT-Extended answers 422 to these; here each is a 401.
+    tampered = good.signed[:-2] + ("AE" if good.signed.endswith("AA") else "AA")
+    for token, code in (
+        (tampered, "signature_invalid"),
+        ("not-a-token", "token_malformed"),
+        (refresh, "token_type_invalid"),
+        (billing, "claim_invalid"),  # an aud, and the app has no JWT_AUDIENCE
+    ):
+        response = get(client, "/protected", token)
+        assert (response.status_code, json_body(response)["code"]) == (401, code)
+    assert get(client, "/protected", no_scope).status_code == 403
+    table = _fje_table()
+    assert "**422** for a token that is malformed" in table
+    assert "without ``JWT_AUDIENCE``, a token that has an ``aud`` is refused" in table
+
+
+def test_migration_table_fje_features_not_yet_there() -> None:
+    # The rows say "not yet" for these; when one is built, update its row.
+    table = _fje_table()
+    assert "verify_type" not in inspect.signature(require_token).parameters
+    assert "``@jwt_required(verify_type=False)``" in table
+    assert "not yet: ``require_token`` takes one kind" in table
+    assert not hasattr(AuthManager, "user_identity_loader")
+    assert not hasattr(AuthManager, "identity_loader")
+    with migration.app.app_context(), pytest.raises(TypeError):
+        migration.auth_manager.auth_token(42)  # type: ignore[arg-type]
+    assert "``@jwt.user_identity_loader``" in table
+    assert "not yet: ``auth_token`` and ``refresh_token`` take the subject" in table
+
+
+_USERS = DOCS / "examples" / "users.py"
+
+
+@pytest.mark.parametrize(
+    ("block", "fault"),
+    [
+        # literalinclude of a whole file: complete, run by the tests.
+        (python_blocks.Block("python", _USERS.read_text(), _USERS, None), None),
+        # a part of one, captioned with it (what the directive does by itself).
+        (python_blocks.Block("python", "app = Flask(__name__)", _USERS, "From x"), "caption"),
+        (python_blocks.Block("python", "app = Flask(__name__)", _USERS, None), "caption"),
+        (
+            python_blocks.Block(
+                "python", "app = Flask(__name__)", _USERS, "From docs/examples/users.py"
+            ),
+            None,
+        ),
+        (
+            python_blocks.Block(
+                "python", "app = Flask(__name__)", _USERS, "From docs/examples/routes.py"
+            ),
+            "but it is from docs/examples/users.py",
+        ),
+        # a code-block or a docstring's example: its lines must be in the file it names.
+        (
+            python_blocks.Block(
+                "python",
+                "current_user = load_user.current  # typed User: no cast, no Any",
+                None,
+                "From docs/examples/users.py",
+            ),
+            None,
+        ),
+        (
+            python_blocks.Block("python", "current_user = 1", None, "From docs/examples/users.py"),
+            "not in docs/examples/users.py",
+        ),
+        (python_blocks.Block("default", "x = f()", None, None), "caption"),  # a :: block
+        (python_blocks.Block("shell", "make docs", None, None), None),
+        (python_blocks.Block("text", "x = f()", None, None), None),
+    ],
+)
+def test_python_block_rule(block: python_blocks.Block, fault: str | None) -> None:
+    found = python_blocks.problem(block)
+    assert (found is None) if fault is None else (found is not None and fault in found), found
+
+
+def test_literalinclude_captions_python_files_with_their_path() -> None:
+    # Read from the directive's own code: a part is "From <path>", a whole file "<path>".
+    source = inspect.getsource(python_blocks.CaptionedLiteralInclude.run)
+    assert 'f"From {repo_path(path)}" if part else repo_path(path)' in source
+    assert python_blocks.repo_path(_USERS) == "docs/examples/users.py"
+
+
+@pytest.mark.slow  # a whole Sphinx build, about 10 s
+def test_every_python_block_of_the_built_docs_keeps_the_rule(tmp_path: Path) -> None:
+    # The check runs in the build (a warning, an error under make docs' -W); here it
+    # runs again on the doctrees of a fresh build, and counts what it saw.
+    with warnings.catch_warnings():
+        # Sphinx's own deprecation notices (from napoleon) are not this test's business.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        app = sphinx.application.Sphinx(
+            str(DOCS), str(DOCS), str(tmp_path / "out"), str(tmp_path / "doctrees"), "dummy",
+            status=None, warning=None, freshenv=True, warningiserror=False,
+        )  # fmt: skip
+        app.build()
+    found = [
+        block
+        for docname in sorted(app.env.found_docs)
+        for _, block in python_blocks.blocks(app.env.get_doctree(docname))
+        if block.language in python_blocks.PYTHON_LANGUAGES
+    ]
+    assert len(found) >= 49
+    assert python_blocks.problems(found) == []
+    whole = [block for block in found if block.caption and not block.caption.startswith("From")]
+    assert [block.caption for block in whole] == ["docs/typing_demo/app.py"]
