@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import pytest
+import redis.connection
 from flask import Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.test import TestResponse
@@ -29,6 +30,7 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from flask_pyjwt._core.redis_deadline import deadline_connection
 from tests.idp import AUDIENCE, running_idp
 from tests.idp import ISSUER as IDP_ISSUER
 from tests.redis_server import RedisServer
@@ -262,6 +264,19 @@ def test_a_trickling_reply_is_a_503_within_a_quarter_second_and_a_bit(resp: Resp
     with pytest.raises(RevocationStoreError):
         store.revoke_token("j", ttl=60)
     assert elapsed(started) < 0.6
+
+
+def test_a_redis_py_without_the_private_connect_hook_keeps_its_own_connection_class() -> None:
+    # The whole-answer deadline wraps redis-py's private Connection._connect; if a
+    # release renames it, the store must fall back to the per-read timeout rather
+    # than fail every connection (every protected request a 503).
+    class Renamed:
+        pass
+
+    assert deadline_connection(Renamed, 0.25) is Renamed
+    wrapped = deadline_connection(redis.connection.Connection, 0.25)
+    assert wrapped is not redis.connection.Connection
+    assert issubclass(wrapped, redis.connection.Connection)
 
 
 # 10. The default prefix keeps apps with different issuers apart -----------------------------

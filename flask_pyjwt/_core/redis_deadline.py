@@ -77,7 +77,14 @@ class DeadlineSocket:
 
 def deadline_connection(base: type[object], budget: float) -> type[object]:
     """A subclass of the redis-py connection class ``base`` whose every command's
-    answer must arrive within ``budget`` seconds of sending it."""
+    answer must arrive within ``budget`` seconds of sending it.
+
+    A redis-py without the private ``_connect`` gets ``base`` itself back, with the
+    per-read ``socket_timeout`` only: a renamed hook must cost the whole-answer bound,
+    not every connection (which would make each protected request a 503).
+    """
+    if not callable(cast("object", getattr(base, _CONNECT, None))):
+        return base
 
     def _connect(self: object) -> DeadlineSocket:
         # redis-py's own (private) _connect opens the socket; this wraps it.
