@@ -30,7 +30,7 @@ extensions = [
     "docs.python_blocks",  # every Python block is a tested file or names the one it is from
 ]
 
-exclude_patterns = ["_build", "_generated", "_inventories", "examples"]
+exclude_patterns = ["_build", "dev", "_generated", "_inventories", "examples"]
 nitpicky = True
 html_theme = "furo"
 html_title = "flask_pyjwt"
