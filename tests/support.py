@@ -12,10 +12,11 @@ import functools
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
@@ -260,3 +261,25 @@ def make_clocked_app(name: str, **config: object) -> tuple[Flask, AuthManager, C
     configure(app, {**config_for("HS256"), **config})
     clock = Clock()
     return app, AuthManager(app, clock=clock), clock
+
+
+T = TypeVar("T")
+
+
+def concurrently(count: int, action: Callable[[int], T]) -> list[T]:
+    """``action(0)`` ... ``action(count - 1)`` in ``count`` threads released at once (a
+    barrier), their results in that order; fails if one has not finished in 30 s."""
+    results: dict[int, T] = {}
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = action(index)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == count, f"{count - len(results)} of {count} threads did not finish"
+    return [results[index] for index in range(count)]

@@ -14,11 +14,10 @@ import hmac
 import json
 import logging
 import secrets
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -45,7 +44,15 @@ from flask_pyjwt._core.jwks_source import (
 )
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, public_jwk, rsa_key, running_idp
-from tests.support import Clock, b64url, bearer, configure, json_body, load_private_key
+from tests.support import (
+    Clock,
+    b64url,
+    bearer,
+    concurrently,
+    configure,
+    json_body,
+    load_private_key,
+)
 
 
 class Server:
@@ -488,28 +495,12 @@ def _requester(server: Server, token: str) -> Callable[[int], int]:
     return request
 
 
-def _concurrently(count: int, action: Callable[[int], object]) -> list[object]:
-    results: list[object] = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = action(index)
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_concurrent_first_requests_fetch_once() -> None:
     with running_idp("k1") as idp:
         idp.delay = 0.3  # a slow IdP: every thread arrives while the fetch is under way
         server = Server(idp)
         token = idp.token("k1")
-        statuses = _concurrently(16, _requester(server, token))
+        statuses = concurrently(16, _requester(server, token))
         assert statuses == [200] * 16
         assert idp.hits == 1
 
@@ -521,7 +512,7 @@ def test_concurrent_requests_for_a_new_kid_wait_for_one_refetch() -> None:
         idp.add_key("k2")
         idp.delay = 0.3
         token = idp.token("k2")
-        statuses = _concurrently(16, _requester(server, token))
+        statuses = concurrently(16, _requester(server, token))
         assert statuses == [200] * 16  # none refused while the refetch was under way
         assert idp.hits == 2
 
@@ -550,12 +541,11 @@ def test_a_flood_of_unknown_kids_is_not_a_flood_of_fetches(
             return codes
 
         started = time.monotonic()
-        results = _concurrently(FLOOD_THREADS, flood)
+        results = concurrently(FLOOD_THREADS, flood)
         elapsed = time.monotonic() - started
         total: Counter[str] = Counter()
         for result in results:
-            assert isinstance(result, Counter)
-            total.update(cast("Counter[str]", result))
+            total.update(result)
         requests = FLOOD_THREADS * FLOOD_REQUESTS
         assert total == {"unknown_key": requests}
         assert server.calls == ["user-42"]  # only the first, valid request ran the view

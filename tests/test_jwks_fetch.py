@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.jwks_source import FetchError, RemoteKeySet, fetch_url
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, running_idp
-from tests.support import Clock, bearer, configure, json_body, load_private_key
+from tests.support import Clock, bearer, concurrently, configure, json_body, load_private_key
 
 
 class ScriptedServer:
@@ -154,22 +154,6 @@ def _status(app: Flask, token: str) -> int:
     return app.test_client().get("/orders", headers=bearer(token)).status_code
 
 
-def _concurrently(count: int, action: Callable[[], int]) -> list[int]:
-    results = [0] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = action()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 # -- 12: a hung provider is asked once, and the queue gets its 503 at once --------------
 
 
@@ -190,7 +174,7 @@ def test_requests_queued_behind_a_hung_fetch_get_their_503_at_once() -> None:
             return 200
 
         started = time.monotonic()
-        statuses = _concurrently(6, verify)
+        statuses = concurrently(6, lambda _: verify())
         elapsed = time.monotonic() - started
     assert statuses == [503] * 6
     assert provider.connections == 1
@@ -203,7 +187,7 @@ def test_a_hung_provider_costs_queued_requests_one_timeout_end_to_end() -> None:
         app = _resource_server(provider.url, JWT_JWKS_TIMEOUT=1, JWT_JWKS_MIN_REFRESH=1)
         token = idp.token("k1")
         started = time.monotonic()
-        statuses = _concurrently(4, lambda: _status(app, token))
+        statuses = concurrently(4, lambda _: _status(app, token))
         elapsed = time.monotonic() - started
     assert statuses == [503] * 4
     assert provider.connections == 1
