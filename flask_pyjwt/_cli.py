@@ -39,7 +39,7 @@ from ._core.errors import FlaskPyJWTError, InvalidTokenError, NotInitializedErro
 from ._core.keys import PrivateKey
 from ._core.strict_json import JSONInput, JSONValue, freeze
 from ._core.tokens import AuthToken, Token
-from ._manager import AppState, app_state
+from ._state import AppState, app_state
 
 PRIVATE_KEY_FILE: Final = "jwt-private.pem"
 """The file name ``keygen`` writes a private key to."""

@@ -18,6 +18,7 @@ from ._core.tokens import (
 )
 from ._core.typed_claims import C, load_claims
 from ._http_errors import AuthenticationFailed
+from ._state import current_state
 
 # The token is kept in the request's WSGI environ, which lives exactly as long as the
 # request. flask.g belongs to the application context, which Flask 3.0/3.1 reuse when one
@@ -197,8 +198,6 @@ class CurrentToken:
     def is_fresh(self) -> bool:
         """Whether the token is a fresh auth token now, as ``require_token(fresh=True)``
         decides it (the app's clock, with ``JWT_LEEWAY``)."""
-        from ._manager import current_state  # imported here: _manager imports this module
-
         token = get_current_token()
         return isinstance(token, AuthToken) and current_state().codec.is_fresh(token)
 

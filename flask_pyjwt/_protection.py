@@ -25,7 +25,7 @@ from ._core.transport import Location, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, load_claims
 from ._current import remember_claims, set_current_token
 from ._http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
-from ._manager import current_state, user_loader_of
+from ._state import current_state
 from ._transport import Names, bearer_token, check_csrf, find_token
 
 
@@ -150,7 +150,7 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
         _authorize(policy, token, view_args)
     # expose: the user first, so that a request refused for its user (401
     # user_not_found, or the loader's own error) has no current token either
-    loader = user_loader_of(state.manager)
+    loader = state.users.loader
     if loader is not None:
         loader.load_for(token)
     set_current_token(token, environ)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Final, Generic, Protocol, TypeVar, cast
+from typing import Final, Generic, TypeVar, cast
 
 from werkzeug.local import LocalProxy
 
@@ -22,14 +22,6 @@ U = TypeVar("U")
 
 # Kept in the request's WSGI environ, like current_token: (loader, token string, user).
 _ENVIRON_KEY: Final = "flask_pyjwt.current_user"
-
-
-class LoadsUsers(Protocol):
-    """What the request flow needs of a registered loader (any :class:`UserLoader`)."""
-
-    def load_for(self, token: Token) -> object:
-        """The user of ``token`` for this request, loaded at most once."""
-        ...
 
 
 class UserLoader(Generic[U]):
