@@ -12,16 +12,14 @@ from typing import Literal, TypeVar, overload
 from flask import Flask, current_app, has_app_context
 from werkzeug.wrappers import Response
 
-from ._cli import jwt_cli
-from ._cookies import set_token_cookies, unset_token_cookies
-from ._core.codec import (
+from flask_pyjwt._core.codec import (
     RESERVED_CLAIMS,
     TokenCodec,
     check_subject,
     issue_options,
     merge_claims,
 )
-from ._core.config import (
+from flask_pyjwt._core.config import (
     Settings,
     layered_lookup,
     load_keys,
@@ -30,7 +28,7 @@ from ._core.config import (
     signing_key_configured,
     warn_unknown_keys,
 )
-from ._core.errors import (
+from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     ContextError,
     InvalidConfigError,
@@ -38,13 +36,13 @@ from ._core.errors import (
     NotInitializedError,
     UnavailableError,
 )
-from ._core.jwk import JWKSet
-from ._core.redis_revocation import RedisRevocationStore
-from ._core.revocation import MemoryRevocationStore, RevocationStore
-from ._core.sessions import Sessions, session_for, session_of
-from ._core.signing import Signer, Verifier, public_key_set
-from ._core.strict_json import JSONInput
-from ._core.tokens import (
+from flask_pyjwt._core.jwk import JWKSet
+from flask_pyjwt._core.redis_revocation import RedisRevocationStore
+from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
+from flask_pyjwt._core.sessions import Sessions, session_for, session_of
+from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
+from flask_pyjwt._core.strict_json import JSONInput
+from flask_pyjwt._core.tokens import (
     AuthToken,
     RefreshToken,
     SessionId,
@@ -53,10 +51,13 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
-from ._http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
-from ._jwks_route import register_jwks_route
-from ._placement import install_guard
-from ._state import (
+
+from .cli import jwt_cli
+from .cookies import set_token_cookies, unset_token_cookies
+from .http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
+from .placement import install_guard
+from .routes import register_jwks_route
+from .state import (
     EXTENSION_NAME,
     LEGACY_EXTENSION_NAME,
     AppState,
@@ -65,7 +66,7 @@ from ._state import (
     current_extension,
     extensions,
 )
-from ._users import UserLoader
+from .users import UserLoader
 
 U = TypeVar("U")
 

@@ -13,10 +13,11 @@ from typing import Final, Generic, TypeVar, cast
 
 from werkzeug.local import LocalProxy
 
-from ._context import request_environ
-from ._core.tokens import Token
-from ._current import get_current_token, peek_current_token
-from ._http_errors import AuthenticationFailed
+from flask_pyjwt._core.tokens import Token
+
+from .context import request_environ
+from .current import get_current_token, peek_current_token
+from .http_errors import AuthenticationFailed
 
 U = TypeVar("U")
 

@@ -17,12 +17,13 @@ from typing import Final, Protocol, cast
 
 from flask import Flask, current_app, has_app_context
 
-from ._context import get_app
-from ._core.codec import TokenCodec
-from ._core.errors import ContextError, NotInitializedError
-from ._core.sessions import Sessions
-from ._core.strict_json import JSONInput
-from ._core.tokens import AuthToken, RefreshToken, Token
+from flask_pyjwt._core.codec import TokenCodec
+from flask_pyjwt._core.errors import ContextError, NotInitializedError
+from flask_pyjwt._core.sessions import Sessions
+from flask_pyjwt._core.strict_json import JSONInput
+from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
+
+from .context import get_app
 
 EXTENSION_NAME: Final = "flask_pyjwt"
 """The key of this extension's state in ``app.extensions``."""
