@@ -55,11 +55,11 @@ napoleon_attr_annotations = False
 # type) are not objects with a page of their own.
 nitpick_ignore = [
     ("py:class", "P"),
-    ("py:class", "flask_pyjwt._decorator.R"),
-    ("py:class", "flask_pyjwt._requirements.R"),
+    ("py:class", "flask_pyjwt._flask.decorator.R"),
+    ("py:class", "flask_pyjwt._core.claim_requirements.R"),
     ("py:class", "flask_pyjwt._core.typed_claims.C"),
-    ("py:class", "flask_pyjwt._manager.U"),
-    ("py:class", "flask_pyjwt._users.U"),
+    ("py:class", "flask_pyjwt._flask.manager.U"),
+    ("py:class", "flask_pyjwt._flask.users.U"),
 ]
 
 # The public type aliases keep their names in signatures (and link to their entries

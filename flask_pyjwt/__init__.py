@@ -7,6 +7,7 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 from importlib import metadata as _metadata
 
 from ._core.algorithms import AuthType
+from ._core.claim_requirements import ClaimRequirement, Exact, FromRoute
 from ._core.config import CONFIG_KEYS, Settings
 from ._core.errors import (
     AlreadyInitializedError,
@@ -78,9 +79,9 @@ from ._core.tokens import (
 )
 from ._core.transport import Location, SameSite, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
-from ._current import CurrentToken, current_token
-from ._decorator import require_token, verify_request
-from ._http_errors import (
+from ._flask.current import CurrentToken, current_token
+from ._flask.decorator import require_token, verify_request
+from ._flask.http_errors import (
     AuthenticationFailed,
     CustomErrorCode,
     ErrorCode,
@@ -88,9 +89,8 @@ from ._http_errors import (
     PermissionDenied,
     TemporarilyUnavailable,
 )
-from ._manager import AuthManager
-from ._requirements import ClaimRequirement, Exact, FromRoute
-from ._users import UserLoader
+from ._flask.manager import AuthManager
+from ._flask.users import UserLoader
 
 try:
     __version__: str = _metadata.version("flask_pyjwt")

@@ -35,7 +35,7 @@ from flask_pyjwt._core.key_ops import prepared_hmac
 from flask_pyjwt._core.strict_json import dumps_compact, freeze
 from flask_pyjwt._core.tokens import TokenType, make_token
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
-from flask_pyjwt._manager import app_state
+from flask_pyjwt._flask.state import app_state
 
 from .idp import ISSUER as IDP_ISSUER
 from .idp import running_idp

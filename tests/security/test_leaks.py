@@ -21,7 +21,7 @@ from flask_pyjwt import (
     KeyVerifier,
     WeakSecretWarning,
 )
-from flask_pyjwt._manager import app_state
+from flask_pyjwt._flask.state import app_state
 from tests.security.harness import claims, header, make_harness
 from tests.support import HMAC_SECRET, ISSUER, forge, pair_for, rsa_pair
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 import os
 import time
 import weakref
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Final, Literal, TypeVar, cast, overload
+from typing import Literal, TypeVar, overload
 
 from flask import Flask, current_app, has_app_context
 from werkzeug.wrappers import Response
 
-from ._context import get_app
-from ._cookies import set_token_cookies, unset_token_cookies
-from ._core.codec import (
+from flask_pyjwt._core.codec import (
     RESERVED_CLAIMS,
     TokenCodec,
     check_subject,
     issue_options,
     merge_claims,
 )
-from ._core.config import (
+from flask_pyjwt._core.config import (
     Settings,
     layered_lookup,
     load_keys,
@@ -31,7 +28,7 @@ from ._core.config import (
     signing_key_configured,
     warn_unknown_keys,
 )
-from ._core.errors import (
+from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     ContextError,
     InvalidConfigError,
@@ -39,13 +36,13 @@ from ._core.errors import (
     NotInitializedError,
     UnavailableError,
 )
-from ._core.jwk import JWKSet
-from ._core.redis_revocation import RedisRevocationStore
-from ._core.revocation import MemoryRevocationStore, RevocationStore
-from ._core.sessions import Sessions, session_for, session_of
-from ._core.signing import Signer, Verifier, public_key_set
-from ._core.strict_json import JSONInput
-from ._core.tokens import (
+from flask_pyjwt._core.jwk import JWKSet
+from flask_pyjwt._core.redis_revocation import RedisRevocationStore
+from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
+from flask_pyjwt._core.sessions import Sessions, session_for, session_of
+from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
+from flask_pyjwt._core.strict_json import JSONInput
+from flask_pyjwt._core.tokens import (
     AuthToken,
     RefreshToken,
     SessionId,
@@ -54,88 +51,24 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
-from ._http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
-from ._jwks_route import register_jwks_route
-from ._placement import install_guard
-from ._users import LoadsUsers, UserLoader
+
+from .cli import jwt_cli
+from .cookies import set_token_cookies, unset_token_cookies
+from .http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
+from .placement import install_guard
+from .routes import register_jwks_route
+from .state import (
+    EXTENSION_NAME,
+    LEGACY_EXTENSION_NAME,
+    AppState,
+    UserLoaderSlot,
+    app_state,
+    current_extension,
+    extensions,
+)
+from .users import UserLoader
 
 U = TypeVar("U")
-
-EXTENSION_NAME: Final = "flask_pyjwt"
-"""The key of this extension's state in ``app.extensions``."""
-
-LEGACY_EXTENSION_NAME: Final = "pyjwt_authmanager"
-"""Where Flask_PyJWT 1.x code finds the manager: ``app.extensions["pyjwt_authmanager"]``."""
-
-
-@dataclass(frozen=True, slots=True)
-class AppState:
-    """What ``init_app`` stores in ``app.extensions["flask_pyjwt"]``.
-
-    Attributes:
-        manager: the :class:`AuthManager` that owns the app.
-        codec: the app's prepared keys and settings.
-        sessions: the app's revocation store and what it does with it.
-    """
-
-    manager: AuthManager
-    codec: TokenCodec
-    sessions: Sessions
-
-
-def _extensions(app: Flask) -> MutableMapping[str, object]:
-    # Flask types app.extensions as dict[str, Any]; read it as object values, and narrow
-    # ours with isinstance in app_state.
-    return cast("MutableMapping[str, object]", app.extensions)
-
-
-def app_state(app: Flask) -> AppState:
-    """The extension state of ``app``, narrowed to its type.
-
-    Raises:
-        NotInitializedError: ``init_app`` was not called for ``app``.
-    """
-    # Flask types app.extensions as dict[str, Any]: read it as object values, and narrow
-    # ours with isinstance (a declared type costs nothing at run time; cast is a call).
-    extensions: Mapping[str, object] = app.extensions
-    state = extensions.get(EXTENSION_NAME)
-    if not isinstance(state, AppState):
-        raise NotInitializedError(
-            f"the Flask app {app.name!r} has no AuthManager; did you forget "
-            "AuthManager(app) or auth_manager.init_app(app)?"
-        )
-    return state
-
-
-_NO_APP_CONTEXT: Final = (
-    "flask_pyjwt needs an application context: call this inside a request or "
-    "within `with app.app_context():`"
-)
-
-
-def _current_extension() -> object:
-    """``current_app.extensions["flask_pyjwt"]`` (``None`` if absent); outside an
-    application context, Flask's :class:`RuntimeError`."""
-    extensions: Mapping[str, object] = get_app().extensions
-    return extensions.get(EXTENSION_NAME)
-
-
-def current_state() -> AppState:
-    """The state of the current app.
-
-    Raises:
-        ContextError: there is no application context.
-        NotInitializedError: the current app was not initialised.
-    """
-    try:
-        state = _current_extension()
-    except RuntimeError:
-        if has_app_context():  # pragma: no cover - not the missing context: re-raise
-            raise
-        raise ContextError(_NO_APP_CONTEXT) from None
-    if isinstance(state, AppState):
-        return state
-    return app_state(current_app)  # raises NotInitializedError
 
 
 class AuthManager:
@@ -178,7 +111,7 @@ class AuthManager:
         # Weak: the manager never keeps an app alive (Flask's extension convention is
         # not to store the app); this only answers "which apps do I serve?".
         self._apps: weakref.WeakSet[Flask] = weakref.WeakSet()
-        self._user_loader: LoadsUsers | None = None  # read on every protected request
+        self._users = UserLoaderSlot()  # shared with each app's state
         if app is not None:
             self.init_app(app)
 
@@ -209,7 +142,7 @@ class AuthManager:
             DecoratorOrderError: a view of ``app`` would be served unprotected because
                 ``@require_token(...)`` sits above its route decorator.
         """
-        if EXTENSION_NAME in _extensions(app):
+        if EXTENSION_NAME in extensions(app):
             raise AlreadyInitializedError(
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
@@ -254,11 +187,9 @@ class AuthManager:
             register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
         install_guard(app)
         register_error_handlers(app)
-        _extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions)
-        _extensions(app)[LEGACY_EXTENSION_NAME] = self
+        extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions, self._users)
+        extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)
-        from ._cli import jwt_cli  # imported here: _cli imports this module
-
         app.cli.add_command(jwt_cli)
 
     def _store_for(self, settings: Settings) -> RevocationStore:
@@ -285,7 +216,7 @@ class AuthManager:
 
     def _state(self) -> AppState:
         try:
-            state = _current_extension()
+            state = current_extension()
         except RuntimeError:
             if has_app_context():  # pragma: no cover - not the missing context: re-raise
                 raise
@@ -486,13 +417,13 @@ class AuthManager:
         Raises:
             ValueError: this manager already has a user loader.
         """
-        if self._user_loader is not None:
+        if self._users.loader is not None:
             raise ValueError(
                 "this AuthManager already has a user loader; register one function that "
                 "loads the user of any token"
             )
         registered = UserLoader(loader)
-        self._user_loader = registered
+        self._users.loader = registered
         return registered
 
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
@@ -663,8 +594,3 @@ class AuthManager:
         except UnavailableError as error:
             raise TemporarilyUnavailable.from_unavailable(error) from error
         return new_auth, new_refresh
-
-
-def user_loader_of(manager: AuthManager) -> LoadsUsers | None:
-    """The user loader registered on ``manager``, if any (for the request flow)."""
-    return manager._user_loader  # pyright: ignore[reportPrivateUsage]  # this module's own

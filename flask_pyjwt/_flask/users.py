@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Final, Generic, Protocol, TypeVar, cast
+from typing import Final, Generic, TypeVar, cast
 
 from werkzeug.local import LocalProxy
 
-from ._context import request_environ
-from ._core.tokens import Token
-from ._current import get_current_token, peek_current_token
-from ._http_errors import AuthenticationFailed
+from flask_pyjwt._core.tokens import Token
+
+from .context import request_environ
+from .current import get_current_token, peek_current_token
+from .http_errors import AuthenticationFailed
 
 U = TypeVar("U")
 
 # Kept in the request's WSGI environ, like current_token: (loader, token string, user).
 _ENVIRON_KEY: Final = "flask_pyjwt.current_user"
-
-
-class LoadsUsers(Protocol):
-    """What the request flow needs of a registered loader (any :class:`UserLoader`)."""
-
-    def load_for(self, token: Token) -> object:
-        """The user of ``token`` for this request, loaded at most once."""
-        ...
 
 
 class UserLoader(Generic[U]):

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable, Unauthorized
 
-from ._core.errors import (
+from flask_pyjwt._core.errors import (
     FlaskPyJWTError,
     InvalidTokenCode,
     InvalidTokenError,

@@ -2,9 +2,9 @@
 same check called from code (a ``before_request`` handler protecting a blueprint).
 
 ``require_token`` checks every argument when the decorator is built or applied, never at
-request time, resolves them into a :class:`~flask_pyjwt._protection.ViewPolicy`, and
+request time, resolves them into a :class:`~flask_pyjwt._flask.protection.ViewPolicy`, and
 wraps the view so that each request first goes through
-:func:`~flask_pyjwt._protection.protect` (extract → verify → authorize → expose).
+:func:`~flask_pyjwt._flask.protection.protect` (extract → verify → authorize → expose).
 ``verify_request`` checks the same arguments, then runs the same flow at once.
 """
 
@@ -19,14 +19,7 @@ from typing import Final, Literal, TypeVar, cast, overload
 from flask import has_request_context, request
 from typing_extensions import ParamSpec
 
-from ._core.errors import ContextError
-from ._core.strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
-from ._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName, parse_token_type
-from ._core.transport import Location, is_http_token, parse_location
-from ._core.typed_claims import ClaimsDataclass, check_claims_shape
-from ._placement import refuse_if_registered, remember_wrapped
-from ._protection import ViewPolicy, protect
-from ._requirements import (
+from flask_pyjwt._core.claim_requirements import (
     ClaimRequirement,
     bind_claims,
     bind_claims_outside_a_view,
@@ -35,6 +28,27 @@ from ._requirements import (
     refuse_empty,
     view_name,
 )
+from flask_pyjwt._core.errors import ContextError
+from flask_pyjwt._core.strict_json import (
+    FrozenJSONObject,
+    JSONInput,
+    JSONValue,
+    freeze,
+    freeze_object,
+)
+from flask_pyjwt._core.tokens import (
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    parse_token_type,
+)
+from flask_pyjwt._core.transport import Location, is_http_token, parse_location
+from flask_pyjwt._core.typed_claims import ClaimsDataclass, check_claims_shape
+
+from .placement import refuse_if_registered, remember_wrapped
+from .protection import ViewPolicy, protect
 
 P = ParamSpec("P")
 R = TypeVar("R")

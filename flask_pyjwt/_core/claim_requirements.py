@@ -16,9 +16,9 @@ from typing import Final, TypeAlias, TypeVar, Union, cast
 
 from typing_extensions import ParamSpec
 
-from ._core.errors import MisspeltOptionWarning
-from ._core.hints import closest_name, warn_at_caller
-from ._core.strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
+from .errors import MisspeltOptionWarning
+from .hints import closest_name, warn_at_caller
+from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
 
 P = ParamSpec("P")
 R = TypeVar("R")

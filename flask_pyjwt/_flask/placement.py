@@ -22,7 +22,7 @@ from typing import Final, cast
 
 from flask import Flask
 
-from ._core.errors import DecoratorOrderError
+from flask_pyjwt._core.errors import DecoratorOrderError
 
 _SERVED_APPS: Final[weakref.WeakSet[Flask]] = weakref.WeakSet()
 _WRAPPED: Final[weakref.WeakSet[object]] = weakref.WeakSet()

@@ -19,10 +19,11 @@ from typing import Final
 
 from flask import request
 
-from ._core.csrf import csrf_matches
-from ._core.strict_json import JSONDecodeError, loads_object
-from ._core.transport import Location, TransportSettings
-from ._http_errors import AuthenticationFailed, PermissionDenied
+from flask_pyjwt._core.csrf import csrf_matches
+from flask_pyjwt._core.strict_json import JSONDecodeError, loads_object
+from flask_pyjwt._core.transport import Location, TransportSettings
+
+from .http_errors import AuthenticationFailed, PermissionDenied
 
 _BEARER_HINT: Final = "send the token as 'Authorization: Bearer <token>'"
 

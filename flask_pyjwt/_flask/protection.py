@@ -16,17 +16,18 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from ._context import get_request
-from ._core.errors import InvalidTokenError, UnavailableError
-from ._core.matching import MISSING, satisfies, scope_satisfies
-from ._core.strict_json import FrozenJSONObject, JSONValue
-from ._core.tokens import AUTH, AuthToken, Token, TokenType
-from ._core.transport import Location, TransportSettings
-from ._core.typed_claims import ClaimsDataclass, load_claims
-from ._current import remember_claims, set_current_token
-from ._http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
-from ._manager import current_state, user_loader_of
-from ._transport import Names, bearer_token, check_csrf, find_token
+from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.matching import MISSING, satisfies, scope_satisfies
+from flask_pyjwt._core.strict_json import FrozenJSONObject, JSONValue
+from flask_pyjwt._core.tokens import AUTH, AuthToken, Token, TokenType
+from flask_pyjwt._core.transport import Location, TransportSettings
+from flask_pyjwt._core.typed_claims import ClaimsDataclass, load_claims
+
+from .context import get_request
+from .current import remember_claims, set_current_token
+from .http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
+from .state import current_state
+from .transport import Names, bearer_token, check_csrf, find_token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,7 +151,7 @@ def protect(policy: ViewPolicy, view_args: Mapping[str, object]) -> Token | None
         _authorize(policy, token, view_args)
     # expose: the user first, so that a request refused for its user (401
     # user_not_found, or the loader's own error) has no current token either
-    loader = user_loader_of(state.manager)
+    loader = state.users.loader
     if loader is not None:
         loader.load_for(token)
     set_current_token(token, environ)

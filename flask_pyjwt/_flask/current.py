@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, Literal, cast, overload
 
-from ._context import request_environ
-from ._core.errors import ClaimsShapeError, NoCurrentTokenError, WrongTokenTypeError
-from ._core.strict_json import JSONObject, JSONValue
-from ._core.tokens import (
+from flask_pyjwt._core.errors import ClaimsShapeError, NoCurrentTokenError, WrongTokenTypeError
+from flask_pyjwt._core.strict_json import JSONObject, JSONValue
+from flask_pyjwt._core.tokens import (
     AuthToken,
     RefreshToken,
     Token,
@@ -16,8 +15,11 @@ from ._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
-from ._core.typed_claims import C, load_claims
-from ._http_errors import AuthenticationFailed
+from flask_pyjwt._core.typed_claims import C, load_claims
+
+from .context import request_environ
+from .http_errors import AuthenticationFailed
+from .state import current_state
 
 # The token is kept in the request's WSGI environ, which lives exactly as long as the
 # request. flask.g belongs to the application context, which Flask 3.0/3.1 reuse when one
@@ -197,8 +199,6 @@ class CurrentToken:
     def is_fresh(self) -> bool:
         """Whether the token is a fresh auth token now, as ``require_token(fresh=True)``
         decides it (the app's clock, with ``JWT_LEEWAY``)."""
-        from ._manager import current_state  # imported here: _manager imports this module
-
         token = get_current_token()
         return isinstance(token, AuthToken) and current_state().codec.is_fresh(token)
 

@@ -14,9 +14,9 @@ from typing import Final, TypeVar
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
-from ._core.csrf import csrf_value
-from ._core.tokens import AuthToken, RefreshToken, Token
-from ._core.transport import TransportSettings
+from flask_pyjwt._core.csrf import csrf_value
+from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
+from flask_pyjwt._core.transport import TransportSettings
 
 T = TypeVar("T", AuthToken, RefreshToken)
 

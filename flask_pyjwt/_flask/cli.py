@@ -34,12 +34,13 @@ from flask import Flask
 from flask.cli import AppGroup, NoAppException, ScriptInfo
 from typing_extensions import ParamSpec
 
-from ._core.algorithms import EC_CURVES, AuthType, parse_auth_type
-from ._core.errors import FlaskPyJWTError, InvalidTokenError, NotInitializedError
-from ._core.keys import PrivateKey
-from ._core.strict_json import JSONInput, JSONValue, freeze
-from ._core.tokens import AuthToken, Token
-from ._manager import AppState, app_state
+from flask_pyjwt._core.algorithms import EC_CURVES, AuthType, parse_auth_type
+from flask_pyjwt._core.errors import FlaskPyJWTError, InvalidTokenError, NotInitializedError
+from flask_pyjwt._core.keys import PrivateKey
+from flask_pyjwt._core.strict_json import JSONInput, JSONValue, freeze
+from flask_pyjwt._core.tokens import AuthToken, Token
+
+from .state import AppState, app_state
 
 PRIVATE_KEY_FILE: Final = "jwt-private.pem"
 """The file name ``keygen`` writes a private key to."""

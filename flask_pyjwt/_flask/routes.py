@@ -7,7 +7,7 @@ from typing import Final
 
 from flask import Flask, Response
 
-from ._core.jwk import JWKSet
+from flask_pyjwt._core.jwk import JWKSet
 
 JWKS_ENDPOINT: Final = "flask_pyjwt.jwks"
 """The endpoint name of the route (for ``url_for``)."""
