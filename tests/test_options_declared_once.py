@@ -52,10 +52,11 @@ def test_each_signature_lists_the_declared_options_with_their_types(
 ) -> None:
     hints = get_type_hints(function)
     parameters = inspect.signature(function).parameters
-    keyword_only = [p for p in parameters.values() if p.kind is p.KEYWORD_ONLY]
-    # optional (which changes verify_request's return type) first, then the declared
-    # options in their declared order, then **claim_requirements.
-    assert [p.name for p in keyword_only] == ["optional", *OPTIONS]
+    keyword_only = [p.name for p in parameters.values() if p.kind is p.KEYWORD_ONLY]
+    # The declared options in their declared order, with optional (not one of them: it
+    # changes verify_request's return type) in its 1.x place after cookie_name; then
+    # **claim_requirements.
+    assert keyword_only == ["cookie_name", "optional", *OPTIONS[1:]]
     assert {option: hints[option] for option in OPTIONS} == get_type_hints(RequireOptions)
     assert list(parameters)[-1] == "claim_requirements"
     assert parameters["claim_requirements"].kind is inspect.Parameter.VAR_KEYWORD

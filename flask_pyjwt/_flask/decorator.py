@@ -63,8 +63,8 @@ def require_token(
     token_type: TokenTypeName | TokenType = "auth",
     location: Locations = None,
     *,
-    optional: bool = False,
     cookie_name: str | None = None,
+    optional: bool = False,
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -88,11 +88,11 @@ def require_token(
             <token>``), ``"cookies"``, ``"query"`` or ``"json"`` (a member of a JSON
             body), or a sequence of them tried in order; the first that carries a token
             decides. Default: the app's ``JWT_TOKEN_LOCATION`` (``"header"``).
+        cookie_name: the cookie holding the token, instead of ``JWT_AUTH_COOKIE`` /
+            ``JWT_REFRESH_COOKIE``; alone, it means ``location="cookies"``.
         optional: let the view run without a token: with no token in any of its
             locations, ``current_token`` is falsy (``current_token.get_or_none()`` is
             ``None``). A token that is present is checked all the same.
-        cookie_name: the cookie holding the token, instead of ``JWT_AUTH_COOKIE`` /
-            ``JWT_REFRESH_COOKIE``; alone, it means ``location="cookies"``.
         fresh: require a fresh auth token (``auth_token(..., fresh=...)``): 401
             ``fresh_token_required`` for one that is not, a refreshed one for example.
         scope: what the token's ``scope`` must hold (see the matching rules in the
@@ -175,8 +175,8 @@ def verify_request(
     token_type: AuthKind = "auth",
     location: Locations = None,
     *,
-    optional: Literal[False] = False,
     cookie_name: str | None = None,
+    optional: Literal[False] = False,
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -190,8 +190,8 @@ def verify_request(
     token_type: RefreshKind,
     location: Locations = None,
     *,
-    optional: Literal[False] = False,
     cookie_name: str | None = None,
+    optional: Literal[False] = False,
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -205,8 +205,8 @@ def verify_request(
     token_type: AuthKind = "auth",
     location: Locations = None,
     *,
-    optional: Literal[True],
     cookie_name: str | None = None,
+    optional: Literal[True],
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -220,8 +220,8 @@ def verify_request(
     token_type: RefreshKind,
     location: Locations = None,
     *,
-    optional: Literal[True],
     cookie_name: str | None = None,
+    optional: Literal[True],
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -235,8 +235,8 @@ def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
     location: Locations = None,
     *,
-    optional: bool = False,
     cookie_name: str | None = None,
+    optional: bool = False,
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
@@ -249,8 +249,8 @@ def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
     location: Locations = None,
     *,
-    optional: bool = False,
     cookie_name: str | None = None,
+    optional: bool = False,
     fresh: bool = False,
     scope: JSONInput = None,
     override: Mapping[str, JSONInput] | None = None,
