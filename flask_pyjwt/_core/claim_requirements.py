@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final, TypeAlias, TypeVar, Union, cast
+from typing import TypeAlias, TypeVar, Union, cast
 
 from typing_extensions import ParamSpec
 
@@ -163,13 +163,6 @@ def refuse_empty(value: JSONValue, path: str) -> None:
             refuse_empty(item, f"{path}.{key}")
 
 
-_RESERVED_FOR_OPTIONS: Final[frozenset[str]] = frozenset()
-"""Names of options planned for coming releases, refused as ``**claims`` today so that
-adding them never changes what an existing decorator means. A claim of one of these
-names goes through ``claims=``. An option is added to this set a release before it
-exists, and leaves it when it does (``optional`` and ``fresh`` did so in 2.0)."""
-
-
 def warn_misspelt_options(
     keywords: Iterable[str], options: Iterable[str], entry: str = "require_token"
 ) -> None:
@@ -197,8 +190,7 @@ def collect_claims(
 
     Raises:
         TypeError: ``mapping`` is no mapping, or a claim name is no string.
-        ValueError: a reserved name, a claim given twice, or a requirement that
-            requires nothing.
+        ValueError: a claim given twice, or a requirement that requires nothing.
     """
     warn_misspelt_options(keywords, options)
     given = cast("object", mapping)  # checked at runtime too: not every caller type-checks
@@ -206,12 +198,6 @@ def collect_claims(
         raise TypeError(
             f"claims must be a mapping of claim names to requirements, got {type(given).__name__}"
         )
-    for name in keywords:
-        if name in _RESERVED_FOR_OPTIONS:
-            raise ValueError(
-                f"{name} is reserved for a require_token option of a coming release; to "
-                f"require a claim of that name, write claims={{{name!r}: ...}}"
-            )
     collected = dict(mapping or {})
     for name, value in keywords.items():
         if name in collected:

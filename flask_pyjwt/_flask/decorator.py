@@ -2,53 +2,38 @@
 same check called from code (a ``before_request`` handler protecting a blueprint).
 
 ``require_token`` checks every argument when the decorator is built or applied, never at
-request time, resolves them into a :class:`~flask_pyjwt._flask.protection.ViewPolicy`, and
-wraps the view so that each request first goes through
+request time, resolves them into :class:`~flask_pyjwt._core.requirements.Requirements`
+(:func:`~flask_pyjwt._core.requirements.build_requirements`), binds their claims to the
+view's route variables, and wraps the view so that each request first goes through
 :func:`~flask_pyjwt._flask.protection.protect` (extract → verify → authorize → expose).
 ``verify_request`` checks the same arguments, then runs the same flow at once.
+
+The options are declared once, in :class:`~flask_pyjwt._core.requirements.RequireOptions`.
+Both functions still list them as keyword parameters, because they also take ``**claims``
+keywords and a ``TypedDict`` can share a signature with those only through PEP 728's
+``extra_items``, which mypy does not support yet; ``tests/test_options_declared_once.py``
+holds the parameters equal to ``RequireOptions`` and their defaults to ``Requirements``'.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final, Literal, TypeVar, cast, overload
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Literal, TypeVar, cast
 
 from flask import has_request_context, request
-from typing_extensions import ParamSpec
+from typing_extensions import ParamSpec, overload
 
-from flask_pyjwt._core.claim_requirements import (
-    ClaimRequirement,
-    bind_claims,
-    bind_claims_outside_a_view,
-    collect_claims,
-    names_a_scope,
-    refuse_empty,
-    view_name,
-)
+from flask_pyjwt._core.claim_requirements import ClaimRequirement, view_name
 from flask_pyjwt._core.errors import ContextError
-from flask_pyjwt._core.strict_json import (
-    FrozenJSONObject,
-    JSONInput,
-    JSONValue,
-    freeze,
-    freeze_object,
-)
-from flask_pyjwt._core.tokens import (
-    AuthToken,
-    RefreshToken,
-    Token,
-    TokenType,
-    TokenTypeName,
-    parse_token_type,
-)
-from flask_pyjwt._core.transport import Location, is_http_token, parse_location
-from flask_pyjwt._core.typed_claims import ClaimsDataclass, check_claims_shape
+from flask_pyjwt._core.requirements import Locations, build_requirements
+from flask_pyjwt._core.strict_json import JSONInput
+from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from flask_pyjwt._core.typed_claims import ClaimsDataclass
 
 from .placement import refuse_if_registered, remember_wrapped
-from .protection import ViewPolicy, protect
+from .protection import protect
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,145 +59,9 @@ def _async_wrapper(
     return cast("Callable[P, R]", wrapper)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Options:
-    """require_token's arguments, checked; the claims are bound to a view later."""
-
-    kind: TokenType
-    locations: tuple[Location, ...] | None
-    cookie_name: str | None
-    optional: bool
-    fresh: bool
-    scope: JSONValue
-    has_scope: bool
-    override: FrozenJSONObject | None
-    claims_as: type[ClaimsDataclass] | None
-    check_revocation: bool
-    claims: Mapping[str, ClaimRequirement]
-
-    def policy(self, literal: FrozenJSONObject, route: tuple[tuple[str, str], ...]) -> ViewPolicy:
-        return ViewPolicy(
-            kind=self.kind,
-            locations=self.locations,
-            cookie_name=self.cookie_name,
-            optional=self.optional,
-            fresh=self.fresh,
-            scope=self.scope,
-            has_scope=self.has_scope,
-            override=self.override,
-            literal_claims=literal,
-            route_claims=route,
-            claims_as=self.claims_as,
-            check_revocation=self.check_revocation,
-        )
-
-
-_LOCATION_NAMES = "'header', 'cookies', 'query' or 'json'"
-
-
-def _locations(location: object, cookie_name: object) -> tuple[Location, ...] | None:
-    if cookie_name is not None and (
-        not isinstance(cookie_name, str) or not is_http_token(cookie_name)
-    ):
-        raise ValueError(
-            f"cookie_name must be a cookie name (letters, digits and !#$%&'*+-.^_`|~), "
-            f"got {cookie_name!r}"
-        )
-    if location is None:
-        # The seed's cookie_name= alone means: this route reads that cookie.
-        return None if cookie_name is None else ("cookies",)
-    if isinstance(location, str):
-        given: tuple[object, ...] = (location,)
-    elif isinstance(location, Sequence) and not isinstance(location, (bytes, bytearray)):
-        given = tuple(cast("Sequence[object]", location))
-    else:
-        raise TypeError(
-            f"location must be {_LOCATION_NAMES}, or a sequence of them, got "
-            f"{type(location).__name__}"
-        )
-    if not given:
-        raise ValueError(f"location is empty; name at least one of {_LOCATION_NAMES}")
-    locations: list[Location] = []
-    for item in given:
-        known = parse_location(item)
-        if known is None:
-            raise ValueError(
-                f"location must be {_LOCATION_NAMES}, or a sequence of them, got {item!r}"
-            )
-        if known in locations:
-            raise ValueError(f"location names {known!r} twice; name each location once")
-        locations.append(known)
-    if cookie_name is not None and "cookies" not in locations:
-        raise ValueError(
-            'cookie_name is only used with location="cookies" (or a sequence holding it)'
-        )
-    return tuple(locations)
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
-    return value
-
-
-def _check(
-    token_type: object,
-    location: object,
-    cookie_name: object,
-    optional: object,
-    fresh: object,
-    scope: JSONInput,
-    override: Mapping[str, JSONInput] | None,
-    claims_as: type[ClaimsDataclass] | None,
-    check_revocation: object,
-    claims: Mapping[str, ClaimRequirement] | None,
-    claim_requirements: Mapping[str, ClaimRequirement],
-) -> _Options:
-    kind = parse_token_type(token_type)
-    locations = _locations(location, cookie_name)
-    is_optional = _flag(optional, "optional")
-    needs_fresh = _flag(fresh, "fresh")
-    if needs_fresh and kind is TokenType.REFRESH:
-        raise ValueError(
-            "refresh tokens are never fresh, so require_token('refresh', fresh=True) could "
-            "never pass; require a fresh auth token where it matters"
-        )
-    if override is not None and not override:
-        raise ValueError("override must name at least one claim")
-    if scope is not None and kind is TokenType.REFRESH:
-        raise ValueError(
-            "refresh tokens carry no scope, so require_token('refresh', scope=...) could "
-            "never pass; check the scope where the auth token is used"
-        )
-    frozen_scope = freeze(scope, path="scope")
-    if scope is not None and not names_a_scope(frozen_scope):
-        raise ValueError(
-            f"scope={scope!r} requires nothing; name at least one scope (or leave it out)"
-        )
-    refuse_empty(frozen_scope, "scope")
-    frozen_override = None if override is None else freeze_object(override, path="override")
-    if frozen_override is not None:
-        refuse_empty(frozen_override, "override")
-    if claims_as is not None:
-        check_claims_shape(claims_as)
-    return _Options(
-        kind=kind,
-        locations=locations,
-        cookie_name=cast("str | None", cookie_name),
-        optional=is_optional,
-        fresh=needs_fresh,
-        scope=frozen_scope,
-        has_scope=scope is not None,
-        override=frozen_override,
-        claims_as=claims_as,
-        check_revocation=_flag(check_revocation, "check_revocation"),
-        claims=collect_claims(claims, claim_requirements, _OPTION_NAMES),
-    )
-
-
 def require_token(
     token_type: TokenTypeName | TokenType = "auth",
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: bool = False,
@@ -284,18 +133,26 @@ def require_token(
         DecoratorOrderError: (when applied) the view is already registered on an app
             an :class:`AuthManager` serves: the decorator sits above the route.
     """
-    options = _check(
-        token_type, location, cookie_name, optional, fresh, scope, override, claims_as,
-        check_revocation, claims, claim_requirements,
-    )  # fmt: skip
+    requirements = build_requirements(
+        token_type,
+        location,
+        optional=optional,
+        claim_keywords=claim_requirements,
+        cookie_name=cookie_name,
+        fresh=fresh,
+        scope=scope,
+        override=override,
+        claims_as=claims_as,
+        check_revocation=check_revocation,
+        claims=claims,
+    )
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         # Remembered first: even if the error below is caught, a route that registered
         # the bare view refuses to serve it.
         remember_wrapped(view)
         refuse_if_registered(view, view_name(view))
-        policy = options.policy(*bind_claims(options.claims, view))
-        check = functools.partial(protect, policy)
+        check = functools.partial(protect, requirements.bound_to(view))
         if _is_coroutine_function(view):
             return _async_wrapper(view, check)
 
@@ -309,11 +166,6 @@ def require_token(
     return decorator
 
 
-_OPTION_NAMES: Final = tuple(
-    name for name in inspect.signature(require_token).parameters if name != "claim_requirements"
-)
-"""require_token's options: a claim keyword named like one of them warns."""
-
 AuthKind = Literal["auth", TokenType.AUTH]
 RefreshKind = Literal["refresh", TokenType.REFRESH]
 
@@ -321,7 +173,7 @@ RefreshKind = Literal["refresh", TokenType.REFRESH]
 @overload
 def verify_request(
     token_type: AuthKind = "auth",
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: Literal[False] = False,
@@ -336,7 +188,7 @@ def verify_request(
 @overload
 def verify_request(
     token_type: RefreshKind,
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: Literal[False] = False,
@@ -351,7 +203,7 @@ def verify_request(
 @overload
 def verify_request(
     token_type: AuthKind = "auth",
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: Literal[True],
@@ -366,7 +218,7 @@ def verify_request(
 @overload
 def verify_request(
     token_type: RefreshKind,
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: Literal[True],
@@ -381,7 +233,7 @@ def verify_request(
 @overload
 def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: bool = False,
@@ -395,7 +247,7 @@ def verify_request(
 ) -> Token | None: ...
 def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
-    location: Location | Sequence[Location] | None = None,
+    location: Locations = None,
     *,
     cookie_name: str | None = None,
     optional: bool = False,
@@ -433,15 +285,23 @@ def verify_request(
         ValueError: as for ``require_token``, and a plain string claim requirement.
         TypeError: as for ``require_token``.
     """
-    options = _check(
-        token_type, location, cookie_name, optional, fresh, scope, override, claims_as,
-        check_revocation, claims, claim_requirements,
-    )  # fmt: skip
-    policy = options.policy(*bind_claims_outside_a_view(options.claims, "verify_request"))
+    requirements = build_requirements(
+        token_type,
+        location,
+        optional=optional,
+        claim_keywords=claim_requirements,
+        cookie_name=cookie_name,
+        fresh=fresh,
+        scope=scope,
+        override=override,
+        claims_as=claims_as,
+        check_revocation=check_revocation,
+        claims=claims,
+    ).bound_outside_a_view("verify_request")
     if not has_request_context():
         raise ContextError(
             "verify_request checks the token of a request: call it inside one (a view or "
             "a before_request handler)"
         )
     view_args = cast("Mapping[str, object] | None", request.view_args)
-    return protect(policy, view_args or {})
+    return protect(requirements, view_args or {})
