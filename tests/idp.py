@@ -19,11 +19,10 @@ from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from typing import Final, Literal, cast
 
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeyParameters, KeySet, KeySetSerialization, RSAKey
 
-from .support import load_private_key
+from .support import ec_pair, rsa_pair
 
 ISSUER = "https://idp.test/realms/shop"
 AUDIENCE = "orders-api"
@@ -41,22 +40,22 @@ long (the default 0.5 s made every test wait half a second)."""
 
 def rsa_key(kid: str, index: int = 0) -> RSAKey:
     """The committed key ``rsa-2048-<index>`` as a joserfc RS256 signing key named ``kid``."""
-    private = load_private_key(f"rsa-2048-{index}")
-    assert isinstance(private, rsa.RSAPrivateKey)
+    # The PEM, not the key object: joserfc before 1.6 (the lowest-bounds run) imports
+    # text only.
+    pem = rsa_pair(2048, index).private_pem
     parameters: KeyParameters = {"kid": kid, "alg": "RS256", "use": "sig"}
     # joserfc's import_key returns Self, unresolved on the classmethod (Unknown for
     # pyright, Any for mypy).
-    imported: object = RSAKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    imported: object = RSAKey.import_key(pem, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     assert isinstance(imported, RSAKey)
     return imported
 
 
 def ec_key(kid: str, index: int = 0) -> ECKey:
     """The committed key ``ec-P-256-<index>`` as a joserfc ES256 signing key named ``kid``."""
-    private = load_private_key(f"ec-P-256-{index}")
-    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    pem = ec_pair("P-256", index).private_pem
     parameters: KeyParameters = {"kid": kid, "alg": "ES256", "use": "sig"}
-    imported: object = ECKey.import_key(private, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    imported: object = ECKey.import_key(pem, parameters)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
     assert isinstance(imported, ECKey)
     return imported
 
