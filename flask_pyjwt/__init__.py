@@ -6,6 +6,7 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 
 from importlib import metadata as _metadata
 
+from ._backends.redis_store import RedisClient, RedisRevocationStore, RedisScript
 from ._core.algorithms import AuthType
 from ._core.claim_requirements import ClaimRequirement, Exact, FromRoute
 from ._core.config import CONFIG_KEYS, Settings
@@ -45,7 +46,6 @@ from ._core.errors import (
 )
 from ._core.jwk import JWKSet, PublicJWK
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
-from ._core.redis_revocation import RedisClient, RedisRevocationStore, RedisScript
 from ._core.revocation import (
     MemoryRevocationStore,
     RevocationQuery,

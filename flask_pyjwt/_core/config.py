@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -722,9 +721,23 @@ def jwk_object_quiet(material: object) -> FrozenJSONObject | None:
         return None
 
 
-def _remote_key_set(
-    lookup: ConfigLookup, settings: Settings, url: str, clock: Callable[[], float] | None
-) -> Verifier:
+@dataclass(frozen=True, slots=True)
+class RemoteKeys:
+    """The keys are an identity provider's, fetched from ``url`` when first needed.
+
+    The configuration only checks and describes them: the Flask layer's wiring builds
+    the cache (:class:`~flask_pyjwt._core.key_source.CachedKeySet`) around the HTTP
+    fetcher, so reading the configuration never imports an HTTP client.
+    """
+
+    url: str
+    algorithms: tuple[AuthType, ...]
+    timeout: float
+    min_refresh: float
+    max_cache: float
+
+
+def _remote_keys(lookup: ConfigLookup, settings: Settings, url: str) -> RemoteKeys:
     for key in ("JWT_SECRET", "JWT_PUBLICKEY"):
         if lookup(key) not in (None, "", b""):
             raise InvalidConfigError(
@@ -745,21 +758,18 @@ def _remote_key_set(
             "their keys themselves",
             IgnoredConfigWarning,
         )
-    from .jwks_source import RemoteKeySet  # the HTTP client, only for apps that use it
-
-    return RemoteKeySet(
+    return RemoteKeys(
         url,
         settings.algorithms,
         timeout=settings.jwks_timeout,
         min_refresh=settings.jwks_min_refresh,
         max_cache=settings.jwks_max_cache,
-        clock=time.monotonic if clock is None else clock,
     )
 
 
 def load_keys(
-    lookup: ConfigLookup, settings: Settings, *, clock: Callable[[], float] | None = None
-) -> tuple[Signer | None, Verifier]:
+    lookup: ConfigLookup, settings: Settings
+) -> tuple[Signer | None, Verifier | RemoteKeys]:
     """Parse ``JWT_SECRET`` / ``JWT_PUBLICKEY`` once into a signer and a verifier.
 
     HMAC: ``JWT_SECRET`` signs and verifies. Key pairs: ``JWT_SECRET`` is the private key
@@ -767,13 +777,12 @@ def load_keys(
     match); with only ``JWT_PUBLICKEY`` the app is verify-only (no signer). Either may be
     a JWK (JSON text or a mapping); ``JWT_PUBLICKEY`` may be a JWK Set, which must then
     hold the signing key's public half. With ``JWT_JWKS_URL`` the keys are an identity
-    provider's, fetched when first needed.
+    provider's, fetched when first needed: no signer, and :class:`RemoteKeys` for the
+    caller to build the key cache from.
 
     Args:
         lookup: where ``JWT_*`` values are read.
         settings: the parsed settings.
-        clock: the manager's clock (``AuthManager(clock=...)``), which then times the
-            identity provider's key cache too; ``None``: :func:`time.monotonic`.
 
     Raises:
         MissingConfigError: no usable key is configured.
@@ -783,7 +792,7 @@ def load_keys(
     if algorithm is None:
         raise MissingConfigError("JWT_AUTHTYPE")
     if settings.jwks_url is not None:
-        return None, _remote_key_set(lookup, settings, settings.jwks_url, clock)
+        return None, _remote_keys(lookup, settings, settings.jwks_url)
     secret = _key_material(lookup, "JWT_SECRET")
     key_id = settings.key_id
     if algorithm.is_symmetric:

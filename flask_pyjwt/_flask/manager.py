@@ -12,6 +12,8 @@ from typing import Literal, TypeVar, overload
 from flask import Flask, current_app, has_app_context
 from werkzeug.wrappers import Response
 
+from flask_pyjwt._backends.jwks import fetch_url
+from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import (
     RESERVED_CLAIMS,
     TokenCodec,
@@ -20,6 +22,7 @@ from flask_pyjwt._core.codec import (
     merge_claims,
 )
 from flask_pyjwt._core.config import (
+    RemoteKeys,
     Settings,
     layered_lookup,
     load_keys,
@@ -37,7 +40,7 @@ from flask_pyjwt._core.errors import (
     UnavailableError,
 )
 from flask_pyjwt._core.jwk import JWKSet
-from flask_pyjwt._core.redis_revocation import RedisRevocationStore
+from flask_pyjwt._core.key_source import CachedKeySet
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.sessions import Sessions, session_for, session_of
 from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
@@ -161,7 +164,9 @@ class AuthManager:
                 "identity provider's keys; remove one of them",
             )
         if use_config_keys:
-            config_signer, config_verifier = load_keys(lookup, settings, clock=self._clock)
+            config_signer, config_verifier = load_keys(lookup, settings)
+            if isinstance(config_verifier, RemoteKeys):
+                config_verifier = self._key_cache(config_verifier)
             signer = signer if signer is not None else config_signer
             verifier = verifier if verifier is not None else config_verifier
         assert verifier is not None
@@ -191,6 +196,18 @@ class AuthManager:
         extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)
         app.cli.add_command(jwt_cli)
+
+    def _key_cache(self, remote: RemoteKeys) -> CachedKeySet:
+        """The identity provider's keys: the core's cache around the HTTP fetcher."""
+        return CachedKeySet(
+            remote.url,
+            remote.algorithms,
+            timeout=remote.timeout,
+            min_refresh=remote.min_refresh,
+            max_cache=remote.max_cache,
+            clock=time.monotonic if self._clock is None else self._clock,
+            fetcher=fetch_url,
+        )
 
     def _store_for(self, settings: Settings) -> RevocationStore:
         url = settings.revocation_redis_url
