@@ -9,7 +9,6 @@ from importlib import metadata as _metadata
 from ._backends.redis_store import RedisClient, RedisRevocationStore, RedisScript
 from ._core.algorithms import AuthType
 from ._core.claim_requirements import ClaimRequirement, Exact, FromRoute
-from ._core.config import CONFIG_KEYS, Settings
 from ._core.errors import (
     AlreadyInitializedError,
     ClaimsShapeError,
@@ -46,6 +45,7 @@ from ._core.errors import (
 )
 from ._core.jwk import JWKSet, PublicJWK
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
+from ._core.policy import Settings
 from ._core.revocation import (
     MemoryRevocationStore,
     RevocationQuery,
@@ -91,6 +91,7 @@ from ._flask.http_errors import (
 )
 from ._flask.manager import AuthManager
 from ._flask.users import UserLoader
+from ._settings.catalogue import CONFIG_KEYS
 
 try:
     __version__: str = _metadata.version("flask_pyjwt")

@@ -22,9 +22,12 @@ from collections.abc import Callable, Sequence
 from typing import Final, Protocol, cast
 from urllib.parse import urlsplit
 
-from flask_pyjwt._core.config import DEFAULT_REVOCATION_PREFIX
 from flask_pyjwt._core.errors import RevocationStoreError
-from flask_pyjwt._core.revocation import RevocationQuery, RevocationState
+from flask_pyjwt._core.revocation import (
+    DEFAULT_REVOCATION_PREFIX,
+    RevocationQuery,
+    RevocationState,
+)
 
 from .redis_deadline import deadline_connection
 

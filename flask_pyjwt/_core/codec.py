@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Final, cast
 
 from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
-from .config import Settings, revocation_horizon, whole_seconds
 from .errors import (
     ExpiredTokenError,
     MalformedTokenError,
@@ -22,6 +21,7 @@ from .errors import (
     WrongTokenTypeError,
 )
 from .jws import b64url_encode, decode_compact
+from .policy import Settings, revocation_horizon, whole_seconds
 from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
 from .strict_json import (
     EMPTY_OBJECT,
