@@ -43,8 +43,10 @@ from ._core.errors import (
     WeakSecretWarning,
     WrongTokenTypeError,
 )
-from ._core.jwk import JWKSet, PublicJWK
+from ._core.jwks import JWKSet, PublicJWK
+from ._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
+from ._core.locations import Location
 from ._core.policy import Settings
 from ._core.revocation import (
     MemoryRevocationStore,
@@ -52,15 +54,7 @@ from ._core.revocation import (
     RevocationState,
     RevocationStore,
 )
-from ._core.signing import (
-    CacheableVerifier,
-    JWSHeader,
-    KeySetVerifier,
-    KeySigner,
-    KeyVerifier,
-    Signer,
-    Verifier,
-)
+from ._core.signing import CacheableVerifier, JWSHeader, Signer, Verifier
 from ._core.strict_json import (
     FrozenJSONObject,
     JSONArray,
@@ -77,7 +71,7 @@ from ._core.tokens import (
     TokenType,
     TokenTypeName,
 )
-from ._core.transport import Location, SameSite, TransportSettings
+from ._core.transport import SameSite, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._flask.current import CurrentToken, current_token
 from ._flask.decorator import require_token, verify_request

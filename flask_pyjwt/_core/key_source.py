@@ -45,9 +45,11 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from .algorithms import AuthType
 from .errors import KeySetUnavailableError, UnknownKeyError
-from .jwk import bind, has_private_members, key_set_members, parse_jwk, thumbprint
+from .jwk import bind, has_private_members, key_set_members, parse_jwk
+from .jwks import thumbprint
+from .key_signers import KeySetVerifier, KeyVerifier
 from .keys import KeyMaterialError
-from .signing import JWSHeader, KeySetVerifier, KeyVerifier
+from .signing import JWSHeader
 from .strict_json import JSONDecodeError, loads_object
 
 logger: Final = logging.getLogger("flask_pyjwt.jwks")

@@ -1,38 +1,20 @@
-"""Where tokens travel, as values: the request locations, the cookies and the CSRF
-settings (:class:`TransportSettings`, a field of :class:`~flask_pyjwt.Settings`). Read and
+"""Where tokens travel, as values: the locations, the cookies and the CSRF settings
+(:class:`TransportSettings`, a field of :class:`~flask_pyjwt.Settings`). Read and
 checked from the ``JWT_*`` keys by ``flask_pyjwt._settings.transport``. No Flask here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias, cast, get_args
+from typing import Final, Literal, TypeAlias
 
-Location: TypeAlias = Literal["header", "cookies", "query", "json"]
-"""Where a request may carry its token: the ``Authorization: Bearer`` header, a cookie, a
-query string parameter, or a member of a JSON body."""
-
-LOCATIONS: Final = cast("tuple[Location, ...]", get_args(Location))
-"""Every location, in the order the docs list them."""
-
-_BY_NAME: Final[Mapping[str, Location]] = {name: name for name in LOCATIONS}
-
-
-def parse_location(value: object) -> Location | None:
-    """The :data:`Location` spelled ``value`` exactly, or ``None``."""
-    return _BY_NAME.get(value) if isinstance(value, str) else None
-
+from .locations import Location
 
 SameSite: TypeAlias = Literal["Strict", "Lax", "None"]
 """The ``SameSite`` attribute of the token cookies."""
 
 DEFAULT_CSRF_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 """The methods on which a token read from a cookie needs its CSRF header."""
-
-# RFC 9110 5.6.2 token: a header name, a method, or (RFC 6265 4.1.1) a cookie name.
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,8 +61,3 @@ class TransportSettings:
     query_param: str = "jwt"
     auth_json_key: str = "auth_token"
     refresh_json_key: str = "refresh_token"
-
-
-def is_http_token(text: str) -> bool:
-    """Whether ``text`` is an RFC 9110 token: a valid header, method or cookie name."""
-    return _TOKEN.fullmatch(text) is not None

@@ -29,6 +29,7 @@ from flask_pyjwt._core.claim_requirements import (
     view_name,
 )
 from flask_pyjwt._core.errors import ContextError
+from flask_pyjwt._core.locations import Location, is_http_token, parse_location
 from flask_pyjwt._core.strict_json import (
     FrozenJSONObject,
     JSONInput,
@@ -44,7 +45,6 @@ from flask_pyjwt._core.tokens import (
     TokenTypeName,
     parse_token_type,
 )
-from flask_pyjwt._core.transport import Location, is_http_token, parse_location
 from flask_pyjwt._core.typed_claims import ClaimsDataclass, check_claims_shape
 
 from .placement import refuse_if_registered, remember_wrapped

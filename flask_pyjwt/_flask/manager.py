@@ -11,23 +11,19 @@ from typing import Literal, TypeVar, overload
 from flask import Flask
 from werkzeug.wrappers import Response
 
-from flask_pyjwt._core.codec import (
-    RESERVED_CLAIMS,
-    TokenCodec,
-    check_subject,
-    issue_options,
-    merge_claims,
-)
+from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
     UnavailableError,
 )
-from flask_pyjwt._core.jwk import JWKSet
+from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
+from flask_pyjwt._core.jwks import JWKSet
+from flask_pyjwt._core.key_signers import public_key_set
 from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._core.revocation import RevocationStore
 from flask_pyjwt._core.sessions import session_for, session_of
-from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
+from flask_pyjwt._core.signing import Signer, Verifier
 from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import (
     AuthToken,

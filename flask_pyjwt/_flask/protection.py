@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.matching import MISSING, satisfies, scope_satisfies
 from flask_pyjwt._core.strict_json import FrozenJSONObject, JSONValue
 from flask_pyjwt._core.tokens import AUTH, AuthToken, Token, TokenType
-from flask_pyjwt._core.transport import Location, TransportSettings
+from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import ClaimsDataclass, load_claims
 
 from .context import get_request

@@ -17,11 +17,12 @@ from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import InvalidConfigError
+from flask_pyjwt._core.key_signers import public_key_set
 from flask_pyjwt._core.key_source import CachedKeySet
 from flask_pyjwt._core.policy import Settings, revocation_horizon
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.sessions import Sessions
-from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
+from flask_pyjwt._core.signing import Signer, Verifier
 from flask_pyjwt._settings.catalogue import warn_unknown_keys
 from flask_pyjwt._settings.key_material import signing_key_configured
 from flask_pyjwt._settings.keys import RemoteKeys, load_keys

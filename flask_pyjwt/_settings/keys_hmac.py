@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.errors import IgnoredConfigWarning, MissingConfigError
 from flask_pyjwt._core.hints import warn_at_caller
+from flask_pyjwt._core.key_signers import configured_signer
 from flask_pyjwt._core.keys import KeyMaterial, KeyMaterialError, hmac_secret
 from flask_pyjwt._core.policy import Settings
-from flask_pyjwt._core.signing import Signer, Verifier, configured_signer
+from flask_pyjwt._core.signing import Signer, Verifier
 
 from .key_material import SIGNING_KEY_PLACES, jwk_document, key_error
 from .keys_jwk import signing_jwk

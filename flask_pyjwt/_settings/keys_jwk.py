@@ -16,12 +16,8 @@ from flask_pyjwt._core.jwk import (
     key_set_members,
     parse_jwk,
 )
+from flask_pyjwt._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
 from flask_pyjwt._core.keys import KeyMaterial, KeyMaterialError
-from flask_pyjwt._core.signing import (
-    KeySetVerifier,
-    KeySigner,
-    KeyVerifier,
-)
 from flask_pyjwt._core.strict_json import FrozenJSONObject
 
 from .key_material import (

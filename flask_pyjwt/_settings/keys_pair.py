@@ -10,9 +10,10 @@ from collections.abc import Mapping
 
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.errors import InvalidConfigError, MissingConfigError
+from flask_pyjwt._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
 from flask_pyjwt._core.keys import KeyMaterial
 from flask_pyjwt._core.policy import Settings
-from flask_pyjwt._core.signing import KeySetVerifier, KeySigner, KeyVerifier, Signer, Verifier
+from flask_pyjwt._core.signing import Signer, Verifier
 
 from .key_material import SIGNING_KEY_PLACES, jwk_document, key_error, key_material
 from .keys_jwk import jwk_object_quiet, signer_in_key_set, signing_jwk, verification_jwks

@@ -15,15 +15,8 @@ from collections.abc import Callable, Mapping, Set
 from typing import Final, cast, get_args
 
 from flask_pyjwt._core.errors import InvalidConfigError
-from flask_pyjwt._core.transport import (
-    DEFAULT_CSRF_METHODS,
-    LOCATIONS,
-    Location,
-    SameSite,
-    TransportSettings,
-    is_http_token,
-    parse_location,
-)
+from flask_pyjwt._core.locations import LOCATIONS, Location, is_http_token, parse_location
+from flask_pyjwt._core.transport import DEFAULT_CSRF_METHODS, SameSite, TransportSettings
 
 _SAME_SITE: Final[Mapping[str, SameSite]] = {
     value.lower(): value for value in cast("tuple[SameSite, ...]", get_args(SameSite))
