@@ -6,9 +6,9 @@ Issue auth and refresh tokens with :class:`AuthManager`, protect views with
 
 from importlib import metadata as _metadata
 
+from ._backends.redis_store import RedisClient, RedisRevocationStore, RedisScript
 from ._core.algorithms import AuthType
 from ._core.claim_requirements import ClaimRequirement, Exact, FromRoute
-from ._core.config import CONFIG_KEYS, Settings
 from ._core.errors import (
     AlreadyInitializedError,
     ClaimsShapeError,
@@ -43,24 +43,18 @@ from ._core.errors import (
     WeakSecretWarning,
     WrongTokenTypeError,
 )
-from ._core.jwk import JWKSet, PublicJWK
+from ._core.jwks import JWKSet, PublicJWK
+from ._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
 from ._core.keys import KeyMaterial, PrivateKey, PublicKey
-from ._core.redis_revocation import RedisClient, RedisRevocationStore, RedisScript
+from ._core.locations import Location
+from ._core.policy import Settings
 from ._core.revocation import (
     MemoryRevocationStore,
     RevocationQuery,
     RevocationState,
     RevocationStore,
 )
-from ._core.signing import (
-    CacheableVerifier,
-    JWSHeader,
-    KeySetVerifier,
-    KeySigner,
-    KeyVerifier,
-    Signer,
-    Verifier,
-)
+from ._core.signing import CacheableVerifier, JWSHeader, Signer, Verifier
 from ._core.strict_json import (
     FrozenJSONObject,
     JSONArray,
@@ -77,7 +71,7 @@ from ._core.tokens import (
     TokenType,
     TokenTypeName,
 )
-from ._core.transport import Location, SameSite, TransportSettings
+from ._core.transport import SameSite, TransportSettings
 from ._core.typed_claims import ClaimsDataclass, dump_claims, load_claims
 from ._flask.current import CurrentToken, current_token
 from ._flask.decorator import require_token, verify_request
@@ -91,6 +85,7 @@ from ._flask.http_errors import (
 )
 from ._flask.manager import AuthManager
 from ._flask.users import UserLoader
+from ._settings.catalogue import CONFIG_KEYS
 
 try:
     __version__: str = _metadata.version("flask_pyjwt")

@@ -21,7 +21,7 @@ from flask_pyjwt import (
     MissingConfigError,
     WeakSecretWarning,
 )
-from flask_pyjwt._core import config as config_module
+from flask_pyjwt._settings import catalogue as config_module
 from tests.support import HMAC_SECRET, ISSUER, configure, make_clocked_app
 
 VALID: dict[str, object] = {

@@ -33,12 +33,12 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from flask_pyjwt._backends.jwks import MAX_JWKS_BYTES
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.errors import KeySetUnavailableError
-from flask_pyjwt._core.jwks_source import (
-    MAX_JWKS_BYTES,
+from flask_pyjwt._core.key_source import (
+    CachedKeySet,
     FetchError,
-    RemoteKeySet,
     cache_lifetime,
     parse_key_set,
 )
@@ -570,7 +570,7 @@ def test_unknown_kid_refetch_is_limited_per_interval_by_the_clock() -> None:
         fetched.append(url)
         return document, "max-age=600"
 
-    source = RemoteKeySet(
+    source = CachedKeySet(
         "https://idp.test/jwks", (AuthType.RS256,), timeout=1, min_refresh=60,
         max_cache=3600, clock=lambda: now[0], fetcher=fetch,
     )  # fmt: skip
@@ -611,7 +611,7 @@ def test_first_fetch_failure_through_the_key_source() -> None:
     def fail(url: str, timeout: float) -> tuple[bytes, str | None]:
         raise FetchError("cannot connect")
 
-    source = RemoteKeySet(
+    source = CachedKeySet(
         "https://idp.test/jwks", (AuthType.RS256,), timeout=1, min_refresh=60,
         max_cache=3600, clock=lambda: now[0], fetcher=fail,
     )  # fmt: skip

@@ -36,8 +36,9 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
+from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._core.algorithms import AuthType
-from flask_pyjwt._core.jwks_source import FetchError, RemoteKeySet, fetch_url
+from flask_pyjwt._core.key_source import CachedKeySet, FetchError
 from flask_pyjwt._core.signing import JWSHeader
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, running_idp
 from tests.support import Clock, bearer, concurrently, configure, json_body, load_private_key
@@ -161,8 +162,14 @@ def test_requests_queued_behind_a_hung_fetch_get_their_503_at_once() -> None:
     # timeout == back-off, as with the defaults (5 s and 5 s): the back-off must count
     # from the end of the failed fetch, or each queued request fetches again in turn.
     with scripted(hang=True) as provider:
-        keys = RemoteKeySet(
-            provider.url, (AuthType.RS256,), timeout=0.3, min_refresh=0.3, max_cache=60
+        keys = CachedKeySet(
+            provider.url,
+            (AuthType.RS256,),
+            timeout=0.3,
+            min_refresh=0.3,
+            max_cache=60,
+            clock=time.monotonic,
+            fetcher=fetch_url,
         )
         header = JWSHeader(alg="RS256", kid="k1", typ=None, fields={})
 

@@ -28,7 +28,8 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from flask_pyjwt._core.jwk import JWK, parse_jwk, thumbprint
+from flask_pyjwt._core.jwk import JWK, parse_jwk
+from flask_pyjwt._core.jwks import thumbprint
 from flask_pyjwt._core.strict_json import loads_object
 from tests.idp import joserfc_key_set, joserfc_thumbprint, public_jwk, rsa_key
 from tests.support import (

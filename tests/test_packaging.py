@@ -37,7 +37,7 @@ _BLOCKED_CORE_RUN = textwrap.dedent(
             return None
 
     sys.meta_path.insert(0, Block())
-    # The package's __init__ is the Flask layer; load only the _core subpackage.
+    # The package's __init__ is the Flask layer; load only the _core and _settings packages.
     package = types.ModuleType("flask_pyjwt")
     package.__path__ = [sys.argv[1]]
     sys.modules["flask_pyjwt"] = package
@@ -46,7 +46,9 @@ _BLOCKED_CORE_RUN = textwrap.dedent(
     for name in names:
         importlib.import_module(f"flask_pyjwt._core.{name}")
     from flask_pyjwt._core.codec import TokenCodec
-    from flask_pyjwt._core.config import layered_lookup, load_keys, load_settings
+    from flask_pyjwt._settings.keys import load_keys
+    from flask_pyjwt._settings.settings import load_settings
+    from flask_pyjwt._settings.sources import layered_lookup
     lookup = layered_lookup(
         {"JWT_ISSUER": "i", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "s" * 32}, environ={}
     )
@@ -70,7 +72,7 @@ def test_the_core_runs_with_flask_werkzeug_and_click_unimportable() -> None:
     )
     assert result.returncode == 0, result.stderr
     loaded = set(result.stdout.strip().split(","))
-    assert {"codec", "config", "errors", "jws", "signing", "strict_json", "tokens"} <= loaded
+    assert {"codec", "policy", "errors", "jws", "signing", "strict_json", "tokens"} <= loaded
 
 
 def _environment_without_pythonpath() -> dict[str, str]:

@@ -30,7 +30,7 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from flask_pyjwt._core.redis_deadline import deadline_connection
+from flask_pyjwt._backends.redis_deadline import deadline_connection
 from tests.idp import AUDIENCE, running_idp
 from tests.idp import ISSUER as IDP_ISSUER
 from tests.redis_server import RedisServer

@@ -95,3 +95,19 @@ def parse_auth_type(value: object) -> AuthType:
         accepted = ", ".join(_BY_NAME)
         raise ValueError(f"got {type(value).__name__} {value!r}; expected one of {accepted}")
     return known
+
+
+# The curve table of JWKs (RFC 7518 6.2.1.1 / RFC 8037 2): an EC JWK's "crv" -> (curve
+# class, coordinate size in bytes); an OKP JWK's "crv" -> key size in bytes; and a
+# cryptography curve name -> its "crv".
+JWK_EC_CURVES: Final[dict[str, tuple[type[ec.EllipticCurve], int]]] = {
+    "P-256": (ec.SECP256R1, 32),
+    "P-384": (ec.SECP384R1, 48),
+    "P-521": (ec.SECP521R1, 66),
+}
+JWK_OKP_SIZES: Final[dict[str, int]] = {"Ed25519": 32, "Ed448": 57}
+JWK_CRV_OF_CURVE: Final[dict[str, str]] = {
+    "secp256r1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+}

@@ -26,7 +26,7 @@ import hashlib
 import hmac
 from typing import Final
 
-from .jws import b64url_encode
+from .b64 import b64url_encode
 
 _LABEL: Final = b"flask_pyjwt CSRF value v1\x00"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import os
 import warnings
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Mapping
+from types import FrameType
+from typing import Final, cast
 
 
 def _squashed(name: str) -> str:
@@ -34,9 +34,16 @@ def closest_name(name: str, known: Iterable[str], *, cutoff: float = 0.8) -> str
     return by_squashed[matches[0]] if matches else None
 
 
-# Frames of this package are skipped when a warning looks for the line to point at. Not
-# resolved: a frame's file name is its module's __file__, symbolic links and all.
-_PACKAGE_DIRECTORY: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# Frames of this package are skipped when a warning looks for the line to point at: told
+# by their module's name, so no file path is compared.
+_PACKAGE: Final = "flask_pyjwt"
+
+
+def _in_package(frame: FrameType) -> bool:
+    # f_globals is dict[str, Any] in typeshed: read as plain objects at this boundary.
+    module_globals = cast("Mapping[str, object]", frame.f_globals)
+    name = module_globals.get("__name__")
+    return isinstance(name, str) and (name == _PACKAGE or name.startswith(_PACKAGE + "."))
 
 
 def warn_at_caller(message: str, category: type[Warning]) -> None:
@@ -48,7 +55,7 @@ def warn_at_caller(message: str, category: type[Warning]) -> None:
     """
     level = 1  # this function's own frame
     frame = inspect.currentframe()
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRECTORY):
+    while frame is not None and _in_package(frame):
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)

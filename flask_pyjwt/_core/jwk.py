@@ -1,4 +1,4 @@
-"""JSON Web Keys (RFC 7517, RFC 7518 6, RFC 8037 2): strict parsing, key ids, export.
+"""JSON Web Keys (RFC 7517, RFC 7518 6, RFC 8037 2): one JWK, read strictly and bound.
 
 A JWK is read member by member against the RFCs: the members its ``kty`` requires,
 each in canonical unpadded base64url of the exact length the RFC fixes (an EC
@@ -8,22 +8,18 @@ point on its curve, the private members consistent with the public ones. A key i
 must agree with it, and its type, curve and size must fit it (as for PEM keys).
 
 Key ids: a JWK's own ``kid``, else the RFC 7638 thumbprint of its public key; an HMAC
-secret's id is an HMAC of a fixed label under the secret (:func:`hmac_key_id`), never a
-hash of the secret itself. Messages name members and problems, never key bytes.
-No Flask here.
+secret's id is an HMAC of a fixed label under the secret, never a hash of the secret
+itself (both in :mod:`.jwks`, with the export of our own keys). Messages name members
+and problems, never key bytes. No Flask here.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, TypeAlias, cast
+from typing import Final, Literal, cast
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -34,59 +30,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from typing_extensions import NotRequired, TypedDict
 
-from .algorithms import AuthType
+from .algorithms import JWK_EC_CURVES, JWK_OKP_SIZES, AuthType
+from .b64 import B64URL, CANONICAL_LAST
 from .keys import KeyMaterialError, PrivateKey, PublicKey, check_key_fits, is_json_text
 from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, freeze, loads_object
-
-
-class PublicJWK(TypedDict):
-    """One public key of a :class:`JWKSet`, as :meth:`~flask_pyjwt.AuthManager.jwks`
-    publishes it (RFC 7517 4, RFC 7518 6, RFC 8037 2).
-
-    ``kty``, ``kid``, ``use`` (always ``"sig"``) and ``alg`` are always there; the
-    others depend on ``kty``: ``n`` and ``e`` for ``RSA``; ``crv``, ``x`` and ``y`` for
-    ``EC``; ``crv`` and ``x`` for ``OKP``. Never a private or symmetric member.
-    """
-
-    kty: Literal["RSA", "EC", "OKP"]
-    kid: str
-    use: Literal["sig"]
-    alg: str
-    n: NotRequired[str]
-    e: NotRequired[str]
-    crv: NotRequired[str]
-    x: NotRequired[str]
-    y: NotRequired[str]
-
-
-class JWKSet(TypedDict):
-    """A JWK Set (RFC 7517 5): ``{"keys": [...]}``, the document a JWKS URL serves."""
-
-    keys: list[PublicJWK]
-
 
 KeyType = Literal["RSA", "EC", "OKP", "oct"]
 
 Purpose = Literal["sign", "verify"]
 """What a configured key is for: ``JWT_SECRET`` signs, ``JWT_PUBLICKEY`` and a JWKS verify."""
-
-_B64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
-_CANONICAL_LAST: Final = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048")}
-
-# RFC 7518 6.2.1.1 / RFC 8037 2: curve names -> (curve class, coordinate size in bytes).
-_EC_CURVES: Final[dict[str, tuple[type[ec.EllipticCurve], int]]] = {
-    "P-256": (ec.SECP256R1, 32),
-    "P-384": (ec.SECP384R1, 48),
-    "P-521": (ec.SECP521R1, 66),
-}
-_OKP_SIZES: Final[dict[str, int]] = {"Ed25519": 32, "Ed448": 57}
-_CRV_OF_CURVE: Final[dict[str, str]] = {
-    "secp256r1": "P-256",
-    "secp384r1": "P-384",
-    "secp521r1": "P-521",
-}
 
 # The members that make a JWK private (RFC 7518 6.2.2, 6.3.2, 6.4; RFC 8037 2).
 PRIVATE_MEMBERS: Final[Mapping[str, frozenset[str]]] = {
@@ -140,9 +93,9 @@ def _b64(value: JSONValue, member: str, kty: str) -> bytes:
         raise KeyMaterialError(f"is an {kty} JWK whose {member!r} member is not a string")
     remainder = len(value) % 4
     if (
-        _B64URL.fullmatch(value) is None
+        B64URL.fullmatch(value) is None
         or remainder == 1
-        or (remainder and value[-1] not in _CANONICAL_LAST[remainder])
+        or (remainder and value[-1] not in CANONICAL_LAST[remainder])
     ):
         raise KeyMaterialError(
             f"is an {kty} JWK whose {member!r} member is not canonical unpadded base64url "
@@ -242,11 +195,11 @@ def _rsa(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
 
 def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     crv = _required(obj, "crv", "EC")
-    known = _EC_CURVES.get(crv) if isinstance(crv, str) else None
+    known = JWK_EC_CURVES.get(crv) if isinstance(crv, str) else None
     if known is None:
         raise KeyMaterialError(
             f"is an EC JWK on a curve that is not supported; 'crv' must be one of "
-            f"{', '.join(_EC_CURVES)}"
+            f"{', '.join(JWK_EC_CURVES)}"
         )
     curve_type, size = known
     x = int.from_bytes(_fixed(obj, "x", "EC", size), "big")
@@ -269,7 +222,7 @@ def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
 
 def _okp(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     crv = _required(obj, "crv", "OKP")
-    size = _OKP_SIZES.get(crv) if isinstance(crv, str) else None
+    size = JWK_OKP_SIZES.get(crv) if isinstance(crv, str) else None
     if size is None:
         raise KeyMaterialError(
             "is an OKP JWK whose 'crv' is not a signature curve; it must be Ed25519 or Ed448 "
@@ -290,12 +243,12 @@ def _okp(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
         if ed25519
         else Ed448PrivateKey.from_private_bytes(secret)
     )
-    if _raw_public(private.public_key()) != raw:
+    if raw_public(private.public_key()) != raw:
         raise KeyMaterialError("is an OKP JWK whose 'd' is not the private key of its 'x'")
     return public, private
 
 
-def _raw_public(key: PublicKey) -> bytes:
+def raw_public(key: PublicKey) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
@@ -482,63 +435,3 @@ def key_set_members(document: FrozenJSONObject) -> tuple[FrozenJSONObject, ...] 
     if not isinstance(keys, tuple) or not all(isinstance(key, FrozenJSONObject) for key in keys):
         raise KeyMaterialError("is a JWK Set whose 'keys' member is not an array of JWK objects")
     return cast("tuple[FrozenJSONObject, ...]", keys)
-
-
-def _b64_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _minimal(value: int) -> bytes:
-    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
-
-
-_ThumbprintMembers: TypeAlias = dict[str, str]
-
-
-def _public_members(key: PublicKey) -> _ThumbprintMembers:
-    """The required public members of ``key``'s JWK (RFC 7638 3.2), as strings."""
-    if isinstance(key, rsa.RSAPublicKey):
-        rsa_numbers = key.public_numbers()
-        return {"e": _b64_encode(_minimal(rsa_numbers.e)), "kty": "RSA",
-                "n": _b64_encode(_minimal(rsa_numbers.n))}  # fmt: skip
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        crv = _CRV_OF_CURVE[key.curve.name]
-        size = _EC_CURVES[crv][1]
-        ec_numbers = key.public_numbers()
-        return {"crv": crv, "kty": "EC", "x": _b64_encode(ec_numbers.x.to_bytes(size, "big")),
-                "y": _b64_encode(ec_numbers.y.to_bytes(size, "big"))}  # fmt: skip
-    crv = "Ed25519" if isinstance(key, Ed25519PublicKey) else "Ed448"
-    return {"crv": crv, "kty": "OKP", "x": _b64_encode(_raw_public(key))}
-
-
-def thumbprint(key: PublicKey) -> str:
-    """The RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key: its default ``kid``."""
-    members = _public_members(key)
-    canonical = json.dumps(members, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return _b64_encode(hashlib.sha256(canonical).digest())
-
-
-def hmac_key_id(secret: bytes) -> str:
-    """The default ``kid`` of an HMAC secret: ``HMAC-SHA256(secret, label)``, base64url.
-
-    Computed *under* the secret, so it reveals nothing a token's own HMAC signature does
-    not (a plain hash of the secret would be an offline guessing oracle). 128 bits: an
-    identifier, not a MAC; the same secret always gets the same id.
-    """
-    return _b64_encode(hmac.digest(secret, HMAC_KEY_ID_LABEL, "sha256")[:16])
-
-
-def public_jwk(key: PublicKey, algorithm: AuthType, kid: str) -> PublicJWK:
-    """The public JWK of ``key``: ``kty``, ``kid``, ``use`` ``"sig"``, ``alg``, key members."""
-    members = _public_members(key)
-    jwk: PublicJWK
-    if members["kty"] == "RSA":
-        jwk = {"kty": "RSA", "kid": kid, "use": "sig", "alg": algorithm.value,
-               "n": members["n"], "e": members["e"]}  # fmt: skip
-    elif members["kty"] == "EC":
-        jwk = {"kty": "EC", "kid": kid, "use": "sig", "alg": algorithm.value,
-               "crv": members["crv"], "x": members["x"], "y": members["y"]}  # fmt: skip
-    else:
-        jwk = {"kty": "OKP", "kid": kid, "use": "sig", "alg": algorithm.value,
-               "crv": members["crv"], "x": members["x"]}  # fmt: skip
-    return jwk

@@ -12,6 +12,7 @@ from __future__ import annotations
 import binascii
 from typing import Final
 
+from .b64 import CANONICAL_LAST, FROM_URLSAFE
 from .errors import (
     DisallowedAlgorithmError,
     MalformedTokenError,
@@ -19,14 +20,6 @@ from .errors import (
 )
 from .signing import JWSHeader, Verifier
 from .strict_json import FrozenJSONObject, JSONDecodeError, loads_object
-
-# The last character of an unpadded base64url string of length 4n+2 / 4n+3 carries
-# 4 / 2 unused bits; canonical encodings have them zero. Anything else is a second
-# spelling of the same bytes (token malleability), so it is refused.
-_CANONICAL_LAST: Final = {
-    2: frozenset("AQgw"),
-    3: frozenset("AEIMQUYcgkosw048"),
-}
 
 DEFAULT_MAX_TOKEN_LENGTH: Final = 8192
 """Default ``JWT_MAXTOKENLENGTH``: tokens longer than this many characters are refused."""
@@ -39,24 +32,11 @@ and token kind in use; more are dropped all at once and parsed again)."""
 _UNDERSTOOD_CRITICAL: Final[frozenset[str]] = frozenset()
 
 
-# base64.urlsafe_b64{en,de}code are these translations around binascii, plus wrappers
-# that cost more than the conversion of a short segment; call binascii directly.
-_TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
-_FROM_URLSAFE: Final = bytes.maketrans(b"-_", b"+/")
-
-
-def b64url_encode(data: bytes) -> str:
-    """Unpadded base64url (RFC 7515 2)."""
-    encoded = binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE)
-    return encoded.rstrip(b"=").decode("ascii")
-
-
 # The base64url alphabet, as bytes.translate's delete argument: what is left of a compact
 # token once it is deleted must be exactly its two dots.
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _CANONICAL_LAST_BYTES: Final[dict[int, frozenset[int]]] = {
-    remainder: frozenset(ord(char) for char in chars)
-    for remainder, chars in _CANONICAL_LAST.items()
+    remainder: frozenset(ord(char) for char in chars) for remainder, chars in CANONICAL_LAST.items()
 }
 _PADDING: Final = (b"", b"", b"==", b"=")
 
@@ -74,7 +54,7 @@ def _decode_segment(segment: bytes) -> bytes:
     if remainder and segment[-1] not in _CANONICAL_LAST_BYTES[remainder]:
         raise MalformedTokenError("The token is not canonical base64url.")
     try:
-        return binascii.a2b_base64(segment.translate(_FROM_URLSAFE) + _PADDING[remainder])
+        return binascii.a2b_base64(segment.translate(FROM_URLSAFE) + _PADDING[remainder])
     except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
         raise MalformedTokenError("The token is not valid base64url.") from None
 

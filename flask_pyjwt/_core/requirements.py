@@ -25,10 +25,10 @@ from .claim_requirements import (
     names_a_scope,
     refuse_empty,
 )
+from .locations import Location, is_http_token, parse_location
 from .matching import MISSING, satisfies, scope_satisfies
 from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
 from .tokens import AUTH, AuthToken, Token, TokenType, parse_token_type
-from .transport import Location, is_http_token, parse_location
 from .typed_claims import ClaimsDataclass, check_claims_shape
 
 P = ParamSpec("P")

@@ -21,7 +21,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable
-from typing import Literal, NamedTuple, Protocol
+from typing import Final, Literal, NamedTuple, Protocol
 
 
 class RevocationState(enum.Enum):
@@ -223,3 +223,8 @@ class MemoryRevocationStore:
 
 def _live(expires_at: float | None, now: float) -> bool:
     return expires_at is not None and expires_at > now
+
+
+DEFAULT_REVOCATION_PREFIX: Final = "flask_pyjwt:"
+"""The start of every default Redis key prefix (and the whole default of a
+``RedisRevocationStore`` made by hand); ``JWT_REVOCATION_PREFIX`` adds the issuer."""

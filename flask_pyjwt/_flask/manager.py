@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import os
-import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Literal, TypeVar, overload
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask
 from werkzeug.wrappers import Response
 
-from flask_pyjwt._core.codec import (
-    RESERVED_CLAIMS,
-    TokenCodec,
-    check_subject,
-    issue_options,
-    merge_claims,
-)
-from flask_pyjwt._core.config import (
-    Settings,
-    layered_lookup,
-    load_keys,
-    load_settings,
-    revocation_horizon,
-    signing_key_configured,
-    warn_unknown_keys,
-)
+from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
-    ContextError,
-    InvalidConfigError,
     InvalidTokenError,
-    NotInitializedError,
     UnavailableError,
 )
-from flask_pyjwt._core.jwk import JWKSet
-from flask_pyjwt._core.redis_revocation import RedisRevocationStore
-from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
-from flask_pyjwt._core.sessions import Sessions, session_for, session_of
-from flask_pyjwt._core.signing import Signer, Verifier, public_key_set
+from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
+from flask_pyjwt._core.jwks import JWKSet
+from flask_pyjwt._core.key_signers import public_key_set
+from flask_pyjwt._core.policy import Settings
+from flask_pyjwt._core.revocation import RevocationStore
+from flask_pyjwt._core.sessions import session_for, session_of
+from flask_pyjwt._core.signing import Signer, Verifier
 from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import (
     AuthToken,
@@ -54,17 +37,15 @@ from flask_pyjwt._core.tokens import (
 
 from .cli import jwt_cli
 from .cookies import set_token_cookies, unset_token_cookies
-from .http_errors import AuthenticationFailed, TemporarilyUnavailable, register_error_handlers
-from .placement import install_guard
-from .routes import register_jwks_route
+from .http_errors import AuthenticationFailed, TemporarilyUnavailable
+from .setup import SetupOptions, build_state
 from .state import (
     EXTENSION_NAME,
     LEGACY_EXTENSION_NAME,
     AppState,
     UserLoaderSlot,
-    app_state,
-    current_extension,
     extensions,
+    manager_state,
 )
 from .users import UserLoader
 
@@ -103,11 +84,13 @@ class AuthManager:
         revocation_store: RevocationStore | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self._dotenv_path = dotenv_path
-        self._signer = signer
-        self._verifier = verifier
-        self._revocation_store = revocation_store
-        self._clock = clock
+        self._options = SetupOptions(
+            signer=signer,
+            verifier=verifier,
+            revocation_store=revocation_store,
+            clock=clock,
+            dotenv_path=dotenv_path,
+        )
         # Weak: the manager never keeps an app alive (Flask's extension convention is
         # not to store the app); this only answers "which apps do I serve?".
         self._apps: weakref.WeakSet[Flask] = weakref.WeakSet()
@@ -146,108 +129,17 @@ class AuthManager:
             raise AlreadyInitializedError(
                 f"the Flask app {app.name!r} already has an AuthManager; call init_app once per app"
             )
-        warn_unknown_keys(app.config)  # first: a misspelt key often explains an error below
-        lookup = layered_lookup(app.config, dotenv_path=self._dotenv_path)
-        signer, verifier = self._signer, self._verifier
-        # Configured keys are needed to verify unless a verifier was given, and to issue
-        # unless a signer was given; a custom verifier alone makes a verify-only app
-        # unless JWT_SECRET is set too.
-        use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
-        settings = load_settings(lookup, algorithm_required=use_config_keys)
-        if settings.jwks_url is not None and verifier is not None:
-            raise InvalidConfigError(
-                "JWT_JWKS_URL",
-                "is set together with a custom verifier, which would be used instead of the "
-                "identity provider's keys; remove one of them",
-            )
-        if use_config_keys:
-            config_signer, config_verifier = load_keys(lookup, settings, clock=self._clock)
-            signer = signer if signer is not None else config_signer
-            verifier = verifier if verifier is not None else config_verifier
-        assert verifier is not None
-        if signer is not None and signer.algorithm not in verifier.algorithms:
-            raise InvalidConfigError(
-                "JWT_AUTHTYPE",
-                f"the signer signs {signer.algorithm}, which the verifier does not accept "
-                f"({', '.join(sorted(verifier.algorithms))}); tokens issued could not be verified",
-            )
-        codec = (
-            TokenCodec(settings, signer, verifier)
-            if self._clock is None
-            else TokenCodec(settings, signer, verifier, clock=self._clock)
-        )
-        sessions = Sessions(
-            self._store_for(settings),
-            horizon=revocation_horizon(settings, issues=signer is not None) + settings.leeway,
-            leeway=settings.leeway,
-            fail_open=settings.revocation_fail_open,
-            clock=time.time if self._clock is None else self._clock,
-        )
-        if settings.jwks_route is not None:
-            register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
-        install_guard(app)
-        register_error_handlers(app)
-        extensions(app)[EXTENSION_NAME] = AppState(self, codec, sessions, self._users)
+        state = build_state(app, self, self._users, self._options)
+        extensions(app)[EXTENSION_NAME] = state
         extensions(app)[LEGACY_EXTENSION_NAME] = self
         self._apps.add(app)
         app.cli.add_command(jwt_cli)
 
-    def _store_for(self, settings: Settings) -> RevocationStore:
-        url = settings.revocation_redis_url
-        if url is None:
-            if self._revocation_store is not None:
-                return self._revocation_store
-            if self._clock is None:
-                return MemoryRevocationStore()
-            return MemoryRevocationStore(clock=self._clock)
-        if self._revocation_store is not None:
-            raise InvalidConfigError(
-                "JWT_REVOCATION_REDIS_URL",
-                "is set, and a revocation_store was given to AuthManager too; use one of them",
-            )
-        try:
-            return RedisRevocationStore.from_url(url, prefix=settings.revocation_prefix)
-        except ImportError as error:
-            raise InvalidConfigError("JWT_REVOCATION_REDIS_URL", str(error)) from None
-        except ValueError:
-            raise InvalidConfigError(
-                "JWT_REVOCATION_REDIS_URL", "is not a Redis URL redis-py can read"
-            ) from None
-
     def _state(self) -> AppState:
-        try:
-            state = current_extension()
-        except RuntimeError:
-            if has_app_context():  # pragma: no cover - not the missing context: re-raise
-                raise
-            return app_state(self._only_app())
-        if not isinstance(state, AppState):
-            state = app_state(current_app)  # raises NotInitializedError
-        if state.manager is not self:
-            raise NotInitializedError(
-                "this AuthManager was not initialised for the current app (another one was); "
-                "did you forget init_app?"
-            )
-        return state
+        return manager_state(self, self._apps)
 
     def _codec(self) -> TokenCodec:
         return self._state().codec
-
-    def _only_app(self) -> Flask:
-        apps = list(self._apps)
-        if len(apps) == 1:
-            return apps[0]
-        if not apps:
-            raise NotInitializedError(
-                "this AuthManager serves no app yet; did you forget AuthManager(app) or "
-                "auth_manager.init_app(app)?"
-            )
-        names = ", ".join(sorted(repr(app.name) for app in apps))
-        raise ContextError(
-            f"this AuthManager serves {len(apps)} apps ({names}), so outside an application "
-            "context it cannot tell which one to use; call it within "
-            "`with app.app_context():` of the app you mean"
-        )
 
     @property
     def settings(self) -> Settings:

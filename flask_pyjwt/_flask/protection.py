@@ -18,9 +18,10 @@ from collections.abc import Mapping, MutableMapping
 from typing import Final
 
 from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
 from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
-from flask_pyjwt._core.transport import Location, TransportSettings
+from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims
 
 from .context import get_request

@@ -7,7 +7,7 @@ from typing import Final
 
 from flask import Flask, Response
 
-from flask_pyjwt._core.jwk import JWKSet
+from flask_pyjwt._core.jwks import JWKSet
 
 JWKS_ENDPOINT: Final = "flask_pyjwt.jwks"
 """The endpoint name of the route (for ``url_for``)."""

@@ -10,7 +10,7 @@ every app it serves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final, Protocol, cast
@@ -145,3 +145,44 @@ def current_state() -> AppState:
     if isinstance(state, AppState):
         return state
     return app_state(current_app)  # raises NotInitializedError
+
+
+def manager_state(manager: IssuesTokens, apps: Iterable[Flask]) -> AppState:
+    """The state of the app ``manager`` acts on: the current app's, or outside an
+    application context the one app of ``apps`` (those ``manager`` serves).
+
+    Raises:
+        NotInitializedError: the current app has no state of ``manager``'s, or
+            ``manager`` serves no app yet.
+        ContextError: no application context, and ``manager`` serves several apps.
+    """
+    try:
+        state = current_extension()
+    except RuntimeError:
+        if has_app_context():  # pragma: no cover - not the missing context: re-raise
+            raise
+        return app_state(_only_app(list(apps)))
+    if not isinstance(state, AppState):
+        state = app_state(current_app)  # raises NotInitializedError
+    if state.manager is not manager:
+        raise NotInitializedError(
+            "this AuthManager was not initialised for the current app (another one was); "
+            "did you forget init_app?"
+        )
+    return state
+
+
+def _only_app(apps: list[Flask]) -> Flask:
+    if len(apps) == 1:
+        return apps[0]
+    if not apps:
+        raise NotInitializedError(
+            "this AuthManager serves no app yet; did you forget AuthManager(app) or "
+            "auth_manager.init_app(app)?"
+        )
+    names = ", ".join(sorted(repr(app.name) for app in apps))
+    raise ContextError(
+        f"this AuthManager serves {len(apps)} apps ({names}), so outside an application "
+        "context it cannot tell which one to use; call it within "
+        "`with app.app_context():` of the app you mean"
+    )

@@ -20,8 +20,9 @@ from typing import Final
 from flask import request
 
 from flask_pyjwt._core.csrf import csrf_matches
+from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.strict_json import JSONDecodeError, loads_object
-from flask_pyjwt._core.transport import Location, TransportSettings
+from flask_pyjwt._core.transport import TransportSettings
 
 from .http_errors import AuthenticationFailed, PermissionDenied
 

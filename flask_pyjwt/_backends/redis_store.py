@@ -22,10 +22,14 @@ from collections.abc import Callable, Sequence
 from typing import Final, Protocol, cast
 from urllib.parse import urlsplit
 
-from .config import DEFAULT_REVOCATION_PREFIX
-from .errors import RevocationStoreError
+from flask_pyjwt._core.errors import RevocationStoreError
+from flask_pyjwt._core.revocation import (
+    DEFAULT_REVOCATION_PREFIX,
+    RevocationQuery,
+    RevocationState,
+)
+
 from .redis_deadline import deadline_connection
-from .revocation import RevocationQuery, RevocationState
 
 DEFAULT_PREFIX: Final = DEFAULT_REVOCATION_PREFIX
 """The key prefix of :class:`RedisRevocationStore` unless one is given."""

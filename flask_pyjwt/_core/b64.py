@@ -1,0 +1,29 @@
+"""Unpadded base64url (RFC 7515 2), as tokens, JWKs and the CSRF value use it. No Flask here."""
+
+from __future__ import annotations
+
+import binascii
+import re
+from typing import Final
+
+B64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
+"""One base64url string, unpadded (the whole of it, with ``fullmatch``)."""
+
+# The last character of an unpadded base64url string of length 4n+2 / 4n+3 carries
+# 4 / 2 unused bits; canonical encodings have them zero. Anything else is a second
+# spelling of the same bytes (token malleability), so it is refused.
+CANONICAL_LAST: Final = {
+    2: frozenset("AQgw"),
+    3: frozenset("AEIMQUYcgkosw048"),
+}
+
+# base64.urlsafe_b64{en,de}code are these translations around binascii, plus wrappers
+# that cost more than the conversion of a short segment; call binascii directly.
+TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
+FROM_URLSAFE: Final = bytes.maketrans(b"-_", b"+/")
+
+
+def b64url_encode(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 2)."""
+    encoded = binascii.b2a_base64(data, newline=False).translate(TO_URLSAFE)
+    return encoded.rstrip(b"=").decode("ascii")
