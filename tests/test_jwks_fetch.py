@@ -242,7 +242,7 @@ def test_jwt_jwks_timeout_bounds_a_dribbled_response_end_to_end() -> None:
         "http://localhost.attacker.example/jwks.json",
         "http://127.1/jwks.json",  # not an address ipaddress reads: a name to resolve
         "http://10.0.0.1/jwks.json",
-        "http://[::ffff:7f00:1]/jwks.json",
+        "http://[::ffff:a00:1]/jwks.json",  # 10.0.0.1, IPv4-mapped
     ],
 )
 def test_plain_http_to_a_name_that_only_looks_loopback_is_refused(url: str) -> None:
@@ -258,6 +258,7 @@ def test_plain_http_to_a_name_that_only_looks_loopback_is_refused(url: str) -> N
         "http://[::1]:8080/jwks.json",
         "http://localhost/jwks.json",
         "http://LOCALHOST:5000/jwks.json",
+        "http://[::ffff:7f00:1]/jwks.json",  # 127.0.0.1, IPv4-mapped: the same on every Python
         "https://127.attacker.example/jwks.json",
     ],
 )

@@ -148,9 +148,13 @@ def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:  # a name to resolve (or an address form ipaddress does not read)
         return False
+    # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) reaches its IPv4 address: judged by
+    # that on every Python (3.13's ipaddress does so itself, 3.10-3.12's does not).
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 def read_jwks_url(lookup: ConfigLookup) -> str | None:
