@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from flask_pyjwt import CONFIG_KEYS
+from flask_pyjwt._core.config import CONFIG_KEYS
 
 from . import cli_session, config_errors, errors, matching
 

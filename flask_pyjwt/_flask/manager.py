@@ -249,11 +249,6 @@ class AuthManager:
             "`with app.app_context():` of the app you mean"
         )
 
-    @property
-    def settings(self) -> Settings:
-        """The current app's parsed configuration."""
-        return self._codec().settings
-
     def jwks(self) -> JWKSet:
         """The current app's public verification keys, as a JWK Set (RFC 7517 5).
 
