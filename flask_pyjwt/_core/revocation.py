@@ -11,7 +11,7 @@ request:
 - a refresh token is retired: it was rotated, so presenting it again is reuse.
 
 :class:`MemoryRevocationStore` keeps them in this process;
-:class:`~flask_pyjwt.RedisRevocationStore` in Redis, shared by every process and machine.
+:class:`~flask_pyjwt.redis.RedisRevocationStore` in Redis, shared by every process and machine.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class MemoryRevocationStore:
     Thread-safe; holds only live facts (each dropped once the time it was recorded for
     has passed, checked whenever a fact is recorded and every so many reads), and never
     evicts a live one. Only one process sees it: apps served by several processes or
-    machines share revocations through :class:`~flask_pyjwt.RedisRevocationStore`.
+    machines share revocations through :class:`~flask_pyjwt.redis.RedisRevocationStore`.
 
     Args:
         clock: the time source, in seconds since the epoch (for tests).

@@ -82,8 +82,8 @@ class Verifier(Protocol):
     * only ever select keys from its own configuration: ``header.kid`` may pick among
       configured keys, nothing in the header may supply one (no ``jwk``/``jku``/``x5u``);
     * bind each key to one algorithm, and refuse an ``alg`` that key is not for;
-    * raise :class:`~flask_pyjwt.InvalidSignatureError` (bad signature) or
-      :class:`~flask_pyjwt.UnknownKeyError` (no key for this ``kid``), and return
+    * raise :class:`~flask_pyjwt.errors.InvalidSignatureError` (bad signature) or
+      :class:`~flask_pyjwt.errors.UnknownKeyError` (no key for this ``kid``), and return
       ``None`` only when the signature is valid.
     """
 
@@ -355,7 +355,7 @@ class KeySetVerifier:
 
     Lookup is one dictionary access, so the cost of verifying does not grow with the
     number of keys. A token with a ``kid`` no key has is rejected with
-    :class:`~flask_pyjwt.UnknownKeyError`; so is a token without ``kid`` when the set
+    :class:`~flask_pyjwt.errors.UnknownKeyError`; so is a token without ``kid`` when the set
     holds several keys (picking one would be a guess). With a single key, a token
     without ``kid`` is checked with that key, as :class:`KeyVerifier` does.
 

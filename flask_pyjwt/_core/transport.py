@@ -1,7 +1,7 @@
 """Where tokens travel: the request locations, the cookies and the CSRF settings.
 
 The ``JWT_*`` keys of this concern are read here into a frozen
-:class:`TransportSettings` (a field of :class:`~flask_pyjwt.Settings`). Every value is
+:class:`TransportSettings` (a field of :class:`~flask_pyjwt._core.config.Settings`). Every value is
 checked at ``init_app``: a cookie name a browser would not send back, a ``SameSite=None``
 cookie without ``Secure`` (which browsers drop), a ``__Host-`` cookie with a ``Domain``
 or a path (which browsers refuse) are configuration errors, not cookies that silently
@@ -76,7 +76,7 @@ TRANSPORT_CONFIG_KEYS: Final = (
     "JWT_AUTH_JSON_KEY",
     "JWT_REFRESH_JSON_KEY",
 )
-"""The configuration keys read here (part of :data:`~flask_pyjwt.CONFIG_KEYS`)."""
+"""The configuration keys read here (part of :data:`~flask_pyjwt._core.config.CONFIG_KEYS`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,6 +1,6 @@
 r"""The HTTP half of the exception tree: what a protected view answers.
 
-:class:`HTTPAuthError` and its two subclasses are both :class:`~flask_pyjwt.FlaskPyJWTError`
+:class:`HTTPAuthError` and its two subclasses are both :class:`~flask_pyjwt.errors.FlaskPyJWTError`
 (the root of :mod:`flask_pyjwt._core.errors`) and Werkzeug ``HTTPException``\ s, so an
 app's own ``@app.errorhandler(401)`` / ``(403)`` still applies.
 

@@ -87,7 +87,7 @@ class AuthManager:
         verifier: a custom :class:`~flask_pyjwt.Verifier` (a key set, JWKS, ...) used
             instead of the configured key.
         revocation_store: where revocations live, shared by every process of the app
-            (:class:`~flask_pyjwt.RedisRevocationStore`); by default a
+            (:class:`~flask_pyjwt.redis.RedisRevocationStore`); by default a
             :class:`~flask_pyjwt.MemoryRevocationStore` per app, or Redis when
             ``JWT_REVOCATION_REDIS_URL`` is set.
         clock: the time source, in seconds since the epoch (for tests).
@@ -125,8 +125,8 @@ class AuthManager:
 
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``; and
-        registers error handlers so that an :class:`~flask_pyjwt.InvalidTokenError` or
-        :class:`~flask_pyjwt.UnavailableError` escaping any view (``convert_token`` in
+        registers error handlers so that an :class:`~flask_pyjwt.errors.InvalidTokenError` or
+        :class:`~flask_pyjwt.errors.UnavailableError` escaping any view (``convert_token`` in
         a view of your own) is the JSON 401 / 503 a protected view gives, not a 500.
 
         Warns:
@@ -466,7 +466,7 @@ class AuthManager:
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
-                (:class:`~flask_pyjwt.TokenRevokedError` for a revoked one).
+                (:class:`~flask_pyjwt.errors.TokenRevokedError` for a revoked one).
             RevocationStoreError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
             KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
