@@ -15,6 +15,10 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 
 import flask_pyjwt  # noqa: E402 - needs the path above
+import flask_pyjwt.claims  # noqa: E402
+import flask_pyjwt.errors  # noqa: E402
+import flask_pyjwt.redis  # noqa: E402
+import flask_pyjwt.typing  # noqa: E402
 from docs.examples import generated  # noqa: E402
 
 project = "flask_pyjwt"
@@ -62,6 +66,17 @@ nitpick_ignore = [
     ("py:class", "flask_pyjwt._flask.users.U"),
 ]
 
+# The public modules, each name's canonical one last: a name a submodule also holds
+# (RedisRevocationStore, the base errors) is documented there, and re-exported here.
+PUBLIC_MODULES = (
+    flask_pyjwt,
+    flask_pyjwt.claims,
+    flask_pyjwt.redis,
+    flask_pyjwt.typing,
+    flask_pyjwt.errors,
+)
+HOME = {name: module.__name__ for module in PUBLIC_MODULES for name in module.__all__}
+
 # The public type aliases keep their names in signatures (and link to their entries
 # on the API page) instead of being expanded into long unions.
 _ALIASES = (
@@ -78,15 +93,15 @@ _ALIASES = (
     "PublicKey",
     "Token",
 )
-autodoc_type_aliases = {name: f"flask_pyjwt.{name}" for name in _ALIASES}
+autodoc_type_aliases = {name: f"{HOME[name]}.{name}" for name in _ALIASES}
 
-# Public objects live in private modules; document them where users import them from.
-for _name in flask_pyjwt.__all__:
-    _obj = getattr(flask_pyjwt, _name)
+# Public objects live in private modules; document each where users import it from.
+for _name, _home in HOME.items():
+    _obj = getattr(sys.modules[_home], _name)
     if (
         isinstance(_obj, (type, typing.NewType)) or inspect.isfunction(_obj)
-    ) and _obj.__module__.startswith("flask_pyjwt."):
-        _obj.__module__ = "flask_pyjwt"
+    ) and _obj.__module__.startswith("flask_pyjwt._"):
+        _obj.__module__ = _home
 
 # -- Cross-project references, offline -------------------------------------------------
 

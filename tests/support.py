@@ -26,6 +26,8 @@ from werkzeug.test import TestResponse
 from werkzeug.wrappers import Response
 
 from flask_pyjwt import AuthManager
+from flask_pyjwt._core.policy import Settings
+from flask_pyjwt._flask.state import app_state
 
 HMAC_SECRET = "a-test-secret-that-is-long-enough-for-hs512-" + "x" * 40
 ISSUER = "test-issuer"
@@ -125,6 +127,11 @@ def make_app(algorithm: str = "HS256", **config: object) -> tuple[Flask, AuthMan
     app = Flask(f"test_{algorithm}")
     configure(app, {**config_for(algorithm), **config})
     return app, AuthManager(app)
+
+
+def settings_of(app: Flask) -> Settings:
+    """The parsed configuration of ``app`` (private: AuthManager.settings left in 2.0)."""
+    return app_state(app).codec.settings
 
 
 def configure(app: Flask, config: Mapping[str, object]) -> None:

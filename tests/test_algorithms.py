@@ -14,17 +14,17 @@ from flask import Flask
 
 from flask_pyjwt import (
     AuthManager,
-    AuthType,
     InvalidConfigError,
     KeySigner,
     KeyVerifier,
     MissingConfigError,
-    MissingSignerError,
     current_token,
     require_token,
 )
 from flask_pyjwt._core.key_ops import hmac_ops
 from flask_pyjwt._core.keys import KeyMaterialError
+from flask_pyjwt.errors import MissingSignerError
+from flask_pyjwt.typing import AuthType
 from tests.support import (
     HMAC_SECRET,
     ISSUER,

@@ -12,17 +12,11 @@ from typing import cast
 import pytest
 from flask import Flask
 
-from flask_pyjwt import (
-    CONFIG_KEYS,
-    AuthManager,
-    ExpiredTokenError,
-    IgnoredConfigWarning,
-    InvalidConfigError,
-    MissingConfigError,
-    WeakSecretWarning,
-)
+from flask_pyjwt import AuthManager, InvalidConfigError, MissingConfigError
 from flask_pyjwt._settings import catalogue as config_module
-from tests.support import HMAC_SECRET, ISSUER, configure, make_clocked_app
+from flask_pyjwt._settings.catalogue import CONFIG_KEYS
+from flask_pyjwt.errors import ExpiredTokenError, IgnoredConfigWarning, WeakSecretWarning
+from tests.support import HMAC_SECRET, ISSUER, configure, make_clocked_app, settings_of
 
 VALID: dict[str, object] = {
     "JWT_ISSUER": ISSUER,
@@ -41,7 +35,7 @@ def test_defaults_match_the_seed() -> None:
     app = app_with()
     manager = AuthManager(app)
     with app.app_context():
-        settings = manager.settings
+        settings = settings_of(app)
         auth = manager.auth_token("alice")
         refresh = manager.refresh_token("alice")
     assert settings.auth_max_age == 3600
@@ -115,7 +109,7 @@ def test_max_ages_may_be_timedeltas() -> None:
     app = app_with(JWT_AUTHMAXAGE=timedelta(minutes=15), JWT_REFRESHMAXAGE=timedelta(days=1))
     manager = AuthManager(app)
     with app.app_context():
-        settings = manager.settings
+        settings = settings_of(app)
         auth = manager.auth_token("alice")
         refresh = manager.refresh_token("alice")
     assert (settings.auth_max_age, settings.refresh_max_age) == (900, 86400)
@@ -127,7 +121,7 @@ def test_leeway_may_be_a_timedelta_like_the_lifetimes() -> None:
     app, manager, clock = make_clocked_app(
         "leeway", JWT_LEEWAY=timedelta(seconds=5), JWT_AUTHMAXAGE=60
     )
-    assert manager.settings.leeway == 5
+    assert settings_of(app).leeway == 5
     with app.app_context():
         token = manager.auth_token("alice").signed
         clock.now += 64  # expired 4 s ago: within the leeway
@@ -135,15 +129,16 @@ def test_leeway_may_be_a_timedelta_like_the_lifetimes() -> None:
         clock.now += 1  # exp + 5 s: past it
         with pytest.raises(ExpiredTokenError):
             manager.convert_token(token)
-    assert AuthManager(app_with(JWT_LEEWAY=timedelta(0))).settings.leeway == 0
+    zero = app_with(JWT_LEEWAY=timedelta(0))
+    AuthManager(zero)
+    assert settings_of(zero).leeway == 0
 
 
 def test_numbers_may_come_as_strings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JWT_AUTHMAXAGE", "120")
     app = app_with()
-    manager = AuthManager(app)
-    with app.app_context():
-        assert manager.settings.auth_max_age == 120
+    AuthManager(app)
+    assert settings_of(app).auth_max_age == 120
 
 
 def test_environment_fills_what_app_config_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,7 +252,7 @@ def _only(caught: list[warnings.WarningMessage], category: type[Warning]) -> str
          "cookies"),
         ("JWT_AUTH_COOKIES", "did you mean JWT_AUTH_COOKIE?"),
         ("JWT_FROBNICATE", "JWT_FROBNICATE: is not a flask_pyjwt setting and is ignored "
-         "(flask_pyjwt.CONFIG_KEYS lists the settings)"),
+         "(the Configuration page of the docs lists the settings)"),
     ],
 )  # fmt: skip
 def test_unknown_jwt_keys_warn_with_a_suggestion(key: str, expected: str) -> None:

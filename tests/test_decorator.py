@@ -14,16 +14,15 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
-    DecoratorOrderError,
     Exact,
     FromRoute,
-    JSONInput,
-    NoCurrentTokenError,
     PermissionDenied,
     TokenType,
     current_token,
     require_token,
 )
+from flask_pyjwt.errors import DecoratorOrderError, NoCurrentTokenError
+from flask_pyjwt.typing import JSONInput
 from tests.support import bearer, config_for, configure, json_body, make_app
 
 

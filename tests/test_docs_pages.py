@@ -17,10 +17,10 @@ import sphinx.application
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-import flask_pyjwt
 from docs import python_blocks
 from docs.examples import migration, tokens
 from flask_pyjwt import AuthManager, require_token
+from flask_pyjwt._core.transport import TransportSettings
 from tests.support import bearer, json_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def _fje_table() -> str:
 def test_migration_table_fje_defaults_renamed() -> None:
     # What the row says flask_pyjwt's defaults are, and that it names the old ones.
     table = _fje_table()
-    defaults = flask_pyjwt.TransportSettings()
+    defaults = TransportSettings()
     ours = (
         (defaults.auth_cookie, defaults.refresh_cookie),
         (defaults.auth_csrf_cookie, defaults.refresh_csrf_cookie),

@@ -11,14 +11,16 @@ from flask import Flask
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
-    CustomErrorCode,
-    KeySetUnavailableError,
     PermissionDenied,
-    RevocationStoreError,
-    TemporarilyUnavailable,
     UnavailableError,
     current_token,
     require_token,
+)
+from flask_pyjwt.errors import (
+    CustomErrorCode,
+    KeySetUnavailableError,
+    RevocationStoreError,
+    TemporarilyUnavailable,
 )
 from tests.support import bearer, json_body, make_app
 

@@ -25,14 +25,7 @@ from flask import Flask
 from joserfc import jwt
 from werkzeug.test import TestResponse
 
-from flask_pyjwt import (
-    AuthManager,
-    InvalidConfigError,
-    KeyVerifier,
-    MissingSignerError,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, InvalidConfigError, KeyVerifier, current_token, require_token
 from flask_pyjwt._backends.jwks import MAX_JWKS_BYTES
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.errors import KeySetUnavailableError
@@ -43,6 +36,7 @@ from flask_pyjwt._core.key_source import (
     parse_key_set,
 )
 from flask_pyjwt._core.signing import JWSHeader
+from flask_pyjwt.errors import MissingSignerError
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, public_jwk, rsa_key, running_idp
 from tests.support import (
     Clock,

@@ -28,18 +28,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    InvalidConfigError,
-    KeySetUnavailableError,
-    TemporarilyUnavailable,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, InvalidConfigError, current_token, require_token
 from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.key_source import CachedKeySet, FetchError
 from flask_pyjwt._core.signing import JWSHeader
+from flask_pyjwt.errors import KeySetUnavailableError, TemporarilyUnavailable
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, running_idp
 from tests.support import Clock, bearer, concurrently, configure, json_body, load_private_key
 

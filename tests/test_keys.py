@@ -22,7 +22,6 @@ from joserfc.errors import SecurityWarning
 from flask_pyjwt import (
     AuthManager,
     InvalidConfigError,
-    JWKSet,
     KeySetVerifier,
     KeyVerifier,
     current_token,
@@ -31,6 +30,7 @@ from flask_pyjwt import (
 from flask_pyjwt._core.jwk import JWK, parse_jwk
 from flask_pyjwt._core.jwks import thumbprint
 from flask_pyjwt._core.strict_json import loads_object
+from flask_pyjwt.typing import JWKSet
 from tests.idp import joserfc_key_set, joserfc_thumbprint, public_jwk, rsa_key
 from tests.support import (
     HMAC_SECRET,

@@ -13,25 +13,26 @@ import pytest
 from flask import Flask
 
 from flask_pyjwt import (
-    AlreadyInitializedError,
     AuthManager,
     AuthToken,
-    ExpiredTokenError,
     InvalidConfigError,
-    InvalidSignatureError,
-    JSONInput,
-    JWSHeader,
     KeySetVerifier,
     KeyVerifier,
-    NotInitializedError,
     RefreshToken,
     TokenType,
-    UnknownKeyError,
-    WrongTokenTypeError,
     current_token,
     require_token,
 )
 from flask_pyjwt._core.strict_json import MAX_NESTING_DEPTH
+from flask_pyjwt.errors import (
+    AlreadyInitializedError,
+    ExpiredTokenError,
+    InvalidSignatureError,
+    NotInitializedError,
+    UnknownKeyError,
+    WrongTokenTypeError,
+)
+from flask_pyjwt.typing import JSONInput, JWSHeader
 from tests.support import (
     HMAC_KID,
     HMAC_SECRET,

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from flask_pyjwt import FrozenJSONObject, JSONValue
 from flask_pyjwt._core.matching import MISSING, satisfies, scope_satisfies
 from flask_pyjwt._core.strict_json import freeze, freeze_object
+from flask_pyjwt.typing import FrozenJSONObject, JSONValue
 
 
 def frozen(value: object) -> JSONValue:

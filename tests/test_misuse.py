@@ -22,18 +22,14 @@ import requests
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
-from flask_pyjwt import (
-    FlaskPyJWTError,
+from flask_pyjwt import FlaskPyJWTError, KeySigner, KeyVerifier, current_token, require_token
+from flask_pyjwt.errors import (
     FlaskPyJWTWarning,
     InvalidKeyError,
-    KeySigner,
-    KeyVerifier,
     MisspeltOptionWarning,
     NoCurrentTokenError,
     WeakSecretWarning,
     WrongTokenTypeError,
-    current_token,
-    require_token,
 )
 from tests.support import bearer, json_body, make_app, rsa_pair
 
@@ -94,7 +90,7 @@ def test_the_warned_claim_is_still_required_and_claims_mapping_requires_it() -> 
 
 
 def test_all_warnings_share_one_base() -> None:
-    from flask_pyjwt import IgnoredConfigWarning
+    from flask_pyjwt.errors import IgnoredConfigWarning
 
     for category in (WeakSecretWarning, IgnoredConfigWarning, MisspeltOptionWarning):
         assert issubclass(category, FlaskPyJWTWarning)
@@ -141,7 +137,7 @@ def test_convert_token_escaping_a_view_is_the_json_401() -> None:
 
 
 def test_an_unavailable_store_escaping_a_view_is_the_json_503() -> None:
-    from flask_pyjwt import RevocationStoreError
+    from flask_pyjwt.errors import RevocationStoreError
 
     app, _ = make_app()
 

@@ -8,12 +8,8 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    NoCurrentTokenError,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt.errors import NoCurrentTokenError
 from tests.support import (
     ISSUER,
     NOW,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from flask_pyjwt import AuthManager, WeakSecretWarning
+from flask_pyjwt import AuthManager
+from flask_pyjwt.errors import WeakSecretWarning
 from tests.support import bearer, json_body
 
 ROOT = Path(__file__).resolve().parent.parent

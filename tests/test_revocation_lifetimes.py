@@ -20,17 +20,10 @@ from flask import Flask
 from redis.exceptions import RedisClusterException
 from werkzeug.test import TestResponse
 
-from flask_pyjwt import (
-    AuthManager,
-    RedisClient,
-    RedisRevocationStore,
-    RedisScript,
-    RevocationStoreError,
-    TemporarilyUnavailable,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, RedisRevocationStore, current_token, require_token
 from flask_pyjwt._backends.redis_deadline import deadline_connection
+from flask_pyjwt.errors import RevocationStoreError, TemporarilyUnavailable
+from flask_pyjwt.redis import RedisClient, RedisScript
 from tests.idp import AUDIENCE, running_idp
 from tests.idp import ISSUER as IDP_ISSUER
 from tests.redis_server import RedisServer

@@ -16,14 +16,9 @@ import pytest
 import redis
 import redis as redis_module
 
-from flask_pyjwt import (
-    MemoryRevocationStore,
-    RedisRevocationStore,
-    RevocationQuery,
-    RevocationState,
-    RevocationStore,
-    RevocationStoreError,
-)
+from flask_pyjwt import MemoryRevocationStore, RedisRevocationStore, RevocationStore
+from flask_pyjwt.errors import RevocationStoreError
+from flask_pyjwt.typing import RevocationQuery, RevocationState
 from tests.redis_server import RedisServer, connect
 from tests.support import Clock
 

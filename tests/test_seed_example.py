@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from flask_pyjwt import AuthManager, WeakSecretWarning
+from flask_pyjwt import AuthManager
+from flask_pyjwt.errors import WeakSecretWarning
 from tests.support import bearer, json_body
 
 

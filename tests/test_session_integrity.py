@@ -19,11 +19,11 @@ from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
     MemoryRevocationStore,
-    MissingSignerError,
     RedisRevocationStore,
     RevocationStore,
-    SessionId,
 )
+from flask_pyjwt.errors import MissingSignerError
+from flask_pyjwt.typing import SessionId
 from tests.redis_server import RedisServer
 from tests.support import Clock, config_for, configure, forge
 from tests.test_sessions import Site, build_site, refused

@@ -22,19 +22,21 @@ from flask_pyjwt import (
     AuthManager,
     AuthToken,
     InvalidConfigError,
-    LegacyTokenRevocationError,
     MemoryRevocationStore,
     RedisRevocationStore,
     RefreshToken,
     RevocationStore,
-    RevocationStoreError,
-    TemporarilyUnavailable,
-    TokenRevokedError,
     current_token,
     require_token,
 )
+from flask_pyjwt.errors import (
+    LegacyTokenRevocationError,
+    RevocationStoreError,
+    TemporarilyUnavailable,
+    TokenRevokedError,
+)
 from tests.redis_server import RedisServer
-from tests.support import bearer, config_for, configure, forge, json_body
+from tests.support import bearer, config_for, configure, forge, json_body, settings_of
 
 
 @dataclass
@@ -412,7 +414,7 @@ def test_the_redis_url_is_never_echoed() -> None:
         build_site(JWT_REVOCATION_REDIS_URL=secret_url)
     assert "hunter2" not in str(error.value)
     site = build_site(JWT_REVOCATION_REDIS_URL="redis://:hunter2@127.0.0.1:1/0")
-    assert "hunter2" not in repr(site.manager.settings)
+    assert "hunter2" not in repr(settings_of(site.app))
 
 
 def test_each_app_has_its_own_memory_store_by_default() -> None:

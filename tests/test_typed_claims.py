@@ -13,16 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from flask_pyjwt import (
-    AuthManager,
-    ClaimsShapeError,
-    InvalidClaimError,
-    NoCurrentTokenError,
-    current_token,
-    dump_claims,
-    load_claims,
-    require_token,
-)
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt.claims import dump_claims, load_claims
+from flask_pyjwt.errors import ClaimsShapeError, InvalidClaimError, NoCurrentTokenError
 from tests.support import ISSUER, bearer, forge, make_app
 
 

@@ -20,16 +20,9 @@ import pytest
 from flask import Flask, request
 
 import flask_pyjwt
-from flask_pyjwt import (
-    AuthManager,
-    AuthToken,
-    ContextError,
-    NotInitializedError,
-    RefreshToken,
-    current_token,
-    require_token,
-)
-from tests.support import bearer, config_for, configure, make_app, pair_for
+from flask_pyjwt import AuthManager, AuthToken, RefreshToken, current_token, require_token
+from flask_pyjwt.errors import ContextError, NotInitializedError
+from tests.support import bearer, config_for, configure, make_app, pair_for, settings_of
 
 # Issued by Flask_PyJWT 1.0.0 itself (JWT_ISSUER "Flask_PyJWT", HS256, the secret below,
 # max ages of 100 years so they stay valid): an auth token with a scope and a custom
@@ -121,7 +114,7 @@ def test_a_manager_serving_one_app_works_outside_an_app_context() -> None:
     assert isinstance(auth, AuthToken)
     assert isinstance(refresh, RefreshToken)
     assert manager.convert_token(refresh.signed, "refresh").rid == refresh.rid
-    assert manager.settings.issuer == "Flask_PyJWT"
+    assert settings_of(app).issuer == "Flask_PyJWT"
     status = app.test_client().get("/admin", headers=bearer(auth.signed)).status_code
     assert status == 200
 

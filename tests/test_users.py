@@ -11,15 +11,14 @@ from flask import Blueprint, Flask, Response
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
-    CustomErrorCode,
-    NoCurrentTokenError,
     PermissionDenied,
     Token,
-    UserLoader,
     current_token,
     require_token,
     verify_request,
 )
+from flask_pyjwt.errors import CustomErrorCode, NoCurrentTokenError
+from flask_pyjwt.typing import UserLoader
 from tests.support import bearer, json_body, make_app
 
 

@@ -24,9 +24,6 @@ from flask_pyjwt import (
     AuthManager,
     AuthToken,
     CacheableVerifier,
-    InvalidSignatureError,
-    JSONObject,
-    JWSHeader,
     RefreshToken,
     current_token,
     require_token,
@@ -36,6 +33,8 @@ from flask_pyjwt._core.strict_json import dumps_compact, freeze
 from flask_pyjwt._core.tokens import TokenType, make_token
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
 from flask_pyjwt._flask.state import app_state
+from flask_pyjwt.errors import InvalidSignatureError
+from flask_pyjwt.typing import JSONObject, JWSHeader
 
 from .idp import ISSUER as IDP_ISSUER
 from .idp import running_idp

@@ -8,7 +8,6 @@ from flask import Blueprint
 
 from flask_pyjwt import (
     AuthToken,
-    ContextError,
     Exact,
     FromRoute,
     RefreshToken,
@@ -16,6 +15,7 @@ from flask_pyjwt import (
     current_token,
     verify_request,
 )
+from flask_pyjwt.errors import ContextError
 from tests.support import bearer, json_body, make_app
 
 

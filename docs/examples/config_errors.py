@@ -18,14 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    FlaskPyJWTError,
-    IgnoredConfigWarning,
-    InvalidConfigError,
-    MissingConfigError,
-    WeakSecretWarning,
-)
+from flask_pyjwt import AuthManager, FlaskPyJWTError, InvalidConfigError, MissingConfigError
+from flask_pyjwt.errors import IgnoredConfigWarning, WeakSecretWarning
 
 BASE: Mapping[str, object] = {
     "JWT_ISSUER": "my-api",

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    AuthToken,
-    JSONObject,
-    NoCurrentTokenError,
-    RefreshToken,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, AuthToken, RefreshToken, current_token, require_token
+from flask_pyjwt.errors import NoCurrentTokenError
+from flask_pyjwt.typing import JSONObject
 
 app = Flask(__name__)
 app.config["JWT_ISSUER"] = "current-example"

@@ -10,11 +10,11 @@ from werkzeug.exceptions import HTTPException
 from flask_pyjwt import (
     AuthenticationFailed,
     AuthManager,
-    CustomErrorCode,
     PermissionDenied,
     current_token,
     require_token,
 )
+from flask_pyjwt.errors import CustomErrorCode
 
 
 def create_app(*, custom_handlers: bool) -> Flask:

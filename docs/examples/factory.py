@@ -7,13 +7,8 @@ import warnings
 
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    IgnoredConfigWarning,
-    WeakSecretWarning,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt.errors import IgnoredConfigWarning, WeakSecretWarning
 
 # [start factory]
 auth_manager = AuthManager()  # no app yet

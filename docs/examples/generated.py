@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from flask_pyjwt import CONFIG_KEYS
+from flask_pyjwt._settings.catalogue import CONFIG_KEYS
 
 from . import cli_session, config_errors, errors, matching
 
@@ -35,7 +35,7 @@ def config_error_table(key: str) -> str:
         raised, message = config_errors.outcome(case)
         if raised is None:
             raise AssertionError(f"{case} raised nothing")
-        cell = f":class:`~flask_pyjwt.{raised.__name__}`: {_literal(message)}"
+        cell = f":class:`~flask_pyjwt.errors.{raised.__name__}`: {_literal(message)}"
         if case.note:
             cell += f" ({case.note})"
         rows.append((case.shown, cell))

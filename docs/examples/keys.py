@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from flask_pyjwt import AuthManager, JWKSet, current_token, require_token
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt.typing import JWKSet
 
 
 # [start publish]

@@ -13,15 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    InvalidSignatureError,
-    JWSHeader,
-    KeyVerifier,
-    UnknownKeyError,
-    current_token,
-    require_token,
-)
+from flask_pyjwt import AuthManager, KeyVerifier, current_token, require_token
+from flask_pyjwt.errors import InvalidSignatureError, UnknownKeyError
+from flask_pyjwt.typing import JWSHeader
 
 
 class FakeKMS:

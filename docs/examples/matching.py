@@ -13,7 +13,8 @@ from typing import Literal
 
 from flask import Flask
 
-from flask_pyjwt import AuthManager, ClaimRequirement, Exact, FromRoute, JSONInput, require_token
+from flask_pyjwt import AuthManager, Exact, FromRoute, require_token
+from flask_pyjwt.typing import ClaimRequirement, JSONInput
 
 Route = Literal["plain", "username", "org_id"]
 

@@ -102,7 +102,7 @@ class RedisRevocationStore:
     Anything the client raises (a connection error, a timeout, a malformed reply that
     makes redis-py raise ``ValueError`` or ``AttributeError``, a cluster client's
     ``RedisClusterException``), and any answer the store cannot read, is a
-    :class:`~flask_pyjwt.RevocationStoreError`: a 503, never "valid".
+    :class:`~flask_pyjwt.errors.RevocationStoreError`: a 503, never "valid".
 
     Args:
         client: a ``redis.Redis`` client. Its settings are used as given; for a

@@ -166,7 +166,7 @@ def refuse_empty(value: JSONValue, path: str) -> None:
 def warn_misspelt_options(
     keywords: Iterable[str], options: Iterable[str], entry: str = "require_token"
 ) -> None:
-    """Warn (:class:`~flask_pyjwt.MisspeltOptionWarning`, at the caller's line) about each
+    """Warn (:class:`~flask_pyjwt.errors.MisspeltOptionWarning`, at the caller's line) about each
     claim keyword named like one of ``options``: ``scopes=`` would otherwise require a
     claim named "scopes" and refuse every token with 403. ``claims={...}`` never warns."""
     known = tuple(options)

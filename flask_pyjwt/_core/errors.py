@@ -289,7 +289,7 @@ class InvalidClaimError(InvalidTokenError):
 class ClaimsShapeError(InvalidClaimError):
     """A verified token's custom claims do not fit the declared claims shape.
 
-    Raised by :func:`~flask_pyjwt.load_claims`; a view protected with
+    Raised by :func:`~flask_pyjwt.claims.load_claims`; a view protected with
     ``require_token(claims_as=...)`` answers it with 401 ``claim_invalid``.
 
     Attributes:

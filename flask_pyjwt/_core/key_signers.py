@@ -265,7 +265,7 @@ class KeySetVerifier:
 
     Lookup is one dictionary access, so the cost of verifying does not grow with the
     number of keys. A token with a ``kid`` no key has is rejected with
-    :class:`~flask_pyjwt.UnknownKeyError`; so is a token without ``kid`` when the set
+    :class:`~flask_pyjwt.errors.UnknownKeyError`; so is a token without ``kid`` when the set
     holds several keys (picking one would be a guess). With a single key, a token
     without ``kid`` is checked with that key, as :class:`KeyVerifier` does.
 

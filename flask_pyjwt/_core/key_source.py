@@ -8,7 +8,7 @@ the configuration:
 
 * The first fetch happens when the first token needs it (never at import or
   ``init_app``). Until one has succeeded, a token cannot be checked:
-  :class:`~flask_pyjwt.KeySetUnavailableError` (503 with ``Retry-After``).
+  :class:`~flask_pyjwt.errors.KeySetUnavailableError` (503 with ``Retry-After``).
 * Keys are kept for the response's ``Cache-Control: max-age``, clamped to
   ``[min_refresh, max_cache]`` (``min_refresh`` without one). When they expire, one
   request thread refreshes them while the others go on with the keys held.

@@ -200,7 +200,7 @@ def build_requirements(
     Every value is checked at run time as well as by the types, for untyped callers:
     ``token_type``, ``location`` and ``optional`` are read as ``object`` for that reason.
     ``claim_keywords`` are the ``**claims`` keywords: one named like an option warns
-    (:class:`~flask_pyjwt.MisspeltOptionWarning`, at the caller's line).
+    (:class:`~flask_pyjwt.errors.MisspeltOptionWarning`, at the caller's line).
 
     Raises:
         ValueError: as listed under ``require_token``.

@@ -11,7 +11,7 @@ request:
 - a refresh token is retired: it was rotated, so presenting it again is reuse.
 
 :class:`MemoryRevocationStore` keeps them in this process;
-:class:`~flask_pyjwt.RedisRevocationStore` in Redis, shared by every process and machine.
+:class:`~flask_pyjwt.redis.RedisRevocationStore` in Redis, shared by every process and machine.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class RevocationStore(Protocol):
     * **Monotonic subject cut-offs**: :meth:`revoke_subject` never moves a subject's
       cut-off back in time.
     * **Failure is loud**: a store that cannot answer raises
-      :class:`RevocationStoreError`; it never reports ``VALID``
+      :class:`~flask_pyjwt.errors.RevocationStoreError`; it never reports ``VALID``
       for a state it could not read.
     """
 
@@ -115,7 +115,7 @@ class MemoryRevocationStore:
     Thread-safe; holds only live facts (each dropped once the time it was recorded for
     has passed, checked whenever a fact is recorded and every so many reads), and never
     evicts a live one. Only one process sees it: apps served by several processes or
-    machines share revocations through :class:`~flask_pyjwt.RedisRevocationStore`.
+    machines share revocations through :class:`~flask_pyjwt.redis.RedisRevocationStore`.
 
     Args:
         clock: the time source, in seconds since the epoch (for tests).

@@ -18,7 +18,7 @@ class JWSHeader:
 
     Attributes:
         alg: the ``alg`` the token claims; already checked against the verifier's
-            :attr:`Verifier.algorithms` before a verifier sees it.
+            :attr:`~flask_pyjwt.Verifier.algorithms` before a verifier sees it.
         kid: the ``kid``, an opaque string, if the token has one.
         typ: the ``typ``, if any.
         fields: every header parameter, read-only.
@@ -63,8 +63,8 @@ class Verifier(Protocol):
     * only ever select keys from its own configuration: ``header.kid`` may pick among
       configured keys, nothing in the header may supply one (no ``jwk``/``jku``/``x5u``);
     * bind each key to one algorithm, and refuse an ``alg`` that key is not for;
-    * raise :class:`~flask_pyjwt.InvalidSignatureError` (bad signature) or
-      :class:`~flask_pyjwt.UnknownKeyError` (no key for this ``kid``), and return
+    * raise :class:`~flask_pyjwt.errors.InvalidSignatureError` (bad signature) or
+      :class:`~flask_pyjwt.errors.UnknownKeyError` (no key for this ``kid``), and return
       ``None`` only when the signature is valid.
     """
 

@@ -95,7 +95,7 @@ class CurrentToken:
     :meth:`get_or_none` the token or ``None`` (on an ``optional=True`` route).
 
     Reading anything outside a protected request raises
-    :class:`~flask_pyjwt.NoCurrentTokenError`.
+    :class:`~flask_pyjwt.errors.NoCurrentTokenError`.
     """
 
     __slots__ = ()

@@ -77,7 +77,7 @@ def require_token(
     that token holds the required scope and claims.
 
     Put it *below* ``@app.route`` so the route registers the protected view (above it,
-    the route would serve the view unprotected: :class:`DecoratorOrderError`).
+    the route would serve the view unprotected: :class:`~flask_pyjwt.errors.DecoratorOrderError`).
 
     ``token_type`` and ``location`` may be passed by position (as in Flask_PyJWT 1.x);
     every other option is keyword-only.

@@ -1,6 +1,6 @@
 r"""The HTTP half of the exception tree: what a protected view answers.
 
-:class:`HTTPAuthError` and its two subclasses are both :class:`~flask_pyjwt.FlaskPyJWTError`
+:class:`HTTPAuthError` and its two subclasses are both :class:`~flask_pyjwt.errors.FlaskPyJWTError`
 (the root of :mod:`flask_pyjwt._core.errors`) and Werkzeug ``HTTPException``\ s, so an
 app's own ``@app.errorhandler(401)`` / ``(403)`` still applies.
 
@@ -103,8 +103,8 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     ``@app.errorhandler(401)`` / ``(403)`` handlers take precedence.
 
     An app may raise :class:`AuthenticationFailed` and :class:`PermissionDenied` itself,
-    with a built-in :data:`ErrorCode` or its own :class:`CustomErrorCode`, and gets the
-    same response.
+    with a built-in :data:`~flask_pyjwt.typing.ErrorCode` or its own
+    :class:`CustomErrorCode`, and gets the same response.
 
     Attributes:
         error_code: the stable machine-readable reason.

@@ -20,7 +20,6 @@ from flask_pyjwt._core.errors import (
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
 from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.key_signers import public_key_set
-from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._core.revocation import RevocationStore
 from flask_pyjwt._core.sessions import session_for, session_of
 from flask_pyjwt._core.signing import Signer, Verifier
@@ -68,7 +67,7 @@ class AuthManager:
         verifier: a custom :class:`~flask_pyjwt.Verifier` (a key set, JWKS, ...) used
             instead of the configured key.
         revocation_store: where revocations live, shared by every process of the app
-            (:class:`~flask_pyjwt.RedisRevocationStore`); by default a
+            (:class:`~flask_pyjwt.redis.RedisRevocationStore`); by default a
             :class:`~flask_pyjwt.MemoryRevocationStore` per app, or Redis when
             ``JWT_REVOCATION_REDIS_URL`` is set.
         clock: the time source, in seconds since the epoch (for tests).
@@ -108,8 +107,8 @@ class AuthManager:
 
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``; and
-        registers error handlers so that an :class:`~flask_pyjwt.InvalidTokenError` or
-        :class:`~flask_pyjwt.UnavailableError` escaping any view (``convert_token`` in
+        registers error handlers so that an :class:`~flask_pyjwt.errors.InvalidTokenError` or
+        :class:`~flask_pyjwt.errors.UnavailableError` escaping any view (``convert_token`` in
         a view of your own) is the JSON 401 / 503 a protected view gives, not a 500.
 
         Warns:
@@ -140,11 +139,6 @@ class AuthManager:
 
     def _codec(self) -> TokenCodec:
         return self._state().codec
-
-    @property
-    def settings(self) -> Settings:
-        """The current app's parsed configuration."""
-        return self._codec().settings
 
     def jwks(self) -> JWKSet:
         """The current app's public verification keys, as a JWK Set (RFC 7517 5).
@@ -289,8 +283,8 @@ class AuthManager:
     def user_loader(self, loader: Callable[[Token], U | None]) -> UserLoader[U]:
         """Register the function that turns a verified token into the app's user.
 
-        Use it as a decorator; it returns a :class:`UserLoader` whose ``current`` is the
-        user of the current request, typed as the class the loader returns:
+        Use it as a decorator; it returns a :class:`~flask_pyjwt.typing.UserLoader` whose
+        ``current`` is the user of the current request, typed as the class the loader returns:
 
         .. code-block:: python
             :caption: From docs/examples/users.py
@@ -363,7 +357,7 @@ class AuthManager:
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
-                (:class:`~flask_pyjwt.TokenRevokedError` for a revoked one).
+                (:class:`~flask_pyjwt.errors.TokenRevokedError` for a revoked one).
             RevocationStoreError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
             KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys

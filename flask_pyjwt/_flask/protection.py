@@ -9,7 +9,7 @@ view requires it) and the revocation store confirm it was not revoked since, che
 what the view requires of it (kind, then
 :func:`~flask_pyjwt._core.requirements.authorize`: override, scope, claims, route
 variables), records it as the request's ``current_token`` and loads its user.
-Every refusal is an :class:`~flask_pyjwt.HTTPAuthError`.
+Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ LEGACY_EXTENSION_NAME: Final = "pyjwt_authmanager"
 
 class LoadsUsers(Protocol):
     """What the request flow needs of a registered loader (any
-    :class:`~flask_pyjwt.UserLoader`)."""
+    :class:`~flask_pyjwt.typing.UserLoader`)."""
 
     def load_for(self, token: Token) -> object:
         """The user of ``token`` for this request, loaded at most once."""

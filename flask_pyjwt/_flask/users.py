@@ -33,8 +33,8 @@ class UserLoader(Generic[U]):
     accepts runs the loader once, after the token passed every check and before the
     view: a loader that returns ``None`` (no such user any more) answers 401
     ``user_not_found`` and the view never runs; one that raises an
-    :class:`~flask_pyjwt.HTTPAuthError` (an account locked: a 403 with a
-    :class:`~flask_pyjwt.CustomErrorCode`) answers that. The loader gets the verified
+    :class:`~flask_pyjwt.errors.HTTPAuthError` (an account locked: a 403 with a
+    :class:`~flask_pyjwt.errors.CustomErrorCode`) answers that. The loader gets the verified
     token as its argument (``current_token`` is set only once the user is loaded). The
     user is kept with the request, so the loader runs at most once per request however
     often the user is read.
@@ -46,7 +46,7 @@ class UserLoader(Generic[U]):
             (a proxy: ``current_user = load_user.current`` at module level, then
             ``current_user.email`` in a view). Reading it where no token was verified
             (outside a protected request, or with no token on an ``optional=True``
-            route) raises :class:`~flask_pyjwt.NoCurrentTokenError`; use
+            route) raises :class:`~flask_pyjwt.errors.NoCurrentTokenError`; use
             :meth:`get_or_none` there.
     """
 

@@ -85,7 +85,7 @@ def _unknown_key_message(key: str, known: tuple[str, ...]) -> str:
         return f"{key}: is not a flask_pyjwt setting and is ignored; did you mean {close}?"
     return (
         f"{key}: is not a flask_pyjwt setting and is ignored "
-        "(flask_pyjwt.CONFIG_KEYS lists the settings)"
+        "(the Configuration page of the docs lists the settings)"
     )
 
 

@@ -1,5 +1,5 @@
 """The value readers of the configuration keys read by :mod:`.settings`: each returns a
-checked value or raises the key's :class:`~flask_pyjwt.InvalidConfigError`. (The
+checked value or raises the key's :class:`~flask_pyjwt.errors.InvalidConfigError`. (The
 transport keys have their own readers in :mod:`.transport`, until one set serves both.)
 No Flask here.
 """

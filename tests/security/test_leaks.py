@@ -12,16 +12,9 @@ import warnings
 import pytest
 from flask import Flask
 
-from flask_pyjwt import (
-    AuthManager,
-    ConfigError,
-    InvalidTokenError,
-    KeySetVerifier,
-    KeySigner,
-    KeyVerifier,
-    WeakSecretWarning,
-)
+from flask_pyjwt import AuthManager, InvalidTokenError, KeySetVerifier, KeySigner, KeyVerifier
 from flask_pyjwt._flask.state import app_state
+from flask_pyjwt.errors import ConfigError, WeakSecretWarning
 from tests.security.harness import claims, header, make_harness
 from tests.support import HMAC_SECRET, ISSUER, forge, pair_for, rsa_pair
 
@@ -74,8 +67,8 @@ def test_app_state_settings_and_tokens_hold_no_secret(alg: str) -> None:
         auth = harness.manager.auth_token("alice", {"admin": True})
         refresh = harness.manager.refresh_token("alice")
         texts = [
-            repr(state), repr(state.codec), repr(harness.manager.settings),
-            str(harness.manager.settings), repr(harness.manager), repr(auth), str(auth),
+            repr(state), repr(state.codec), repr(state.codec.settings),
+            str(state.codec.settings), repr(harness.manager), repr(auth), str(auth),
             repr(refresh), str(refresh),
         ]  # fmt: skip
     for text in texts:

@@ -31,17 +31,15 @@ from flask import Flask
 
 from flask_pyjwt import (
     AuthManager,
-    AuthType,
     InvalidConfigError,
     InvalidTokenError,
-    JWSHeader,
     KeySetVerifier,
     KeyVerifier,
-    MalformedTokenError,
     Verifier,
-    WeakSecretWarning,
 )
 from flask_pyjwt._core.jws import decode_compact
+from flask_pyjwt.errors import MalformedTokenError, WeakSecretWarning
+from flask_pyjwt.typing import AuthType, JWSHeader
 
 VECTORS: Final = Path(__file__).resolve().parents[1] / "vectors" / "wycheproof"
 DOCS_PAGE: Final = Path(__file__).resolve().parents[2] / "docs" / "security.rst"

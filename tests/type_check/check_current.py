@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from flask_pyjwt import (
-    AuthToken,
-    CurrentToken,
-    JSONObject,
-    JSONValue,
-    RefreshToken,
-    Token,
-    TokenType,
-    current_token,
-)
+from flask_pyjwt import AuthToken, RefreshToken, Token, TokenType, current_token
+from flask_pyjwt.typing import CurrentToken, JSONObject, JSONValue
 
 
 def attributes() -> None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from flask import Flask
 from typing_extensions import assert_type
 
-from flask_pyjwt import Exact, FromRoute, Location, TokenType, TokenTypeName, require_token
+from flask_pyjwt import Exact, FromRoute, TokenType, require_token
+from flask_pyjwt.typing import Location, TokenTypeName
 
 app = Flask(__name__)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from flask_pyjwt import AuthenticationFailed, CustomErrorCode, ErrorCode, PermissionDenied
+from flask_pyjwt import AuthenticationFailed, PermissionDenied
+from flask_pyjwt.errors import CustomErrorCode
+from flask_pyjwt.typing import ErrorCode
 
 
 def built_in_and_custom_codes(reason: ErrorCode, label: str) -> None:

@@ -7,16 +7,9 @@ from typing import Literal
 from flask import Flask
 from typing_extensions import assert_type
 
-from flask_pyjwt import (
-    AuthManager,
-    AuthType,
-    JWKSet,
-    KeySetVerifier,
-    KeySigner,
-    KeyVerifier,
-    PublicJWK,
-    Settings,
-)
+from flask_pyjwt import AuthManager, KeySetVerifier, KeySigner, KeyVerifier
+from flask_pyjwt._core.policy import Settings
+from flask_pyjwt.typing import AuthType, JWKSet, PublicJWK
 
 
 def published(app: Flask) -> None:

@@ -11,31 +11,29 @@ from flask import Flask
 from typing_extensions import assert_type
 
 from flask_pyjwt import (
-    CONFIG_KEYS,
     AuthenticationFailed,
     AuthManager,
     AuthToken,
-    AuthType,
-    ConfigError,
-    CustomErrorCode,
-    ErrorCode,
     FlaskPyJWTError,
-    FrozenJSONObject,
-    HTTPAuthError,
-    IgnoredConfigWarning,
-    InvalidClaimError,
     InvalidConfigError,
     InvalidTokenError,
-    JSONObject,
-    JSONValue,
     MissingConfigError,
     PermissionDenied,
     RefreshToken,
-    Settings,
     Token,
     TokenType,
+)
+from flask_pyjwt._core.policy import Settings
+from flask_pyjwt._settings.catalogue import CONFIG_KEYS
+from flask_pyjwt.errors import (
+    ConfigError,
+    CustomErrorCode,
+    HTTPAuthError,
+    IgnoredConfigWarning,
+    InvalidClaimError,
     WeakSecretWarning,
 )
+from flask_pyjwt.typing import AuthType, ErrorCode, FrozenJSONObject, JSONObject, JSONValue
 
 
 def manager_methods(app: Flask, claims: dict[str, JSONValue], pem: Path) -> None:
@@ -45,7 +43,6 @@ def manager_methods(app: Flask, claims: dict[str, JSONValue], pem: Path) -> None
     AuthManager(app, clock=lambda: "now")  # type: ignore[arg-type, return-value]
     AuthManager(app, ".env")  # type: ignore[call-arg]
     assert_type(manager.init_app(app), None)
-    assert_type(manager.settings, Settings)
 
     auth = manager.auth_token("alice", {"admin": True}, tenant="acme", roles=["a", "b"])
     assert_type(auth, AuthToken)

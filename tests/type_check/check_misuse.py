@@ -14,11 +14,11 @@ from flask_pyjwt import (
     Exact,
     FromRoute,
     RefreshToken,
-    Settings,
     Token,
     current_token,
     require_token,
 )
+from flask_pyjwt._core.policy import Settings
 
 app = Flask(__name__)
 

@@ -9,18 +9,14 @@ from typing_extensions import assert_type
 from flask_pyjwt import (
     AuthManager,
     AuthToken,
-    ErrorCode,
     MemoryRevocationStore,
     RedisRevocationStore,
     RefreshToken,
-    RevocationQuery,
-    RevocationState,
     RevocationStore,
-    SessionId,
-    TemporarilyUnavailable,
-    TokenRevokedError,
     require_token,
 )
+from flask_pyjwt.errors import TemporarilyUnavailable, TokenRevokedError
+from flask_pyjwt.typing import ErrorCode, RevocationQuery, RevocationState, SessionId
 
 
 def sessions(app: Flask, client: redis.Redis, refresh: RefreshToken, auth: AuthToken) -> None:

@@ -10,19 +10,16 @@ from typing_extensions import assert_type
 
 from flask_pyjwt import (
     AuthManager,
-    AuthType,
     CacheableVerifier,
     FlaskPyJWTError,
-    InvalidKeyError,
-    InvalidSignatureError,
-    JSONObject,
-    JWSHeader,
     KeySetVerifier,
     KeySigner,
     KeyVerifier,
     Signer,
     Verifier,
 )
+from flask_pyjwt.errors import InvalidKeyError, InvalidSignatureError
+from flask_pyjwt.typing import AuthType, JSONObject, JWSHeader
 
 
 class KMSSigner:

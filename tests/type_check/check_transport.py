@@ -14,17 +14,16 @@ from flask_pyjwt import (
     AuthToken,
     Exact,
     FromRoute,
-    Location,
     RefreshToken,
-    SameSite,
-    Settings,
     Token,
     TokenType,
-    TransportSettings,
     current_token,
     require_token,
     verify_request,
 )
+from flask_pyjwt._core.policy import Settings
+from flask_pyjwt._core.transport import TransportSettings
+from flask_pyjwt.typing import Location, SameSite
 
 app = Flask(__name__)
 

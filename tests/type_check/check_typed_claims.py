@@ -11,16 +11,10 @@ from typing import Literal
 from flask import Flask
 from typing_extensions import assert_type
 
-from flask_pyjwt import (
-    AuthManager,
-    ClaimsShapeError,
-    ErrorCode,
-    JSONValue,
-    current_token,
-    dump_claims,
-    load_claims,
-    require_token,
-)
+from flask_pyjwt import AuthManager, current_token, require_token
+from flask_pyjwt.claims import dump_claims, load_claims
+from flask_pyjwt.errors import ClaimsShapeError
+from flask_pyjwt.typing import ErrorCode, JSONValue
 
 
 @dataclass(frozen=True)

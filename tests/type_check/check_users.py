@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from flask import Flask
 from typing_extensions import assert_type
 
-from flask_pyjwt import AuthManager, AuthToken, Token, UserLoader, require_token
+from flask_pyjwt import AuthManager, AuthToken, Token, require_token
+from flask_pyjwt.typing import UserLoader
 
 app = Flask(__name__)
 auth_manager = AuthManager(app)
