@@ -31,7 +31,6 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from flask_pyjwt._core.key_ops import prepared_hmac
 from flask_pyjwt._core.strict_json import dumps_compact, freeze
 from flask_pyjwt._core.tokens import TokenType, make_token
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
@@ -509,20 +508,6 @@ def payload_bytes(segment: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-@settings(max_examples=100, deadline=None, derandomize=True, database=None)
-@given(
-    st.binary(min_size=1, max_size=300),
-    st.binary(max_size=600),
-    st.sampled_from(["sha256", "sha384", "sha512"]),
-)
-def test_the_prepared_hmac_is_hmac_digest(secret: bytes, message: bytes, name: str) -> None:
-    ops = prepared_hmac(secret, name)
-    expected = hmac.digest(secret, message, name)
-    assert ops.sign(message) == expected
-    assert ops.verify(message, expected)
-    assert not ops.verify(message, bytes(len(expected)))
 
 
 def test_the_token_builder_sets_every_field_as_the_constructor_does() -> None:
