@@ -25,14 +25,12 @@ from flask_pyjwt import (
     AuthToken,
     CacheableVerifier,
     InvalidSignatureError,
-    JSONObject,
     JWSHeader,
     RefreshToken,
     current_token,
     require_token,
 )
 from flask_pyjwt._core.strict_json import dumps_compact, freeze
-from flask_pyjwt._core.tokens import TokenType, make_token
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
 from flask_pyjwt._manager import app_state
 
@@ -508,24 +506,3 @@ def payload_bytes(segment: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-def test_the_token_builder_sets_every_field_as_the_constructor_does() -> None:
-    claims: JSONObject = freeze(
-        {"scope": {"admin": True}, "sid": "s", "fresh": NOW + 5, "rid": "r"}
-    )  # type: ignore[assignment]
-    header: JSONObject = freeze({"alg": "HS256"})  # type: ignore[assignment]
-    common: dict[str, object] = {
-        "sub": "alice", "iss": ISSUER, "iat": NOW, "exp": NOW + 60, "jti": "j", "aud": "api",
-        "signed": "a.b.c", "alg": "HS256", "header": header, "claims": claims, "legacy": False,
-    }  # fmt: skip
-    built_auth = make_token(TokenType.AUTH, **common)  # type: ignore[arg-type]
-    assert built_auth == AuthToken(**common, sid="s", scope={"admin": True}, fresh_until=NOW + 5)  # type: ignore[arg-type]
-    built_refresh = make_token(TokenType.REFRESH, **common)  # type: ignore[arg-type]
-    assert built_refresh == RefreshToken(**common, sid="s", rid="r")  # type: ignore[arg-type]
-    for token in (built_auth, built_refresh):
-        for field in type(token).__dataclass_fields__:
-            if field != "token_type":
-                getattr(token, field)  # every slot is set: no AttributeError
-        with pytest.raises(AttributeError):
-            token.sub = "mallory"  # type: ignore[misc]
