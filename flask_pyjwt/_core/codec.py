@@ -25,14 +25,12 @@ from .jws import b64url_encode, decode_compact
 from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
 from .strict_json import (
     EMPTY_OBJECT,
-    ENCODER,
     FrozenJSONObject,
     JSONInput,
     JSONValue,
     dumps_compact,
     freeze,
     freeze_object,
-    write_value,
 )
 from .tokens import (
     AUTH,
@@ -214,7 +212,6 @@ class TokenCodec:
 
     __slots__ = (
         "_cache",
-        "_claims_prefix",
         "_clock",
         "_header_segments",
         "_headers",
@@ -260,8 +257,6 @@ class TokenCodec:
         # tokens of one key share one), and the header segment of issued tokens.
         self._headers: dict[bytes, JWSHeader] = {}
         self._header_segments: dict[tuple[TokenType, str, str | None], _HeaderSegment] = {}
-        # The payload of an issued token starts with the issuer, always the same.
-        self._claims_prefix = '{"iss":' + ENCODER.encode(settings.issuer) + ',"sub":'
 
     @property
     def cache(self) -> VerifiedTokenCache | None:
@@ -337,16 +332,7 @@ class TokenCodec:
         if session is not None:
             rest["sid"] = session
         claims.update(rest)
-        # The payload written directly: the bytes the general encoder writes for
-        # `claims` (compact separators, in order; the jti is hex and the type a fixed
-        # word, so neither needs escaping). Tests compare it with dumps_compact.
-        payload = (
-            f'{self._claims_prefix}{ENCODER.encode(sub)},"iat":{now},"exp":{exp},'
-            f'"jti":"{jti}","type":"{name}"'
-        )
-        for claim, value in rest.items():
-            payload += f",{ENCODER.encode(claim)}:{write_value(value)}"
-        payload += "}"
+        frozen_claims = FrozenJSONObject(claims)
         alg = signer.algorithm
         if options.headers:
             header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
@@ -357,7 +343,7 @@ class TokenCodec:
             header_segment = b64url_encode(dumps_compact(frozen_header))
         else:
             frozen_header, header_segment = self._header_segment(kind, alg, signer.key_id)
-        signing_input = f"{header_segment}.{b64url_encode(payload.encode())}"
+        signing_input = f"{header_segment}.{b64url_encode(dumps_compact(frozen_claims))}"
         signature = signer.sign(signing_input.encode("ascii"))
         signed = f"{signing_input}.{b64url_encode(signature)}"
         if len(signed) > settings.max_token_length:
@@ -368,7 +354,7 @@ class TokenCodec:
             )
         return make_token(
             kind, sub=sub, iss=settings.issuer, iat=now, exp=exp, jti=jti, aud=audience,
-            signed=signed, alg=alg, header=frozen_header, claims=FrozenJSONObject(claims),
+            signed=signed, alg=alg, header=frozen_header, claims=frozen_claims,
         )  # fmt: skip
 
     def _header_segment(self, kind: TokenType, alg: str, kid: str | None) -> _HeaderSegment:

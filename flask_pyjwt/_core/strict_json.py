@@ -335,44 +335,6 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     return value
 
 
-_LITERALS: Final[dict[object, str]] = {True: "true", False: "false", None: "null"}
-
-_DIRECT_MEMBERS: Final = 8
-"""Containers with more members go to the C encoder (its set-up is then worth it)."""
-
-
-def write_value(value: JSONValue) -> str:
-    """The text :data:`ENCODER` writes for ``value`` (a frozen JSON value), written
-    directly: ``ENCODER.encode`` sets up a new C encoder on every call, several times
-    what writing a small claim costs. Strings go through the encoder's own string
-    function, numbers through ``repr`` as the encoder does; tests compare the two on
-    random values."""
-    kind = type(value)
-    if kind is str:
-        return ENCODER.encode(value)
-    if kind is int or kind is float:
-        return repr(value)
-    if kind is bool or value is None:
-        return _LITERALS[value]
-    if kind is FrozenJSONObject:
-        mapping = cast("FrozenJSONObject", value)
-        if len(mapping) > _DIRECT_MEMBERS:
-            return ENCODER.encode(mapping)
-        return (
-            "{"
-            + ",".join(
-                f"{ENCODER.encode(key)}:{write_value(item)}" for key, item in mapping.items()
-            )
-            + "}"
-        )
-    if kind is tuple:
-        array = cast("JSONArray", value)
-        if len(array) > _DIRECT_MEMBERS:
-            return ENCODER.encode(array)
-        return "[" + ",".join(write_value(item) for item in array) + "]"
-    return ENCODER.encode(value)  # anything else the encoder accepts (an int subclass)
-
-
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
     """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
     return ENCODER.encode(value).encode()
@@ -380,5 +342,4 @@ def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
 
 # Built once: json.dumps with non-default options would construct one on every call.
 ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-"""The one compact encoder: what :func:`dumps_compact` writes with (issuing writes parts
-of a payload with it, which must be the bytes it would write for the whole)."""
+"""The one compact encoder: what :func:`dumps_compact` writes with."""
