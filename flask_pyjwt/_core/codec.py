@@ -213,7 +213,6 @@ class TokenCodec:
     __slots__ = (
         "_cache",
         "_clock",
-        "_header_segments",
         "_headers",
         "_key_generation",
         "_leeway",
@@ -254,9 +253,8 @@ class TokenCodec:
             self._key_generation = verifier.key_generation
             self._cache = VerifiedTokenCache(settings.verify_cache_size)
         # The parsed headers of validly signed tokens, by their base64url segment (all the
-        # tokens of one key share one), and the header segment of issued tokens.
+        # tokens of one key share one).
         self._headers: dict[bytes, JWSHeader] = {}
-        self._header_segments: dict[tuple[TokenType, str, str | None], _HeaderSegment] = {}
 
     @property
     def cache(self) -> VerifiedTokenCache | None:
@@ -334,15 +332,12 @@ class TokenCodec:
         claims.update(rest)
         frozen_claims = FrozenJSONObject(claims)
         alg = signer.algorithm
-        if options.headers:
-            header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
-            if signer.key_id is not None:
-                header["kid"] = signer.key_id
-            header.update(options.headers)
-            frozen_header = FrozenJSONObject(header)
-            header_segment = b64url_encode(dumps_compact(frozen_header))
-        else:
-            frozen_header, header_segment = self._header_segment(kind, alg, signer.key_id)
+        header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
+        if signer.key_id is not None:
+            header["kid"] = signer.key_id
+        header.update(options.headers)
+        frozen_header = FrozenJSONObject(header)
+        header_segment = b64url_encode(dumps_compact(frozen_header))
         signing_input = f"{header_segment}.{b64url_encode(dumps_compact(frozen_claims))}"
         signature = signer.sign(signing_input.encode("ascii"))
         signed = f"{signing_input}.{b64url_encode(signature)}"
@@ -356,24 +351,6 @@ class TokenCodec:
             kind, sub=sub, iss=settings.issuer, iat=now, exp=exp, jti=jti, aud=audience,
             signed=signed, alg=alg, header=frozen_header, claims=frozen_claims,
         )  # fmt: skip
-
-    def _header_segment(self, kind: TokenType, alg: str, kid: str | None) -> _HeaderSegment:
-        """The header of an issued token without extra fields, and its segment: the same
-        for every token of one kind and key, so written once (a custom signer may change
-        its ``kid``, so it is part of the key)."""
-        key = (kind, alg, kid)
-        known = self._header_segments.get(key)
-        if known is not None:
-            return known
-        header: dict[str, JSONValue] = {"alg": alg, "typ": KIND_NAMES[kind][1]}
-        if kid is not None:
-            header["kid"] = kid
-        frozen = FrozenJSONObject(header)
-        made = (frozen, b64url_encode(dumps_compact(frozen)))
-        if len(self._header_segments) >= _MAX_HEADER_SEGMENTS:
-            self._header_segments.clear()
-        self._header_segments[key] = made
-        return made
 
     def issue_auth(
         self,
@@ -497,11 +474,6 @@ class TokenCodec:
             header, claims, token, self._policy, now=self._clock(), expected=expected,
             expired_ok=expired_ok,
         )  # fmt: skip
-
-
-_MAX_HEADER_SEGMENTS: Final = 16
-
-_HeaderSegment = tuple[FrozenJSONObject, str]
 
 
 def check_subject(sub: object) -> None:
