@@ -38,8 +38,7 @@ class RevocationState(enum.Enum):
 
 
 class RevocationQuery(NamedTuple):
-    """The parts of a verified token a store looks at (built once per protected
-    request: a named tuple, which costs a third of a frozen dataclass to make).
+    """The parts of a verified token a store looks at (built once per protected request).
 
     Attributes:
         jti: the token's id; ``None`` for a legacy 1.x token, which has none.

@@ -11,12 +11,11 @@ legitimate holder both have to log in again.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Final, cast
+from typing import Final
 
 from .errors import (
     LegacyTokenRevocationError,
@@ -233,16 +232,8 @@ class Sessions:
         return max(self._horizon, self._token_ttl(token))
 
 
-# The named tuple built by tuple.__new__ directly: its generated __new__ is a
-# Python-level function, a third of the cost of a revocation check on the memory store.
-_new_query: Final = cast(
-    "Callable[[tuple[str | None, str, int, str | None, bool]], RevocationQuery]",
-    functools.partial(tuple.__new__, RevocationQuery),  # pyright: ignore[reportUnknownMemberType]
-)
-
-
 def _query(token: Token) -> RevocationQuery:
     if type(token) is RefreshToken:
         family = token.sid if token.sid is not None else token.rid
-        return _new_query((token.jti or token.rid, token.sub, token.iat, family, True))
-    return _new_query((token.jti or None, token.sub, token.iat, token.sid, False))
+        return RevocationQuery(token.jti or token.rid, token.sub, token.iat, family, True)
+    return RevocationQuery(token.jti or None, token.sub, token.iat, token.sid, False)
