@@ -23,6 +23,7 @@ from .errors import (
 )
 from .jws import b64url_encode, decode_compact
 from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
+from .speedups import HeaderSegment, HeaderSegments, write_object
 from .strict_json import (
     EMPTY_OBJECT,
     FrozenJSONObject,
@@ -213,6 +214,7 @@ class TokenCodec:
     __slots__ = (
         "_cache",
         "_clock",
+        "_header_segments",
         "_headers",
         "_key_generation",
         "_leeway",
@@ -255,6 +257,7 @@ class TokenCodec:
         # The parsed headers of validly signed tokens, by their base64url segment (all the
         # tokens of one key share one).
         self._headers: dict[bytes, JWSHeader] = {}
+        self._header_segments = HeaderSegments(write_header)
 
     @property
     def cache(self) -> VerifiedTokenCache | None:
@@ -331,14 +334,17 @@ class TokenCodec:
             rest["sid"] = session
         claims.update(rest)
         frozen_claims = FrozenJSONObject(claims)
+        payload = write_object(frozen_claims)
         alg = signer.algorithm
-        header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
-        if signer.key_id is not None:
-            header["kid"] = signer.key_id
-        header.update(options.headers)
-        frozen_header = FrozenJSONObject(header)
-        header_segment = b64url_encode(dumps_compact(frozen_header))
-        signing_input = f"{header_segment}.{b64url_encode(dumps_compact(frozen_claims))}"
+        if options.headers:
+            frozen_header, header_segment = write_header(
+                media_type, alg, signer.key_id, options.headers
+            )
+        else:
+            frozen_header, header_segment = self._header_segments.get(
+                media_type, alg, signer.key_id
+            )
+        signing_input = f"{header_segment}.{b64url_encode(payload.encode())}"
         signature = signer.sign(signing_input.encode("ascii"))
         signed = f"{signing_input}.{b64url_encode(signature)}"
         if len(signed) > settings.max_token_length:
@@ -474,6 +480,18 @@ class TokenCodec:
             header, claims, token, self._policy, now=self._clock(), expected=expected,
             expired_ok=expired_ok,
         )  # fmt: skip
+
+
+def write_header(
+    typ: str, alg: str, kid: str | None, extra: FrozenJSONObject = EMPTY_OBJECT
+) -> HeaderSegment:
+    """An issued token's header, with ``extra`` fields, and its base64url segment."""
+    header: dict[str, JSONValue] = {"alg": alg, "typ": typ}
+    if kid is not None:
+        header["kid"] = kid
+    header.update(extra)
+    frozen = FrozenJSONObject(header)
+    return frozen, b64url_encode(dumps_compact(frozen))
 
 
 def check_subject(sub: object) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Generic, Protocol, TypeVar, Union
 
@@ -26,6 +27,7 @@ from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorith
 
 from .algorithms import AuthType
 from .keys import KeyMaterialError, PrivateKey, PublicKey, same_public_key
+from .speedups import prepared_hmac
 
 
 class KeyOps(Protocol):
@@ -58,17 +60,16 @@ def _no_private_key() -> bytes:
 
 @dataclass(frozen=True, slots=True, repr=False)
 class _HMACOps:
-    """HMAC (RFC 2104) with one secret, through :func:`hmac.digest`."""
+    """HMAC (RFC 2104) with one secret, keyed once (:func:`~.speedups.prepared_hmac`)."""
 
     secret: bytes
-    digest_name: str
+    mac: Callable[[bytes], bytes]
 
     def sign(self, signing_input: bytes) -> bytes:
-        return hmac.digest(self.secret, signing_input, self.digest_name)
+        return self.mac(signing_input)
 
     def verify(self, signing_input: bytes, signature: bytes) -> bool:
-        expected = hmac.digest(self.secret, signing_input, self.digest_name)
-        return hmac.compare_digest(expected, signature)
+        return hmac.compare_digest(self.mac(signing_input), signature)
 
     def public_only(self) -> KeyOps:
         return self
@@ -97,7 +98,7 @@ def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
             f"is refused by PyJWT as an HMAC key (it looks like key material, not a "
             f"secret); make a random secret with: flask jwt keygen --alg {algorithm.value}"
         ) from None
-    return _HMACOps(secret, f"sha{algorithm.value[2:]}")
+    return _HMACOps(secret, prepared_hmac(secret, f"sha{algorithm.value[2:]}"))
 
 
 _Private = TypeVar("_Private", bound=PrivateKey)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, NewType, TypeAlias, Union
 
 from .errors import InvalidClaimError
+from .speedups import slot_builder
 from .strict_json import JSONObject, JSONValue
 
 TokenTypeName = Literal["auth", "refresh"]
@@ -185,6 +186,16 @@ def _session_id(claims: JSONObject) -> SessionId | None:
     return SessionId(sid)
 
 
+# Every field of each class, in the order make_token passes them (tests check that
+# these are all the fields and that the result equals the constructor's).
+TOKEN_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
+                       "claims", "sid", "legacy")  # fmt: skip
+AUTH_FIELDS: Final = (*TOKEN_FIELDS, "scope", "fresh_until")
+REFRESH_FIELDS: Final = (*TOKEN_FIELDS, "rid")
+_build_auth: Final = slot_builder(AuthToken, AUTH_FIELDS)
+_build_refresh: Final = slot_builder(RefreshToken, REFRESH_FIELDS)
+
+
 def make_token(
     kind: TokenType,
     *,
@@ -211,15 +222,13 @@ def make_token(
     """
     sid = _session_id(claims)
     if kind is AUTH:
-        return AuthToken(
-            sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-            header=header, claims=claims, sid=sid, legacy=legacy, scope=claims.get("scope"),
-            fresh_until=_fresh_until(claims),
+        return _build_auth(
+            sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
+            claims.get("scope"), _fresh_until(claims),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
-    return RefreshToken(
-        sub=sub, iss=iss, iat=iat, exp=exp, jti=jti, aud=aud, signed=signed, alg=alg,
-        header=header, claims=claims, sid=sid, legacy=legacy, rid=rid,
+    return _build_refresh(
+        sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid
     )  # fmt: skip
