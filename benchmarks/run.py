@@ -202,6 +202,11 @@ def plan(workers: dict[str, Worker]) -> list[Cell]:
                 cells.append(Cell(name, (scenario, scenario.rpartition("/")[0] + "/open")))
             elif scenario.startswith("scale/claims/"):
                 cells.append(Cell(name, (scenario, "scale/claims/open")))
+            elif scenario.startswith("speedups/") and scenario.endswith("/fast"):
+                plain = scenario.removesuffix("/fast") + "/plain"
+                cells.append(Cell(name, (scenario, plain)))
+            elif scenario.startswith("speedups/"):
+                continue  # the plain code, measured back to back with its speed-up, above
             elif scenario == "scale/keys/1/verify_cold":
                 continue  # measured back to back with the 100-key set, below
             elif scenario == "scale/keys/100/verify_cold":
@@ -377,7 +382,44 @@ def table_data(results: dict[str, Any], implementations: Sequence[str]) -> list[
         title = "Verified-token cache (flask_pyjwt, HS256, JWT_VERIFY_CACHE_SIZE)"
         header = ["cache", "verify (warm)", "verify (cold)", "overhead (warm)", "overhead (cold)"]
         tables.append((title, header, rows))
+    rows = speedup_rows(results)
+    if rows:
+        title = "Speed-ups kept (flask_pyjwt._core.speedups): µs with and without each"
+        header = ["speed-up", "with", "without", "saves", "share of the target it serves"]
+        tables.append((title, header, rows))
     return tables
+
+
+SPEEDUPS = (
+    # name, label, the target operations it serves (scenario, label)
+    ("hmac", "HMAC keyed once (HS256 sign / verify)",
+     (("HS256/verify_cold", "cold verify"), ("HS256/issue", "issue"))),
+    ("token", "token value through its slots",
+     (("HS256/verify_cold", "cold verify"), ("RS256/verify_cold", "RS256 cold verify"))),
+    ("claims", "issued claims written directly", (("HS256/issue", "issue"),)),
+    ("header", "issued header segment kept", (("HS256/issue", "issue"),)),
+)  # fmt: skip
+
+
+def speedup_rows(results: dict[str, Any]) -> list[list[str]]:
+    """Per speed-up: its time, the plain code's, the saving (the paired per-round
+    difference) and that saving as a share of this library's target operations."""
+    rows: list[list[str]] = []
+    ours = results.get("flask_pyjwt", {})
+    for name, label, served in SPEEDUPS:
+        fast, plain = ours.get(f"speedups/{name}/fast"), ours.get(f"speedups/{name}/plain")
+        if fast is None or plain is None:
+            continue
+        pairs = zip(plain["samples_us"], fast["samples_us"], strict=True)
+        saved = statistics.median(p - f for p, f in pairs)
+        shares = [
+            f"{saved / ours[scenario]['median_us']:.0%} of {what}"
+            for scenario, what in served
+            if scenario in ours
+        ]
+        row = [label, fmt(fast["median_us"]), fmt(plain["median_us"]), fmt(saved)]
+        rows.append([*row, ", ".join(shares)])
+    return rows
 
 
 REVOCATION_STORES = (
@@ -705,6 +747,7 @@ def rst_blocks(results: dict[str, Any], names: Sequence[str]) -> dict[str, str]:
         group = (
             "scale" if title.startswith("Scale")
             else "cache" if title.startswith(("Revocation", "Verified-token"))
+            else "speedups" if title.startswith("Speed-ups")
             else "algorithms"
         )  # fmt: skip
         blocks.setdefault(group, []).append(rst_table(*table))

@@ -292,6 +292,7 @@ def build_self(suite: Suite) -> None:
         if FOCUS and algorithm not in FOCUS_ALGORITHMS:
             continue
         add_algorithm(algorithm, algorithm)
+    add_speedup_scenarios(suite)
     if FOCUS:
         return
     # The same HS256 scenarios with the verified-token cache off: what it costs a cold
@@ -372,6 +373,55 @@ def build_self(suite: Suite) -> None:
 
         suite.scenarios[f"scale/claims/{count}/request"] = Scenario(request_claims)
     suite.scenarios["scale/claims/open"] = Scenario(lambda: client.get("/open"))
+
+
+def add_speedup_scenarios(suite: Suite) -> None:
+    """``speedups/<name>/fast`` and ``/plain``: each speed-up of ``_core/speedups.py``
+    and the plain code it replaces, on what one HS256 auth token needs (run.py times the
+    two back to back). Both are checked to give the same result first."""
+    import hmac as hmac_module
+
+    from flask_pyjwt import AuthToken
+    from flask_pyjwt._core import speedups
+    from flask_pyjwt._core.codec import write_header
+    from flask_pyjwt._core.strict_json import ENCODER, freeze_object
+    from flask_pyjwt._core.tokens import AUTH, make_token
+
+    key = SECRET.encode()
+    digest = speedups.prepared_hmac(key, "sha256")
+    claims = freeze_object({**registered_claims(), "scope": SCOPE})
+    rest = freeze_object({"scope": SCOPE})
+    signing_input = f"eyJhbGciOiJIUzI1NiJ9.{b64url(ENCODER.encode(claims).encode())}".encode()
+    fields: dict[str, Any] = {
+        "sub": SUB, "iss": ISSUER, "iat": claims["iat"], "exp": claims["exp"],
+        "jti": claims["jti"], "aud": None, "signed": signing_input.decode() + ".sig",
+        "alg": "HS256", "header": freeze_object({"alg": "HS256"}), "claims": claims,
+    }  # fmt: skip
+    segments = speedups.HeaderSegments(write_header)
+    pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
+        "hmac": (
+            lambda: digest(signing_input),
+            lambda: hmac_module.digest(key, signing_input, "sha256"),
+        ),
+        "token": (
+            lambda: make_token(AUTH, **fields),
+            lambda: AuthToken(**fields, sid=None, scope=claims["scope"], fresh_until=None),
+        ),
+        "claims": (
+            lambda: speedups.write_claims(
+                ISSUER, SUB, claims["iat"], claims["exp"], claims["jti"], "auth", rest
+            ),
+            lambda: ENCODER.encode(claims),
+        ),
+        "header": (
+            lambda: segments.get("at+jwt", "HS256", "k1"),
+            lambda: write_header("at+jwt", "HS256", "k1"),
+        ),
+    }
+    for name, (fast, plain) in pairs.items():
+        expect(fast() == plain(), f"speedups/{name}: the same result")
+        suite.scenarios[f"speedups/{name}/fast"] = Scenario(fast)
+        suite.scenarios[f"speedups/{name}/plain"] = Scenario(plain)
 
 
 def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]]) -> None:

@@ -23,7 +23,7 @@ from .errors import (
 )
 from .jws import b64url_encode, decode_compact
 from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
-from .speedups import HeaderSegment, HeaderSegments, write_object
+from .speedups import HeaderSegment, HeaderSegments, write_claims
 from .strict_json import (
     EMPTY_OBJECT,
     FrozenJSONObject,
@@ -334,7 +334,7 @@ class TokenCodec:
             rest["sid"] = session
         claims.update(rest)
         frozen_claims = FrozenJSONObject(claims)
-        payload = write_object(frozen_claims)
+        payload = write_claims(settings.issuer, sub, now, exp, jti, name, rest)
         alg = signer.algorithm
         if options.headers:
             frozen_header, header_segment = write_header(
