@@ -23,7 +23,7 @@ from .errors import (
     RevocationStoreError,
     TokenRevokedError,
 )
-from .revocation import RevocationQuery, RevocationState, RevocationStore
+from .revocation import RETIRED, REVOKED, VALID, RevocationQuery, RevocationStore
 from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
@@ -141,9 +141,11 @@ class Sessions:
                 token.token_type.value,
             )
             return
-        if state is RevocationState.REVOKED:
+        if state is VALID:
+            return
+        if state is REVOKED:
             raise TokenRevokedError("The token has been revoked.")
-        if state is RevocationState.RETIRED:
+        if state is RETIRED:
             assert isinstance(token, RefreshToken)
             self._reuse(token)
 
@@ -195,13 +197,11 @@ class Sessions:
             RevocationStoreError: the store did not answer.
         """
         state = self.store.status(_query(refresh))
-        if state is RevocationState.REVOKED:
+        if state is REVOKED:
             raise TokenRevokedError("The token has been revoked.")
         token_id = _token_id(refresh)
         assert token_id is not None  # a refresh token has a jti or a rid
-        if state is RevocationState.RETIRED or not self.store.retire(
-            token_id, ttl=self._token_ttl(refresh)
-        ):
+        if state is RETIRED or not self.store.retire(token_id, ttl=self._token_ttl(refresh)):
             self._reuse(refresh)
         family = _family(refresh)
         assert family is not None
@@ -235,5 +235,5 @@ class Sessions:
 def _query(token: Token) -> RevocationQuery:
     if type(token) is RefreshToken:
         family = token.sid if token.sid is not None else token.rid
-        return RevocationQuery(token.jti or token.rid, token.sub, token.iat, family, True)
-    return RevocationQuery(token.jti or None, token.sub, token.iat, token.sid, False)
+        return RevocationQuery._make((token.jti or token.rid, token.sub, token.iat, family, True))
+    return RevocationQuery._make((token.jti or None, token.sub, token.iat, token.sid, False))
