@@ -39,8 +39,8 @@ and token kind in use; more are dropped all at once and parsed again)."""
 _UNDERSTOOD_CRITICAL: Final[frozenset[str]] = frozenset()
 
 
-# base64.urlsafe_b64{en,de}code are these translations around binascii, plus wrappers
-# that cost more than the conversion of a short segment; call binascii directly.
+# base64url is base64 with two characters swapped: these translations around binascii
+# (what base64.urlsafe_b64{en,de}code do).
 _TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
 _FROM_URLSAFE: Final = bytes.maketrans(b"-_", b"+/")
 

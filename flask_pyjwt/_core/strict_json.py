@@ -140,7 +140,7 @@ def _too_deep() -> _NotJSON:
 
 def _freeze(value: object, depth: int) -> JSONValue:
     if isinstance(value, str):
-        # An ASCII string has no surrogate: one C-level scan instead of the regex.
+        # An ASCII string has no surrogate: the regex only runs on the others.
         if not value.isascii() and _LONE_SURROGATE.search(value) is not None:
             raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
         return value
@@ -150,7 +150,7 @@ def _freeze(value: object, depth: int) -> JSONValue:
         if not math.isfinite(value):
             raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
-    # A dict first by its exact type: the Mapping ABC check costs several times more.
+    # A dict or a frozen object by its exact type, then any other Mapping.
     if type(value) is dict or type(value) is FrozenJSONObject or isinstance(value, Mapping):
         if depth > MAX_NESTING_DEPTH:
             raise _too_deep()
@@ -208,15 +208,13 @@ def _arrays_to_tuples(value: object) -> JSONValue:
     return value  # type: ignore[return-value]  # json.loads yields only JSON values here
 
 
-# isinstance(value, list) as a C callable: any(map(...)) scans the members without a
-# Python-level generator (this hook runs for every object of every token).
+# isinstance(value, list), as a callable for map().
 _IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
 
 
 def _object_from_pairs(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
-    # Built in one C-level call; only an object with an array member is rebuilt (the
-    # parser hands arrays over as lists, whatever the annotation says: typing.cast would
-    # be a function call per object of every token).
+    # Only an object with an array member is rebuilt: the parser hands arrays over as
+    # lists, whatever the annotation says.
     obj = FrozenJSONObject(pairs)
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
@@ -278,8 +276,8 @@ def _check_depth(text: str) -> None:
 
     Runs before the parser, which would otherwise recurse once per level. The count of
     opening brackets bounds the depth from above, so a usual token (a handful of
-    brackets) costs two C-level counts; only a text with more brackets than the limit
-    is measured exactly, with strings removed first.
+    brackets) needs only that count; a text with more brackets than the limit is
+    measured exactly, with strings removed first.
     """
     if text.count("{") + text.count("[") <= MAX_NESTING_DEPTH:
         return
@@ -296,9 +294,9 @@ def _check_depth(text: str) -> None:
 def _strict_loads(text: str) -> object:
     # json.loads is typed as returning Any; the hooks above make every object a
     # FrozenJSONObject, and loads_object narrows the result with isinstance.
-    # Fast path: a text that is one value with no surrounding whitespace (what JWT
-    # encoders write) goes straight to the C scanner; anything else, including every
-    # error, takes the full decoder, which skips whitespace and raises as json.loads.
+    # A text that is one value with no surrounding whitespace (what JWT encoders write)
+    # goes straight to the decoder's scanner; anything else, including every error,
+    # takes the full decoder, which skips whitespace and raises as json.loads.
     try:
         value, end = _SCAN(text, 0)
     except StopIteration:
