@@ -60,7 +60,8 @@ def test_an_hs256_token_carries_the_hmac_digest_signature() -> None:
     with app.app_context():
         signed = manager.auth_token("alice").signed
     signing_input, _, signature = signed.rpartition(".")
-    secret = app.config["JWT_SECRET"]
+    secret: object = app.config["JWT_SECRET"]
+    assert isinstance(secret, str)
     expected = hmac.digest(secret.encode(), signing_input.encode(), "sha256")
     assert base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)) == expected
 

@@ -82,6 +82,13 @@ def prepared_hmac(secret: bytes, digest_name: str) -> Callable[[bytes], bytes]:
 # --------------------------------------------------------------------------- token values
 
 _T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Builder(Protocol[_T_co]):
+    """Builds a value from the values of its fields, in order."""
+
+    def __call__(self, *values: object) -> _T_co: ...
 
 
 class _Slot(Protocol):
@@ -90,7 +97,7 @@ class _Slot(Protocol):
     def __set__(self, instance: object, value: object, /) -> None: ...
 
 
-def slot_builder(cls: type[_T], fields: tuple[str, ...]) -> Callable[..., _T]:
+def slot_builder(cls: type[_T], fields: tuple[str, ...]) -> Builder[_T]:
     """A function building a ``cls`` from the values of ``fields``, in that order,
     through each slot's own setter (a frozen dataclass's constructor sets each field
     through ``object.__setattr__`` by name).
@@ -104,7 +111,7 @@ def slot_builder(cls: type[_T], fields: tuple[str, ...]) -> Callable[..., _T]:
     new = object.__new__
 
     def build(*values: object) -> _T:
-        instance = cast("_T", new(cls))
+        instance = new(cls)
         for setter, value in zip(setters, values, strict=True):
             setter(instance, value)
         return instance
