@@ -36,7 +36,7 @@ from flask_pyjwt._core.strict_json import (
 )
 from flask_pyjwt._core.tokens import AUTH_FIELDS, REFRESH_FIELDS, TokenType, make_token
 
-from .support import ISSUER, NOW, config_for, configure
+from .support import HMAC_SECRET, ISSUER, NOW, config_for, configure
 
 # -- prepared_hmac: hmac.digest, keyed once ---------------------------------------------------
 
@@ -60,9 +60,7 @@ def test_an_hs256_token_carries_the_hmac_digest_signature() -> None:
     with app.app_context():
         signed = manager.auth_token("alice").signed
     signing_input, _, signature = signed.rpartition(".")
-    secret: object = app.config["JWT_SECRET"]
-    assert isinstance(secret, str)
-    expected = hmac.digest(secret.encode(), signing_input.encode(), "sha256")
+    expected = hmac.digest(HMAC_SECRET.encode(), signing_input.encode(), "sha256")
     assert base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)) == expected
 
 
