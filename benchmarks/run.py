@@ -70,7 +70,7 @@ IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
     "flask_pyjwt": ("flask_pyjwt (this library)", "self"),
     "pyjwt_each_call": ("PyJWT, key passed each call", "self"),
     "pyjwt_prepared": ("PyJWT, key prepared once (PyJWK)", "self"),
-    "floor": ("hand-rolled floor (hmac + base64url + json)", "self"),
+    "floor": ("hand-rolled floor (base64url + json + hmac or RSA)", "self"),
     "flask_jwt_extended": ("Flask-JWT-Extended 4.7.4", "fje"),
     "flask_pyjwt_1_0_0": ("Flask_PyJWT 1.0.0 (the original)", "orig"),
 }
@@ -109,11 +109,23 @@ def ensure_environment(environment: str, base_python: str) -> Path:
 class Worker:
     """One long-lived worker process: a single implementation in its own interpreter."""
 
-    def __init__(self, name: str, python: Path, *, pool: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        python: Path,
+        *,
+        pool: int | None = None,
+        focus: bool = False,
+        source: Path | None = None,
+    ) -> None:
         self.name = name
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
         if pool is not None:
             env["FLASK_PYJWT_BENCH_POOL"] = str(pool)
+        if focus:
+            env["FLASK_PYJWT_BENCH_FOCUS"] = "1"
+        if source is not None:  # a variant: this library imported from another checkout
+            env["PYTHONPATH"] = str(source)
         self.process = subprocess.Popen(  # noqa: S603 - our worker script
             [str(python), str(HERE / "worker.py"), name],
             stdin=subprocess.PIPE,
@@ -190,6 +202,11 @@ def plan(workers: dict[str, Worker]) -> list[Cell]:
                 cells.append(Cell(name, (scenario, scenario.rpartition("/")[0] + "/open")))
             elif scenario.startswith("scale/claims/"):
                 cells.append(Cell(name, (scenario, "scale/claims/open")))
+            elif scenario.startswith("speedups/") and scenario.endswith("/fast"):
+                plain = scenario.removesuffix("/fast") + "/plain"
+                cells.append(Cell(name, (scenario, plain)))
+            elif scenario.startswith("speedups/"):
+                continue  # the plain code, measured back to back with its speed-up, above
             elif scenario == "scale/keys/1/verify_cold":
                 continue  # measured back to back with the 100-key set, below
             elif scenario == "scale/keys/100/verify_cold":
@@ -365,7 +382,44 @@ def table_data(results: dict[str, Any], implementations: Sequence[str]) -> list[
         title = "Verified-token cache (flask_pyjwt, HS256, JWT_VERIFY_CACHE_SIZE)"
         header = ["cache", "verify (warm)", "verify (cold)", "overhead (warm)", "overhead (cold)"]
         tables.append((title, header, rows))
+    rows = speedup_rows(results)
+    if rows:
+        title = "Speed-ups kept (flask_pyjwt._core.speedups): µs with and without each"
+        header = ["speed-up", "with", "without", "saves", "share of the target it serves"]
+        tables.append((title, header, rows))
     return tables
+
+
+SPEEDUPS = (
+    # name, label, the target operations it serves (scenario, label)
+    ("hmac", "HMAC keyed once (HS256 sign / verify)",
+     (("HS256/verify_cold", "cold verify"), ("HS256/issue", "issue"))),
+    ("token", "token value through its slots",
+     (("HS256/verify_cold", "cold verify"), ("RS256/verify_cold", "RS256 cold verify"))),
+    ("claims", "issued claims written directly", (("HS256/issue", "issue"),)),
+    ("header", "issued header segment kept", (("HS256/issue", "issue"),)),
+)  # fmt: skip
+
+
+def speedup_rows(results: dict[str, Any]) -> list[list[str]]:
+    """Per speed-up: its time, the plain code's, the saving (the paired per-round
+    difference) and that saving as a share of this library's target operations."""
+    rows: list[list[str]] = []
+    ours = results.get("flask_pyjwt", {})
+    for name, label, served in SPEEDUPS:
+        fast, plain = ours.get(f"speedups/{name}/fast"), ours.get(f"speedups/{name}/plain")
+        if fast is None or plain is None:
+            continue
+        pairs = zip(plain["samples_us"], fast["samples_us"], strict=True)
+        saved = statistics.median(p - f for p, f in pairs)
+        shares = [
+            f"{saved / ours[scenario]['median_us']:.0%} of {what}"
+            for scenario, what in served
+            if scenario in ours
+        ]
+        row = [label, fmt(fast["median_us"]), fmt(plain["median_us"]), fmt(saved)]
+        rows.append([*row, ", ".join(shares)])
+    return rows
 
 
 REVOCATION_STORES = (
@@ -438,40 +492,49 @@ def _growth(points: list[tuple[int, float]]) -> float | None:
 
 
 def _versus(
-    results: dict[str, Any], name: str, ours: str, reference: tuple[str, str], limit: float
+    results: dict[str, Any],
+    name: str,
+    ours: str,
+    reference: tuple[str, str],
+    limit: float,
+    implementation: str = "flask_pyjwt",
 ) -> Target:
-    measured = paired_ratio(results, ("flask_pyjwt", ours), reference)
+    measured = paired_ratio(results, (implementation, ours), reference)
     return Target(name, measured, limit, "")
+
+
+def floor_targets(results: dict[str, Any], implementation: str = "flask_pyjwt") -> list[Target]:
+    """Issue 20's targets against the hand-written floors, for this library or a variant."""
+    found = [
+        _versus(results, name, scenario, ("floor", scenario), limit, implementation)
+        for name, scenario, limit in FLOOR_TARGETS
+    ]
+    reference = ("floor", "HS256/verify")
+    name = "HS256 warm verify <= 0.25x floor (warm)"
+    found.insert(3, _versus(results, name, "HS256/verify", reference, 0.25, implementation))
+    return found
+
+
+FLOOR_TARGETS = (
+    ("HS256 issue <= 1.2x floor", "HS256/issue", 1.2),
+    ("HS256 cold verify <= 1.5x floor (cold)", "HS256/verify_cold", 1.5),
+    ("HS256 cold request overhead <= 1.3x floor's (cold)", "HS256/overhead_cold", 1.3),
+    ("RS256 cold verify <= 1.2x hand-written RS256 floor (cold)", "RS256/verify_cold", 1.2),
+    (
+        "RS256 cold request overhead <= 1.2x hand-written RS256 floor's (cold)",
+        "RS256/overhead_cold",
+        1.2,
+    ),
+)
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
     floor = "floor"
     prepared = "pyjwt_prepared"
     found = [
-        # Issue 14: the HS256 cold path at the floor ...
-        _versus(results, "HS256 issue <= 1.2x floor", "HS256/issue", (floor, "HS256/issue"), 1.2),
-        _versus(
-            results,
-            "HS256 cold verify <= 1.5x floor (cold)",
-            "HS256/verify_cold",
-            (floor, "HS256/verify_cold"),
-            1.5,
-        ),
-        _versus(
-            results,
-            "HS256 cold request overhead <= 1.3x floor's (cold)",
-            "HS256/overhead_cold",
-            (floor, "HS256/overhead_cold"),
-            1.3,
-        ),
+        # Issues 14 and 20: the HS256 and RS256 paths at the hand-written floors ...
+        *floor_targets(results),
         # ... the warm ones through the verified-token cache ...
-        _versus(
-            results,
-            "HS256 warm verify <= 0.25x floor (warm)",
-            "HS256/verify",
-            (floor, "HS256/verify"),
-            0.25,
-        ),
         _versus(
             results,
             "RS256 warm verify <= 0.05x PyJWT with prepared key (warm)",
@@ -602,6 +665,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--python", default=sys.executable, help="base interpreter for venvs")
     parser.add_argument("--only", default=None, help="comma-separated implementations")
+    parser.add_argument(
+        "--focus",
+        action="store_true",
+        help="this library's HS256 and RS256 scenarios only (with the floors' targets)",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="also run this library imported from the checkout at PATH, interleaved "
+        "(repeatable; its floor targets are reported beside ours)",
+    )
     return parser.parse_args(argv)
 
 
@@ -619,7 +695,11 @@ def write_reports(
     """Print the markdown report and write the optional markdown/rst copies."""
     found = targets(results)
     tables = markdown_tables(results, names)
-    report = f"{tables}\n### Targets (issues 5 and 14)\n\n{targets_table(found)}\n"
+    report = f"{tables}\n### Targets (issues 5, 14 and 20)\n\n{targets_table(found)}\n"
+    for name in names:
+        if name.startswith("flask_pyjwt@"):
+            variant = targets_table(floor_targets(results, name))
+            report += f"\n### Floor targets of {IMPLEMENTATIONS[name][0]}\n\n{variant}\n"
     if args.markdown is not None:
         args.markdown.write_text(report)
     blocks = rst_blocks(results, names)
@@ -667,12 +747,13 @@ def rst_blocks(results: dict[str, Any], names: Sequence[str]) -> dict[str, str]:
         group = (
             "scale" if title.startswith("Scale")
             else "cache" if title.startswith(("Revocation", "Verified-token"))
+            else "speedups" if title.startswith("Speed-ups")
             else "algorithms"
         )  # fmt: skip
         blocks.setdefault(group, []).append(rst_table(*table))
     rows = [[t.name, measured_text(t), verdict(t)] for t in targets(results)]
     header = ["target", "measured", "result"]
-    blocks["targets"] = [rst_table("Targets (issues 5 and 14)", header, rows)]
+    blocks["targets"] = [rst_table("Targets (issues 5, 14 and 20)", header, rows)]
     return {name: "\n".join(tables) for name, tables in blocks.items()}
 
 
@@ -704,17 +785,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = args.output or RESULTS / "tmp" / "smoke.json"
     else:
         names = list(IMPLEMENTATIONS)
-        built = {env: ensure_environment(env, args.python) for env in ENVIRONMENTS}
+        if args.only:  # build only the environments the chosen implementations run in
+            names = [name for name in names if name in args.only.split(",")]
+        needed = {IMPLEMENTATIONS[name][1] for name in names}
+        built = {env: ensure_environment(env, args.python) for env in ENVIRONMENTS if env in needed}
         pythons = {name: built[IMPLEMENTATIONS[name][1]] for name in names}
         rounds = args.rounds or 31
         output = args.output or RESULTS / "latest.json"
 
     if args.only:
         names = [name for name in names if name in args.only.split(",")]
+    sources: dict[str, Path] = {}
+    for variant in args.variant:
+        label, _, path = variant.partition("=")
+        name = f"flask_pyjwt@{label}"
+        IMPLEMENTATIONS[name] = (f"flask_pyjwt ({label})", "self")
+        names = [*names, name]
+        pythons[name] = pythons["flask_pyjwt"]
+        sources[name] = Path(path).resolve()
     workers: dict[str, Worker] = {}
     try:
         for name in names:
-            workers[name] = Worker(name, pythons[name], pool=SMOKE_POOL if args.smoke else None)
+            workers[name] = Worker(
+                name,
+                pythons[name],
+                pool=SMOKE_POOL if args.smoke else None,
+                focus=args.focus,
+                source=sources.get(name),
+            )
         for worker in workers.values():  # set up in parallel, then wait for each
             worker.ready()
             print(f"[bench] {worker.name} ready", file=sys.stderr, flush=True)

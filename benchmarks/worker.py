@@ -52,6 +52,10 @@ CLAIM_COUNTS = (0, 1, 10, 50, 100)
 # the admission filter remembers (at most 2 x 2048), so no pool token is ever admitted.
 # The smoke run (run.py --smoke) sets a small pool: it checks that scenarios run.
 COLD_POOL = int(os.environ.get("FLASK_PYJWT_BENCH_POOL", "8192"))
+# run.py --focus: only this library's HS256 and RS256 scenarios (what the floor targets
+# compare), for quick comparisons of code variants; no scale, revocation or cache-off sets.
+FOCUS = os.environ.get("FLASK_PYJWT_BENCH_FOCUS") == "1"
+FOCUS_ALGORITHMS = ("HS256", "RS256")
 
 
 @dataclass
@@ -285,7 +289,12 @@ def build_self(suite: Suite) -> None:
         add_request_scenarios(suite, prefix, app.test_client(), token, pools[1])
 
     for algorithm in ALGORITHMS:
+        if FOCUS and algorithm not in FOCUS_ALGORITHMS:
+            continue
         add_algorithm(algorithm, algorithm)
+    add_speedup_scenarios(suite)
+    if FOCUS:
+        return
     # The same HS256 scenarios with the verified-token cache off: what it costs a cold
     # token (nothing, if admission works) and what it saves a warm one.
     add_algorithm("nocache/HS256", "HS256", {"JWT_VERIFY_CACHE_SIZE": 0})
@@ -364,6 +373,62 @@ def build_self(suite: Suite) -> None:
 
         suite.scenarios[f"scale/claims/{count}/request"] = Scenario(request_claims)
     suite.scenarios["scale/claims/open"] = Scenario(lambda: client.get("/open"))
+
+
+def add_speedup_scenarios(suite: Suite) -> None:
+    """``speedups/<name>/fast`` and ``/plain``: each speed-up of ``_core/speedups.py``
+    and the plain code it replaces, on what one HS256 auth token needs (run.py times the
+    two back to back). Both are checked to give the same result first."""
+    import hmac as hmac_module
+
+    from flask_pyjwt import AuthToken
+
+    try:
+        from flask_pyjwt._core import speedups
+    except ImportError:  # a --variant from before the speed-ups had their module
+        return
+    from flask_pyjwt._core.issuing import write_header
+    from flask_pyjwt._core.strict_json import ENCODER, freeze_object
+    from flask_pyjwt._core.tokens import AUTH_FIELDS
+
+    key = SECRET.encode()
+    digest = speedups.prepared_hmac(key, "sha256")
+    claims = freeze_object({**registered_claims(), "scope": SCOPE})
+    rest = freeze_object({"scope": SCOPE})
+    signing_input = f"eyJhbGciOiJIUzI1NiJ9.{b64url(ENCODER.encode(claims).encode())}".encode()
+    fields: dict[str, Any] = {
+        "sub": SUB, "iss": ISSUER, "iat": claims["iat"], "exp": claims["exp"],
+        "jti": claims["jti"], "aud": None, "signed": signing_input.decode() + ".sig",
+        "alg": "HS256", "header": freeze_object({"alg": "HS256"}), "claims": claims,
+    }  # fmt: skip
+    values = (*fields.values(), None, False, claims["scope"], None)  # sid, legacy, scope, fresh
+    keywords = dict(zip(AUTH_FIELDS, values, strict=True))
+    build_auth = speedups.slot_builder(AuthToken, AUTH_FIELDS)
+    segments = speedups.HeaderSegments(write_header)
+    pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
+        "hmac": (
+            lambda: digest(signing_input),
+            lambda: hmac_module.digest(key, signing_input, "sha256"),
+        ),
+        "token": (
+            lambda: build_auth(*values),
+            lambda: AuthToken(**keywords),
+        ),
+        "claims": (
+            lambda: speedups.write_claims(
+                ISSUER, SUB, claims["iat"], claims["exp"], claims["jti"], "auth", rest
+            ),
+            lambda: ENCODER.encode(claims),
+        ),
+        "header": (
+            lambda: segments.get("at+jwt", "HS256", "k1"),
+            lambda: write_header("at+jwt", "HS256", "k1"),
+        ),
+    }
+    for name, (fast, plain) in pairs.items():
+        expect(fast() == plain(), f"speedups/{name}: the same result")
+        suite.scenarios[f"speedups/{name}/fast"] = Scenario(fast)
+        suite.scenarios[f"speedups/{name}/plain"] = Scenario(plain)
 
 
 def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]]) -> None:
@@ -609,6 +674,83 @@ def build_floor(suite: Suite) -> None:
         return {"sub": claims["sub"]}
 
     add_request_scenarios(suite, "HS256", app.test_client(), token, pools[1])
+    build_floor_rs256(suite)
+
+
+def build_floor_rs256(suite: Suite) -> None:
+    """RS256 written by hand over cryptography: base64url, ``json.loads`` of the header
+    (``alg`` must be RS256) and, after the signature verified, of the payload, then the
+    checks this library makes of every token's registered claims that a hand-written
+    verifier would make too: ``exp`` in the future, ``iss`` exact, ``sub`` a non-empty
+    string. The floor of issue 20's RS256 targets."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from flask import abort, request
+
+    pair = keys_for("RS256")
+    private, public = pair.private, pair.public
+    pkcs1, sha256 = padding.PKCS1v15(), hashes.SHA256()
+    header = b64url(json.dumps({"alg": "RS256", "typ": "at+jwt"}, separators=(",", ":")).encode())
+
+    def issue() -> str:
+        payload = b64url(json.dumps(registered_claims(), separators=(",", ":")).encode())
+        signing_input = f"{header}.{payload}"
+        signature = private.sign(signing_input.encode(), pkcs1, sha256)
+        return f"{signing_input}.{b64url(signature)}"
+
+    def decode(token: str) -> Any:
+        signing_input, _, signature = token.rpartition(".")
+        header_b64, _, payload_b64 = signing_input.partition(".")
+        if json.loads(b64url_decode(header_b64)).get("alg") != "RS256":
+            raise ValueError("wrong algorithm")
+        try:
+            public.verify(b64url_decode(signature), signing_input.encode(), pkcs1, sha256)
+        except InvalidSignature:
+            raise ValueError("bad signature") from None
+        claims = json.loads(b64url_decode(payload_b64))
+        sub = claims.get("sub")
+        if claims.get("iss") != ISSUER or not isinstance(sub, str) or not sub:
+            raise ValueError("wrong issuer or subject")
+        if not time.time() < claims["exp"]:
+            raise ValueError("expired")
+        return claims
+
+    token = issue()
+    bad = tamper(token)
+
+    def verify() -> object:
+        return decode(token)
+
+    def reject() -> object:
+        try:
+            decode(bad)
+        except ValueError as error:
+            return error
+        raise AssertionError("tampered token accepted")
+
+    expect(decode(token)["sub"] == SUB, "floor RS256: verify")
+    reject()
+    suite.scenarios["RS256/issue"] = Scenario(issue)
+    suite.scenarios["RS256/verify"] = Scenario(verify)
+    suite.scenarios["RS256/tampered"] = Scenario(reject)
+    pools = [[issue() for _ in range(COLD_POOL)] for _ in range(2)]
+    add_cold_verify(suite, "RS256", decode, pools[0])
+
+    app = new_app("floor_rs256")
+
+    @app.get("/protected")
+    def protected() -> dict[str, str]:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            abort(401)
+        try:
+            claims = decode(auth[7:])
+        except ValueError:
+            abort(401)
+        return {"sub": claims["sub"]}
+
+    add_request_scenarios(suite, "RS256", app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- Flask-JWT-Extended
@@ -768,7 +910,7 @@ def lines() -> Iterator[str]:
 def main() -> None:
     implementation = sys.argv[1]
     suite = Suite()
-    BUILDERS[implementation](suite)
+    BUILDERS[implementation.partition("@")[0]](suite)  # flask_pyjwt@LABEL: a variant
     for scenario in suite.scenarios.values():
         if scenario.check is not None:
             scenario.check()

@@ -67,7 +67,8 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
         "flask_pyjwt": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
         "pyjwt_each_call": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
         "pyjwt_prepared": {f"{alg}/{what}" for alg in ALGORITHMS for what in PER_ALGORITHM},
-        "floor": {f"HS256/{what}" for what in PER_ALGORITHM},
+        # HS256 by hand with hmac; RS256 by hand over cryptography (issue 20's floor).
+        "floor": {f"{alg}/{what}" for alg in ("HS256", "RS256") for what in PER_ALGORITHM},
     }
     expected["flask_pyjwt"] |= {
         *(f"nocache/HS256/{what}" for what in PER_ALGORITHM if what not in ("issue", "tampered")),
@@ -80,6 +81,11 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
             for what in ("request", "overhead")
         ),
         "scale/claims/open",
+        *(
+            f"speedups/{name}/{version}"
+            for name in ("hmac", "token", "claims", "header")
+            for version in ("fast", "plain")
+        ),
         *(
             f"revocation/{store}/{what}"
             for store in ("memory", "memory-10k", "redis")
@@ -106,6 +112,24 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
     assert isinstance(targets, list)
     assert targets, "the target checks ran"
     assert "### Targets" in str(document["markdown"])
+
+
+def test_a_variant_runs_beside_this_library_with_its_own_floor_targets(tmp_path: Path) -> None:
+    output = tmp_path / "variant.json"
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--focus",
+         "--only", "flask_pyjwt,floor", "--variant", f"again={REPO}", "--output", str(output)],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    document = _object(json.loads(output.read_text()))
+    results = _object(document["results"])
+    assert set(results) == {"flask_pyjwt", "flask_pyjwt@again", "floor"}
+    assert "RS256/overhead_cold" in _object(results["flask_pyjwt@again"])
+    assert "scale/keys/1/verify_cold" not in _object(results["flask_pyjwt"])  # --focus
+    markdown = str(document["markdown"])
+    assert "### Floor targets of flask_pyjwt (again)" in markdown
+    assert "RS256 cold verify <= 1.2x hand-written RS256 floor (cold)" in markdown
 
 
 def test_the_performance_page_shows_the_committed_results(tmp_path: Path) -> None:

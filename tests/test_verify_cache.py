@@ -13,12 +13,8 @@ import hashlib
 import hmac
 import threading
 from collections.abc import Callable
-from typing import Final
 
-import pytest
 from flask import Flask
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from flask_pyjwt import (
     AuthManager,
@@ -28,13 +24,10 @@ from flask_pyjwt import (
     current_token,
     require_token,
 )
-from flask_pyjwt._core.key_ops import prepared_hmac
-from flask_pyjwt._core.strict_json import dumps_compact, freeze
-from flask_pyjwt._core.tokens import TokenType, make_token
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
 from flask_pyjwt._flask.state import app_state
 from flask_pyjwt.errors import InvalidSignatureError
-from flask_pyjwt.typing import JSONObject, JWSHeader
+from flask_pyjwt.typing import JWSHeader
 
 from .idp import ISSUER as IDP_ISSUER
 from .idp import running_idp
@@ -456,90 +449,3 @@ def test_concurrent_requests_with_revocations_and_evictions() -> None:
     assert hammer(lambda index: 401 if index in revoked else 200) == []
     assert len(site.cache) <= 4
     assert site.calls == 8 * 48 * 2 - 8 * 48 * len(revoked) // len(tokens)
-
-
-# -- the pieces the cold path was rebuilt from -----------------------------------------------
-
-JSON_VALUES: Final = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**60), 2**60)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda children: (
-        st.lists(children, max_size=12)
-        | st.dictionaries(st.text(max_size=6), children, max_size=12)
-    ),
-    max_leaves=40,
-)
-
-
-@pytest.mark.slow  # 150 hypothesis examples through both encoders
-@settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(
-    st.text(min_size=1, max_size=20).filter(lambda text: freeze(text) == text),
-    JSON_VALUES,
-    st.dictionaries(
-        st.text(min_size=1, max_size=8).map(lambda name: f"x-{name}"), JSON_VALUES, max_size=5
-    ),
-)
-def test_the_issued_payload_is_the_general_encoders_bytes(
-    sub: str, scope: object, claims: dict[str, object]
-) -> None:
-    app = Flask("payload")
-    configure(app, config_for("HS256"))
-    manager = AuthManager(app)
-    with app.app_context():
-        try:
-            frozen_claims = {name: freeze(value) for name, value in claims.items()}
-        except TypeError:  # a lone surrogate in a random text: not JSON, never issued
-            return
-        try:
-            token = manager.auth_token(sub, scope, claims=frozen_claims)  # type: ignore[arg-type]
-        except TypeError:
-            return
-        payload = token.signed.split(".")[1]
-        written = payload_bytes(payload)
-        assert written == dumps_compact(token.claims)
-        assert manager.convert_token(token.signed).claims == token.claims
-
-
-def payload_bytes(segment: str) -> bytes:
-    import base64
-
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-@settings(max_examples=100, deadline=None, derandomize=True, database=None)
-@given(
-    st.binary(min_size=1, max_size=300),
-    st.binary(max_size=600),
-    st.sampled_from(["sha256", "sha384", "sha512"]),
-)
-def test_the_prepared_hmac_is_hmac_digest(secret: bytes, message: bytes, name: str) -> None:
-    ops = prepared_hmac(secret, name)
-    expected = hmac.digest(secret, message, name)
-    assert ops.sign(message) == expected
-    assert ops.verify(message, expected)
-    assert not ops.verify(message, bytes(len(expected)))
-
-
-def test_the_token_builder_sets_every_field_as_the_constructor_does() -> None:
-    claims: JSONObject = freeze(
-        {"scope": {"admin": True}, "sid": "s", "fresh": NOW + 5, "rid": "r"}
-    )  # type: ignore[assignment]
-    header: JSONObject = freeze({"alg": "HS256"})  # type: ignore[assignment]
-    common: dict[str, object] = {
-        "sub": "alice", "iss": ISSUER, "iat": NOW, "exp": NOW + 60, "jti": "j", "aud": "api",
-        "signed": "a.b.c", "alg": "HS256", "header": header, "claims": claims, "legacy": False,
-    }  # fmt: skip
-    built_auth = make_token(TokenType.AUTH, **common)  # type: ignore[arg-type]
-    assert built_auth == AuthToken(**common, sid="s", scope={"admin": True}, fresh_until=NOW + 5)  # type: ignore[arg-type]
-    built_refresh = make_token(TokenType.REFRESH, **common)  # type: ignore[arg-type]
-    assert built_refresh == RefreshToken(**common, sid="s", rid="r")  # type: ignore[arg-type]
-    for token in (built_auth, built_refresh):
-        for field in type(token).__dataclass_fields__:
-            if field != "token_type":
-                getattr(token, field)  # every slot is set: no AttributeError
-        with pytest.raises(AttributeError):
-            token.sub = "mallory"  # type: ignore[misc]

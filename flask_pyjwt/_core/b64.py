@@ -17,8 +17,8 @@ CANONICAL_LAST: Final = {
     3: frozenset("AEIMQUYcgkosw048"),
 }
 
-# base64.urlsafe_b64{en,de}code are these translations around binascii, plus wrappers
-# that cost more than the conversion of a short segment; call binascii directly.
+# base64url is base64 with two characters swapped: these translations around binascii
+# (what base64.urlsafe_b64{en,de}code do).
 TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
 FROM_URLSAFE: Final = bytes.maketrans(b"-_", b"+/")
 

@@ -71,8 +71,7 @@ def _string(claims: FrozenJSONObject, name: str) -> str:
     return value
 
 
-# The ``type`` claim's exact string -> kind and its typ (a dict lookup; no Enum
-# machinery per token).
+# The ``type`` claim's exact string -> kind and its typ.
 _KINDS: Final[dict[str, tuple[TokenType, str]]] = {
     name: (kind, media) for kind, (name, media) in KIND_NAMES.items()
 }

@@ -18,16 +18,15 @@ from .errors import (
 )
 from .policy import Settings, revocation_horizon, whole_seconds
 from .signing import Signer
+from .speedups import HeaderSegment, HeaderSegments, write_claims
 from .strict_json import (
     EMPTY_OBJECT,
-    ENCODER,
     FrozenJSONObject,
     JSONInput,
     JSONValue,
     dumps_compact,
     freeze,
     freeze_object,
-    write_value,
 )
 from .tokens import (
     AUTH,
@@ -206,7 +205,7 @@ class Issuer:
         clock: returns the current time in seconds (tests pass a fixed clock).
     """
 
-    __slots__ = ("_claims_prefix", "_clock", "_header_segments", "_signer", "settings")
+    __slots__ = ("_clock", "_header_segments", "_signer", "settings")
 
     def __init__(
         self, settings: Settings, signer: Signer | None, *, clock: Callable[[], float] = time.time
@@ -214,10 +213,8 @@ class Issuer:
         self.settings = settings
         self._signer = signer
         self._clock = clock
-        # The header segment of issued tokens, by kind, algorithm and key id.
-        self._header_segments: dict[tuple[TokenType, str, str | None], _HeaderSegment] = {}
-        # The payload of an issued token starts with the issuer, always the same.
-        self._claims_prefix = '{"iss":' + ENCODER.encode(settings.issuer) + ',"sub":'
+        # The header segment of issued tokens, by media type, algorithm and key id.
+        self._header_segments = HeaderSegments(write_header)
 
     @property
     def can_sign(self) -> bool:
@@ -258,7 +255,7 @@ class Issuer:
         name, media_type = KIND_NAMES[kind]
         now = int(self._clock())
         exp = now + max_age
-        jti = secrets.token_hex(16)  # 128 random bits; a quarter of uuid4()'s cost
+        jti = secrets.token_hex(16)  # 128 random bits
         claims: dict[str, JSONValue] = {
             "iss": settings.issuer,
             "sub": sub,
@@ -282,26 +279,17 @@ class Issuer:
         if session is not None:
             rest["sid"] = session
         claims.update(rest)
-        # The payload written directly: the bytes the general encoder writes for
-        # `claims` (compact separators, in order; the jti is hex and the type a fixed
-        # word, so neither needs escaping). Tests compare it with dumps_compact.
-        payload = (
-            f'{self._claims_prefix}{ENCODER.encode(sub)},"iat":{now},"exp":{exp},'
-            f'"jti":"{jti}","type":"{name}"'
-        )
-        for claim, value in rest.items():
-            payload += f",{ENCODER.encode(claim)}:{write_value(value)}"
-        payload += "}"
+        frozen_claims = FrozenJSONObject(claims)
+        payload = write_claims(settings.issuer, sub, now, exp, jti, name, rest)
         alg = signer.algorithm
         if options.headers:
-            header: dict[str, JSONValue] = {"alg": alg, "typ": media_type}
-            if signer.key_id is not None:
-                header["kid"] = signer.key_id
-            header.update(options.headers)
-            frozen_header = FrozenJSONObject(header)
-            header_segment = b64url_encode(dumps_compact(frozen_header))
+            frozen_header, header_segment = write_header(
+                media_type, alg, signer.key_id, options.headers
+            )
         else:
-            frozen_header, header_segment = self._header_segment(kind, alg, signer.key_id)
+            frozen_header, header_segment = self._header_segments.get(
+                media_type, alg, signer.key_id
+            )
         signing_input = f"{header_segment}.{b64url_encode(payload.encode())}"
         signature = signer.sign(signing_input.encode("ascii"))
         signed = f"{signing_input}.{b64url_encode(signature)}"
@@ -313,26 +301,8 @@ class Issuer:
             )
         return make_token(
             kind, sub=sub, iss=settings.issuer, iat=now, exp=exp, jti=jti, aud=audience,
-            signed=signed, alg=alg, header=frozen_header, claims=FrozenJSONObject(claims),
+            signed=signed, alg=alg, header=frozen_header, claims=frozen_claims,
         )  # fmt: skip
-
-    def _header_segment(self, kind: TokenType, alg: str, kid: str | None) -> _HeaderSegment:
-        """The header of an issued token without extra fields, and its segment: the same
-        for every token of one kind and key, so written once (a custom signer may change
-        its ``kid``, so it is part of the key)."""
-        key = (kind, alg, kid)
-        known = self._header_segments.get(key)
-        if known is not None:
-            return known
-        header: dict[str, JSONValue] = {"alg": alg, "typ": KIND_NAMES[kind][1]}
-        if kid is not None:
-            header["kid"] = kid
-        frozen = FrozenJSONObject(header)
-        made = (frozen, b64url_encode(dumps_compact(frozen)))
-        if len(self._header_segments) >= _MAX_HEADER_SEGMENTS:
-            self._header_segments.clear()
-        self._header_segments[key] = made
-        return made
 
     def issue_auth(
         self,
@@ -394,9 +364,16 @@ class Issuer:
         return self._clock()
 
 
-_MAX_HEADER_SEGMENTS: Final = 16
-
-_HeaderSegment = tuple[FrozenJSONObject, str]
+def write_header(
+    typ: str, alg: str, kid: str | None, extra: FrozenJSONObject = EMPTY_OBJECT
+) -> HeaderSegment:
+    """An issued token's header, with ``extra`` fields, and its base64url segment."""
+    header: dict[str, JSONValue] = {"alg": alg, "typ": typ}
+    if kid is not None:
+        header["kid"] = kid
+    header.update(extra)
+    frozen = FrozenJSONObject(header)
+    return frozen, b64url_encode(dumps_compact(frozen))
 
 
 def check_subject(sub: object) -> None:

@@ -1,15 +1,16 @@
 """Sign/verify operations with a key bound once, over PyJWT's algorithm objects.
 
-Each operation keeps the narrowed key type its PyJWT algorithm expects, so the hot path
-is one method call on an already-parsed key: no PEM parsing, no key checks per token.
+Each operation keeps the narrowed key type its PyJWT algorithm expects: a key is parsed
+and checked once, never per token.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Generic, Protocol, TypeVar, Union, cast
+from typing import Final, Generic, Protocol, TypeVar, Union
 
 from cryptography.hazmat.primitives.asymmetric.ec import (
     EllipticCurvePrivateKey,
@@ -26,6 +27,7 @@ from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorith
 
 from .algorithms import AuthType
 from .keys import KeyMaterialError, PrivateKey, PublicKey, same_public_key
+from .speedups import prepared_hmac
 
 
 class KeyOps(Protocol):
@@ -56,45 +58,18 @@ def _no_private_key() -> bytes:
     raise RuntimeError("this key can only verify; it has no private key")
 
 
-class _Hash(Protocol):
-    """The part of a :mod:`hashlib` object used here."""
-
-    def copy(self) -> _Hash: ...
-
-    def update(self, data: bytes, /) -> None: ...
-
-    def digest(self) -> bytes: ...
-
-
 @dataclass(frozen=True, slots=True, repr=False)
 class _HMACOps:
-    """HMAC (RFC 2104) keyed once: the inner and outer hash states after the padded key.
-
-    Each signature copies the two prepared states and feeds them the message, which is
-    exactly ``H((K ^ opad) || H((K ^ ipad) || m))`` as :func:`hmac.digest` computes it
-    (tests compare the two on random keys and messages), without re-keying OpenSSL's
-    HMAC on every call: that set-up is most of the cost of one ``hmac.digest`` on a
-    token-sized message.
-    """
+    """HMAC (RFC 2104) with one secret, keyed once (:func:`~.speedups.prepared_hmac`)."""
 
     secret: bytes
-    digest_name: str
-    inner: _Hash
-    outer: _Hash
+    mac: Callable[[bytes], bytes]
 
     def sign(self, signing_input: bytes) -> bytes:
-        inner = self.inner.copy()
-        inner.update(signing_input)
-        outer = self.outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
+        return self.mac(signing_input)
 
     def verify(self, signing_input: bytes, signature: bytes) -> bool:
-        inner = self.inner.copy()
-        inner.update(signing_input)
-        outer = self.outer.copy()
-        outer.update(inner.digest())
-        return hmac.compare_digest(outer.digest(), signature)
+        return hmac.compare_digest(self.mac(signing_input), signature)
 
     def public_only(self) -> KeyOps:
         return self
@@ -123,28 +98,7 @@ def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
             f"is refused by PyJWT as an HMAC key (it looks like key material, not a "
             f"secret); make a random secret with: flask jwt keygen --alg {algorithm.value}"
         ) from None
-    return prepared_hmac(secret, f"sha{algorithm.value[2:]}")
-
-
-# RFC 2104: the key XOR 0x36 (inner pad) and XOR 0x5C (outer pad), byte by byte.
-_IPAD: Final = bytes(byte ^ 0x36 for byte in range(256))
-_OPAD: Final = bytes(byte ^ 0x5C for byte in range(256))
-
-
-def prepared_hmac(secret: bytes, digest_name: str) -> KeyOps:
-    """HMAC with ``secret`` over ``digest_name`` (``"sha256"``, ...), keyed once."""
-    inner = cast("_Hash", hashlib.new(digest_name))
-    outer = cast("_Hash", hashlib.new(digest_name))
-    block_size = hashlib.new(digest_name).block_size
-    key = hashlib.new(digest_name, secret).digest() if len(secret) > block_size else secret
-    key = key.ljust(block_size, b"\0")
-    inner.update(key.translate(_IPAD))
-    outer.update(key.translate(_OPAD))
-    ops = _HMACOps(secret, digest_name, inner, outer)
-    probe = b"flask_pyjwt HMAC self-test"
-    if ops.sign(probe) != hmac.digest(secret, probe, digest_name):  # pragma: no cover
-        raise AssertionError(f"the prepared HMAC-{digest_name} disagrees with hmac.digest")
-    return ops
+    return _HMACOps(secret, prepared_hmac(secret, f"sha{algorithm.value[2:]}"))
 
 
 _Private = TypeVar("_Private", bound=PrivateKey)

@@ -38,7 +38,7 @@ class _BoundKey:
 
     def __init__(self, algorithm: AuthType, ops: KeyOps, key_id: str) -> None:
         self._algorithm = algorithm
-        self._name = algorithm.value  # the alg string, read per token without Enum lookups
+        self._name = algorithm.value  # the alg string, as a token's header spells it
         self._algorithms = frozenset((algorithm.value,))
         self._ops = ops
         self._key_id = key_id
@@ -246,7 +246,7 @@ class KeyVerifier(_BoundKey):
         key's algorithm, and the signature is valid."""
         if header.kid is not None and header.kid != self._key_id:
             raise UnknownKeyError("No configured key matches the token's key id.")
-        # verify_signature, inline (one call less per token)
+        # the checks of verify_signature
         if header.alg != self._name:
             raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
         if not self._ops.verify(signing_input, signature):

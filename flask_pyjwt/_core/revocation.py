@@ -37,9 +37,14 @@ class RevocationState(enum.Enum):
     """A refresh token that was already rotated: presenting it again is reuse."""
 
 
+# The members as module constants: the answer is compared on every protected request.
+VALID: Final = RevocationState.VALID
+REVOKED: Final = RevocationState.REVOKED
+RETIRED: Final = RevocationState.RETIRED
+
+
 class RevocationQuery(NamedTuple):
-    """The parts of a verified token a store looks at (built once per protected
-    request: a named tuple, which costs a third of a frozen dataclass to make).
+    """The parts of a verified token a store looks at (built once per protected request).
 
     Attributes:
         jti: the token's id; ``None`` for a legacy 1.x token, which has none.
@@ -145,7 +150,7 @@ class MemoryRevocationStore:
         """
         facts = self._facts
         if not facts:
-            return RevocationState.VALID
+            return VALID
         now = self._clock()
         self._reads += 1  # a heuristic: a lost increment only delays a purge
         if self._reads >= self._PURGE_EVERY_READS:
@@ -154,18 +159,18 @@ class MemoryRevocationStore:
                 self._purge(now)
         jti = query.jti
         if jti is not None and _live(facts.get(("jti", jti)), now):
-            return RevocationState.REVOKED
+            return REVOKED
         family = query.family
         if family is not None and _live(facts.get(("family", family)), now):
-            return RevocationState.REVOKED
+            return REVOKED
         subject = query.subject
         if _live(facts.get(("subject", subject)), now):
             cutoff = self._cutoffs.get(subject)
             if cutoff is not None and query.issued_at <= cutoff:
-                return RevocationState.REVOKED
+                return REVOKED
         if query.refresh and jti is not None and _live(facts.get(("retired", jti)), now):
-            return RevocationState.RETIRED
-        return RevocationState.VALID
+            return RETIRED
+        return VALID
 
     def revoke_token(self, jti: str, *, ttl: int) -> None:
         """See :meth:`RevocationStore.revoke_token`."""

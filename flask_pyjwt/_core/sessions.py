@@ -11,12 +11,11 @@ legitimate holder both have to log in again.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Final, cast
+from typing import Final
 
 from .errors import (
     LegacyTokenRevocationError,
@@ -24,7 +23,7 @@ from .errors import (
     RevocationStoreError,
     TokenRevokedError,
 )
-from .revocation import RevocationQuery, RevocationState, RevocationStore
+from .revocation import RETIRED, REVOKED, VALID, RevocationQuery, RevocationStore
 from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
@@ -142,9 +141,11 @@ class Sessions:
                 token.token_type.value,
             )
             return
-        if state is RevocationState.REVOKED:
+        if state is VALID:
+            return
+        if state is REVOKED:
             raise TokenRevokedError("The token has been revoked.")
-        if state is RevocationState.RETIRED:
+        if state is RETIRED:
             assert isinstance(token, RefreshToken)
             self._reuse(token)
 
@@ -196,13 +197,11 @@ class Sessions:
             RevocationStoreError: the store did not answer.
         """
         state = self.store.status(_query(refresh))
-        if state is RevocationState.REVOKED:
+        if state is REVOKED:
             raise TokenRevokedError("The token has been revoked.")
         token_id = _token_id(refresh)
         assert token_id is not None  # a refresh token has a jti or a rid
-        if state is RevocationState.RETIRED or not self.store.retire(
-            token_id, ttl=self._token_ttl(refresh)
-        ):
+        if state is RETIRED or not self.store.retire(token_id, ttl=self._token_ttl(refresh)):
             self._reuse(refresh)
         family = _family(refresh)
         assert family is not None
@@ -233,16 +232,8 @@ class Sessions:
         return max(self._horizon, self._token_ttl(token))
 
 
-# The named tuple built by tuple.__new__ directly: its generated __new__ is a
-# Python-level function, a third of the cost of a revocation check on the memory store.
-_new_query: Final = cast(
-    "Callable[[tuple[str | None, str, int, str | None, bool]], RevocationQuery]",
-    functools.partial(tuple.__new__, RevocationQuery),  # pyright: ignore[reportUnknownMemberType]
-)
-
-
 def _query(token: Token) -> RevocationQuery:
     if type(token) is RefreshToken:
         family = token.sid if token.sid is not None else token.rid
-        return _new_query((token.jti or token.rid, token.sub, token.iat, family, True))
-    return _new_query((token.jti or None, token.sub, token.iat, token.sid, False))
+        return RevocationQuery._make((token.jti or token.rid, token.sub, token.iat, family, True))
+    return RevocationQuery._make((token.jti or None, token.sub, token.iat, token.sid, False))

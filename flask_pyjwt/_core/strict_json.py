@@ -140,7 +140,7 @@ def _too_deep() -> _NotJSON:
 
 def _freeze(value: object, depth: int) -> JSONValue:
     if isinstance(value, str):
-        # An ASCII string has no surrogate: one C-level scan instead of the regex.
+        # An ASCII string has no surrogate: the regex only runs on the others.
         if not value.isascii() and _LONE_SURROGATE.search(value) is not None:
             raise _NotJSON("holds a lone UTF-16 surrogate, which UTF-8 JSON cannot carry")
         return value
@@ -150,7 +150,7 @@ def _freeze(value: object, depth: int) -> JSONValue:
         if not math.isfinite(value):
             raise _NotJSON(f"is {value!r}, which JSON cannot represent")
         return value
-    # A dict first by its exact type: the Mapping ABC check costs several times more.
+    # A dict or a frozen object by its exact type, then any other Mapping.
     if type(value) is dict or type(value) is FrozenJSONObject or isinstance(value, Mapping):
         if depth > MAX_NESTING_DEPTH:
             raise _too_deep()
@@ -208,15 +208,13 @@ def _arrays_to_tuples(value: object) -> JSONValue:
     return value  # type: ignore[return-value]  # json.loads yields only JSON values here
 
 
-# isinstance(value, list) as a C callable: any(map(...)) scans the members without a
-# Python-level generator (this hook runs for every object of every token).
+# isinstance(value, list), as a callable for map().
 _IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
 
 
 def _object_from_pairs(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
-    # Built in one C-level call; only an object with an array member is rebuilt (the
-    # parser hands arrays over as lists, whatever the annotation says: typing.cast would
-    # be a function call per object of every token).
+    # Only an object with an array member is rebuilt: the parser hands arrays over as
+    # lists, whatever the annotation says.
     obj = FrozenJSONObject(pairs)
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
@@ -278,8 +276,8 @@ def _check_depth(text: str) -> None:
 
     Runs before the parser, which would otherwise recurse once per level. The count of
     opening brackets bounds the depth from above, so a usual token (a handful of
-    brackets) costs two C-level counts; only a text with more brackets than the limit
-    is measured exactly, with strings removed first.
+    brackets) needs only that count; a text with more brackets than the limit is
+    measured exactly, with strings removed first.
     """
     if text.count("{") + text.count("[") <= MAX_NESTING_DEPTH:
         return
@@ -296,9 +294,9 @@ def _check_depth(text: str) -> None:
 def _strict_loads(text: str) -> object:
     # json.loads is typed as returning Any; the hooks above make every object a
     # FrozenJSONObject, and loads_object narrows the result with isinstance.
-    # Fast path: a text that is one value with no surrounding whitespace (what JWT
-    # encoders write) goes straight to the C scanner; anything else, including every
-    # error, takes the full decoder, which skips whitespace and raises as json.loads.
+    # A text that is one value with no surrounding whitespace (what JWT encoders write)
+    # goes straight to the decoder's scanner; anything else, including every error,
+    # takes the full decoder, which skips whitespace and raises as json.loads.
     try:
         value, end = _SCAN(text, 0)
     except StopIteration:
@@ -335,44 +333,6 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     return value
 
 
-_LITERALS: Final[dict[object, str]] = {True: "true", False: "false", None: "null"}
-
-_DIRECT_MEMBERS: Final = 8
-"""Containers with more members go to the C encoder (its set-up is then worth it)."""
-
-
-def write_value(value: JSONValue) -> str:
-    """The text :data:`ENCODER` writes for ``value`` (a frozen JSON value), written
-    directly: ``ENCODER.encode`` sets up a new C encoder on every call, several times
-    what writing a small claim costs. Strings go through the encoder's own string
-    function, numbers through ``repr`` as the encoder does; tests compare the two on
-    random values."""
-    kind = type(value)
-    if kind is str:
-        return ENCODER.encode(value)
-    if kind is int or kind is float:
-        return repr(value)
-    if kind is bool or value is None:
-        return _LITERALS[value]
-    if kind is FrozenJSONObject:
-        mapping = cast("FrozenJSONObject", value)
-        if len(mapping) > _DIRECT_MEMBERS:
-            return ENCODER.encode(mapping)
-        return (
-            "{"
-            + ",".join(
-                f"{ENCODER.encode(key)}:{write_value(item)}" for key, item in mapping.items()
-            )
-            + "}"
-        )
-    if kind is tuple:
-        array = cast("JSONArray", value)
-        if len(array) > _DIRECT_MEMBERS:
-            return ENCODER.encode(array)
-        return "[" + ",".join(write_value(item) for item in array) + "]"
-    return ENCODER.encode(value)  # anything else the encoder accepts (an int subclass)
-
-
 def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
     """Serialise a JSON object compactly (no spaces), as UTF-8 bytes."""
     return ENCODER.encode(value).encode()
@@ -380,5 +340,4 @@ def dumps_compact(value: Mapping[str, JSONValue]) -> bytes:
 
 # Built once: json.dumps with non-default options would construct one on every call.
 ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-"""The one compact encoder: what :func:`dumps_compact` writes with (issuing writes parts
-of a payload with it, which must be the bytes it would write for the whole)."""
+"""The one compact encoder: what :func:`dumps_compact` writes with."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass, field
-from typing import ClassVar, Final, Literal, NewType, Protocol, TypeAlias, Union, cast
+from typing import ClassVar, Final, Literal, NewType, TypeAlias, Union
 
 from .errors import InvalidClaimError
+from .speedups import slot_builder
 from .strict_json import JSONObject, JSONValue
 
 TokenTypeName = Literal["auth", "refresh"]
@@ -40,8 +41,7 @@ _MEDIA_TYPES: Final[dict[TokenType, str]] = {
 
 _BY_NAME: Final[dict[str, TokenType]] = {kind.value: kind for kind in TokenType}
 
-# The members as module constants: reading TokenType.AUTH, kind.value or kind.media_type
-# goes through Enum machinery (a tenth of a microsecond each), too slow for every token.
+# The members as module constants, and each kind's two names in one table.
 AUTH: Final = TokenType.AUTH
 REFRESH: Final = TokenType.REFRESH
 KIND_NAMES: Final[dict[TokenType, tuple[str, str]]] = {
@@ -186,85 +186,14 @@ def _session_id(claims: JSONObject) -> SessionId | None:
     return SessionId(sid)
 
 
-class _Slot(Protocol):
-    """A slot of a token class (the member descriptor ``__slots__`` made)."""
-
-    def __set__(self, instance: object, value: object, /) -> None: ...
-
-
-def _slot(cls: type, name: str) -> _Slot:
-    # getattr on the class finds the member descriptor (inherited ones too).
-    descriptor = cast("object", getattr(cls, name))
-    assert hasattr(descriptor, "__set__")
-    assert not callable(descriptor)
-    return cast("_Slot", descriptor)
-
-
-# Every field of a token, set through its slot's own setter, unrolled: the frozen
-# dataclass constructor sets each one through object.__setattr__ by name, three times
-# the cost. Each class's setters come from that class: on CPython 3.10,
-# dataclass(slots=True) declares inherited fields again as the subclass's own
-# slots, and a descriptor of one class does not apply to an instance of the other. The
-# values were checked by make_token, and tests check that every field of both classes
-# is set here and that the result equals the constructor's.
-_BASE_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
+# Every field of each class, in the order make_token passes them (tests check that
+# these are all the fields and that the result equals the constructor's).
+TOKEN_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
                        "claims", "sid", "legacy")  # fmt: skip
-_AUTH_FIELDS: Final = (*_BASE_FIELDS, "scope", "fresh_until")
-_REFRESH_FIELDS: Final = (*_BASE_FIELDS, "rid")
-(
-    _A_SUB, _A_ISS, _A_IAT, _A_EXP, _A_JTI, _A_AUD, _A_SIGNED, _A_ALG, _A_HEADER, _A_CLAIMS,
-    _A_SID, _A_LEGACY, _A_SCOPE, _A_FRESH_UNTIL,
-) = (_slot(AuthToken, name).__set__ for name in _AUTH_FIELDS)  # fmt: skip
-(
-    _R_SUB, _R_ISS, _R_IAT, _R_EXP, _R_JTI, _R_AUD, _R_SIGNED, _R_ALG, _R_HEADER, _R_CLAIMS,
-    _R_SID, _R_LEGACY, _R_RID,
-) = (_slot(RefreshToken, name).__set__ for name in _REFRESH_FIELDS)  # fmt: skip
-_new: Final = object.__new__
-
-
-def _build_auth(
-    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
-    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: SessionId | None,
-    legacy: bool, scope: JSONValue, fresh_until: int | None,
-) -> AuthToken:  # fmt: skip
-    token = _new(AuthToken)
-    _A_SUB(token, sub)
-    _A_ISS(token, iss)
-    _A_IAT(token, iat)
-    _A_EXP(token, exp)
-    _A_JTI(token, jti)
-    _A_AUD(token, aud)
-    _A_SIGNED(token, signed)
-    _A_ALG(token, alg)
-    _A_HEADER(token, header)
-    _A_CLAIMS(token, claims)
-    _A_SID(token, sid)
-    _A_LEGACY(token, legacy)
-    _A_SCOPE(token, scope)
-    _A_FRESH_UNTIL(token, fresh_until)
-    return token
-
-
-def _build_refresh(
-    sub: str, iss: str, iat: int, exp: int, jti: str, aud: str | tuple[str, ...] | None,
-    signed: str, alg: str, header: JSONObject, claims: JSONObject, sid: SessionId | None,
-    legacy: bool, rid: str,
-) -> RefreshToken:  # fmt: skip
-    token = _new(RefreshToken)
-    _R_SUB(token, sub)
-    _R_ISS(token, iss)
-    _R_IAT(token, iat)
-    _R_EXP(token, exp)
-    _R_JTI(token, jti)
-    _R_AUD(token, aud)
-    _R_SIGNED(token, signed)
-    _R_ALG(token, alg)
-    _R_HEADER(token, header)
-    _R_CLAIMS(token, claims)
-    _R_SID(token, sid)
-    _R_LEGACY(token, legacy)
-    _R_RID(token, rid)
-    return token
+AUTH_FIELDS: Final = (*TOKEN_FIELDS, "scope", "fresh_until")
+REFRESH_FIELDS: Final = (*TOKEN_FIELDS, "rid")
+_build_auth: Final = slot_builder(AuthToken, AUTH_FIELDS)
+_build_refresh: Final = slot_builder(RefreshToken, REFRESH_FIELDS)
 
 
 def make_token(
