@@ -287,7 +287,7 @@ def register_error_handlers(app: Flask) -> None:
     revocation store that is down, is then the JSON 401 / 503, never an HTML 500. An
     app's own handler stays in charge: one registered for ``FlaskPyJWTError`` before
     ``init_app`` (then none is registered here), one for the same class registered
-    after (it replaces this one), or one for a subclass (``ExpiredTokenError``).
+    after (it replaces this one), or one for a subclass (``TokenExpiredError``).
     """
     handlers: Mapping[type[Exception], object] = app.error_handler_spec[None][None]
     if FlaskPyJWTError in handlers:

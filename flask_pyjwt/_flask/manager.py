@@ -319,9 +319,9 @@ class AuthManager:
         checked (that is :func:`~flask_pyjwt.require_token`'s job).
 
         Raises:
-            RevocationStoreError: the revocation store did not answer (unless
+            RevocationUnavailableError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
-            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
                 could not be fetched, so the token is neither valid nor invalid; an
                 outage is not reported as ``False``.
         """
@@ -358,9 +358,9 @@ class AuthManager:
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
                 (:class:`~flask_pyjwt.errors.TokenRevokedError` for a revoked one).
-            RevocationStoreError: the revocation store did not answer (unless
+            RevocationUnavailableError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
-            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
                 could not be fetched.
         """
         expected = None if token_type is None else parse_token_type(token_type)
