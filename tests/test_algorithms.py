@@ -22,8 +22,7 @@ from flask_pyjwt import (
     require_token,
 )
 from flask_pyjwt._core.key_ops import hmac_ops
-from flask_pyjwt._core.keys import KeyMaterialError
-from flask_pyjwt.errors import MissingSignerError
+from flask_pyjwt.errors import InvalidKeyError, MissingSignerError
 from flask_pyjwt.typing import AuthType
 from tests.support import (
     HMAC_SECRET,
@@ -405,7 +404,7 @@ def test_a_missing_secret_says_where_to_set_it_and_how_to_make_one(
 def test_pyjwts_own_hmac_key_guard_surfaces_as_our_value_error() -> None:
     """Should PyJWT ever refuse a secret that hmac_secret lets through, the refusal is
     still the library's ValueError, not PyJWT's InvalidKeyError."""
-    with pytest.raises(KeyMaterialError, match="refused by PyJWT as an HMAC key") as info:
+    with pytest.raises(InvalidKeyError, match="refused by PyJWT as an HMAC key") as info:
         hmac_ops(AuthType.HS256, rsa_pair().public_pem)
     assert isinstance(info.value, ValueError)
     assert "flask jwt keygen --alg HS256" in str(info.value)

@@ -15,7 +15,7 @@ from flask import Flask
 from flask_pyjwt import AuthManager, InvalidConfigError, MissingConfigError
 from flask_pyjwt._settings import catalogue as config_module
 from flask_pyjwt._settings.catalogue import CONFIG_KEYS
-from flask_pyjwt.errors import ExpiredTokenError, IgnoredConfigWarning, WeakSecretWarning
+from flask_pyjwt.errors import IgnoredConfigWarning, TokenExpiredError, WeakSecretWarning
 from tests.support import HMAC_SECRET, ISSUER, configure, make_clocked_app, settings_of
 
 VALID: dict[str, object] = {
@@ -127,7 +127,7 @@ def test_leeway_may_be_a_timedelta_like_the_lifetimes() -> None:
         clock.now += 64  # expired 4 s ago: within the leeway
         assert manager.verify_token(token)
         clock.now += 1  # exp + 5 s: past it
-        with pytest.raises(ExpiredTokenError):
+        with pytest.raises(TokenExpiredError):
             manager.convert_token(token)
     zero = app_with(JWT_LEEWAY=timedelta(0))
     AuthManager(zero)

@@ -18,8 +18,8 @@ from flask_pyjwt import (
 )
 from flask_pyjwt.errors import (
     CustomErrorCode,
-    KeySetUnavailableError,
-    RevocationStoreError,
+    KeysUnavailableError,
+    RevocationUnavailableError,
     TemporarilyUnavailable,
 )
 from tests.support import bearer, json_body, make_app
@@ -136,10 +136,10 @@ def test_built_in_codes_keep_their_challenge() -> None:
     ("error", "code"),
     [
         (
-            RevocationStoreError("The store did not answer.", retry_after=3),
+            RevocationUnavailableError("The store did not answer.", retry_after=3),
             "revocation_unavailable",
         ),
-        (KeySetUnavailableError("No keys yet.", retry_after=3), "keys_unavailable"),
+        (KeysUnavailableError("No keys yet.", retry_after=3), "keys_unavailable"),
     ],
 )
 def test_a_service_that_did_not_answer_is_a_503_with_retry_after(

@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 from flask_pyjwt import AuthManager, InvalidConfigError, KeyVerifier, current_token, require_token
 from flask_pyjwt._backends.jwks import MAX_JWKS_BYTES
 from flask_pyjwt._core.algorithms import AuthType
-from flask_pyjwt._core.errors import KeySetUnavailableError
+from flask_pyjwt._core.errors import KeysUnavailableError
 from flask_pyjwt._core.key_source import (
     CachedKeySet,
     FetchError,
@@ -610,11 +610,11 @@ def test_first_fetch_failure_through_the_key_source() -> None:
         max_cache=3600, clock=lambda: now[0], fetcher=fail,
     )  # fmt: skip
     header = JWSHeader(alg="RS256", kid="k1", typ=None, fields={})
-    with pytest.raises(KeySetUnavailableError) as raised:
+    with pytest.raises(KeysUnavailableError) as raised:
         source.verify(header, b"x", b"y")
     assert raised.value.retry_after == 5
     now[0] += 2
-    with pytest.raises(KeySetUnavailableError) as again:
+    with pytest.raises(KeysUnavailableError) as again:
         source.verify(header, b"x", b"y")
     assert again.value.retry_after == 3
     assert "idp.test" in repr(source)

@@ -26,11 +26,11 @@ from flask_pyjwt import (
 from flask_pyjwt._core.strict_json import MAX_NESTING_DEPTH
 from flask_pyjwt.errors import (
     AlreadyInitializedError,
-    ExpiredTokenError,
-    InvalidSignatureError,
     NotInitializedError,
+    SignatureInvalidError,
+    TokenExpiredError,
+    TokenTypeInvalidError,
     UnknownKeyError,
-    WrongTokenTypeError,
 )
 from flask_pyjwt.typing import JSONInput, JWSHeader
 from tests.support import (
@@ -189,9 +189,9 @@ def test_convert_token_verifies_first() -> None:
         refresh = manager.refresh_token("alice").signed
         assert isinstance(manager.convert_token(refresh), RefreshToken)
         assert manager.convert_token(refresh, "refresh").rid
-        with pytest.raises(WrongTokenTypeError):
+        with pytest.raises(TokenTypeInvalidError):
             manager.convert_token(refresh, "auth")
-        with pytest.raises(InvalidSignatureError):
+        with pytest.raises(SignatureInvalidError):
             manager.convert_token(forged)
         with pytest.raises(UnknownKeyError):  # its kid names the stranger's secret
             manager.convert_token(foreign)
@@ -210,7 +210,7 @@ def test_expiry_follows_the_clock() -> None:
         assert manager.verify_token(token)
         now[0] += 1
         assert not manager.verify_token(token)
-        with pytest.raises(ExpiredTokenError):
+        with pytest.raises(TokenExpiredError):
             manager.convert_token(token)
 
 

@@ -28,8 +28,8 @@ from flask_pyjwt.errors import (
     InvalidKeyError,
     MisspeltOptionWarning,
     NoCurrentTokenError,
+    TokenTypeInvalidError,
     WeakSecretWarning,
-    WrongTokenTypeError,
 )
 from tests.support import bearer, json_body, make_app, rsa_pair
 
@@ -137,13 +137,13 @@ def test_convert_token_escaping_a_view_is_the_json_401() -> None:
 
 
 def test_an_unavailable_store_escaping_a_view_is_the_json_503() -> None:
-    from flask_pyjwt.errors import RevocationStoreError
+    from flask_pyjwt.errors import RevocationUnavailableError
 
     app, _ = make_app()
 
     @app.get("/down")
     def down() -> str:
-        raise RevocationStoreError("The service is temporarily unavailable.", retry_after=3)
+        raise RevocationUnavailableError("The service is temporarily unavailable.", retry_after=3)
 
     response = app.test_client().get("/down")
     assert response.status_code == 503
@@ -154,8 +154,8 @@ def test_an_unavailable_store_escaping_a_view_is_the_json_503() -> None:
 def test_the_apps_own_handler_for_the_exception_still_wins() -> None:
     app, _, refresh = _convert_app()
 
-    @app.errorhandler(WrongTokenTypeError)
-    def wrong_type(error: WrongTokenTypeError) -> tuple[dict[str, str], int]:
+    @app.errorhandler(TokenTypeInvalidError)
+    def wrong_type(error: TokenTypeInvalidError) -> tuple[dict[str, str], int]:
         return {"mine": error.code}, 400
 
     response = app.test_client().post("/convert", json={"token": refresh})
@@ -194,7 +194,7 @@ def test_an_app_handler_for_the_base_registered_before_init_app_is_kept() -> Non
         return manager.convert_token("x.y.z").sub
 
     response = app.test_client().get("/convert")
-    assert (response.status_code, json_body(response)) == (418, {"mine": "MalformedTokenError"})
+    assert (response.status_code, json_body(response)) == (418, {"mine": "TokenMalformedError"})
 
 
 # 19. KeySigner checks its key as the configuration does -------------------------------

@@ -17,7 +17,7 @@ import redis
 import redis as redis_module
 
 from flask_pyjwt import MemoryRevocationStore, RedisRevocationStore, RevocationStore
-from flask_pyjwt.errors import RevocationStoreError
+from flask_pyjwt.errors import RevocationUnavailableError
 from flask_pyjwt.typing import RevocationQuery, RevocationState
 from tests.redis_server import RedisServer, connect
 from tests.support import Clock
@@ -256,7 +256,7 @@ def test_an_unreachable_redis_is_an_error_within_a_second_then_recovers(
         lambda: store.retire("r", ttl=3600),
     ):
         started = time.monotonic()
-        with pytest.raises(RevocationStoreError, match="temporarily unavailable") as error:
+        with pytest.raises(RevocationUnavailableError, match="temporarily unavailable") as error:
             call()
         assert isinstance(error.value.__cause__, redis_module.ConnectionError)
         assert time.monotonic() - started < 1.0

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from flask_pyjwt import AuthManager, current_token, require_token
 from flask_pyjwt.claims import dump_claims, load_claims
-from flask_pyjwt.errors import ClaimsShapeError, InvalidClaimError, NoCurrentTokenError
+from flask_pyjwt.errors import ClaimInvalidError, ClaimsShapeError, NoCurrentTokenError
 from tests.support import ISSUER, bearer, forge, make_app
 
 
@@ -238,7 +238,7 @@ def test_load_claims_on_a_converted_token() -> None:
     assert claims == TenantClaims(tenant="acme", roles=("x",))
     with pytest.raises(ClaimsShapeError) as caught:
         load_claims(TenantClaims, {"tenant": "acme"})
-    assert isinstance(caught.value, InvalidClaimError)
+    assert isinstance(caught.value, ClaimInvalidError)
     assert caught.value.claim == "roles"
     assert caught.value.shape == "TenantClaims"
     assert caught.value.code == "claim_invalid"

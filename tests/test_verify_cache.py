@@ -26,7 +26,7 @@ from flask_pyjwt import (
 )
 from flask_pyjwt._core.verify_cache import MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache
 from flask_pyjwt._flask.state import app_state
-from flask_pyjwt.errors import InvalidSignatureError
+from flask_pyjwt.errors import SignatureInvalidError
 from flask_pyjwt.typing import JWSHeader
 
 from .idp import ISSUER as IDP_ISSUER
@@ -319,7 +319,7 @@ class CountingVerifier:
         self.calls += 1
         expected = hmac.digest(self.secret, signing_input, hashlib.sha256)
         if not hmac.compare_digest(expected, signature):
-            raise InvalidSignatureError("bad signature")
+            raise SignatureInvalidError("bad signature")
 
 
 class RotatingVerifier(CountingVerifier):

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from flask import Flask
 
 from flask_pyjwt import AuthManager, KeyVerifier, current_token, require_token
-from flask_pyjwt.errors import InvalidSignatureError, UnknownKeyError
+from flask_pyjwt.errors import SignatureInvalidError, UnknownKeyError
 from flask_pyjwt.typing import JWSHeader
 
 
@@ -83,7 +83,7 @@ class PinnedKidVerifier:
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         if header.kid != self._kid:
             raise UnknownKeyError("No configured key matches the token's key id.")
-        self._key.verify(header, signing_input, signature)  # raises InvalidSignatureError
+        self._key.verify(header, signing_input, signature)  # raises SignatureInvalidError
 
 
 # [end verifier]
@@ -114,4 +114,4 @@ def create_app(kms: FakeKMS) -> Flask:
 
 # [end app]
 
-__all__ = ["FakeKMS", "InvalidSignatureError", "KMSSigner", "PinnedKidVerifier", "create_app"]
+__all__ = ["FakeKMS", "SignatureInvalidError", "KMSSigner", "PinnedKidVerifier", "create_app"]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Final, Protocol, cast
 from urllib.parse import urlsplit
 
-from flask_pyjwt._core.errors import RevocationStoreError
+from flask_pyjwt._core.errors import RevocationUnavailableError
 from flask_pyjwt._core.revocation import (
     DEFAULT_REVOCATION_PREFIX,
     RevocationQuery,
@@ -102,7 +102,7 @@ class RedisRevocationStore:
     Anything the client raises (a connection error, a timeout, a malformed reply that
     makes redis-py raise ``ValueError`` or ``AttributeError``, a cluster client's
     ``RedisClusterException``), and any answer the store cannot read, is a
-    :class:`~flask_pyjwt.errors.RevocationStoreError`: a 503, never "valid".
+    :class:`~flask_pyjwt.errors.RevocationUnavailableError`: a 503, never "valid".
 
     Args:
         client: a ``redis.Redis`` client. Its settings are used as given; for a
@@ -248,15 +248,15 @@ def _cutoff(value: object) -> int | None:
     raise _unreadable("a subject's cut-off is not an integer")
 
 
-def _unreadable(what: str) -> RevocationStoreError:
+def _unreadable(what: str) -> RevocationUnavailableError:
     """The error for an answer the store cannot read (what it was, chained for logs)."""
     error = _unavailable()
     error.__cause__ = ValueError(f"Redis answered: {what}")
     return error
 
 
-def _unavailable() -> RevocationStoreError:
+def _unavailable() -> RevocationUnavailableError:
     # Raised from the client's error (its class and message may name hosts), chained
     # for the app's logs; the client of the app is told only that the service is
     # unavailable.
-    return RevocationStoreError(UNAVAILABLE_MESSAGE)
+    return RevocationUnavailableError(UNAVAILABLE_MESSAGE)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from .errors import (
-    ExpiredTokenError,
-    ImmatureTokenError,
-    InvalidClaimError,
-    WrongTokenTypeError,
+    ClaimInvalidError,
+    TokenExpiredError,
+    TokenNotYetValidError,
+    TokenTypeInvalidError,
 )
 from .signing import JWSHeader
 from .strict_json import FrozenJSONObject, JSONValue
@@ -58,16 +58,16 @@ def _number(claims: FrozenJSONObject, name: str) -> float:
     value = claims.get(name)
     # bool is an int subclass: refuse it explicitly.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidClaimError(name, f"The token's {name} claim must be a number of seconds.")
+        raise ClaimInvalidError(name, f"The token's {name} claim must be a number of seconds.")
     if not abs(value) <= _MAX_SAFE_INTEGER:
-        raise InvalidClaimError(name, f"The token's {name} claim must be a number of seconds.")
+        raise ClaimInvalidError(name, f"The token's {name} claim must be a number of seconds.")
     return value
 
 
 def _string(claims: FrozenJSONObject, name: str) -> str:
     value = claims.get(name)
     if not isinstance(value, str) or not value:
-        raise InvalidClaimError(name, f"The token's {name} claim must be a non-empty string.")
+        raise ClaimInvalidError(name, f"The token's {name} claim must be a non-empty string.")
     return value
 
 
@@ -104,7 +104,7 @@ def _kind(
     value = claims.get("type")
     found = _KINDS.get(value) if isinstance(value, str) else None
     if found is None:
-        raise WrongTokenTypeError("The token is neither an auth nor a refresh token.")
+        raise TokenTypeInvalidError("The token is neither an auth nor a refresh token.")
     kind, expected_typ = found
     typ = header.typ
     if typ == expected_typ:  # what this library writes: no normalisation needed
@@ -114,7 +114,7 @@ def _kind(
         return kind, False
     if accept_legacy and typ in _LEGACY_TYPES and "jti" not in claims:
         return kind, True
-    raise WrongTokenTypeError("The token's typ header does not match its kind.")
+    raise TokenTypeInvalidError("The token's typ header does not match its kind.")
 
 
 def _legacy_subject(claims: FrozenJSONObject) -> str:
@@ -131,14 +131,14 @@ def _audience(
 ) -> str | tuple[str, ...] | None:
     if "aud" not in claims:
         if expected is not None:
-            raise InvalidClaimError(
+            raise ClaimInvalidError(
                 "aud", "The token has no audience, but this server requires one."
             )
         return None
     value = claims["aud"]
     audiences: tuple[JSONValue, ...] = value if isinstance(value, tuple) else (value,)
     if not audiences or not all(isinstance(item, str) for item in audiences):
-        raise InvalidClaimError(
+        raise ClaimInvalidError(
             "aud", "The token's aud claim must be a string or an array of strings."
         )
     if expected is None or (
@@ -146,7 +146,7 @@ def _audience(
         if isinstance(expected, str)
         else all(wanted not in audiences for wanted in expected)
     ):
-        raise InvalidClaimError("aud", "The token is meant for another audience.")
+        raise ClaimInvalidError("aud", "The token is meant for another audience.")
     return value if isinstance(value, str) else tuple(str(item) for item in audiences)
 
 
@@ -166,13 +166,13 @@ def check_validity_window(exp: float, not_before: float, now: float, leeway: flo
     checked: by the full verification and by every hit of the verified-token cache.
 
     Raises:
-        ExpiredTokenError: ``now`` is at or past ``exp`` plus ``leeway``.
-        ImmatureTokenError: ``not_before`` is after ``now`` plus ``leeway``.
+        TokenExpiredError: ``now`` is at or past ``exp`` plus ``leeway``.
+        TokenNotYetValidError: ``not_before`` is after ``now`` plus ``leeway``.
     """
     if now >= exp + leeway:
-        raise ExpiredTokenError("The token has expired.")
+        raise TokenExpiredError("The token has expired.")
     if not_before > now + leeway:
-        raise ImmatureTokenError("The token is not valid yet.")
+        raise TokenNotYetValidError("The token is not valid yet.")
 
 
 def validate_claims(
@@ -197,10 +197,10 @@ def validate_claims(
     revoking one needs, to end its session.
 
     Raises:
-        WrongTokenTypeError: the kind is unknown, inconsistent, or not ``expected``.
-        InvalidClaimError: a registered claim is missing, mistyped or wrong.
-        ExpiredTokenError: ``now`` is at or past ``exp`` (plus leeway).
-        ImmatureTokenError: ``nbf`` or ``iat`` is after ``now`` (plus leeway).
+        TokenTypeInvalidError: the kind is unknown, inconsistent, or not ``expected``.
+        ClaimInvalidError: a registered claim is missing, mistyped or wrong.
+        TokenExpiredError: ``now`` is at or past ``exp`` (plus leeway).
+        TokenNotYetValidError: ``nbf`` or ``iat`` is after ``now`` (plus leeway).
     """
     if policy.identity_provider:
         return validate_access_token(
@@ -208,10 +208,10 @@ def validate_claims(
         )
     kind, legacy = _kind(header, claims, policy.accept_legacy)
     if expected is not None and kind is not expected:
-        raise WrongTokenTypeError(wrong_kind_message(expected, kind))
+        raise TokenTypeInvalidError(wrong_kind_message(expected, kind))
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss != policy.issuer:
-        raise InvalidClaimError("iss", "The token was not issued by this server.")
+        raise ClaimInvalidError("iss", "The token was not issued by this server.")
     if legacy:
         sub, jti = _legacy_subject(claims), ""
     else:
@@ -270,18 +270,18 @@ def validate_access_token(
     space-separated string).
 
     Raises:
-        WrongTokenTypeError: another ``typ``, or a refresh token was ``expected``.
-        InvalidClaimError, ExpiredTokenError, ImmatureTokenError: as
+        TokenTypeInvalidError: another ``typ``, or a refresh token was ``expected``.
+        ClaimInvalidError, TokenExpiredError, TokenNotYetValidError: as
             :func:`validate_claims`.
     """
     typ = media_type(header.typ)
     if typ != TokenType.AUTH.media_type and (policy.require_at_jwt or typ not in _PLAIN_JWT_TYPES):
-        raise WrongTokenTypeError("The token is not an access token (typ at+jwt).")
+        raise TokenTypeInvalidError("The token is not an access token (typ at+jwt).")
     if expected is TokenType.REFRESH:
-        raise WrongTokenTypeError(wrong_kind_message(TokenType.REFRESH, TokenType.AUTH))
+        raise TokenTypeInvalidError(wrong_kind_message(TokenType.REFRESH, TokenType.AUTH))
     iss = claims.get("iss")
     if not isinstance(iss, str) or iss != policy.issuer:
-        raise InvalidClaimError("iss", "The token was not issued by the expected issuer.")
+        raise ClaimInvalidError("iss", "The token was not issued by the expected issuer.")
     sub = _string(claims, "sub")
     jti = _string(claims, "jti") if "jti" in claims else ""
     exp = _number(claims, "exp")

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
-from .errors import ExpiredTokenError, MalformedTokenError, WrongTokenTypeError
+from .errors import TokenExpiredError, TokenMalformedError, TokenTypeInvalidError
 from .issuing import Issuer
 from .jws import decode_compact
 from .policy import Settings
@@ -99,7 +99,7 @@ class TokenCodec(Issuer):
             InvalidTokenError: a subclass saying why the token is refused.
         """
         if not isinstance(token, str):
-            raise MalformedTokenError("The token is not a string.")
+            raise TokenMalformedError("The token is not a string.")
         cache = self._cache
         if cache is None or self._key_generation is None:
             return self._verify(token, expected)
@@ -116,10 +116,10 @@ class TokenCodec(Issuer):
             return verified
         verified, exp, not_before, _ = entry
         if expected is not None and verified.token_type is not expected:
-            raise WrongTokenTypeError(wrong_kind_message(expected, verified.token_type))
+            raise TokenTypeInvalidError(wrong_kind_message(expected, verified.token_type))
         try:
             check_validity_window(exp, not_before, self._clock(), self._leeway)
-        except ExpiredTokenError:
+        except TokenExpiredError:
             cache.discard(token)
             raise
         return verified
@@ -133,7 +133,7 @@ class TokenCodec(Issuer):
         """
         try:
             return self.decode(token)
-        except ExpiredTokenError:
+        except TokenExpiredError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
         return self._verify(token, None, expired_ok=True)
 

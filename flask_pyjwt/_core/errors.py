@@ -10,31 +10,35 @@
     │                                    (also a ValueError)
     ├── MissingSignerError               issuing a token in verify-only mode
     ├── LegacyTokenRevocationError       revoking a 1.x auth token alone (also a ValueError)
-    ├── UnavailableError                 a service a check needs did not answer (503)
-    │   ├── RevocationStoreError         the revocation store
-    │   └── KeySetUnavailableError       an identity provider's key set (JWKS)
     ├── ContextError                     used in the wrong place (also a RuntimeError)
     │   ├── NotInitializedError          the app has no AuthManager (forgot init_app?)
     │   ├── AlreadyInitializedError      init_app twice on one app
     │   ├── NoCurrentTokenError          current_token outside a protected request
     │   └── DecoratorOrderError          @require_token above @app.route: would serve unprotected
-    ├── InvalidTokenError                a token was rejected (pure, no HTTP)
-    │   ├── MalformedTokenError
-    │   │   └── TokenTooLargeError
-    │   ├── DisallowedAlgorithmError
-    │   ├── UnknownKeyError
-    │   ├── InvalidSignatureError
-    │   ├── ExpiredTokenError
-    │   ├── ImmatureTokenError
-    │   ├── InvalidClaimError
-    │   │   └── ClaimsShapeError         custom claims that do not fit their claims_as shape
-    │   ├── WrongTokenTypeError
-    │   └── TokenRevokedError            revoked: the token, its session or its subject
-    │       └── RefreshTokenReusedError  a rotated refresh token presented again
-    └── HTTPAuthError                    what a protected view answers (in _http_errors,
+    ├── UnavailableError                 a service a check needs did not answer (503);
+    │   │                                abstract: raise a subclass
+    │   ├── RevocationUnavailableError   revocation_unavailable: the revocation store
+    │   └── KeysUnavailableError         keys_unavailable: an identity provider's keys (JWKS)
+    ├── InvalidTokenError                a token was rejected (401); abstract: raise a subclass
+    │   ├── TokenMalformedError          token_malformed
+    │   │   └── TokenTooLargeError       token_too_large
+    │   ├── AlgorithmNotAllowedError     algorithm_not_allowed
+    │   ├── UnknownKeyError              unknown_key
+    │   ├── SignatureInvalidError        signature_invalid
+    │   ├── TokenExpiredError            token_expired
+    │   ├── TokenNotYetValidError        token_not_yet_valid
+    │   ├── ClaimInvalidError            claim_invalid
+    │   │   └── ClaimsShapeError         (claim_invalid) custom claims that do not fit claims_as
+    │   ├── TokenTypeInvalidError        token_type_invalid
+    │   └── TokenRevokedError            token_revoked: the token, its session or its subject
+    │       └── RefreshTokenReusedError  refresh_token_reused: a rotated refresh token again
+    └── HTTPAuthError                    what a protected view answers (in _flask.http_errors,
         ├── AuthenticationFailed         401   outside the pure core: a Werkzeug
         ├── PermissionDenied             403   HTTPException)
         └── TemporarilyUnavailable       503
+
+Each class that has a ``code`` of its own is named after it: ``PascalCase(code) +
+"Error"`` (CONTRIBUTING.md, "Naming errors"; ``tests/test_error_names.py``).
 
 and every warning under one base::
 
@@ -161,6 +165,14 @@ class DecoratorOrderError(ContextError):
     """
 
 
+def _require_code(error: FlaskPyJWTError) -> None:
+    # The two bases have no code of their own: an instance of one would reach a client
+    # with no reason to give (and an HTTP error handler with nothing to send).
+    if not hasattr(type(error), "code"):
+        name = type(error).__name__
+        raise TypeError(f"{name} is abstract: raise one of its subclasses, which carry a code")
+
+
 UnavailableCode = Literal["revocation_unavailable", "keys_unavailable"]
 
 
@@ -168,6 +180,9 @@ class UnavailableError(FlaskPyJWTError):
     """Something a token check needs did not answer (a store, a key set), so the token
     could be neither accepted nor refused. A protected request answers 503 with a
     ``Retry-After`` header; it never accepts the token unchecked.
+
+    Abstract: it has no :attr:`code` of its own, so only its subclasses are raised
+    (constructing it directly is a :class:`TypeError`); catch it to catch them all.
 
     Attributes:
         code: a stable machine-readable reason, sent to clients in the JSON error body.
@@ -178,12 +193,13 @@ class UnavailableError(FlaskPyJWTError):
     code: ClassVar[UnavailableCode]
 
     def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        _require_code(self)
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
 
 
-class RevocationStoreError(UnavailableError):
+class RevocationUnavailableError(UnavailableError):
     """The revocation store could not be reached or did not answer in time.
 
     A protected request answers 503 ``revocation_unavailable`` rather than accept a
@@ -193,7 +209,7 @@ class RevocationStoreError(UnavailableError):
     code: ClassVar[UnavailableCode] = "revocation_unavailable"
 
 
-class KeySetUnavailableError(UnavailableError):
+class KeysUnavailableError(UnavailableError):
     """An identity provider's key set (JWKS) could not be fetched and no earlier copy is
     held, so no token of that provider can be verified yet (503 ``keys_unavailable``)."""
 
@@ -218,31 +234,35 @@ InvalidTokenCode = Literal[
 class InvalidTokenError(FlaskPyJWTError):
     """A token was rejected. Subclasses say why; :attr:`code` is stable for machines.
 
+    Abstract: it has no :attr:`code` of its own, so only its subclasses are raised
+    (constructing it directly is a :class:`TypeError`); catch it to catch them all.
+
     Attributes:
         code: a stable machine-readable reason, sent to clients in the JSON error body.
         message: a human sentence safe to show to the client (never request bytes).
     """
 
-    code: ClassVar[InvalidTokenCode] = "token_malformed"
+    code: ClassVar[InvalidTokenCode]
 
     def __init__(self, message: str) -> None:
+        _require_code(self)
         super().__init__(message)
         self.message = message
 
 
-class MalformedTokenError(InvalidTokenError):
+class TokenMalformedError(InvalidTokenError):
     """Not a strictly well-formed compact JWS (segments, base64url, JSON objects)."""
 
     code: ClassVar[InvalidTokenCode] = "token_malformed"
 
 
-class TokenTooLargeError(MalformedTokenError):
+class TokenTooLargeError(TokenMalformedError):
     """The token is longer than ``JWT_MAXTOKENLENGTH``; it was not decoded."""
 
     code: ClassVar[InvalidTokenCode] = "token_too_large"
 
 
-class DisallowedAlgorithmError(InvalidTokenError):
+class AlgorithmNotAllowedError(InvalidTokenError):
     """The header names an algorithm the configuration does not allow (``none`` included)."""
 
     code: ClassVar[InvalidTokenCode] = "algorithm_not_allowed"
@@ -254,25 +274,25 @@ class UnknownKeyError(InvalidTokenError):
     code: ClassVar[InvalidTokenCode] = "unknown_key"
 
 
-class InvalidSignatureError(InvalidTokenError):
+class SignatureInvalidError(InvalidTokenError):
     """The signature does not verify with the configured key."""
 
     code: ClassVar[InvalidTokenCode] = "signature_invalid"
 
 
-class ExpiredTokenError(InvalidTokenError):
+class TokenExpiredError(InvalidTokenError):
     """The token's ``exp`` has passed."""
 
     code: ClassVar[InvalidTokenCode] = "token_expired"
 
 
-class ImmatureTokenError(InvalidTokenError):
+class TokenNotYetValidError(InvalidTokenError):
     """The token's ``nbf`` or ``iat`` lies in the future."""
 
     code: ClassVar[InvalidTokenCode] = "token_not_yet_valid"
 
 
-class InvalidClaimError(InvalidTokenError):
+class ClaimInvalidError(InvalidTokenError):
     """A registered claim is missing, of the wrong JSON type, or has the wrong value.
 
     Attributes:
@@ -286,7 +306,7 @@ class InvalidClaimError(InvalidTokenError):
         self.claim = claim
 
 
-class ClaimsShapeError(InvalidClaimError):
+class ClaimsShapeError(ClaimInvalidError):
     """A verified token's custom claims do not fit the declared claims shape.
 
     Raised by :func:`~flask_pyjwt.claims.load_claims`; a view protected with
@@ -303,7 +323,7 @@ class ClaimsShapeError(InvalidClaimError):
         self.shape = shape
 
 
-class WrongTokenTypeError(InvalidTokenError):
+class TokenTypeInvalidError(InvalidTokenError):
     """A refresh token where an auth token is required, or the other way round."""
 
     code: ClassVar[InvalidTokenCode] = "token_type_invalid"

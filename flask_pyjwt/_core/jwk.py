@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .algorithms import JWK_EC_CURVES, JWK_OKP_SIZES, AuthType
 from .b64 import B64URL, CANONICAL_LAST
-from .keys import KeyMaterialError, PrivateKey, PublicKey, check_key_fits, is_json_text
+from .errors import InvalidKeyError
+from .keys import PrivateKey, PublicKey, check_key_fits, is_json_text
 from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, freeze, loads_object
 
 KeyType = Literal["RSA", "EC", "OKP", "oct"]
@@ -90,28 +91,26 @@ class JWK:
 
 def _b64(value: JSONValue, member: str, kty: str) -> bytes:
     if not isinstance(value, str):
-        raise KeyMaterialError(f"is an {kty} JWK whose {member!r} member is not a string")
+        raise InvalidKeyError(f"is an {kty} JWK whose {member!r} member is not a string")
     remainder = len(value) % 4
     if (
         B64URL.fullmatch(value) is None
         or remainder == 1
         or (remainder and value[-1] not in CANONICAL_LAST[remainder])
     ):
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is an {kty} JWK whose {member!r} member is not canonical unpadded base64url "
             "(RFC 7515 2)"
         )
     try:
         return base64.urlsafe_b64decode(value + "=" * (-remainder % 4))
     except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
-        raise KeyMaterialError(
-            f"is an {kty} JWK whose {member!r} member is not base64url"
-        ) from None
+        raise InvalidKeyError(f"is an {kty} JWK whose {member!r} member is not base64url") from None
 
 
 def _required(obj: FrozenJSONObject, member: str, kty: str) -> JSONValue:
     if member not in obj:
-        raise KeyMaterialError(f"is an {kty} JWK without its required {member!r} member")
+        raise InvalidKeyError(f"is an {kty} JWK without its required {member!r} member")
     return obj[member]
 
 
@@ -119,7 +118,7 @@ def _unsigned(obj: FrozenJSONObject, member: str, kty: str) -> int:
     # RFC 7518 6.3.1.1: "MUST utilize the minimum number of octets": no leading zero.
     data = _b64(_required(obj, member, kty), member, kty)
     if not data or data[0] == 0:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is an RSA JWK whose {member!r} member is not the minimal big-endian encoding "
             "(RFC 7518 6.3.1)"
         )
@@ -129,7 +128,7 @@ def _unsigned(obj: FrozenJSONObject, member: str, kty: str) -> int:
 def _fixed(obj: FrozenJSONObject, member: str, kty: str, size: int) -> bytes:
     data = _b64(_required(obj, member, kty), member, kty)
     if len(data) != size:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is an {kty} JWK whose {member!r} member is {len(data)} bytes; its curve needs "
             f"exactly {size} (RFC 7518 6.2, RFC 8037 2)"
         )
@@ -141,7 +140,7 @@ def _optional_string(obj: FrozenJSONObject, member: str) -> str | None:
         return None
     value = obj[member]
     if not isinstance(value, str) or not value:
-        raise KeyMaterialError(f"is a JWK whose {member!r} member is not a non-empty string")
+        raise InvalidKeyError(f"is a JWK whose {member!r} member is not a non-empty string")
     return value
 
 
@@ -150,10 +149,10 @@ def _key_ops(obj: FrozenJSONObject) -> tuple[str, ...] | None:
         return None
     value = obj["key_ops"]
     if not isinstance(value, tuple) or not all(isinstance(op, str) for op in value):
-        raise KeyMaterialError("is a JWK whose 'key_ops' member is not an array of strings")
+        raise InvalidKeyError("is a JWK whose 'key_ops' member is not an array of strings")
     ops = cast("tuple[str, ...]", value)
     if len(set(ops)) != len(ops):
-        raise KeyMaterialError("is a JWK whose 'key_ops' member repeats a value (RFC 7517 4.3)")
+        raise InvalidKeyError("is a JWK whose 'key_ops' member repeats a value (RFC 7517 4.3)")
     return ops
 
 
@@ -162,19 +161,17 @@ def _rsa(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     try:
         public = rsa.RSAPublicNumbers(e, n).public_key()
     except ValueError:
-        raise KeyMaterialError(
-            "is an RSA JWK whose 'n' and 'e' are not an RSA public key"
-        ) from None
+        raise InvalidKeyError("is an RSA JWK whose 'n' and 'e' are not an RSA public key") from None
     if "d" not in obj:
         return public, None
     if "oth" in obj:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is a multi-prime RSA JWK ('oth' member), which is not supported (RFC 7518 6.3.2.7)"
         )
     d = _unsigned(obj, "d", "RSA")
     present = [member for member in _RSA_CRT if member in obj]
     if present and len(present) != len(_RSA_CRT):
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is an RSA JWK with some of 'p', 'q', 'dp', 'dq', 'qi' but not all (RFC 7518 "
             "6.3.2: all or none)"
         )
@@ -187,7 +184,7 @@ def _rsa(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
         numbers = rsa.RSAPrivateNumbers(p, q, d, dp, dq, qi, rsa.RSAPublicNumbers(e, n))
         private = numbers.private_key()
     except (ValueError, UnsupportedAlgorithm):
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is an RSA JWK whose private members do not form a valid key with its 'n' and 'e'"
         ) from None
     return public, private
@@ -197,7 +194,7 @@ def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     crv = _required(obj, "crv", "EC")
     known = JWK_EC_CURVES.get(crv) if isinstance(crv, str) else None
     if known is None:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is an EC JWK on a curve that is not supported; 'crv' must be one of "
             f"{', '.join(JWK_EC_CURVES)}"
         )
@@ -207,16 +204,16 @@ def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     try:
         public = ec.EllipticCurvePublicNumbers(x, y, curve_type()).public_key()
     except ValueError:
-        raise KeyMaterialError("is an EC JWK whose point is not on its curve") from None
+        raise InvalidKeyError("is an EC JWK whose point is not on its curve") from None
     if "d" not in obj:
         return public, None
     d = int.from_bytes(_fixed(obj, "d", "EC", size), "big")
     try:
         private = ec.derive_private_key(d, curve_type())
     except ValueError:
-        raise KeyMaterialError("is an EC JWK whose 'd' is not a private key of its curve") from None
+        raise InvalidKeyError("is an EC JWK whose 'd' is not a private key of its curve") from None
     if private.public_key().public_numbers() != public.public_numbers():
-        raise KeyMaterialError("is an EC JWK whose 'd' is not the private key of its 'x' and 'y'")
+        raise InvalidKeyError("is an EC JWK whose 'd' is not the private key of its 'x' and 'y'")
     return public, private
 
 
@@ -224,7 +221,7 @@ def _okp(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
     crv = _required(obj, "crv", "OKP")
     size = JWK_OKP_SIZES.get(crv) if isinstance(crv, str) else None
     if size is None:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is an OKP JWK whose 'crv' is not a signature curve; it must be Ed25519 or Ed448 "
             "(RFC 8037 2)"
         )
@@ -244,7 +241,7 @@ def _okp(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
         else Ed448PrivateKey.from_private_bytes(secret)
     )
     if raw_public(private.public_key()) != raw:
-        raise KeyMaterialError("is an OKP JWK whose 'd' is not the private key of its 'x'")
+        raise InvalidKeyError("is an OKP JWK whose 'd' is not the private key of its 'x'")
     return public, private
 
 
@@ -256,18 +253,18 @@ def _check_certificate(obj: FrozenJSONObject, public: PublicKey) -> None:
     # RFC 7517 4.7: the key in the first certificate MUST match the JWK's own key.
     chain = obj["x5c"]
     if not isinstance(chain, tuple) or not chain or not isinstance(chain[0], str):
-        raise KeyMaterialError("is a JWK whose 'x5c' member is not an array of certificates")
+        raise InvalidKeyError("is a JWK whose 'x5c' member is not an array of certificates")
     try:
         certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0], validate=True))
         certified = certificate.public_key()
     except (binascii.Error, ValueError, UnsupportedAlgorithm):
-        raise KeyMaterialError("is a JWK whose first 'x5c' certificate cannot be read") from None
+        raise InvalidKeyError("is a JWK whose first 'x5c' certificate cannot be read") from None
     spki = Encoding.DER, PublicFormat.SubjectPublicKeyInfo
     if not isinstance(certified, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, Ed25519PublicKey,
                                   Ed448PublicKey)) or (
         certified.public_bytes(*spki) != public.public_bytes(*spki)
     ):  # fmt: skip
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is a JWK whose first 'x5c' certificate holds another key (RFC 7517 4.7)"
         )
 
@@ -279,16 +276,16 @@ def parse_jwk(obj: FrozenJSONObject) -> JWK:
     """Read one JWK object strictly.
 
     Raises:
-        KeyMaterialError: a member is missing, mistyped, not canonical base64url, of the
+        InvalidKeyError: a member is missing, mistyped, not canonical base64url, of the
             wrong length, or inconsistent with the others; or the key type or curve is
             not one a JWS signature uses here.
     """
     kty = obj.get("kty")
     if not isinstance(kty, str):
-        raise KeyMaterialError("is a JWK without a 'kty' member (RFC 7517 4.1)")
+        raise InvalidKeyError("is a JWK without a 'kty' member (RFC 7517 4.1)")
     key_type = _KEY_TYPES.get(kty)
     if key_type is None:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is a JWK of a key type that is not supported; 'kty' must be one of "
             f"{', '.join(_KEY_TYPES)}"
         )
@@ -299,7 +296,7 @@ def parse_jwk(obj: FrozenJSONObject) -> JWK:
     if key_type == "oct":
         secret = _b64(_required(obj, "k", "oct"), "k", "oct")
         if not secret:
-            raise KeyMaterialError("is an oct JWK whose 'k' member is empty")
+            raise InvalidKeyError("is an oct JWK whose 'k' member is empty")
         return JWK(kty=key_type, kid=kid, alg=alg, use=use, key_ops=key_ops, public=None,
                    secret=secret)  # fmt: skip
     reader = {"RSA": _rsa, "EC": _ec, "OKP": _okp}[key_type]
@@ -324,7 +321,7 @@ def _fits(algorithm: AuthType, jwk: JWK) -> bool:
         return False
     try:
         check_key_fits(algorithm, jwk.public)
-    except KeyMaterialError:
+    except InvalidKeyError:
         return False
     return True
 
@@ -341,11 +338,11 @@ def bind(jwk: JWK, algorithms: Sequence[AuthType], purpose: Purpose) -> AuthType
     PEM key.
 
     Raises:
-        KeyMaterialError: any of those fails.
+        InvalidKeyError: any of those fails.
     """
     names = ", ".join(algorithm.value for algorithm in algorithms)
     if jwk.use is not None and jwk.use != "sig":
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f'is a JWK with "use": {jwk.use!r}; a key that signs or verifies tokens has '
             '"use": "sig" (or no "use")'
         )
@@ -353,14 +350,14 @@ def bind(jwk: JWK, algorithms: Sequence[AuthType], purpose: Purpose) -> AuthType
         needed = ("sign", "verify") if jwk.kty == "oct" else (purpose,)
         missing = [op for op in needed if op not in jwk.key_ops]
         if missing:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f'is a JWK whose "key_ops" does not allow {" and ".join(map(repr, missing))}, '
                 "which this configuration uses it for"
             )
     if jwk.alg is not None:
         chosen = next((a for a in algorithms if a.value == jwk.alg), None)
         if chosen is None:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f'is a JWK for "alg": {jwk.alg!r}, but JWT_AUTHTYPE allows {names}'
             )
         _check_fit(chosen, jwk)
@@ -370,8 +367,8 @@ def bind(jwk: JWK, algorithms: Sequence[AuthType], purpose: Purpose) -> AuthType
         return fitting[0]
     if not fitting:
         _check_fit(algorithms[0], jwk)  # raises with what is wrong for the first one
-        raise KeyMaterialError(f"is an {jwk.kty} JWK that fits none of {names}")  # pragma: no cover
-    raise KeyMaterialError(
+        raise InvalidKeyError(f"is an {jwk.kty} JWK that fits none of {names}")  # pragma: no cover
+    raise InvalidKeyError(
         f"is an {jwk.kty} JWK without an 'alg' member, and it fits several of the configured "
         f"algorithms ({', '.join(a.value for a in fitting)}); give it an 'alg' member"
     )
@@ -380,12 +377,12 @@ def bind(jwk: JWK, algorithms: Sequence[AuthType], purpose: Purpose) -> AuthType
 def _check_fit(algorithm: AuthType, jwk: JWK) -> None:
     if jwk.kty == "oct":
         if not algorithm.is_symmetric:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f"is an oct JWK (a shared secret), but {algorithm.value} needs a key pair"
             )
         return
     if algorithm.is_symmetric:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is an {jwk.kty} JWK, but {algorithm.value} needs a shared secret (an oct JWK)"
         )
     assert jwk.public is not None
@@ -399,14 +396,14 @@ def jwk_object(material: object) -> FrozenJSONObject | None:
     are JSON text. Anything else (PEM, a secret, a key object) is left to the PEM path.
 
     Raises:
-        KeyMaterialError: JSON text that is not one strict JSON object (duplicate
+        InvalidKeyError: JSON text that is not one strict JSON object (duplicate
             members, an array, ...), or a mapping that is not JSON.
     """
     if isinstance(material, Mapping):
         try:
             frozen = freeze(cast("Mapping[str, object]", material), path="the JWK")
         except TypeError as error:
-            raise KeyMaterialError(f"is a mapping but not a JSON object: {error}") from None
+            raise InvalidKeyError(f"is a mapping but not a JSON object: {error}") from None
         assert isinstance(frozen, FrozenJSONObject)
         return frozen
     if not isinstance(material, (str, bytes)):
@@ -417,7 +414,7 @@ def jwk_object(material: object) -> FrozenJSONObject | None:
     try:
         return loads_object(data.strip())
     except JSONDecodeError:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             "is JSON text but not one strict JSON object (a JWK or a JWK Set): no duplicate "
             "members, UTF-8, an object at the top"
         ) from None
@@ -427,11 +424,11 @@ def key_set_members(document: FrozenJSONObject) -> tuple[FrozenJSONObject, ...] 
     """The JWK objects of a JWK Set, or ``None`` when ``document`` is a single JWK.
 
     Raises:
-        KeyMaterialError: ``keys`` is not an array of objects.
+        InvalidKeyError: ``keys`` is not an array of objects.
     """
     if "keys" not in document:
         return None
     keys = document["keys"]
     if not isinstance(keys, tuple) or not all(isinstance(key, FrozenJSONObject) for key in keys):
-        raise KeyMaterialError("is a JWK Set whose 'keys' member is not an array of JWK objects")
+        raise InvalidKeyError("is a JWK Set whose 'keys' member is not an array of JWK objects")
     return cast("tuple[FrozenJSONObject, ...]", keys)

@@ -14,8 +14,8 @@ from typing import Final
 
 from .b64 import CANONICAL_LAST, FROM_URLSAFE
 from .errors import (
-    DisallowedAlgorithmError,
-    MalformedTokenError,
+    AlgorithmNotAllowedError,
+    TokenMalformedError,
     TokenTooLargeError,
 )
 from .signing import JWSHeader, Verifier
@@ -46,33 +46,33 @@ def _decode_segment(segment: bytes) -> bytes:
     alphabet.
 
     Raises:
-        MalformedTokenError: impossible length or non-canonical trailing bits.
+        TokenMalformedError: impossible length or non-canonical trailing bits.
     """
     remainder = len(segment) % 4
     if remainder == 1:
-        raise MalformedTokenError("The token is not valid base64url.")
+        raise TokenMalformedError("The token is not valid base64url.")
     if remainder and segment[-1] not in _CANONICAL_LAST_BYTES[remainder]:
-        raise MalformedTokenError("The token is not canonical base64url.")
+        raise TokenMalformedError("The token is not canonical base64url.")
     try:
         return binascii.a2b_base64(segment.translate(FROM_URLSAFE) + _PADDING[remainder])
     except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
-        raise MalformedTokenError("The token is not valid base64url.") from None
+        raise TokenMalformedError("The token is not valid base64url.") from None
 
 
 def _parse_header(data: bytes) -> JWSHeader:
     try:
         fields = loads_object(data)
     except JSONDecodeError:
-        raise MalformedTokenError("The token header is not a strict JSON object.") from None
+        raise TokenMalformedError("The token header is not a strict JSON object.") from None
     alg = fields.get("alg")
     if not isinstance(alg, str):
-        raise MalformedTokenError("The token header has no algorithm.")
+        raise TokenMalformedError("The token header has no algorithm.")
     kid = fields.get("kid")
     if kid is not None and not isinstance(kid, str):
-        raise MalformedTokenError("The token header's key id is not a string.")
+        raise TokenMalformedError("The token header's key id is not a string.")
     typ = fields.get("typ")
     if typ is not None and not isinstance(typ, str):
-        raise MalformedTokenError("The token header's type is not a string.")
+        raise TokenMalformedError("The token header's type is not a string.")
     if "crit" in fields:
         _check_critical(fields)
     return JWSHeader(alg=alg, kid=kid, typ=typ, fields=fields)
@@ -83,12 +83,12 @@ def _check_critical(fields: FrozenJSONObject) -> None:
     # the JWS spec already defines; and every one must be understood, or reject.
     crit = fields["crit"]
     if not isinstance(crit, tuple) or not crit:
-        raise MalformedTokenError("The token header's crit parameter is malformed.")
+        raise TokenMalformedError("The token header's crit parameter is malformed.")
     for name in crit:
         if not isinstance(name, str) or name not in fields:
-            raise MalformedTokenError("The token header's crit parameter is malformed.")
+            raise TokenMalformedError("The token header's crit parameter is malformed.")
         if name not in _UNDERSTOOD_CRITICAL:
-            raise MalformedTokenError(
+            raise TokenMalformedError(
                 "The token requires an extension this server does not support."
             )
 
@@ -112,9 +112,9 @@ def decode_compact(
     signature verified is kept, so a forger cannot fill it.
 
     Raises:
-        MalformedTokenError: size, structure, encoding, JSON or ``crit`` problems.
-        DisallowedAlgorithmError: ``alg`` is not in ``verifier.algorithms``.
-        InvalidSignatureError, UnknownKeyError: raised by the verifier.
+        TokenMalformedError: size, structure, encoding, JSON or ``crit`` problems.
+        AlgorithmNotAllowedError: ``alg`` is not in ``verifier.algorithms``.
+        SignatureInvalidError, UnknownKeyError: raised by the verifier.
     """
     if len(token) > max_length:
         raise TokenTooLargeError("The token is longer than this server accepts.")
@@ -122,16 +122,16 @@ def decode_compact(
     # segments; checked on the ASCII bytes that every later step needs anyway.
     data = token.encode("ascii") if token.isascii() else b""
     if data.translate(None, _ALPHABET) != b"..":
-        raise MalformedTokenError("The token is not a compact JWS (header.payload.signature).")
+        raise TokenMalformedError("The token is not a compact JWS (header.payload.signature).")
     header_b64, payload_b64, signature_b64 = data.split(b".")
     if not header_b64 or not payload_b64 or not signature_b64:
-        raise MalformedTokenError("The token is not a compact JWS (header.payload.signature).")
+        raise TokenMalformedError("The token is not a compact JWS (header.payload.signature).")
     header = None if headers is None else headers.get(header_b64)
     known = header is not None
     if header is None:
         header = _parse_header(_decode_segment(header_b64))
     if header.alg not in verifier.algorithms:
-        raise DisallowedAlgorithmError("The token's algorithm is not allowed.")
+        raise AlgorithmNotAllowedError("The token's algorithm is not allowed.")
     signature = _decode_segment(signature_b64)
     payload_bytes = _decode_segment(payload_b64)
     verifier.verify(header, data[: len(header_b64) + 1 + len(payload_b64)], signature)
@@ -142,5 +142,5 @@ def decode_compact(
     try:
         claims = loads_object(payload_bytes)
     except JSONDecodeError:
-        raise MalformedTokenError("The token payload is not a strict JSON object.") from None
+        raise TokenMalformedError("The token payload is not a strict JSON object.") from None
     return header, claims

@@ -22,11 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
-from jwt import InvalidKeyError
+from jwt import InvalidKeyError as PyJWTKeyError
 from jwt.algorithms import ECAlgorithm, HMACAlgorithm, OKPAlgorithm, RSAAlgorithm, RSAPSSAlgorithm
 
 from .algorithms import AuthType
-from .keys import KeyMaterialError, PrivateKey, PublicKey, same_public_key
+from .errors import InvalidKeyError
+from .keys import PrivateKey, PublicKey, same_public_key
 from .speedups import prepared_hmac
 
 
@@ -89,12 +90,12 @@ def hmac_ops(algorithm: AuthType, secret: bytes) -> KeyOps:
     refusal still arrives as the library's ``ValueError``, never as PyJWT's exception.
 
     Raises:
-        KeyMaterialError: PyJWT refuses ``secret`` as an HMAC key.
+        InvalidKeyError: PyJWT refuses ``secret`` as an HMAC key.
     """
     try:
         HMACAlgorithm(hashlib.sha256).prepare_key(secret)
-    except InvalidKeyError:
-        raise KeyMaterialError(
+    except PyJWTKeyError:
+        raise InvalidKeyError(
             f"is refused by PyJWT as an HMAC key (it looks like key material, not a "
             f"secret); make a random secret with: flask jwt keygen --alg {algorithm.value}"
         ) from None

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 from .algorithms import AuthType, parse_auth_type
 from .errors import (
-    DisallowedAlgorithmError,
+    AlgorithmNotAllowedError,
     InvalidKeyError,
-    InvalidSignatureError,
+    SignatureInvalidError,
     UnknownKeyError,
 )
 from .jwks import JWKSet, PublicJWK, hmac_key_id, public_jwk, thumbprint
@@ -248,16 +248,16 @@ class KeyVerifier(_BoundKey):
             raise UnknownKeyError("No configured key matches the token's key id.")
         # the checks of verify_signature
         if header.alg != self._name:
-            raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
+            raise AlgorithmNotAllowedError("The token's algorithm is not allowed for this key.")
         if not self._ops.verify(signing_input, signature):
-            raise InvalidSignatureError("The token's signature is not valid.")
+            raise SignatureInvalidError("The token's signature is not valid.")
 
     def verify_signature(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         """Like :meth:`verify`, once the key was selected (the ``kid`` is not looked at)."""
         if header.alg != self._name:
-            raise DisallowedAlgorithmError("The token's algorithm is not allowed for this key.")
+            raise AlgorithmNotAllowedError("The token's algorithm is not allowed for this key.")
         if not self._ops.verify(signing_input, signature):
-            raise InvalidSignatureError("The token's signature is not valid.")
+            raise SignatureInvalidError("The token's signature is not valid.")
 
 
 class KeySetVerifier:

@@ -8,7 +8,7 @@ the configuration:
 
 * The first fetch happens when the first token needs it (never at import or
   ``init_app``). Until one has succeeded, a token cannot be checked:
-  :class:`~flask_pyjwt.errors.KeySetUnavailableError` (503 with ``Retry-After``).
+  :class:`~flask_pyjwt.errors.KeysUnavailableError` (503 with ``Retry-After``).
 * Keys are kept for the response's ``Cache-Control: max-age``, clamped to
   ``[min_refresh, max_cache]`` (``min_refresh`` without one). When they expire, one
   request thread refreshes them while the others go on with the keys held.
@@ -44,11 +44,10 @@ from typing import Final, NoReturn, Protocol
 from cryptography.exceptions import UnsupportedAlgorithm
 
 from .algorithms import AuthType
-from .errors import KeySetUnavailableError, UnknownKeyError
+from .errors import InvalidKeyError, KeysUnavailableError, UnknownKeyError
 from .jwk import bind, has_private_members, key_set_members, parse_jwk
 from .jwks import thumbprint
 from .key_signers import KeySetVerifier, KeyVerifier
-from .keys import KeyMaterialError
 from .signing import JWSHeader
 from .strict_json import JSONDecodeError, loads_object
 
@@ -121,7 +120,7 @@ def parse_key_set(body: bytes, algorithms: Sequence[AuthType]) -> tuple[KeySetVe
     try:
         document = loads_object(body)
         members = key_set_members(document)
-    except (JSONDecodeError, KeyMaterialError):
+    except (JSONDecodeError, InvalidKeyError):
         raise FetchError("the document is not a strict JSON object with a 'keys' array") from None
     if members is None:
         raise FetchError("the document has no 'keys' member")
@@ -138,12 +137,12 @@ def parse_key_set(body: bytes, algorithms: Sequence[AuthType]) -> tuple[KeySetVe
         try:
             jwk = parse_jwk(obj)
             if jwk.public is None:
-                raise KeyMaterialError("is a shared secret (oct)")
+                raise InvalidKeyError("is a shared secret (oct)")
             algorithm = bind(jwk, algorithms, "verify")
             kid = jwk.kid if jwk.kid is not None else thumbprint(jwk.public)
             verifier = KeyVerifier(algorithm, jwk.public, key_id=kid)
         except (ValueError, TypeError, OverflowError, UnsupportedAlgorithm) as error:
-            detail = error.detail if isinstance(error, KeyMaterialError) else str(error)
+            detail = error.detail if isinstance(error, InvalidKeyError) else str(error)
             skipped.append(f"{where} {detail}")
             continue
         if kid in by_kid:
@@ -241,9 +240,9 @@ class CachedKeySet:
         """Select the key by ``kid`` among the provider's keys and let it verify.
 
         Raises:
-            KeySetUnavailableError: no key set has been fetched yet, and fetching failed.
+            KeysUnavailableError: no key set has been fetched yet, and fetching failed.
             UnknownKeyError: no key has the token's ``kid`` (after a refetch, if allowed).
-            InvalidSignatureError, DisallowedAlgorithmError: from the selected key.
+            SignatureInvalidError, AlgorithmNotAllowedError: from the selected key.
         """
         snapshot = self._current()
         keys = snapshot.keys
@@ -310,7 +309,7 @@ class CachedKeySet:
 
     def _unavailable(self, now: float) -> NoReturn:
         retry_after = max(1, math.ceil(self._next_attempt - now))
-        raise KeySetUnavailableError(
+        raise KeysUnavailableError(
             "The identity provider's signing keys could not be fetched; try again later.",
             retry_after=retry_after,
         )

@@ -70,11 +70,6 @@ _KEY_FILE_SUFFIXES: Final = (
 _MAX_PATH_LENGTH: Final = 4096
 
 
-KeyMaterialError = InvalidKeyError
-"""The name the core raises it under: its ``detail`` is said of the key by whoever
-reports it (``JWT_SECRET: ...`` in the configuration, a sentence from ``KeySigner``)."""
-
-
 def _as_bytes(material: str | bytes) -> bytes:
     return material.encode("utf-8") if isinstance(material, str) else material
 
@@ -179,33 +174,33 @@ def hmac_secret(algorithm: AuthType, material: object) -> bytes:
     """The raw HMAC key for ``algorithm``.
 
     Raises:
-        KeyMaterialError: empty, not ``str``/``bytes``, key text of any kind (PEM, SSH,
+        InvalidKeyError: empty, not ``str``/``bytes``, key text of any kind (PEM, SSH,
             DER, a JWK: a public key used as an HMAC secret is algorithm confusion), or
             a key file's path instead of the secret.
     """
     alg = algorithm.value
     if not isinstance(material, (str, bytes)):
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"must be a str or bytes secret for {alg}, got {type(material).__name__}"
         )
     secret = _as_bytes(material)
     if not secret:
-        raise KeyMaterialError(f"is empty; {alg} needs a secret")
+        raise InvalidKeyError(f"is empty; {alg} needs a secret")
     kind = _key_like(secret)
     if kind == "a JWK or JWKS (JSON text)":
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"looks like a JWK or JWKS (JSON text), which is not accepted as the {alg} "
             'secret: pass the raw secret bytes instead (an oct JWK\'s "k" member, '
             f"base64url-decoded), or make a new secret with: flask jwt keygen --alg {alg}"
         )
     if kind is not None:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"looks like {kind}, which is not a secret for {alg}: for a key pair, set "
             "JWT_AUTHTYPE to an RS/PS/ES/EdDSA algorithm and JWT_SECRET to the private "
             f"key; for {alg}, make a random secret with: flask jwt keygen --alg {alg}"
         )
     if _looks_like_path(secret):
-        raise KeyMaterialError(f"{_PATH_ADVICE}, or Path(path).read_text().strip()")
+        raise InvalidKeyError(f"{_PATH_ADVICE}, or Path(path).read_text().strip()")
     return secret
 
 
@@ -224,7 +219,7 @@ def check_secret_strength(
         WeakSecretWarning: too short, and not ``required``; at the caller's line.
 
     Raises:
-        KeyMaterialError: too short, and ``required``.
+        InvalidKeyError: too short, and ``required``.
     """
     needed = algorithm.min_secret_bytes
     if len(secret) >= needed:
@@ -235,7 +230,7 @@ def check_secret_strength(
         f"print(secrets.token_urlsafe({needed}))')"
     )
     if required:
-        raise KeyMaterialError(detail)
+        raise InvalidKeyError(detail)
     warn_at_caller(f"{subject} {detail}.", WeakSecretWarning)
 
 
@@ -243,23 +238,23 @@ def check_key_fits(algorithm: AuthType, key: PrivateKey | PublicKey) -> None:
     """Check that ``key`` is of the type and size ``algorithm`` needs.
 
     Raises:
-        KeyMaterialError: it is not.
+        InvalidKeyError: it is not.
     """
     family = algorithm.family
     if family == "RSA":
         if not isinstance(key, (RSAPrivateKey, RSAPublicKey)):
-            raise KeyMaterialError(f"is a {_describe(key)}, but {algorithm.value} needs an RSA key")
+            raise InvalidKeyError(f"is a {_describe(key)}, but {algorithm.value} needs an RSA key")
         if key.key_size < MIN_RSA_BITS:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f"is a {key.key_size}-bit RSA key; {algorithm.value} needs {MIN_RSA_BITS} bits "
                 "or more (RFC 7518 3.3)"
             )
     elif family == "EC":
         if not isinstance(key, (EllipticCurvePrivateKey, EllipticCurvePublicKey)):
-            raise KeyMaterialError(f"is a {_describe(key)}, but {algorithm.value} needs an EC key")
+            raise InvalidKeyError(f"is a {_describe(key)}, but {algorithm.value} needs an EC key")
         expected = EC_CURVES[algorithm]().name
         if key.curve.name != expected:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f"is on curve {key.curve.name}, but {algorithm.value} needs {expected} "
                 "(RFC 7518 3.4)"
             )
@@ -267,11 +262,9 @@ def check_key_fits(algorithm: AuthType, key: PrivateKey | PublicKey) -> None:
         if not isinstance(
             key, (Ed25519PrivateKey, Ed25519PublicKey, Ed448PrivateKey, Ed448PublicKey)
         ):
-            raise KeyMaterialError(
-                f"is a {_describe(key)}, but EdDSA needs an Ed25519 or Ed448 key"
-            )
+            raise InvalidKeyError(f"is a {_describe(key)}, but EdDSA needs an Ed25519 or Ed448 key")
     else:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is a {_describe(key)}; {algorithm.value} needs a secret, not a key pair"
         )
 
@@ -296,13 +289,13 @@ def load_private_key(algorithm: AuthType, material: object) -> PrivateKey:
     """Parse a PEM private key (or take a key object) and check it fits ``algorithm``.
 
     Raises:
-        KeyMaterialError: not a usable private key for ``algorithm``.
+        InvalidKeyError: not a usable private key for ``algorithm``.
     """
     key: object
     if isinstance(material, _PRIVATE_TYPES):
         key = material
     elif isinstance(material, _PUBLIC_TYPES):
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"is a public key, but signing with {algorithm.value} needs the private key; "
             "a verify-only service sets JWT_PUBLICKEY and leaves JWT_SECRET unset"
         )
@@ -310,31 +303,31 @@ def load_private_key(algorithm: AuthType, material: object) -> PrivateKey:
         data = _pem_text(_as_bytes(material))
         if b"PRIVATE KEY-----" not in data:
             if _looks_like_path(data):
-                raise KeyMaterialError(_PATH_ADVICE)
+                raise InvalidKeyError(_PATH_ADVICE)
             kind = _key_like(data)
             if kind is not None and kind != "a JWK or JWKS (JSON text)":
-                raise KeyMaterialError(
+                raise InvalidKeyError(
                     f"is a public key or certificate, but signing with {algorithm.value} needs "
                     "a PEM private key; a verify-only service sets JWT_PUBLICKEY and leaves "
                     "JWT_SECRET unset"
                 )
-            raise KeyMaterialError(f"is not a PEM private key, which {algorithm.value} needs")
+            raise InvalidKeyError(f"is not a PEM private key, which {algorithm.value} needs")
         try:
             key = load_pem_private_key(data, password=None)
         except TypeError:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 "is an encrypted PEM private key; decrypt it with cryptography's "
                 "load_pem_private_key(data, password) and pass the key object"
             ) from None
         except (ValueError, UnsupportedAlgorithm):
-            raise KeyMaterialError("is not a PEM private key that can be read") from None
+            raise InvalidKeyError("is not a PEM private key that can be read") from None
     else:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"must be PEM text (str or bytes) or a cryptography private key, "
             f"got {type(material).__name__}"
         )
     if not isinstance(key, _PRIVATE_TYPES):
-        raise KeyMaterialError(f"is a {_describe(key)}, which {algorithm.value} cannot use")
+        raise InvalidKeyError(f"is a {_describe(key)}, which {algorithm.value} cannot use")
     check_key_fits(algorithm, key)
     return key
 
@@ -343,7 +336,7 @@ def load_public_key(algorithm: AuthType, material: object) -> PublicKey:
     """Parse a PEM public key, an X.509 certificate or an OpenSSH public key line.
 
     Raises:
-        KeyMaterialError: not a usable public key for ``algorithm``.
+        InvalidKeyError: not a usable public key for ``algorithm``.
     """
     key: object
     if isinstance(material, _PUBLIC_TYPES):
@@ -353,9 +346,9 @@ def load_public_key(algorithm: AuthType, material: object) -> PublicKey:
     elif isinstance(material, (str, bytes)):
         data = _pem_text(_as_bytes(material))
         if _looks_like_path(data):
-            raise KeyMaterialError(_PATH_ADVICE)
+            raise InvalidKeyError(_PATH_ADVICE)
         if b"PRIVATE KEY-----" in data:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 "is a private key; give only the public key here (it is derived from "
                 "JWT_SECRET when that is set)"
             )
@@ -367,16 +360,16 @@ def load_public_key(algorithm: AuthType, material: object) -> PublicKey:
             else:
                 key = load_pem_public_key(data)
         except (ValueError, UnsupportedAlgorithm):
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 "is not a PEM public key, X.509 certificate or OpenSSH public key that can be read"
             ) from None
     else:
-        raise KeyMaterialError(
+        raise InvalidKeyError(
             f"must be PEM or OpenSSH text (str or bytes) or a cryptography public key, "
             f"got {type(material).__name__}"
         )
     if not isinstance(key, _PUBLIC_TYPES):
-        raise KeyMaterialError(f"is a {_describe(key)}, which {algorithm.value} cannot use")
+        raise InvalidKeyError(f"is a {_describe(key)}, which {algorithm.value} cannot use")
     check_key_fits(algorithm, key)
     return key
 

@@ -82,7 +82,7 @@ class RevocationStore(Protocol):
     * **Monotonic subject cut-offs**: :meth:`revoke_subject` never moves a subject's
       cut-off back in time.
     * **Failure is loud**: a store that cannot answer raises
-      :class:`~flask_pyjwt.errors.RevocationStoreError`; it never reports ``VALID``
+      :class:`~flask_pyjwt.errors.RevocationUnavailableError`; it never reports ``VALID``
       for a state it could not read.
     """
 

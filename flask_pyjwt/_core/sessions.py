@@ -20,7 +20,7 @@ from typing import Final
 from .errors import (
     LegacyTokenRevocationError,
     RefreshTokenReusedError,
-    RevocationStoreError,
+    RevocationUnavailableError,
     TokenRevokedError,
 )
 from .revocation import RETIRED, REVOKED, VALID, RevocationQuery, RevocationStore
@@ -128,11 +128,11 @@ class Sessions:
         Raises:
             TokenRevokedError: the token, its session or its subject was revoked.
             RefreshTokenReusedError: a rotated refresh token presented again.
-            RevocationStoreError: the store did not answer (unless failing open).
+            RevocationUnavailableError: the store did not answer (unless failing open).
         """
         try:
             state = self.store.status(_query(token))
-        except RevocationStoreError:
+        except RevocationUnavailableError:
             if not self._fail_open:
                 raise
             LOGGER.warning(
@@ -160,7 +160,7 @@ class Sessions:
         Raises:
             LegacyTokenRevocationError: an unexpired auth token without ``jti`` (1.x,
                 or an identity provider's).
-            RevocationStoreError: the store did not answer.
+            RevocationUnavailableError: the store did not answer.
         """
         ttl = self._token_ttl(token)
         if ttl > 0:  # an expired token needs no revocation of its own
@@ -180,7 +180,7 @@ class Sessions:
         """Refuse every token of ``subject`` issued until now (this second included).
 
         Raises:
-            RevocationStoreError: the store did not answer.
+            RevocationUnavailableError: the store did not answer.
         """
         self.store.revoke_subject(subject, issued_before=int(self._clock()), ttl=self._horizon)
 
@@ -194,7 +194,7 @@ class Sessions:
         Raises:
             TokenRevokedError: the token or its session was revoked.
             RefreshTokenReusedError: it was already rotated (its session is now revoked).
-            RevocationStoreError: the store did not answer.
+            RevocationUnavailableError: the store did not answer.
         """
         state = self.store.status(_query(refresh))
         if state is REVOKED:

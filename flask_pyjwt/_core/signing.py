@@ -63,7 +63,7 @@ class Verifier(Protocol):
     * only ever select keys from its own configuration: ``header.kid`` may pick among
       configured keys, nothing in the header may supply one (no ``jwk``/``jku``/``x5u``);
     * bind each key to one algorithm, and refuse an ``alg`` that key is not for;
-    * raise :class:`~flask_pyjwt.errors.InvalidSignatureError` (bad signature) or
+    * raise :class:`~flask_pyjwt.errors.SignatureInvalidError` (bad signature) or
       :class:`~flask_pyjwt.errors.UnknownKeyError` (no key for this ``kid``), and return
       ``None`` only when the signature is valid.
     """

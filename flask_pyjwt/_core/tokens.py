@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, NewType, TypeAlias, Union
 
-from .errors import InvalidClaimError
+from .errors import ClaimInvalidError
 from .speedups import slot_builder
 from .strict_json import JSONObject, JSONValue
 
@@ -171,7 +171,7 @@ def _fresh_until(claims: JSONObject) -> int | None:
     value = claims["fresh"]
     # bool is an int subclass: refuse it explicitly (true is not a time).
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_SAFE_INTEGER:
-        raise InvalidClaimError(
+        raise ClaimInvalidError(
             "fresh", "The token's fresh claim must be a whole number of seconds since the epoch."
         )
     return value
@@ -182,7 +182,7 @@ def _session_id(claims: JSONObject) -> SessionId | None:
         return None
     sid = claims["sid"]
     if not isinstance(sid, str) or not sid:
-        raise InvalidClaimError("sid", "The token's sid claim must be a non-empty string.")
+        raise ClaimInvalidError("sid", "The token's sid claim must be a non-empty string.")
     return SessionId(sid)
 
 
@@ -216,7 +216,7 @@ def make_token(
     The one place both issuing and verifying turn checked claims into a token.
 
     Raises:
-        InvalidClaimError: a refresh token without a non-empty string ``rid``, a ``sid``
+        ClaimInvalidError: a refresh token without a non-empty string ``rid``, a ``sid``
             that is not a non-empty string, or an auth token whose ``fresh`` claim is not
             a time.
     """
@@ -228,7 +228,7 @@ def make_token(
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
-        raise InvalidClaimError("rid", "The token's rid claim must be a non-empty string.")
+        raise ClaimInvalidError("rid", "The token's rid claim must be a non-empty string.")
     return _build_refresh(
         sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid
     )  # fmt: skip

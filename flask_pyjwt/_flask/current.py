@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Final, Literal, cast, overload
 
-from flask_pyjwt._core.errors import ClaimsShapeError, NoCurrentTokenError, WrongTokenTypeError
+from flask_pyjwt._core.errors import ClaimsShapeError, NoCurrentTokenError, TokenTypeInvalidError
 from flask_pyjwt._core.strict_json import JSONObject, JSONValue
 from flask_pyjwt._core.tokens import (
     AuthToken,
@@ -116,7 +116,7 @@ class CurrentToken:
 
         Raises:
             NoCurrentTokenError: outside a protected request.
-            WrongTokenTypeError: the token is of the other kind (a view reading
+            TokenTypeInvalidError: the token is of the other kind (a view reading
                 ``get("refresh")`` under ``require_token("auth")``): escaping the view,
                 the 401 ``token_type_invalid``.
             ValueError: ``token_type`` is neither ``"auth"`` nor ``"refresh"``.
@@ -126,7 +126,7 @@ class CurrentToken:
             return token
         expected = parse_token_type(token_type)
         if token.token_type is not expected:
-            raise WrongTokenTypeError(
+            raise TokenTypeInvalidError(
                 f"This view reads a {expected.value} token, but the request's token is "
                 f"a {token.token_type.value} token."
             )

@@ -283,11 +283,12 @@ _ESCAPING: Final = (InvalidTokenError, UnavailableError)
 def register_error_handlers(app: Flask) -> None:
     """Answer a library error escaping any view of ``app`` as a protected view would.
 
-    ``auth_manager.convert_token(...)`` on a bad token in a view of the app's own, or a
-    revocation store that is down, is then the JSON 401 / 503, never an HTML 500. An
+    ``auth_manager.convert_token(...)`` or ``revoke(...)`` on a bad token in a view of the
+    app's own, or a revocation store that is down during ``rotate(...)``, is then the
+    JSON 401 / 503, never an HTML 500. An
     app's own handler stays in charge: one registered for ``FlaskPyJWTError`` before
     ``init_app`` (then none is registered here), one for the same class registered
-    after (it replaces this one), or one for a subclass (``ExpiredTokenError``).
+    after (it replaces this one), or one for a subclass (``TokenExpiredError``).
     """
     handlers: Mapping[type[Exception], object] = app.error_handler_spec[None][None]
     if FlaskPyJWTError in handlers:

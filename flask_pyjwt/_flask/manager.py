@@ -15,7 +15,6 @@ from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
-    UnavailableError,
 )
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
 from flask_pyjwt._core.jwks import JWKSet
@@ -36,7 +35,6 @@ from flask_pyjwt._core.tokens import (
 
 from .cli import jwt_cli
 from .cookies import set_token_cookies, unset_token_cookies
-from .http_errors import AuthenticationFailed, TemporarilyUnavailable
 from .setup import SetupOptions, build_state
 from .state import (
     EXTENSION_NAME,
@@ -108,8 +106,9 @@ class AuthManager:
         Also checks, now and before the first request is answered, that no view of
         ``app`` was registered by a route written below ``@require_token(...)``; and
         registers error handlers so that an :class:`~flask_pyjwt.errors.InvalidTokenError` or
-        :class:`~flask_pyjwt.errors.UnavailableError` escaping any view (``convert_token`` in
-        a view of your own) is the JSON 401 / 503 a protected view gives, not a 500.
+        :class:`~flask_pyjwt.errors.UnavailableError` escaping any view (from
+        :meth:`convert_token`, :meth:`revoke` or :meth:`rotate` in a view of your own) is
+        the JSON 401 / 503 a protected view gives, not a 500.
 
         Warns:
             IgnoredConfigWarning: a ``JWT_*`` key in ``app.config`` that flask_pyjwt does
@@ -319,9 +318,9 @@ class AuthManager:
         checked (that is :func:`~flask_pyjwt.require_token`'s job).
 
         Raises:
-            RevocationStoreError: the revocation store did not answer (unless
+            RevocationUnavailableError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
-            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
                 could not be fetched, so the token is neither valid nor invalid; an
                 outage is not reported as ``False``.
         """
@@ -358,9 +357,9 @@ class AuthManager:
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
                 (:class:`~flask_pyjwt.errors.TokenRevokedError` for a revoked one).
-            RevocationStoreError: the revocation store did not answer (unless
+            RevocationUnavailableError: the revocation store did not answer (unless
                 ``JWT_REVOCATION_FAIL_OPEN``).
-            KeySetUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
                 could not be fetched.
         """
         expected = None if token_type is None else parse_token_type(token_type)
@@ -380,28 +379,22 @@ class AuthManager:
         browser whose refresh cookie is kept to the refresh path). The token is verified
         first. An expired token ends its session all the same (a successor rotated from
         it may still be alive); on its own, an expired token needs no revocation.
-        Meant for logout views, so a refusal is the library's JSON 401/503.
+        In a view (a logout view), an error it raises answers as a protected view would:
+        the JSON 401 or 503 (:doc:`/errors`).
 
         Raises:
-            AuthenticationFailed: 401: the token is not valid (forged, malformed, badly
-                signed, ...; expired is not a refusal).
-            TemporarilyUnavailable: 503: the revocation store did not answer, or (with
-                ``JWT_JWKS_URL``) the identity provider's keys could not be fetched.
+            InvalidTokenError: a subclass saying why the token is not valid (forged,
+                malformed, badly signed, ...; expired is not a refusal).
+            RevocationUnavailableError: the revocation store did not answer.
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+                could not be fetched.
             LegacyTokenRevocationError: a Flask_PyJWT 1.x auth token, which has no
                 ``jti`` (a :class:`ValueError`; :meth:`revoke_subject` covers it).
         """
         state = self._state()
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
-        try:
-            verified = state.codec.decode_expired_ok(raw)
-        except InvalidTokenError as error:
-            raise AuthenticationFailed.from_token_error(error) from None
-        except UnavailableError as error:  # the identity provider's keys, in IdP mode
-            raise TemporarilyUnavailable.from_unavailable(error) from error
-        try:
-            state.sessions.revoke(verified, end_session=end_session)
-        except UnavailableError as error:
-            raise TemporarilyUnavailable.from_unavailable(error) from error
+        verified = state.codec.decode_expired_ok(raw)
+        state.sessions.revoke(verified, end_session=end_session)
 
     def revoke_subject(self, sub: str) -> None:
         """Refuse every token of ``sub`` issued until now: log out everywhere (after a
@@ -412,15 +405,13 @@ class AuthManager:
         client that logs in again within that second gets a 401 once.
 
         Raises:
-            TemporarilyUnavailable: 503: the revocation store did not answer.
+            RevocationUnavailableError: the revocation store did not answer (a 503 in a
+                view).
             TypeError: ``sub`` is not a string.
             ValueError: ``sub`` is empty.
         """
         check_subject(sub)  # callers without a type checker may pass anything
-        try:
-            self._state().sessions.revoke_subject(sub)
-        except UnavailableError as error:
-            raise TemporarilyUnavailable.from_unavailable(error) from error
+        self._state().sessions.revoke_subject(sub)
 
     def rotate(
         self,
@@ -433,7 +424,9 @@ class AuthManager:
 
         The presented refresh token is retired: presenting it again (to :meth:`rotate`
         or to any ``require_token("refresh")`` route) is reuse, which revokes its whole
-        session, the new pair included, and answers 401 ``refresh_token_reused``. Of
+        session, the new pair included, and raises
+        :class:`~flask_pyjwt.errors.RefreshTokenReusedError` (401 ``refresh_token_reused``
+        in a view). Of
         two concurrent rotations of one refresh token exactly one wins. There is no
         grace window: a client that lost the answer to its rotation logs in again.
 
@@ -446,10 +439,16 @@ class AuthManager:
             claims: the new auth token's custom claims.
 
         Raises:
-            AuthenticationFailed: 401: not a valid refresh token, revoked
-                (``token_revoked``), or reused (``refresh_token_reused``).
-            TemporarilyUnavailable: 503: the revocation store did not answer (rotation
-                never fails open: single use could not be guaranteed).
+            InvalidTokenError: a subclass saying why: not a valid refresh token
+                (:class:`~flask_pyjwt.errors.TokenTypeInvalidError` for an auth token),
+                revoked (:class:`~flask_pyjwt.errors.TokenRevokedError`), or reused
+                (:class:`~flask_pyjwt.errors.RefreshTokenReusedError`). In a view, the
+                JSON 401 with its ``code``.
+            RevocationUnavailableError: the revocation store did not answer (rotation
+                never fails open: single use could not be guaranteed); in a view, the
+                JSON 503.
+            KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
+                could not be fetched.
             MissingSignerError: the app is verify-only.
             ValueError, TypeError: ``scope`` or ``claims`` as :meth:`auth_token`
                 refuses them.
@@ -461,10 +460,7 @@ class AuthManager:
         """
         state = self._state()
         raw = refresh_token.signed if isinstance(refresh_token, RefreshToken) else refresh_token
-        try:
-            presented = state.codec.decode(raw, TokenType.REFRESH)
-        except InvalidTokenError as error:
-            raise AuthenticationFailed.from_token_error(error) from None
+        presented = state.codec.decode(raw, TokenType.REFRESH)
         assert isinstance(presented, RefreshToken)
         # The new pair first: whatever refuses it (a verify-only app, bad claims, a
         # token too long) must do so before the presented token is retired, or that
@@ -473,10 +469,5 @@ class AuthManager:
         carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
-        try:
-            state.sessions.retire(presented)
-        except InvalidTokenError as error:
-            raise AuthenticationFailed.from_token_error(error) from None
-        except UnavailableError as error:
-            raise TemporarilyUnavailable.from_unavailable(error) from error
+        state.sessions.retire(presented)
         return new_auth, new_refresh

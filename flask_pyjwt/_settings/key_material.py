@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final, cast
 
-from flask_pyjwt._core.errors import InvalidConfigError
+from flask_pyjwt._core.errors import InvalidConfigError, InvalidKeyError
 from flask_pyjwt._core.jwk import (
     jwk_object,
 )
-from flask_pyjwt._core.keys import KeyMaterial, KeyMaterialError, is_key_material
+from flask_pyjwt._core.keys import KeyMaterial, is_key_material
 from flask_pyjwt._core.strict_json import FrozenJSONObject
 
 from .readers import (
@@ -20,8 +20,8 @@ from .readers import (
 from .sources import ConfigLookup
 
 
-def key_error(key: str, error: KeyMaterialError | ValueError) -> InvalidConfigError:
-    detail = error.detail if isinstance(error, KeyMaterialError) else str(error)
+def key_error(key: str, error: InvalidKeyError | ValueError) -> InvalidConfigError:
+    detail = error.detail if isinstance(error, InvalidKeyError) else str(error)
     return InvalidConfigError(key, detail)
 
 
@@ -54,5 +54,5 @@ def key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | Mapping[str, o
 def jwk_document(key: str, material: object) -> FrozenJSONObject | None:
     try:
         return jwk_object(material)
-    except KeyMaterialError as error:
+    except InvalidKeyError as error:
         raise key_error(key, error) from None

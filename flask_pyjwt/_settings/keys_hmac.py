@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_pyjwt._core.algorithms import AuthType
-from flask_pyjwt._core.errors import IgnoredConfigWarning, MissingConfigError
+from flask_pyjwt._core.errors import IgnoredConfigWarning, InvalidKeyError, MissingConfigError
 from flask_pyjwt._core.hints import warn_at_caller
 from flask_pyjwt._core.key_signers import configured_signer
-from flask_pyjwt._core.keys import KeyMaterial, KeyMaterialError, hmac_secret
+from flask_pyjwt._core.keys import KeyMaterial, hmac_secret
 from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._core.signing import Signer, Verifier
 
@@ -58,7 +58,7 @@ def hmac_keys(
     else:
         try:
             raw = hmac_secret(algorithm, secret)
-        except KeyMaterialError as error:
+        except InvalidKeyError as error:
             raise key_error("JWT_SECRET", error) from None
     try:
         signer = configured_signer(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_pyjwt._core.algorithms import AuthType
-from flask_pyjwt._core.errors import InvalidConfigError
+from flask_pyjwt._core.errors import InvalidConfigError, InvalidKeyError
 from flask_pyjwt._core.jwk import (
     JWK,
     bind,
@@ -17,7 +17,7 @@ from flask_pyjwt._core.jwk import (
     parse_jwk,
 )
 from flask_pyjwt._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
-from flask_pyjwt._core.keys import KeyMaterial, KeyMaterialError
+from flask_pyjwt._core.keys import KeyMaterial
 from flask_pyjwt._core.strict_json import FrozenJSONObject
 
 from .key_material import (
@@ -37,18 +37,18 @@ def signing_jwk(document: FrozenJSONObject, algorithm: AuthType, key_id: str | N
     """``JWT_SECRET`` given as a JWK: its key, bound to ``algorithm``, and its ``kid``."""
     try:
         if key_set_members(document) is not None:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 "is a JWK Set; JWT_SECRET is the one key that signs: give that JWK alone "
                 "(the keys that verify go in JWT_PUBLICKEY)"
             )
         jwk = parse_jwk(document)
         if not jwk.is_private:
-            raise KeyMaterialError(
+            raise InvalidKeyError(
                 f"is a public {jwk.kty} JWK; signing with {algorithm.value} needs the private "
                 "key (its 'd' member); a verify-only service sets JWT_PUBLICKEY instead"
             )
         bind(jwk, (algorithm,), "sign")
-    except KeyMaterialError as error:
+    except InvalidKeyError as error:
         raise key_error("JWT_SECRET", error) from None
     if key_id is not None and jwk.kid is not None and key_id != jwk.kid:
         raise InvalidConfigError(
@@ -79,7 +79,7 @@ def verification_jwks(
         try:
             jwk = parse_jwk(obj)
             algorithm = bind(jwk, algorithms, "verify")
-        except KeyMaterialError as error:
+        except InvalidKeyError as error:
             prefix = "" if single else f"keys[{index}] "
             raise InvalidConfigError("JWT_PUBLICKEY", f"{prefix}{error.detail}") from None
         assert jwk.public is not None
@@ -104,7 +104,7 @@ def key_set_members_or_error(document: FrozenJSONObject) -> tuple[FrozenJSONObje
     """:func:`key_set_members`, its error as ``JWT_PUBLICKEY``'s."""
     try:
         return key_set_members(document)
-    except KeyMaterialError as error:
+    except InvalidKeyError as error:
         raise key_error("JWT_PUBLICKEY", error) from None
 
 
@@ -112,7 +112,7 @@ def jwk_object_quiet(material: object) -> FrozenJSONObject | None:
     """:func:`jwk_object`, or ``None`` where it would raise."""
     try:
         return jwk_object(material)
-    except KeyMaterialError:
+    except InvalidKeyError:
         return None
 
 

@@ -8,7 +8,7 @@ the vector's JWK, converted with :mod:`cryptography` by :func:`verifier_from_jwk
 What is compared is the signature layer: "accepted" means the verifier was reached and
 returned, i.e. size, structure, header, algorithm allow-list and signature all passed.
 The vectors' payloads are raw bytes ("foo", RFC 7520's prose), not JWT claim sets, so
-every accepted case is then refused as a *token* with ``MalformedTokenError`` because its
+every accepted case is then refused as a *token* with ``TokenMalformedError`` because its
 payload is not a JSON object (RFC 7519 7.2 step 10) - checked for each accepted case.
 
 Cases where the library deliberately differs from the vector, or the vector is ambiguous or
@@ -38,7 +38,7 @@ from flask_pyjwt import (
     Verifier,
 )
 from flask_pyjwt._core.jws import decode_compact
-from flask_pyjwt.errors import MalformedTokenError, WeakSecretWarning
+from flask_pyjwt.errors import TokenMalformedError, WeakSecretWarning
 from flask_pyjwt.typing import AuthType, JWSHeader
 
 VECTORS: Final = Path(__file__).resolve().parents[1] / "vectors" / "wycheproof"
@@ -180,7 +180,7 @@ def signature_layer_accepts(verifier: Verifier, jws: str) -> bool:
     except InvalidTokenError as error:
         refusal = error
     if recorder.verified:
-        assert isinstance(refusal, MalformedTokenError)
+        assert isinstance(refusal, TokenMalformedError)
         assert refusal.message == "The token payload is not a strict JSON object."
     return recorder.verified
 
@@ -358,7 +358,7 @@ def test_padding_the_invalidbase64padding_cases_intend_is_refused(tc_id: int) ->
     header, payload, signature = case.jws.split(".")
     assert signature_layer_accepts(verifier, case.jws)
     for padded in (f"{header}=.{payload}.{signature}", f"{header}.{payload}==.{signature}"):
-        with pytest.raises(MalformedTokenError):
+        with pytest.raises(TokenMalformedError):
             decode_compact(padded, verifier)
 
 

@@ -26,11 +26,11 @@ from flask_pyjwt import (
 from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._settings.catalogue import CONFIG_KEYS
 from flask_pyjwt.errors import (
+    ClaimInvalidError,
     ConfigError,
     CustomErrorCode,
     HTTPAuthError,
     IgnoredConfigWarning,
-    InvalidClaimError,
     WeakSecretWarning,
 )
 from flask_pyjwt.typing import AuthType, ErrorCode, FrozenJSONObject, JSONObject, JSONValue
@@ -161,7 +161,7 @@ def error_attributes(
     missing: MissingConfigError,
     invalid: InvalidConfigError,
     token_error: InvalidTokenError,
-    claim_error: InvalidClaimError,
+    claim_error: ClaimInvalidError,
     http: HTTPAuthError,
     unauthorized: AuthenticationFailed,
     forbidden: PermissionDenied,

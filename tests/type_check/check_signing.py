@@ -18,7 +18,7 @@ from flask_pyjwt import (
     Signer,
     Verifier,
 )
-from flask_pyjwt.errors import InvalidKeyError, InvalidSignatureError
+from flask_pyjwt.errors import InvalidKeyError, SignatureInvalidError
 from flask_pyjwt.typing import AuthType, JSONObject, JWSHeader
 
 
@@ -45,7 +45,7 @@ class KMSVerifier:
     def verify(self, header: JWSHeader, signing_input: bytes, signature: bytes) -> None:
         expected = hmac.digest(b"k" * 32, signing_input, hashlib.sha256)
         if not hmac.compare_digest(expected, signature):
-            raise InvalidSignatureError("bad signature")
+            raise SignatureInvalidError("bad signature")
 
 
 class RotatingKMSVerifier(KMSVerifier):
