@@ -533,7 +533,7 @@ def test_custom_verifier_alone_makes_a_verify_only_app() -> None:
         manager.auth_token("alice")
     issuing = Flask("issuing")
     issuing.config.from_mapping(
-        JWT_ISSUER="x", JWT_AUTHTYPE="ES256", JWT_SECRET=private, JWT_KEYID="a"
+        JWT_ISSUER="x", JWT_AUTHTYPE="ES256", JWT_SECRET=private, JWT_KEY_ID="a"
     )
     issuer = AuthManager(issuing, verifier=verifier)  # JWT_SECRET set: it issues too
     with issuing.app_context():

@@ -237,7 +237,7 @@ class MalformedTokenError(InvalidTokenError):
 
 
 class TokenTooLargeError(MalformedTokenError):
-    """The token is longer than ``JWT_MAXTOKENLENGTH``; it was not decoded."""
+    """The token is longer than ``JWT_MAX_TOKEN_LENGTH``; it was not decoded."""
 
     code: ClassVar[InvalidTokenCode] = "token_too_large"
 

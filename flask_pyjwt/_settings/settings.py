@@ -95,10 +95,10 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         audience=audience,
         leeway=read_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0, duration=True),
         max_token_length=read_whole_number(
-            lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
+            lookup, "JWT_MAX_TOKEN_LENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
         ),
-        key_id=read_string(lookup, "JWT_KEYID", required=False),
-        require_strong_secret=read_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
+        key_id=read_string(lookup, "JWT_KEY_ID", required=False),
+        require_strong_secret=read_flag(lookup, "JWT_REQUIRE_STRONG_SECRET"),
         accept_legacy_tokens=read_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
         revocation_redis_url=read_redis_url(lookup),
         revocation_prefix=read_string(lookup, "JWT_REVOCATION_PREFIX", required=False)
