@@ -133,6 +133,12 @@ CASES: tuple[Case, ...] = (
     Case("JWT_AUTHTYPE", '``"none"``', _set(JWT_AUTHTYPE="none"), InvalidConfigError),
     Case(
         "JWT_AUTHTYPE",
+        '``"HS256"``, and ``JWT_AUTH_TYPE = "HS512"``',
+        _set(JWT_AUTHTYPE="HS256", JWT_AUTH_TYPE="HS512"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_AUTHTYPE",
         '``["RS256", "ES256"]``, with ``JWT_SECRET``',
         lambda: {"JWT_AUTHTYPE": ["RS256", "ES256"], "JWT_SECRET": _pem_private(_rsa2048())},
         InvalidConfigError,
@@ -337,6 +343,12 @@ CASES: tuple[Case, ...] = (
         InvalidConfigError,
     ),
     Case("JWT_AUTHMAXAGE", "``0``", _set(JWT_AUTHMAXAGE=0), InvalidConfigError),
+    Case(
+        "JWT_AUTHMAXAGE",
+        "``600``, and ``JWT_AUTH_MAX_AGE = 900``",
+        _set(JWT_AUTHMAXAGE=600, JWT_AUTH_MAX_AGE=900),
+        InvalidConfigError,
+    ),
     Case("JWT_AUTHMAXAGE", '``"1h"``', _set(JWT_AUTHMAXAGE="1h"), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", "``True``", _set(JWT_AUTHMAXAGE=True), InvalidConfigError),
     Case("JWT_AUTHMAXAGE", "``90.5``", _set(JWT_AUTHMAXAGE=90.5), InvalidConfigError),
@@ -375,6 +387,12 @@ CASES: tuple[Case, ...] = (
         InvalidConfigError,
     ),
     Case("JWT_MAX_TOKEN_LENGTH", "``10``", _set(JWT_MAX_TOKEN_LENGTH=10), InvalidConfigError),
+    Case(
+        "JWT_MAX_TOKEN_LENGTH",
+        "set as ``JWT_MAXTOKENLENGTH``",
+        _set(JWT_MAXTOKENLENGTH=4096),
+        InvalidConfigError,
+    ),
     Case("JWT_VERIFY_CACHE_SIZE", "``-1``", _set(JWT_VERIFY_CACHE_SIZE=-1), InvalidConfigError),
     Case(
         "JWT_VERIFY_CACHE_SIZE",
@@ -383,6 +401,7 @@ CASES: tuple[Case, ...] = (
         InvalidConfigError,
     ),
     Case("JWT_KEY_ID", "``7``", _set(JWT_KEY_ID=7), InvalidConfigError),
+    Case("JWT_KEY_ID", "set as ``JWT_KEYID``", _set(JWT_KEYID="k1"), InvalidConfigError),
     Case("JWT_KEY_ID", "a lone surrogate", _set(JWT_KEY_ID="\udfff"), InvalidConfigError),
     Case(
         "JWT_KEY_ID",
@@ -401,6 +420,12 @@ CASES: tuple[Case, ...] = (
         "JWT_REQUIRE_STRONG_SECRET",
         '``"maybe"``',
         _set(JWT_REQUIRE_STRONG_SECRET="maybe"),
+        InvalidConfigError,
+    ),
+    Case(
+        "JWT_REQUIRE_STRONG_SECRET",
+        "set as ``JWT_REQUIRESTRONGSECRET``",
+        _set(JWT_REQUIRESTRONGSECRET=True),
         InvalidConfigError,
     ),
     Case(

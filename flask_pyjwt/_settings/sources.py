@@ -117,8 +117,8 @@ def _value_in(source: Source, key: str) -> object:
         # Never the values: JWT_PUBLICKEY may be a key, and the message may be logged.
         raise InvalidConfigError(
             key,
-            f"and {alias} (its snake-case spelling) are both set in {name}, to different "
-            "values; set one of them",
+            f"is set in {name} together with {alias}, its snake-case spelling, to a "
+            "different value; set one of them",
         )
     return value
 
