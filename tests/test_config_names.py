@@ -293,3 +293,49 @@ def test_an_empty_value_in_app_config_lets_the_environment_apply(
     configure(app, {**VALID, key: ""})
     AuthManager(app)
     assert getattr(settings_of(app), field) == expected
+
+
+# --- one set of readers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "start"),
+    [
+        ("JWT_ISSUER", 7, "JWT_ISSUER: got int 7; expected "),
+        ("JWT_LEEWAY", "soon", "JWT_LEEWAY: got str 'soon'; expected "),
+        (
+            "JWT_ACCEPT_LEGACY_TOKENS",
+            "maybe",
+            "JWT_ACCEPT_LEGACY_TOKENS: got str 'maybe'; expected ",
+        ),
+        ("JWT_COOKIE_SECURE", "maybe", "JWT_COOKIE_SECURE: got str 'maybe'; expected "),
+        (
+            "JWT_JWKS_URL",
+            "ftp://idp.example",
+            "JWT_JWKS_URL: got str 'ftp://idp.example'; expected ",
+        ),
+        ("JWT_JWKS_ROUTE", "jwks", "JWT_JWKS_ROUTE: got str 'jwks'; expected "),
+        ("JWT_AUTH_COOKIE", "a b", "JWT_AUTH_COOKIE: got str 'a b'; expected "),
+        ("JWT_CSRF_HEADER", "X:Y", "JWT_CSRF_HEADER: got str 'X:Y'; expected "),
+        ("JWT_AUTH_COOKIE_PATH", "api", "JWT_AUTH_COOKIE_PATH: got str 'api'; expected "),
+        ("JWT_COOKIE_SAMESITE", "lenient", "JWT_COOKIE_SAMESITE: got str 'lenient'; expected "),
+        ("JWT_QUERY_PARAM", 7, "JWT_QUERY_PARAM: got int 7; expected "),
+    ],
+)
+def test_every_reader_words_its_message_the_same_way(key: str, value: object, start: str) -> None:
+    app = Flask("format")
+    configure(app, {**VALID, key: value})
+    with pytest.raises(InvalidConfigError) as info:
+        AuthManager(app)
+    assert str(info.value).startswith(start)
+
+
+@pytest.mark.parametrize(
+    "key", ["JWT_QUERY_PARAM", "JWT_AUTH_JSON_KEY", "JWT_REFRESH_JSON_KEY", "JWT_AUDIENCE"]
+)
+def test_a_lone_surrogate_is_refused_in_every_text_key(key: str) -> None:
+    app = Flask("surrogate")
+    configure(app, {**VALID, key: "token\ud800"})
+    with pytest.raises(InvalidConfigError, match="lone UTF-16 surrogate") as info:
+        AuthManager(app)
+    assert info.value.key == key
