@@ -1,11 +1,11 @@
 """Where tokens travel, read from the configuration: the locations, cookies and CSRF keys.
 
-The ``JWT_*`` keys of this concern are read here into a frozen
-:class:`~flask_pyjwt._core.transport.TransportSettings` (a field of
-:class:`~flask_pyjwt.Settings`). Every value is checked at ``init_app``: a cookie name a
-browser would not send back, a ``SameSite=None`` cookie without ``Secure`` (which
-browsers drop), a ``__Host-`` cookie with a ``Domain`` or a path (which browsers refuse)
-are configuration errors, not cookies that silently never arrive. No Flask here.
+The ``JWT_*`` keys of this concern are read here, with the readers of :mod:`.readers`,
+into a frozen :class:`~flask_pyjwt._core.transport.TransportSettings` (a field of
+:class:`~flask_pyjwt._core.policy.Settings`). Every value is checked at ``init_app``: a
+cookie name a browser would not send back, a ``SameSite=None`` cookie without ``Secure``
+(which browsers drop), a ``__Host-`` cookie with a ``Domain`` or a path (which browsers
+refuse) are configuration errors, not cookies that silently never arrive. No Flask here.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ TRANSPORT_CONFIG_KEYS: Final = (
     "JWT_AUTH_JSON_KEY",
     "JWT_REFRESH_JSON_KEY",
 )
-"""The configuration keys read here (part of :data:`~flask_pyjwt.CONFIG_KEYS`)."""
+"""The configuration keys read here (part of :data:`.catalogue.CONFIG_KEYS`)."""
 
 
 def _check_prefixes(settings: TransportSettings, cookie_keys: Mapping[str, str]) -> None:
