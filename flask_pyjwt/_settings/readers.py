@@ -65,11 +65,6 @@ def read_text(
     return value
 
 
-def read_string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
-    """A str, or ``None`` when unset (:class:`MissingConfigError` if ``required``)."""
-    return read_text(lookup, key, required=required)
-
-
 def read_text_or(lookup: ConfigLookup, key: str, default: str) -> str:
     """A str, ``default`` when unset."""
     value = read_text(lookup, key, default)
@@ -191,7 +186,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def read_jwks_url(lookup: ConfigLookup) -> str | None:
-    url = read_string(lookup, "JWT_JWKS_URL", required=False)
+    url = read_text(lookup, "JWT_JWKS_URL")
     if url is None:
         return None
     try:
@@ -218,7 +213,7 @@ def read_jwks_url(lookup: ConfigLookup) -> str | None:
 
 
 def read_jwks_route(lookup: ConfigLookup) -> str | None:
-    route = read_string(lookup, "JWT_JWKS_ROUTE", required=False)
+    route = read_text(lookup, "JWT_JWKS_ROUTE")
     if route is not None and (
         not route.startswith("/") or any(char.isspace() or char in "<>" for char in route)
     ):
