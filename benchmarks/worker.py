@@ -46,7 +46,7 @@ SECRET = "bench-hmac-secret-" + "k" * 46  # 64 bytes: long enough for every HS a
 SUB = "alice"
 SCOPE = {"admin": True}
 KEY_COUNTS = (1, 100)
-TOKEN_SIZES = (512, 1024, 2048, 4096, 8192)  # 8192 = the default JWT_MAXTOKENLENGTH
+TOKEN_SIZES = (512, 1024, 2048, 4096, 8192)  # 8192 = the default JWT_MAX_TOKEN_LENGTH
 CLAIM_COUNTS = (0, 1, 10, 50, 100)
 # Distinct tokens per cold scenario: four times the default cache (2048), and more than
 # the admission filter remembers (at most 2 x 2048), so no pool token is ever admitted.
@@ -329,7 +329,7 @@ def build_self(suite: Suite) -> None:
             while True:
                 try:
                     token = manager.auth_token(SUB, SCOPE, pad="x" * padding).signed
-                except ValueError:  # longer than JWT_MAXTOKENLENGTH: not issued at all
+                except ValueError:  # longer than JWT_MAX_TOKEN_LENGTH: not issued at all
                     token = None
                 if token is not None and len(token) <= size:
                     break

@@ -571,8 +571,8 @@ def test_keygen_hmac_secret_printed() -> None:
     assert authtype == "JWT_AUTHTYPE=HS512"
     secret = secret_line.removeprefix("JWT_SECRET=")
     assert len(secret.encode()) >= 64
-    # Long enough for JWT_REQUIRESTRONGSECRET, and usable as printed.
-    usable, _ = make_app("HS512", JWT_SECRET=secret, JWT_REQUIRESTRONGSECRET=True)
+    # Long enough for JWT_REQUIRE_STRONG_SECRET, and usable as printed.
+    usable, _ = make_app("HS512", JWT_SECRET=secret, JWT_REQUIRE_STRONG_SECRET=True)
     issue(usable, "--sub", "alice")
 
 

@@ -32,14 +32,14 @@ def get(client: FlaskClient, path: str, token: str) -> TestResponse:
 
 
 def test_tokens_page_header_fields() -> None:
-    # Every token names its key, with or without JWT_KEYID (docs/keys.rst says which).
+    # Every token names its key, with or without JWT_KEY_ID (docs/keys.rst says which).
     auth, refresh = tokens.issue_pair()
-    assert "JWT_KEYID" not in tokens.app.config
+    assert "JWT_KEY_ID" not in tokens.app.config
     for token in (auth, refresh):
         assert sorted(token.header) == ["alg", "kid", "typ"]
     page = " ".join((DOCS / "tokens.rst").read_text(encoding="utf-8").split())
     assert "protected header (``alg``, ``typ`` and ``kid``: every token names its key" in page
-    assert "with ``JWT_KEYID``, ``kid``" not in page
+    assert "with ``JWT_KEY_ID``, ``kid``" not in page
 
 
 def _fje_table() -> str:

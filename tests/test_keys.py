@@ -248,13 +248,13 @@ def test_the_signer_takes_the_kid_its_key_has_in_the_set() -> None:
     with app.app_context():
         assert manager.auth_token("alice").header["kid"] == "named"
     with pytest.raises(InvalidConfigError, match="holds another key than JWT_SECRET's"):
-        make_app("ES256", JWT_KEYID="named",
+        make_app("ES256", JWT_KEY_ID="named",
                  JWT_PUBLICKEY={"keys": [_ec_jwk(index=1) | {"kid": "named"}]})  # fmt: skip
 
 
 def test_jwt_keyid_names_a_single_pem_public_key() -> None:
     app = Flask("pem")
-    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "ES256", "JWT_KEYID": "pem-1",
+    configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "ES256", "JWT_KEY_ID": "pem-1",
                     "JWT_PUBLICKEY": pair_for("ES256").public_pem})  # fmt: skip
     manager = AuthManager(app)
     assert [key["kid"] for key in _jwks(app, manager)["keys"]] == ["pem-1"]

@@ -175,10 +175,10 @@ def test_verify_token_never_raises() -> None:
 
 
 def test_convert_token_verifies_first() -> None:
-    app, manager = make_app(JWT_KEYID="k")
+    app, manager = make_app(JWT_KEY_ID="k")
     # Another secret under the same kid: the signature is what fails.
     other_app, other = make_app(
-        JWT_SECRET="another-secret-that-is-long-enough-for-hs256-ok", JWT_KEYID="k"
+        JWT_SECRET="another-secret-that-is-long-enough-for-hs256-ok", JWT_KEY_ID="k"
     )
     with other_app.app_context():
         forged = other.auth_token("alice").signed
@@ -312,15 +312,15 @@ def test_a_token_longer_than_the_app_accepts_is_refused_when_issued() -> None:
     app, manager = make_app()
     groups = [f"engineering-team-{index:04d}" for index in range(1200)]
     with app.app_context():
-        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH") as info:
+        with pytest.raises(ValueError, match="JWT_MAX_TOKEN_LENGTH") as info:
             manager.auth_token("alice", {"groups": groups})
         message = str(info.value)
         assert re.search(r"would be \d{5} characters long", message), message
-        assert "longer than JWT_MAXTOKENLENGTH (8192)" in message
-        assert "raise JWT_MAXTOKENLENGTH" in message
-        with pytest.raises(ValueError, match="JWT_MAXTOKENLENGTH"):
+        assert "longer than JWT_MAX_TOKEN_LENGTH (8192)" in message
+        assert "raise JWT_MAX_TOKEN_LENGTH" in message
+        with pytest.raises(ValueError, match="JWT_MAX_TOKEN_LENGTH"):
             manager.refresh_token("alice", groups=groups)
-    roomy, roomy_manager = make_app(JWT_MAXTOKENLENGTH=40_000)
+    roomy, roomy_manager = make_app(JWT_MAX_TOKEN_LENGTH=40_000)
     with roomy.app_context():
         token = roomy_manager.auth_token("alice", {"groups": groups})
         assert 8192 < len(token.signed) <= 40_000
@@ -331,7 +331,7 @@ def test_a_token_longer_than_the_app_accepts_is_refused_when_issued() -> None:
 def test_a_token_exactly_as_long_as_the_limit_is_issued_and_verifies(kind: str) -> None:
     def issue(limit: int) -> str:
         app = Flask(f"limit_{kind}_{limit}")
-        configure(app, {**config_for("HS256"), "JWT_MAXTOKENLENGTH": limit})
+        configure(app, {**config_for("HS256"), "JWT_MAX_TOKEN_LENGTH": limit})
         manager = AuthManager(app, clock=lambda: 1_900_000_000.0)
         with app.app_context():
             token = (
@@ -509,7 +509,7 @@ def test_extra_header_fields() -> None:
 
 @pytest.mark.parametrize("name", ["alg", "typ", "kid", "crit"])
 def test_header_fields_the_library_owns_cannot_be_given(name: str) -> None:
-    app, manager = make_app(JWT_KEYID="k1")
+    app, manager = make_app(JWT_KEY_ID="k1")
     with app.app_context():
         for issue in (manager.auth_token, manager.refresh_token):
             with pytest.raises(

@@ -32,7 +32,7 @@ def create_issuer(private_pem: bytes, *, key_id: str | None = None) -> Flask:
     app.config["JWT_AUTHTYPE"] = "ES256"
     app.config["JWT_SECRET"] = private_pem  # PEM private key: signs (and verifies)
     if key_id is not None:
-        app.config["JWT_KEYID"] = key_id  # put in the header of every token as "kid"
+        app.config["JWT_KEY_ID"] = key_id  # put in the header of every token as "kid"
     auth_manager = AuthManager(app)
 
     @app.route("/login", methods=["POST"])
@@ -74,7 +74,7 @@ def create_rotating_issuer(
     app.config["JWT_ISSUER"] = "https://login.example.com"
     app.config["JWT_AUTHTYPE"] = "ES256"
     app.config["JWT_SECRET"] = new_private_pem
-    app.config["JWT_KEYID"] = "2026-01"  # new tokens carry kid "2026-01"
+    app.config["JWT_KEY_ID"] = "2026-01"  # new tokens carry kid "2026-01"
     verifier = KeySetVerifier(
         [
             KeyVerifier("ES256", old_public_pem, key_id="2025-01"),

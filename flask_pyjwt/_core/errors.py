@@ -257,7 +257,7 @@ class TokenMalformedError(InvalidTokenError):
 
 
 class TokenTooLargeError(TokenMalformedError):
-    """The token is longer than ``JWT_MAXTOKENLENGTH``; it was not decoded."""
+    """The token is longer than ``JWT_MAX_TOKEN_LENGTH``; it was not decoded."""
 
     code: ClassVar[InvalidTokenCode] = "token_too_large"
 

@@ -296,8 +296,8 @@ class Issuer:
         if len(signed) > settings.max_token_length:
             raise ValueError(
                 f"the {name} token would be {len(signed)} characters long, longer than "
-                f"JWT_MAXTOKENLENGTH ({settings.max_token_length}), so this app would refuse "
-                "it; put fewer or shorter claims in it, or raise JWT_MAXTOKENLENGTH"
+                f"JWT_MAX_TOKEN_LENGTH ({settings.max_token_length}), so this app would refuse "
+                "it; put fewer or shorter claims in it, or raise JWT_MAX_TOKEN_LENGTH"
             )
         return make_token(
             kind, sub=sub, iss=settings.issuer, iat=now, exp=exp, jti=jti, aud=audience,
@@ -316,7 +316,7 @@ class Issuer:
         Raises:
             MissingSignerError: verify-only configuration.
             ValueError: ``sub`` is empty, ``claims`` names a claim the library sets
-                itself, or the token would be longer than ``JWT_MAXTOKENLENGTH``.
+                itself, or the token would be longer than ``JWT_MAX_TOKEN_LENGTH``.
             TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)
@@ -338,7 +338,7 @@ class Issuer:
         Raises:
             MissingSignerError: verify-only configuration.
             ValueError: ``sub`` is empty, ``claims`` names a claim the library sets
-                itself, or the token would be longer than ``JWT_MAXTOKENLENGTH``.
+                itself, or the token would be longer than ``JWT_MAX_TOKEN_LENGTH``.
             TypeError: ``sub`` is not a string, or it or a claim value is not JSON.
         """
         extra = self._custom_claims(claims)

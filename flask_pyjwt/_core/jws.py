@@ -22,7 +22,7 @@ from .signing import JWSHeader, Verifier
 from .strict_json import FrozenJSONObject, JSONDecodeError, loads_object
 
 DEFAULT_MAX_TOKEN_LENGTH: Final = 8192
-"""Default ``JWT_MAXTOKENLENGTH``: tokens longer than this many characters are refused."""
+"""Default ``JWT_MAX_TOKEN_LENGTH``: tokens longer than this many characters are refused."""
 
 MAX_KNOWN_HEADERS: Final = 16
 """The most parsed headers :func:`decode_compact` keeps for one verifier (one per key

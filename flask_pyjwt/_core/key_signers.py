@@ -121,7 +121,7 @@ class KeySigner(_BoundKey):
         key_id: the ``kid`` to put in the header of every token signed, instead of the
             derived one.
         require_strong_secret: refuse an HMAC secret shorter than RFC 7518 3.2
-            requires, instead of warning (what ``JWT_REQUIRESTRONGSECRET`` sets).
+            requires, instead of warning (what ``JWT_REQUIRE_STRONG_SECRET`` sets).
 
     Warns:
         WeakSecretWarning: an HMAC secret shorter than RFC 7518 3.2 requires (as the

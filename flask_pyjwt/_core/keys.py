@@ -213,7 +213,7 @@ def check_secret_strength(
     secret"``).
 
     The one place this policy lives: ``KeySigner``, ``KeyVerifier`` and the
-    configuration (``JWT_SECRET`` with ``JWT_REQUIRESTRONGSECRET``) all come here.
+    configuration (``JWT_SECRET`` with ``JWT_REQUIRE_STRONG_SECRET``) all come here.
 
     Warns:
         WeakSecretWarning: too short, and not ``required``; at the caller's line.

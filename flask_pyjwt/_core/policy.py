@@ -57,9 +57,9 @@ class Settings:
         audience: ``JWT_AUDIENCE``, required in tokens when set.
         leeway: ``JWT_LEEWAY``, seconds of tolerated clock skew (a
             :class:`~datetime.timedelta` in the configuration is read as its seconds).
-        max_token_length: ``JWT_MAXTOKENLENGTH``, longest token accepted, in characters.
-        key_id: ``JWT_KEYID``, the ``kid`` put on issued tokens.
-        require_strong_secret: ``JWT_REQUIRESTRONGSECRET``: a short HMAC secret is an
+        max_token_length: ``JWT_MAX_TOKEN_LENGTH``, longest token accepted, in characters.
+        key_id: ``JWT_KEY_ID``, the ``kid`` put on issued tokens.
+        require_strong_secret: ``JWT_REQUIRE_STRONG_SECRET``: a short HMAC secret is an
             error instead of a warning.
         accept_legacy_tokens: ``JWT_ACCEPT_LEGACY_TOKENS``: also accept tokens in the
             Flask_PyJWT 1.x format (``typ`` ``JWT`` or none, no ``jti``) during an upgrade.

@@ -204,7 +204,7 @@ class AuthManager:
             ValueError: a claim the library sets itself (``iss``, ``exp``, ``type``,
                 ``fresh``, ...) or one given twice, an empty ``subject``, a bad option
                 value, a ``session`` refresh token of another subject, or a token
-                longer than ``JWT_MAXTOKENLENGTH``.
+                longer than ``JWT_MAX_TOKEN_LENGTH``.
             TypeError: ``subject`` is not a string, an option has the wrong type (a
                 compact token as ``session``), or a value is not JSON.
         """
@@ -234,7 +234,7 @@ class AuthManager:
             MissingSignerError: the app is verify-only.
             ValueError: a claim the library sets itself or one given twice, an empty
                 ``subject``, a bad option value, or a token longer than
-                ``JWT_MAXTOKENLENGTH``.
+                ``JWT_MAX_TOKEN_LENGTH``.
             TypeError: ``subject`` is not a string, an option has the wrong type, or a
                 value is not JSON.
         """

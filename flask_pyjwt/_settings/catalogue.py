@@ -10,7 +10,16 @@ from typing import Final
 from flask_pyjwt._core.errors import IgnoredConfigWarning
 from flask_pyjwt._core.hints import closest_name, warn_at_caller
 
+from .sources import KEY_ALIASES, RENAMED_KEYS
 from .transport import TRANSPORT_CONFIG_KEYS
+
+__all__ = [
+    "CONFIG_KEYS",
+    "FLASK_JWT_EXTENDED_KEYS",
+    "KEY_ALIASES",
+    "RENAMED_KEYS",
+    "warn_unknown_keys",
+]
 
 CONFIG_KEYS: Final = (
     "JWT_ISSUER",
@@ -21,9 +30,9 @@ CONFIG_KEYS: Final = (
     "JWT_REFRESHMAXAGE",
     "JWT_AUDIENCE",
     "JWT_LEEWAY",
-    "JWT_MAXTOKENLENGTH",
-    "JWT_KEYID",
-    "JWT_REQUIRESTRONGSECRET",
+    "JWT_MAX_TOKEN_LENGTH",
+    "JWT_KEY_ID",
+    "JWT_REQUIRE_STRONG_SECRET",
     "JWT_ACCEPT_LEGACY_TOKENS",
     "JWT_REVOCATION_REDIS_URL",
     "JWT_REVOCATION_PREFIX",
@@ -38,16 +47,16 @@ CONFIG_KEYS: Final = (
     "JWT_VERIFY_CACHE_SIZE",
     *TRANSPORT_CONFIG_KEYS,
 )
-"""Every configuration key the library reads."""
+"""Every configuration key the library reads (the 1.x keys in their 1.x spelling; their
+snake-case aliases are in :data:`KEY_ALIASES`)."""
 
 FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_SECRET_KEY": "JWT_SECRET",
     "JWT_PRIVATE_KEY": "JWT_SECRET",
-    "JWT_PUBLIC_KEY": "JWT_PUBLICKEY",
-    "JWT_ALGORITHM": "JWT_AUTHTYPE",
-    "JWT_DECODE_ALGORITHMS": "JWT_AUTHTYPE",
-    "JWT_ACCESS_TOKEN_EXPIRES": "JWT_AUTHMAXAGE",
-    "JWT_REFRESH_TOKEN_EXPIRES": "JWT_REFRESHMAXAGE",
+    "JWT_ALGORITHM": "JWT_AUTH_TYPE",
+    "JWT_DECODE_ALGORITHMS": "JWT_AUTH_TYPE",
+    "JWT_ACCESS_TOKEN_EXPIRES": "JWT_AUTH_MAX_AGE",
+    "JWT_REFRESH_TOKEN_EXPIRES": "JWT_REFRESH_MAX_AGE",
     "JWT_ENCODE_ISSUER": "JWT_ISSUER",
     "JWT_DECODE_ISSUER": "JWT_ISSUER",
     "JWT_ENCODE_AUDIENCE": "JWT_AUDIENCE",
@@ -68,8 +77,8 @@ FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
 }
 """Flask-JWT-Extended settings, each with the flask_pyjwt key (or way) that does its job.
 
-Only consulted for keys not in :data:`CONFIG_KEYS`: once flask_pyjwt reads a key of the
-same name, it is no longer unknown."""
+Only consulted for keys flask_pyjwt does not read: once it reads a key of the same name
+(as ``JWT_PUBLIC_KEY``, the alias of ``JWT_PUBLICKEY``), it is no longer unknown."""
 
 _KEY_PREFIX: Final = "JWT_"
 
@@ -90,13 +99,15 @@ def _unknown_key_message(key: str, known: tuple[str, ...]) -> str:
 
 
 def warn_unknown_keys(app_config_keys: Iterable[object]) -> None:
-    """Warn (:class:`IgnoredConfigWarning`) about each ``JWT_*`` key not in CONFIG_KEYS.
+    """Warn (:class:`IgnoredConfigWarning`) about each ``JWT_*`` key flask_pyjwt does not
+    read: not in :data:`CONFIG_KEYS` nor an alias (:data:`KEY_ALIASES`). A development
+    spelling (:data:`RENAMED_KEYS`) is not warned about: reading the sources refuses it.
 
     Keys are compared case-sensitively (Flask's config is), but a lower-case ``jwt_...``
     key is reported too. The known keys are read from :data:`CONFIG_KEYS` on every call,
     so a key added there is known everywhere.
     """
-    known = CONFIG_KEYS
+    known = (*CONFIG_KEYS, *KEY_ALIASES.values())
     for key in sorted(key for key in app_config_keys if isinstance(key, str)):
-        if key.upper().startswith(_KEY_PREFIX) and key not in known:
+        if key.upper().startswith(_KEY_PREFIX) and key not in known and key not in RENAMED_KEYS:
             warn_at_caller(_unknown_key_message(key, known), IgnoredConfigWarning)

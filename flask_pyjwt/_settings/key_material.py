@@ -33,12 +33,12 @@ SIGNING_KEY_PLACES: Final = (
 
 def signing_key_configured(lookup: ConfigLookup) -> bool:
     """Whether ``JWT_SECRET`` is set (to anything) anywhere ``lookup`` looks."""
-    return lookup("JWT_SECRET") not in (None, "", b"")
+    return lookup("JWT_SECRET") is not None
 
 
 def key_material(lookup: ConfigLookup, key: str) -> KeyMaterial | Mapping[str, object] | None:
     value = lookup(key)
-    if value is None or value in ("", b""):
+    if value is None:
         return None
     if isinstance(value, Mapping):
         return cast("Mapping[str, object]", value)

@@ -46,7 +46,7 @@ class RemoteKeys:
 
 def _remote_keys(lookup: ConfigLookup, settings: Settings, url: str) -> RemoteKeys:
     for key in ("JWT_SECRET", "JWT_PUBLICKEY"):
-        if lookup(key) not in (None, "", b""):
+        if lookup(key) is not None:
             raise InvalidConfigError(
                 key,
                 "is set with JWT_JWKS_URL, which makes this app verify the identity "
@@ -61,7 +61,7 @@ def _remote_keys(lookup: ConfigLookup, settings: Settings, url: str) -> RemoteKe
         )
     if settings.key_id is not None:
         warn_at_caller(
-            "JWT_KEYID: is ignored with JWT_JWKS_URL: the identity provider's tokens name "
+            "JWT_KEY_ID: is ignored with JWT_JWKS_URL: the identity provider's tokens name "
             "their keys themselves",
             IgnoredConfigWarning,
         )

@@ -36,7 +36,7 @@ def hmac_keys(
         InvalidConfigError: the secret is not usable for ``algorithm``.
     """
     key_id = settings.key_id
-    if lookup("JWT_PUBLICKEY") not in (None, "", b""):
+    if lookup("JWT_PUBLICKEY") is not None:
         warn_at_caller(
             f"JWT_PUBLICKEY: is ignored with {algorithm.value}, which signs and verifies "
             "with JWT_SECRET alone; remove it, or set JWT_AUTHTYPE to the algorithm of "

@@ -52,7 +52,7 @@ def signing_jwk(document: FrozenJSONObject, algorithm: AuthType, key_id: str | N
         raise key_error("JWT_SECRET", error) from None
     if key_id is not None and jwk.kid is not None and key_id != jwk.kid:
         raise InvalidConfigError(
-            "JWT_KEYID",
+            "JWT_KEY_ID",
             f"is {key_id!r}, but the JWK in JWT_SECRET has kid {jwk.kid!r}; set one of them",
         )
     return JWKKey(jwk=jwk, kid=key_id or jwk.kid)
@@ -86,7 +86,7 @@ def verification_jwks(
         kid = jwk.kid or (key_id if single else None)
         if single and key_id is not None and jwk.kid is not None and key_id != jwk.kid:
             raise InvalidConfigError(
-                "JWT_KEYID",
+                "JWT_KEY_ID",
                 f"is {key_id!r}, but the JWK in JWT_PUBLICKEY has kid {jwk.kid!r}; set one of them",
             )
         verifiers.append(KeyVerifier(algorithm, jwk.public, key_id=kid))
@@ -121,7 +121,7 @@ def signer_in_key_set(
 ) -> KeySigner:
     """The signer for ``signing_key``, whose public half must be in ``key_set``.
 
-    Without a configured ``kid`` (``JWT_KEYID`` or the JWK's own), the signer takes the
+    Without a configured ``kid`` (``JWT_KEY_ID`` or the JWK's own), the signer takes the
     ``kid`` its public key has in the set, so tokens name the key the set verifies with.
     """
     try:

@@ -1,48 +1,74 @@
-"""The value readers of the configuration keys read by :mod:`.settings`: each returns a
-checked value or raises the key's :class:`~flask_pyjwt.errors.InvalidConfigError`. (The
-transport keys have their own readers in :mod:`.transport`, until one set serves both.)
-No Flask here.
+"""The value readers of every configuration key, one set for :mod:`.settings` and
+:mod:`.transport`: each takes the lookup and the key, returns a checked value (or the
+default when the key is unset) or raises the key's
+:class:`~flask_pyjwt.errors.InvalidConfigError`. None of them sees ``""``: the sources
+map it to unset (:func:`~.sources.is_unset`).
+
+One message format: ``got <type> <value repr>; expected <what is accepted>``, after
+which a hint may follow. ``JWT_REVOCATION_REDIS_URL`` is the one key whose value is never
+quoted (it may carry a password). No Flask here.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping, Set
 from datetime import timedelta
-from typing import Final, cast
+from typing import Final, cast, get_args
 from urllib.parse import urlsplit
 
 from flask_pyjwt._core.algorithms import AuthType, parse_auth_type
 from flask_pyjwt._core.errors import InvalidConfigError, MissingConfigError
-from flask_pyjwt._core.policy import (
-    whole_seconds,
-)
+from flask_pyjwt._core.locations import LOCATIONS, Location, is_http_token, parse_location
+from flask_pyjwt._core.policy import whole_seconds
+from flask_pyjwt._core.transport import DEFAULT_CSRF_METHODS, SameSite
 
 from .sources import ConfigLookup
 
 
 def describe(value: object) -> str:
+    """A value's type name, for messages that must not quote the value (a key)."""
     return type(value).__name__
 
 
-def read_string(lookup: ConfigLookup, key: str, *, required: bool) -> str | None:
+def got(value: object) -> str:
+    """The start of every reader's message: ``got <type> <repr>``."""
+    return f"got {type(value).__name__} {value!r}"
+
+
+def _invalid(key: str, value: object, expected: str) -> InvalidConfigError:
+    return InvalidConfigError(key, f"{got(value)}; expected {expected}")
+
+
+def read_text(
+    lookup: ConfigLookup, key: str, default: str | None = None, *, required: bool = False
+) -> str | None:
+    """A str (``default`` when unset); never one with a lone UTF-16 surrogate, which no
+    token, URL, header or Redis key can carry."""
     value = lookup(key)
-    if value is None or value == "":
+    if value is None:
         if required:
             raise MissingConfigError(key)
-        return None
+        return default
     if not isinstance(value, str):
-        raise InvalidConfigError(key, f"got {describe(value)} {value!r}; expected a non-empty str")
+        raise _invalid(key, value, "a non-empty str")
     if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as error:
-            # A lone surrogate ("\ud800"): no token, URL or Redis key can carry it.
             raise InvalidConfigError(
                 key,
                 f"holds a lone UTF-16 surrogate at index {error.start}, which UTF-8 "
                 "cannot encode; expected a str of Unicode characters",
             ) from None
+    return value
+
+
+def read_text_or(lookup: ConfigLookup, key: str, default: str) -> str:
+    """A str, ``default`` when unset."""
+    value = read_text(lookup, key, default)
+    assert value is not None
     return value
 
 
@@ -75,19 +101,24 @@ def read_whole_number(
         accepted = f"a whole number >= {minimum} ({unit})"
         if duration:
             accepted += f" or a datetime.timedelta of whole seconds, at least {minimum}"
-        raise InvalidConfigError(key, f"got {describe(value)} {value!r}; expected {accepted}")
+        raise _invalid(key, value, accepted)
     return number
 
 
-def read_flag(lookup: ConfigLookup, key: str) -> bool:
+_TRUE: Final = frozenset({"1", "true", "yes"})
+_FALSE: Final = frozenset({"0", "false", "no"})
+
+
+def read_flag(lookup: ConfigLookup, key: str, default: bool = False) -> bool:
+    """True or False, or (from the environment) one of 1/true/yes, 0/false/no."""
     value = lookup(key)
     if value is None:
-        return False
+        return default
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "0", "false", "no"}:
-        return value.lower() in {"1", "true", "yes"}
-    raise InvalidConfigError(key, f"got {describe(value)} {value!r}; expected True or False")
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise _invalid(key, value, "True or False")
 
 
 def read_algorithms(lookup: ConfigLookup, *, required: bool) -> tuple[AuthType, ...]:
@@ -125,18 +156,15 @@ def read_algorithms(lookup: ConfigLookup, *, required: bool) -> tuple[AuthType, 
 
 def read_audience(lookup: ConfigLookup) -> str | tuple[str, ...] | None:
     value = lookup("JWT_AUDIENCE")
-    if value is None or value == "":
-        return None
-    received = f"got {describe(value)} {value!r}"
-    if isinstance(value, str):
-        return value
+    if value is None or isinstance(value, str):
+        return read_text(lookup, "JWT_AUDIENCE")
+    received = got(value)
     if isinstance(value, (list, tuple)):
         items = list(cast("list[object] | tuple[object, ...]", value))
         if items and all(isinstance(item, str) and item for item in items):
             return tuple(cast("list[str]", items))
     raise InvalidConfigError(
-        "JWT_AUDIENCE",
-        f"{received}; expected a non-empty str or a non-empty list of non-empty str",
+        "JWT_AUDIENCE", f"{received}; expected a non-empty str or a non-empty list of non-empty str"
     )
 
 
@@ -158,7 +186,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def read_jwks_url(lookup: ConfigLookup) -> str | None:
-    url = read_string(lookup, "JWT_JWKS_URL", required=False)
+    url = read_text(lookup, "JWT_JWKS_URL")
     if url is None:
         return None
     try:
@@ -169,31 +197,30 @@ def read_jwks_url(lookup: ConfigLookup) -> str | None:
         host = None
         parts = urlsplit("")
     if host is None or parts.scheme not in ("https", "http") or parts.fragment:
-        raise InvalidConfigError(
-            "JWT_JWKS_URL", f"got {url!r}; expected an https:// URL of a JWK Set document"
-        )
+        raise _invalid("JWT_JWKS_URL", url, "an https:// URL of a JWK Set document")
     if parts.username is not None or parts.password is not None:
         raise InvalidConfigError(
             "JWT_JWKS_URL", "holds credentials (user:password@); a JWK Set is public"
         )
     if parts.scheme == "http" and not _is_loopback(host):
-        raise InvalidConfigError(
+        raise _invalid(
             "JWT_JWKS_URL",
-            f"got {url!r}; use https://: keys fetched over plain http could be replaced by "
-            "anyone on the way (http:// is accepted for loopback addresses only)",
+            url,
+            "an https:// URL: keys fetched over plain http could be replaced by anyone on "
+            "the way (http:// is accepted for loopback addresses only)",
         )
     return url
 
 
 def read_jwks_route(lookup: ConfigLookup) -> str | None:
-    route = read_string(lookup, "JWT_JWKS_ROUTE", required=False)
+    route = read_text(lookup, "JWT_JWKS_ROUTE")
     if route is not None and (
         not route.startswith("/") or any(char.isspace() or char in "<>" for char in route)
     ):
-        raise InvalidConfigError(
+        raise _invalid(
             "JWT_JWKS_ROUTE",
-            f"got {route!r}; expected a URL path starting with / and without variables, "
-            'like "/.well-known/jwks.json"',
+            route,
+            'a URL path starting with / and without variables, like "/.well-known/jwks.json"',
         )
     return route
 
@@ -203,7 +230,7 @@ _REDIS_SCHEMES: Final = ("redis://", "rediss://", "unix://")
 
 def read_redis_url(lookup: ConfigLookup) -> str | None:
     value = lookup("JWT_REVOCATION_REDIS_URL")
-    if value is None or value == "":
+    if value is None:
         return None
     # Never echo the value: a Redis URL may carry a password.
     if not isinstance(value, str):
@@ -215,5 +242,132 @@ def read_redis_url(lookup: ConfigLookup) -> str | None:
             "JWT_REVOCATION_REDIS_URL",
             "expected a URL starting with redis://, rediss:// or unix:// "
             "(like redis://127.0.0.1:6379/0)",
+        )
+    return value
+
+
+# --- where tokens travel (:mod:`.transport`) ---------------------------------------------
+
+_SAME_SITE: Final[Mapping[str, SameSite]] = {
+    value.lower(): value for value in cast("tuple[SameSite, ...]", get_args(SameSite))
+}
+# RFC 6265 4.1.1 path-value: any CHAR but controls and ";", and a path starts with "/".
+_PATH: Final = re.compile(r"/[\x21-\x3a\x3c-\x7e]*")
+# A host name: labels of letters, digits and inner hyphens, joined by dots.
+_DOMAIN: Final = re.compile(
+    r"\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+# Flask-JWT-Extended's spellings of the locations, to point at ours.
+_OTHER_SPELLINGS: Final[Mapping[str, Location]] = {
+    "headers": "header",
+    "cookie": "cookies",
+    "query_string": "query",
+    "body": "json",
+}
+
+
+def read_http_token(lookup: ConfigLookup, key: str, default: str, what: str) -> str:
+    """A cookie or header name: an RFC 9110 token."""
+    value = read_text_or(lookup, key, default)
+    if not is_http_token(value):
+        raise _invalid(
+            key,
+            value,
+            f"a {what}: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, quotes, commas, "
+            "semicolons or '=')",
+        )
+    return value
+
+
+def _read_words(lookup: ConfigLookup, key: str) -> tuple[str, ...] | None:
+    """A list of names: a list, tuple or set of str, or one str separated by commas or
+    spaces (as an environment variable holds it)."""
+    value = lookup(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return tuple(word for word in re.split(r"[\s,]+", value) if word)
+    if isinstance(value, (list, tuple, Set)):
+        items = tuple(cast("list[object] | tuple[object, ...] | Set[object]", value))
+        for item in items:
+            if not isinstance(item, str):
+                raise InvalidConfigError(key, f"holds {got(item)}; expected a list of str")
+        return cast("tuple[str, ...]", items)
+    raise _invalid(key, value, "a list of str, or a str of comma-separated names")
+
+
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join(repr(name) for name in names)
+
+
+def read_locations(lookup: ConfigLookup) -> tuple[Location, ...]:
+    key = "JWT_TOKEN_LOCATION"
+    words = _read_words(lookup, key)
+    if words is None:
+        return ("header",)
+    if not words:
+        raise InvalidConfigError(key, "is empty; name at least one of " + _quoted(LOCATIONS))
+    locations: list[Location] = []
+    for word in words:
+        location = parse_location(word)
+        if location is None:
+            lowered = word.lower()
+            other = lowered if lowered in LOCATIONS else _OTHER_SPELLINGS.get(lowered)
+            hint = f"; did you mean {other!r}?" if other is not None else ""
+            raise InvalidConfigError(
+                key, f"holds {word!r}, which is not a location: use {_quoted(LOCATIONS)}{hint}"
+            )
+        if location in locations:
+            raise InvalidConfigError(key, f"names {location!r} twice; name each location once")
+        locations.append(location)
+    return tuple(locations)
+
+
+def read_methods(lookup: ConfigLookup) -> frozenset[str]:
+    key = "JWT_CSRF_METHODS"
+    words = _read_words(lookup, key)
+    if words is None:
+        return DEFAULT_CSRF_METHODS
+    if not words:
+        raise InvalidConfigError(
+            key,
+            "is empty, which would never check the CSRF header; to turn the check off, set "
+            "JWT_CSRF_PROTECT = False (see the CSRF section of the docs first)",
+        )
+    for word in words:
+        if not is_http_token(word):
+            raise InvalidConfigError(key, f"holds {word!r}, which is not an HTTP method name")
+    return frozenset(word.upper() for word in words)
+
+
+def read_same_site(lookup: ConfigLookup) -> SameSite:
+    key = "JWT_COOKIE_SAMESITE"
+    value = lookup(key)
+    if value is None:
+        return "Lax"
+    same_site = _SAME_SITE.get(value.lower()) if isinstance(value, str) else None
+    if same_site is None:
+        raise _invalid(key, value, "'Strict', 'Lax' or 'None' (a str)")
+    return same_site
+
+
+def read_path(lookup: ConfigLookup, key: str) -> str:
+    value = read_text_or(lookup, key, "/")
+    if not _PATH.fullmatch(value):
+        raise _invalid(key, value, "a URL path starting with '/', without spaces or ';'")
+    return value
+
+
+def read_domain(lookup: ConfigLookup) -> str | None:
+    key = "JWT_COOKIE_DOMAIN"
+    value = lookup(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DOMAIN.fullmatch(value):
+        raise _invalid(
+            key,
+            value,
+            "a host name such as 'example.com' (no scheme, port or path), or leave it unset "
+            "for host-only cookies",
         )
     return value

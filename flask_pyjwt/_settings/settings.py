@@ -27,7 +27,7 @@ from .readers import (
     read_jwks_route,
     read_jwks_url,
     read_redis_url,
-    read_string,
+    read_text,
     read_whole_number,
 )
 from .sources import ConfigLookup
@@ -52,7 +52,7 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
             ``JWT_AUDIENCE`` with ``JWT_JWKS_URL``.
         InvalidConfigError: a value has the wrong type or range.
     """
-    issuer = read_string(lookup, "JWT_ISSUER", required=True)
+    issuer = read_text(lookup, "JWT_ISSUER", required=True)
     assert issuer is not None
     algorithms = read_algorithms(lookup, required=algorithm_required)
     jwks_url = read_jwks_url(lookup)
@@ -95,13 +95,13 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         audience=audience,
         leeway=read_whole_number(lookup, "JWT_LEEWAY", 0, minimum=0, duration=True),
         max_token_length=read_whole_number(
-            lookup, "JWT_MAXTOKENLENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
+            lookup, "JWT_MAX_TOKEN_LENGTH", DEFAULT_MAX_TOKEN_LENGTH, minimum=64, unit="characters"
         ),
-        key_id=read_string(lookup, "JWT_KEYID", required=False),
-        require_strong_secret=read_flag(lookup, "JWT_REQUIRESTRONGSECRET"),
+        key_id=read_text(lookup, "JWT_KEY_ID"),
+        require_strong_secret=read_flag(lookup, "JWT_REQUIRE_STRONG_SECRET"),
         accept_legacy_tokens=read_flag(lookup, "JWT_ACCEPT_LEGACY_TOKENS"),
         revocation_redis_url=read_redis_url(lookup),
-        revocation_prefix=read_string(lookup, "JWT_REVOCATION_PREFIX", required=False)
+        revocation_prefix=read_text(lookup, "JWT_REVOCATION_PREFIX")
         or default_revocation_prefix(issuer),
         revocation_fail_open=read_flag(lookup, "JWT_REVOCATION_FAIL_OPEN"),
         revocation_horizon=read_whole_number(

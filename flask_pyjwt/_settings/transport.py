@@ -1,40 +1,32 @@
 """Where tokens travel, read from the configuration: the locations, cookies and CSRF keys.
 
-The ``JWT_*`` keys of this concern are read here into a frozen
-:class:`~flask_pyjwt._core.transport.TransportSettings` (a field of
-:class:`~flask_pyjwt.Settings`). Every value is checked at ``init_app``: a cookie name a
-browser would not send back, a ``SameSite=None`` cookie without ``Secure`` (which
-browsers drop), a ``__Host-`` cookie with a ``Domain`` or a path (which browsers refuse)
-are configuration errors, not cookies that silently never arrive. No Flask here.
+The ``JWT_*`` keys of this concern are read here, with the readers of :mod:`.readers`,
+into a frozen :class:`~flask_pyjwt._core.transport.TransportSettings` (a field of
+:class:`~flask_pyjwt._core.policy.Settings`). Every value is checked at ``init_app``: a
+cookie name a browser would not send back, a ``SameSite=None`` cookie without ``Secure``
+(which browsers drop), a ``__Host-`` cookie with a ``Domain`` or a path (which browsers
+refuse) are configuration errors, not cookies that silently never arrive. No Flask here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Set
-from typing import Final, cast, get_args
+from collections.abc import Mapping
+from typing import Final
 
 from flask_pyjwt._core.errors import InvalidConfigError
-from flask_pyjwt._core.locations import LOCATIONS, Location, is_http_token, parse_location
-from flask_pyjwt._core.transport import DEFAULT_CSRF_METHODS, SameSite, TransportSettings
+from flask_pyjwt._core.transport import TransportSettings
 
-_SAME_SITE: Final[Mapping[str, SameSite]] = {
-    value.lower(): value for value in cast("tuple[SameSite, ...]", get_args(SameSite))
-}
-
-# RFC 6265 4.1.1 path-value: any CHAR but controls and ";", and a path starts with "/".
-_PATH: Final = re.compile(r"/[\x21-\x3a\x3c-\x7e]*")
-# A host name: labels of letters, digits and inner hyphens, joined by dots.
-_DOMAIN: Final = re.compile(
-    r"\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+from .readers import (
+    read_domain,
+    read_flag,
+    read_http_token,
+    read_locations,
+    read_methods,
+    read_path,
+    read_same_site,
+    read_text_or,
 )
-# Flask-JWT-Extended's spellings of the locations, to point at ours.
-_OTHER_SPELLINGS: Final[Mapping[str, Location]] = {
-    "headers": "header",
-    "cookie": "cookies",
-    "query_string": "query",
-    "body": "json",
-}
+from .sources import ConfigLookup
 
 TRANSPORT_CONFIG_KEYS: Final = (
     "JWT_TOKEN_LOCATION",
@@ -54,141 +46,7 @@ TRANSPORT_CONFIG_KEYS: Final = (
     "JWT_AUTH_JSON_KEY",
     "JWT_REFRESH_JSON_KEY",
 )
-"""The configuration keys read here (part of :data:`~flask_pyjwt.CONFIG_KEYS`)."""
-
-
-def _described(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
-def _text(lookup: Callable[[str], object], key: str, default: str) -> str:
-    value = lookup(key)
-    if value is None:
-        return default
-    if not isinstance(value, str) or not value:
-        raise InvalidConfigError(key, f"got {_described(value)}; expected a non-empty str")
-    return value
-
-
-def _token(lookup: Callable[[str], object], key: str, default: str, what: str) -> str:
-    value = _text(lookup, key, default)
-    if not is_http_token(value):
-        raise InvalidConfigError(
-            key,
-            f"got {value!r}; expected a {what}: letters, digits and !#$%&'*+-.^_`|~ only "
-            "(no spaces, quotes, commas, semicolons or '=')",
-        )
-    return value
-
-
-def _flag(lookup: Callable[[str], object], key: str, default: bool) -> bool:
-    value = lookup(key)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in {"1", "true", "yes", "0", "false", "no"}:
-        return value.lower() in {"1", "true", "yes"}
-    raise InvalidConfigError(key, f"got {_described(value)}; expected True or False")
-
-
-def _words(lookup: Callable[[str], object], key: str) -> tuple[str, ...] | None:
-    """A list of names: a list, tuple or set of str, or one str separated by commas or
-    spaces (as an environment variable holds it)."""
-    value = lookup(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return tuple(word for word in re.split(r"[\s,]+", value) if word)
-    if isinstance(value, (list, tuple, Set)):
-        items = tuple(cast("list[object] | tuple[object, ...] | Set[object]", value))
-        for item in items:
-            if not isinstance(item, str):
-                raise InvalidConfigError(key, f"holds {_described(item)}; expected a list of str")
-        return cast("tuple[str, ...]", items)
-    raise InvalidConfigError(
-        key, f"got {_described(value)}; expected a list of str, or a str of comma-separated names"
-    )
-
-
-def _locations(lookup: Callable[[str], object]) -> tuple[Location, ...]:
-    key = "JWT_TOKEN_LOCATION"
-    words = _words(lookup, key)
-    if words is None:
-        return ("header",)
-    if not words:
-        raise InvalidConfigError(key, "is empty; name at least one of " + _quoted(LOCATIONS))
-    locations: list[Location] = []
-    for word in words:
-        location = parse_location(word)
-        if location is None:
-            lowered = word.lower()
-            other = lowered if lowered in LOCATIONS else _OTHER_SPELLINGS.get(lowered)
-            hint = f"; did you mean {other!r}?" if other is not None else ""
-            raise InvalidConfigError(
-                key, f"holds {word!r}, which is not a location: use {_quoted(LOCATIONS)}{hint}"
-            )
-        if location in locations:
-            raise InvalidConfigError(key, f"names {location!r} twice; name each location once")
-        locations.append(location)
-    return tuple(locations)
-
-
-def _quoted(names: tuple[str, ...]) -> str:
-    return ", ".join(repr(name) for name in names)
-
-
-def _methods(lookup: Callable[[str], object]) -> frozenset[str]:
-    key = "JWT_CSRF_METHODS"
-    words = _words(lookup, key)
-    if words is None:
-        return DEFAULT_CSRF_METHODS
-    if not words:
-        raise InvalidConfigError(
-            key,
-            "is empty, which would never check the CSRF header; to turn the check off, set "
-            "JWT_CSRF_PROTECT = False (see the CSRF section of the docs first)",
-        )
-    for word in words:
-        if not is_http_token(word):
-            raise InvalidConfigError(key, f"holds {word!r}, which is not an HTTP method name")
-    return frozenset(word.upper() for word in words)
-
-
-def _same_site(lookup: Callable[[str], object]) -> SameSite:
-    key = "JWT_COOKIE_SAMESITE"
-    value = lookup(key)
-    if value is None:
-        return "Lax"
-    same_site = _SAME_SITE.get(value.lower()) if isinstance(value, str) else None
-    if same_site is None:
-        raise InvalidConfigError(
-            key, f"got {_described(value)}; expected 'Strict', 'Lax' or 'None' (a str)"
-        )
-    return same_site
-
-
-def _path(lookup: Callable[[str], object], key: str) -> str:
-    value = _text(lookup, key, "/")
-    if not _PATH.fullmatch(value):
-        raise InvalidConfigError(
-            key, f"got {value!r}; expected a URL path starting with '/', without spaces or ';'"
-        )
-    return value
-
-
-def _domain(lookup: Callable[[str], object]) -> str | None:
-    key = "JWT_COOKIE_DOMAIN"
-    value = lookup(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not _DOMAIN.fullmatch(value):
-        raise InvalidConfigError(
-            key,
-            f"got {_described(value)}; expected a host name such as 'example.com' (no "
-            "scheme, port or path), or leave it unset for host-only cookies",
-        )
-    return value
+"""The configuration keys read here (part of :data:`.catalogue.CONFIG_KEYS`)."""
 
 
 def _check_prefixes(settings: TransportSettings, cookie_keys: Mapping[str, str]) -> None:
@@ -223,7 +81,7 @@ def _check_prefixes(settings: TransportSettings, cookie_keys: Mapping[str, str])
                 )
 
 
-def load_transport_settings(lookup: Callable[[str], object]) -> TransportSettings:
+def load_transport_settings(lookup: ConfigLookup) -> TransportSettings:
     """Read and check every ``JWT_*`` key of :class:`TransportSettings`.
 
     Raises:
@@ -237,7 +95,7 @@ def load_transport_settings(lookup: Callable[[str], object]) -> TransportSetting
         ("JWT_AUTH_CSRF_COOKIE", "csrf_auth_token"),
         ("JWT_REFRESH_CSRF_COOKIE", "csrf_refresh_token"),
     ):
-        name = _token(lookup, key, default, "cookie name")
+        name = read_http_token(lookup, key, default, "cookie name")
         if name in cookie_keys:
             raise InvalidConfigError(
                 key,
@@ -246,8 +104,8 @@ def load_transport_settings(lookup: Callable[[str], object]) -> TransportSetting
             )
         cookie_keys[name] = key
         names[key] = name
-    secure = _flag(lookup, "JWT_COOKIE_SECURE", True)
-    same_site = _same_site(lookup)
+    secure = read_flag(lookup, "JWT_COOKIE_SECURE", True)
+    same_site = read_same_site(lookup)
     if same_site == "None" and not secure:
         raise InvalidConfigError(
             "JWT_COOKIE_SAMESITE",
@@ -255,22 +113,22 @@ def load_transport_settings(lookup: Callable[[str], object]) -> TransportSetting
             "that are not Secure; use 'Lax' for plain-http development",
         )
     settings = TransportSettings(
-        locations=_locations(lookup),
+        locations=read_locations(lookup),
         auth_cookie=names["JWT_AUTH_COOKIE"],
         refresh_cookie=names["JWT_REFRESH_COOKIE"],
         auth_csrf_cookie=names["JWT_AUTH_CSRF_COOKIE"],
         refresh_csrf_cookie=names["JWT_REFRESH_CSRF_COOKIE"],
         cookie_secure=secure,
         cookie_samesite=same_site,
-        cookie_domain=_domain(lookup),
-        auth_cookie_path=_path(lookup, "JWT_AUTH_COOKIE_PATH"),
-        refresh_cookie_path=_path(lookup, "JWT_REFRESH_COOKIE_PATH"),
-        csrf_protect=_flag(lookup, "JWT_CSRF_PROTECT", True),
-        csrf_methods=_methods(lookup),
-        csrf_header=_token(lookup, "JWT_CSRF_HEADER", "X-CSRF-Token", "header name"),
-        query_param=_text(lookup, "JWT_QUERY_PARAM", "jwt"),
-        auth_json_key=_text(lookup, "JWT_AUTH_JSON_KEY", "auth_token"),
-        refresh_json_key=_text(lookup, "JWT_REFRESH_JSON_KEY", "refresh_token"),
+        cookie_domain=read_domain(lookup),
+        auth_cookie_path=read_path(lookup, "JWT_AUTH_COOKIE_PATH"),
+        refresh_cookie_path=read_path(lookup, "JWT_REFRESH_COOKIE_PATH"),
+        csrf_protect=read_flag(lookup, "JWT_CSRF_PROTECT", True),
+        csrf_methods=read_methods(lookup),
+        csrf_header=read_http_token(lookup, "JWT_CSRF_HEADER", "X-CSRF-Token", "header name"),
+        query_param=read_text_or(lookup, "JWT_QUERY_PARAM", "jwt"),
+        auth_json_key=read_text_or(lookup, "JWT_AUTH_JSON_KEY", "auth_token"),
+        refresh_json_key=read_text_or(lookup, "JWT_REFRESH_JSON_KEY", "refresh_token"),
     )
     _check_prefixes(settings, cookie_keys)
     return settings

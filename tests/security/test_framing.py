@@ -199,7 +199,7 @@ def test_control_one_host_prefixed_cookie() -> None:
 
 def test_token_longer_than_the_limit_is_refused_before_decoding() -> None:
     harness = make_harness()
-    token = "A" * 8193  # the default JWT_MAXTOKENLENGTH is 8192
+    token = "A" * 8193  # the default JWT_MAX_TOKEN_LENGTH is 8192
     assert_refused(harness, harness.get("/auth", token), 401, "token_too_large")
 
 
@@ -210,7 +210,7 @@ def test_one_megabyte_header_is_refused_as_too_large() -> None:
 
 
 def test_configured_limit_applies() -> None:
-    harness = make_harness(JWT_MAXTOKENLENGTH=len(VALID) - 1)
+    harness = make_harness(JWT_MAX_TOKEN_LENGTH=len(VALID) - 1)
     assert_refused(harness, harness.get("/auth", VALID), 401, "token_too_large")
 
 
@@ -248,7 +248,7 @@ def test_deeply_nested_json_is_refused_without_a_crash(opener: str, where: str, 
         token = _signed(base_header[:-1] + b',"x":' + nested + b"}", base_claims)
     else:
         token = _signed(base_header, base_claims[:-1] + b',"x":' + nested + b"}")
-    harness = make_harness(JWT_MAXTOKENLENGTH=10_000_000)
+    harness = make_harness(JWT_MAX_TOKEN_LENGTH=10_000_000)
     assert_refused(harness, harness.get("/auth", token), 401, "token_malformed")
     # With the default limit the same token is refused before any parsing.
     default = make_harness()

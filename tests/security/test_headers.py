@@ -105,7 +105,7 @@ def _key_set_harness() -> Harness:
             KeyVerifier("RS256", rsa_pair().public_pem, key_id="k2"),
         ]
     )
-    return make_harness("HS256", verifier=verifier, JWT_KEYID="k1")
+    return make_harness("HS256", verifier=verifier, JWT_KEY_ID="k1")
 
 
 def test_control_key_set_accepts_each_key_by_kid() -> None:

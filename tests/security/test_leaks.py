@@ -120,7 +120,7 @@ BAD_SECRETS: dict[str, tuple[dict[str, object], list[str]]] = {
         {
             "JWT_AUTHTYPE": "HS512",
             "JWT_SECRET": "short-but-secret!",
-            "JWT_REQUIRESTRONGSECRET": True,
+            "JWT_REQUIRE_STRONG_SECRET": True,
         },
         ["short-but-secret!"],
     ),
@@ -153,10 +153,10 @@ BAD_SECRETS: dict[str, tuple[dict[str, object], list[str]]] = {
         {"JWT_AUTHTYPE": "HS256", "JWT_SECRET": '{"kty":"oct","alg":"HS512","k":"' + SECRET + '"}'},
         [SECRET],
     ),
-    "oct JWK with a kid that contradicts JWT_KEYID": (
+    "oct JWK with a kid that contradicts JWT_KEY_ID": (
         {
             "JWT_AUTHTYPE": "HS256",
-            "JWT_KEYID": "a",
+            "JWT_KEY_ID": "a",
             "JWT_SECRET": {"kty": "oct", "kid": "b", "k": SECRET},
         },
         [SECRET],
@@ -201,7 +201,7 @@ def test_config_errors_never_echo_the_secret(
     assert secrets
     caplog.set_level(logging.DEBUG)
     error = _config_error({"JWT_ISSUER": ISSUER, **config})
-    assert error.key in {"JWT_SECRET", "JWT_PUBLICKEY", "JWT_KEYID"}
+    assert error.key in {"JWT_SECRET", "JWT_PUBLICKEY", "JWT_KEY_ID"}
     assert_clean(_all_text(error), secrets=secrets)
     assert_clean(caplog.text, secrets=secrets)
 

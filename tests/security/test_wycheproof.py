@@ -246,7 +246,7 @@ _SHORT_HMAC = Decision(
     True,
     "HMAC key shorter than the hash (31/47/63 bytes; RFC 7518 3.2 says MUST NOT). "
     "KeyVerifier takes any non-empty secret; the app configuration refuses it with "
-    "JWT_REQUIRESTRONGSECRET=True and warns (WeakSecretWarning) otherwise, for seed "
+    "JWT_REQUIRE_STRONG_SECRET=True and warns (WeakSecretWarning) otherwise, for seed "
     "compatibility (test_short_hmac_keys_through_app_config).",
 )
 KEYSET_DECISIONS: Final[dict[int, Decision]] = {
@@ -379,7 +379,7 @@ def test_short_hmac_keys_through_app_config(tc_id: int) -> None:
         app.config["JWT_ISSUER"] = "wycheproof"
         app.config["JWT_AUTHTYPE"] = str(jwk["alg"])
         app.config["JWT_SECRET"] = secret
-        app.config["JWT_REQUIRESTRONGSECRET"] = strict
+        app.config["JWT_REQUIRE_STRONG_SECRET"] = strict
         if strict:
             with pytest.raises(InvalidConfigError, match=r"RFC 7518 3\.2"):
                 AuthManager(app)

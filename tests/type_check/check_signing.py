@@ -110,7 +110,7 @@ def built_in_keys(pem: bytes) -> None:
 
 
 def key_checks() -> None:
-    # The strong-secret requirement of JWT_REQUIRESTRONGSECRET, for a signer built by hand;
+    # The strong-secret requirement of JWT_REQUIRE_STRONG_SECRET, for a signer built by hand;
     # an unusable key is a public InvalidKeyError (a FlaskPyJWTError and a ValueError).
     signer = KeySigner("HS256", "x" * 32, require_strong_secret=True)
     assert_type(signer, KeySigner)
