@@ -23,11 +23,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Literal, TypeVar, cast
 
 from flask import has_request_context, request
-from typing_extensions import ParamSpec, overload
+from typing_extensions import ParamSpec, Unpack, overload
 
 from flask_pyjwt._core.claim_requirements import ClaimRequirement, view_name
 from flask_pyjwt._core.errors import ContextError
-from flask_pyjwt._core.requirements import Locations, build_requirements
+from flask_pyjwt._core.requirements import Locations, RequireOptions, build_requirements
 from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
 from flask_pyjwt._core.typed_claims import ClaimsDataclass
@@ -175,89 +175,47 @@ def verify_request(
     token_type: AuthKind = "auth",
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: Literal[False] = False,
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> AuthToken: ...
 @overload
 def verify_request(
     token_type: RefreshKind,
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: Literal[False] = False,
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> RefreshToken: ...
 @overload
 def verify_request(
     token_type: AuthKind = "auth",
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: Literal[True],
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> AuthToken | None: ...
 @overload
 def verify_request(
     token_type: RefreshKind,
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: Literal[True],
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> RefreshToken | None: ...
 @overload
 def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: bool = False,
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> Token | None: ...
 def verify_request(
     token_type: TokenTypeName | TokenType = "auth",
     location: Locations = None,
     *,
-    cookie_name: str | None = None,
     optional: bool = False,
-    fresh: bool = False,
-    scope: JSONInput = None,
-    override: Mapping[str, JSONInput] | None = None,
-    claims_as: type[ClaimsDataclass] | None = None,
-    check_revocation: bool = True,
-    claims: Mapping[str, ClaimRequirement] | None = None,
-    **claim_requirements: ClaimRequirement,
+    **options: Unpack[RequireOptions],
 ) -> Token | None:
     """Check the current request's token now, as :func:`require_token` with the same
     arguments would before its view, and return it.
@@ -268,11 +226,13 @@ def verify_request(
     its user is loaded as for a decorated view. The return type follows
     ``token_type`` (and ``optional=True`` adds ``None``).
 
-    Two differences from the decorator: its arguments are checked on every call (a
-    mistake in them raises on the first request, not at import), and a string claim
-    requirement must say whether it is a route variable (:class:`FromRoute`, compared
-    with ``request.view_args``) or a literal (:class:`Exact`), since no view's
-    parameters can tell.
+    Differences from the decorator: its arguments are checked on every call (a mistake
+    in them raises on the first request, not at import); claim requirements go in
+    ``claims={...}`` only (the options are ``RequireOptions``, so a misspelt one is a
+    type error and a :class:`TypeError`, never a claim); and a string claim requirement
+    must say whether it is a route variable (:class:`FromRoute`, compared with
+    ``request.view_args``) or a literal (:class:`Exact`), since no view's parameters can
+    tell.
 
     Returns:
         The verified token; ``None`` only with ``optional=True`` and no token sent.
@@ -283,20 +243,17 @@ def verify_request(
         TemporarilyUnavailable: 503, as for ``require_token``.
         ContextError: called outside a request.
         ValueError: as for ``require_token``, and a plain string claim requirement.
-        TypeError: as for ``require_token``.
+        TypeError: as for ``require_token``, and a keyword that is not an option.
     """
+    unknown = sorted(set(options).difference(RequireOptions.__annotations__))
+    if unknown:
+        raise TypeError(
+            f"verify_request() got unexpected keyword argument(s) {', '.join(unknown)}; "
+            "claim requirements go in claims={...} (verify_request takes no claim "
+            "keywords, unlike require_token)"
+        )
     requirements = build_requirements(
-        token_type,
-        location,
-        optional=optional,
-        claim_keywords=claim_requirements,
-        cookie_name=cookie_name,
-        fresh=fresh,
-        scope=scope,
-        override=override,
-        claims_as=claims_as,
-        check_revocation=check_revocation,
-        claims=claims,
+        token_type, location, optional=optional, **options
     ).bound_outside_a_view("verify_request")
     if not has_request_context():
         raise ContextError(
