@@ -115,6 +115,7 @@ JSON_VALUES: Final = st.recursive(
 )
 
 
+@pytest.mark.slow  # 200 hypothesis examples of deep JSON values, about 7 s
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(
     st.text(min_size=1, max_size=8),
