@@ -69,6 +69,7 @@ def test_init_app_registers_the_jwt_group() -> None:
         assert command in result.stdout
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_the_installed_package_adds_the_group_to_the_flask_command(tmp_path: Path) -> None:
     """A Flask CLI plugin (entry point ``flask.commands``): no app needed to list it."""
     result = run_flask("--help", cwd=tmp_path)
@@ -402,6 +403,7 @@ def run_flask(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_keygen_runs_in_an_empty_directory_without_an_app(tmp_path: Path) -> None:
     result = run_flask(
         "jwt", "keygen", "--alg", "ES256", "--out", str(tmp_path / "keys"), cwd=tmp_path
@@ -414,6 +416,7 @@ def test_keygen_runs_in_an_empty_directory_without_an_app(tmp_path: Path) -> Non
     assert KeySigner("ES256", private).matches(KeyVerifier("ES256", public))
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_keygen_of_an_hmac_secret_without_an_app(tmp_path: Path) -> None:
     result = run_flask("jwt", "keygen", "--alg", "HS256", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
@@ -421,6 +424,7 @@ def test_keygen_of_an_hmac_secret_without_an_app(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 @pytest.mark.parametrize(
     ("args", "command"),
     [(["issue", "--sub", "alice"], "issue"), (["inspect", "a.b.c"], "inspect")],
@@ -486,6 +490,7 @@ def test_the_app_issue_and_inspect_load_and_what_they_say_without_one(
     assert_error(inspected, message.replace("jwt issue", "jwt inspect"))
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_issue_with_an_app_that_has_no_auth_manager(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text(_APP_WITHOUT_EXTENSION)
     result = run_flask("--app", "plain", "jwt", "issue", "--sub", "alice", cwd=tmp_path)
@@ -497,6 +502,7 @@ def test_issue_with_an_app_that_has_no_auth_manager(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_an_app_named_but_not_found_gets_flasks_own_message(tmp_path: Path) -> None:
     result = run_flask("--app", "missing_module", "jwt", "inspect", "a.b.c", cwd=tmp_path)
     assert result.returncode == 1
@@ -504,6 +510,7 @@ def test_an_app_named_but_not_found_gets_flasks_own_message(tmp_path: Path) -> N
     assert result.stderr.splitlines() == ["Error: Could not import 'missing_module'."]
 
 
+@pytest.mark.slow  # the installed flask command in a subprocess
 def test_issue_and_inspect_with_the_app_found_here(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(_APP_WITH_EXTENSION)
     issued = run_flask("jwt", "issue", "--sub", "alice", cwd=tmp_path)

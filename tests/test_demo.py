@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # the demo in a subprocess
 def test_demo_runs_every_step_as_expected() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "demo.py")],

@@ -489,6 +489,7 @@ def _requester(server: Server, token: str) -> Callable[[int], int]:
     return request
 
 
+@pytest.mark.slow  # a provider that really takes 0.3 s, and threads racing for it
 def test_concurrent_first_requests_fetch_once() -> None:
     with running_idp("k1") as idp:
         idp.delay = 0.3  # a slow IdP: every thread arrives while the fetch is under way
@@ -499,6 +500,7 @@ def test_concurrent_first_requests_fetch_once() -> None:
         assert idp.hits == 1
 
 
+@pytest.mark.slow  # a provider that really takes 0.3 s, and threads racing for it
 def test_concurrent_requests_for_a_new_kid_wait_for_one_refetch() -> None:
     with running_idp("k1") as idp:
         server = Server(idp)
@@ -515,6 +517,7 @@ FLOOD_THREADS = 8
 FLOOD_REQUESTS = 50  # per thread
 
 
+@pytest.mark.slow  # a provider that really takes 0.3 s, and threads racing for it
 def test_a_flood_of_unknown_kids_is_not_a_flood_of_fetches(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

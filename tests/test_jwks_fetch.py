@@ -152,6 +152,7 @@ def _status(app: Flask, token: str) -> int:
 # -- 12: a hung provider is asked once, and the queue gets its 503 at once --------------
 
 
+@pytest.mark.slow  # real waiting on a slow or hung loopback server
 def test_requests_queued_behind_a_hung_fetch_get_their_503_at_once() -> None:
     # timeout == back-off, as with the defaults (5 s and 5 s): the back-off must count
     # from the end of the failed fetch, or each queued request fetches again in turn.
@@ -198,6 +199,7 @@ def test_a_hung_provider_costs_queued_requests_one_timeout_end_to_end() -> None:
 # -- 13: the timeout is a deadline for the whole response -------------------------------
 
 
+@pytest.mark.slow  # real waiting on a slow or hung loopback server
 @pytest.mark.parametrize("phase", list(DRIBBLES))
 def test_the_timeout_bounds_a_response_sent_slowly(phase: str) -> None:
     # Each piece comes 0.15 s after the last (well within a 0.4 s socket timeout); the

@@ -241,6 +241,7 @@ def test_a_cluster_client_failure_is_a_503_or_fails_open() -> None:
     assert open_site.get("/me", open_site.login()[0].signed).status_code == 200
 
 
+@pytest.mark.slow  # a reply trickling in for real
 def test_a_trickling_reply_is_a_503_within_a_quarter_second_and_a_bit(resp: RespServer) -> None:
     store = RedisRevocationStore.from_url(resp.url)
     site = build_site(store)
