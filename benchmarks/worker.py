@@ -620,8 +620,6 @@ def b64url_decode(segment: str) -> bytes:
 def build_floor(suite: Suite) -> None:
     """HS256 with nothing but hmac + base64url + json: the cost of the cryptography and
     the encoding alone, no checks beyond the signature."""
-    from flask import abort, request
-
     suite.packages = ("Flask",)
     key = SECRET.encode()
     header = b64url(json.dumps({"alg": "HS256", "typ": "at+jwt"}, separators=(",", ":")).encode())
@@ -639,41 +637,7 @@ def build_floor(suite: Suite) -> None:
             raise ValueError("bad signature")
         return json.loads(b64url_decode(signing_input.partition(".")[2]))
 
-    token = issue()
-    bad = tamper(token)
-
-    def verify() -> object:
-        return decode(token)
-
-    def reject() -> object:
-        try:
-            decode(bad)
-        except ValueError as error:
-            return error
-        raise AssertionError("tampered token accepted")
-
-    expect(decode(token)["sub"] == SUB, "floor: verify")
-    reject()
-    suite.scenarios["HS256/issue"] = Scenario(issue)
-    suite.scenarios["HS256/verify"] = Scenario(verify)
-    suite.scenarios["HS256/tampered"] = Scenario(reject)
-    pools = [[issue() for _ in range(COLD_POOL)] for _ in range(2)]
-    add_cold_verify(suite, "HS256", decode, pools[0])
-
-    app = new_app("floor")
-
-    @app.get("/protected")
-    def protected() -> dict[str, str]:
-        auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer "):
-            abort(401)
-        try:
-            claims = decode(auth[7:])
-        except ValueError:
-            abort(401)
-        return {"sub": claims["sub"]}
-
-    add_request_scenarios(suite, "HS256", app.test_client(), token, pools[1])
+    add_floor_scenarios(suite, "HS256", "floor", issue, decode)
     build_floor_rs256(suite)
 
 
@@ -686,7 +650,6 @@ def build_floor_rs256(suite: Suite) -> None:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
-    from flask import abort, request
 
     pair = keys_for("RS256")
     private, public = pair.private, pair.public
@@ -716,6 +679,21 @@ def build_floor_rs256(suite: Suite) -> None:
             raise ValueError("expired")
         return claims
 
+    add_floor_scenarios(suite, "RS256", "floor_rs256", issue, decode)
+
+
+def add_floor_scenarios(
+    suite: Suite,
+    algorithm: str,
+    name: str,
+    issue: Callable[[], str],
+    decode: Callable[[str], dict[str, Any]],
+) -> None:
+    """A hand-written floor's scenarios, from its ``issue`` and ``decode``: issue, warm
+    and cold verify, a tampered token, and a bare Flask route that checks the bearer
+    token with ``decode`` (the request scenarios)."""
+    from flask import abort, request
+
     token = issue()
     bad = tamper(token)
 
@@ -729,15 +707,15 @@ def build_floor_rs256(suite: Suite) -> None:
             return error
         raise AssertionError("tampered token accepted")
 
-    expect(decode(token)["sub"] == SUB, "floor RS256: verify")
+    expect(decode(token)["sub"] == SUB, f"{name}: verify")
     reject()
-    suite.scenarios["RS256/issue"] = Scenario(issue)
-    suite.scenarios["RS256/verify"] = Scenario(verify)
-    suite.scenarios["RS256/tampered"] = Scenario(reject)
+    suite.scenarios[f"{algorithm}/issue"] = Scenario(issue)
+    suite.scenarios[f"{algorithm}/verify"] = Scenario(verify)
+    suite.scenarios[f"{algorithm}/tampered"] = Scenario(reject)
     pools = [[issue() for _ in range(COLD_POOL)] for _ in range(2)]
-    add_cold_verify(suite, "RS256", decode, pools[0])
+    add_cold_verify(suite, algorithm, decode, pools[0])
 
-    app = new_app("floor_rs256")
+    app = new_app(name)
 
     @app.get("/protected")
     def protected() -> dict[str, str]:
@@ -750,7 +728,7 @@ def build_floor_rs256(suite: Suite) -> None:
             abort(401)
         return {"sub": claims["sub"]}
 
-    add_request_scenarios(suite, "RS256", app.test_client(), token, pools[1])
+    add_request_scenarios(suite, algorithm, app.test_client(), token, pools[1])
 
 
 # --------------------------------------------------------------------------- Flask-JWT-Extended
