@@ -6,13 +6,14 @@ made to do; everything else in the tests talks to a real redis-server."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from types import TracebackType
 from typing import BinaryIO
 
+from tests.loopback import LoopbackServer
 
-class RespServer:
+
+class RespServer(LoopbackServer):
     """Answers ``HELLO`` with protocol 3, and ``+OK`` to every other command except
     those in :attr:`replies`.
 
@@ -22,19 +23,16 @@ class RespServer:
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.replies: dict[str, bytes] = {}
         self.trickle = 0.0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def __enter__(self) -> RespServer:
-        self._thread.start()
+        self.start()
         return self
 
     def __exit__(
@@ -43,25 +41,11 @@ class RespServer:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+        self.stop()
 
-    def _accept(self) -> None:
-        self._listener.settimeout(0.05)  # to see _stopping soon: close() wakes no accept()
-        while not self._stopping.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            connection.settimeout(None)
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
-
-    def _serve(self, connection: socket.socket) -> None:
+    def serve(self, connection: socket.socket) -> None:
         with connection, connection.makefile("rb") as reader:
-            while not self._stopping.is_set():
+            while not self.stopped():
                 command = _read_command(reader)
                 if command is None:
                     return
@@ -71,7 +55,7 @@ class RespServer:
                         connection.sendall(_HELLO if command == "HELLO" else b"+OK\r\n")
                     elif self.trickle:
                         for index in range(len(reply)):
-                            if self._stopping.wait(self.trickle):
+                            if self.stopped(self.trickle):
                                 return
                             connection.sendall(reply[index : index + 1])
                     else:

@@ -15,7 +15,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
@@ -35,41 +34,23 @@ from flask_pyjwt._core.key_source import CachedKeySet, FetchError
 from flask_pyjwt._core.signing import JWSHeader
 from flask_pyjwt.errors import KeysUnavailableError
 from tests.idp import AUDIENCE, ISSUER, IdentityProvider, running_idp
+from tests.loopback import LoopbackServer
 from tests.support import Clock, bearer, concurrently, configure, json_body, load_private_key
 
 
-class ScriptedServer:
+class ScriptedServer(LoopbackServer):
     """A loopback HTTP server that reads each request, then sends ``pieces`` with
-    ``gap`` seconds before each one (``hang``: sends nothing until stopped).
-
-    Attributes:
-        connections: how many connections it accepted (the fetches it saw).
-    """
+    ``gap`` seconds before each one (``hang``: sends nothing until stopped). Its
+    ``connections`` are the fetches it saw."""
 
     def __init__(self, pieces: Sequence[bytes] = (), *, gap: float = 0.0, hang: bool = False):
+        super().__init__()
         self.pieces = pieces
         self.gap = gap
         self.hang = hang
-        self.connections = 0
-        self._stopped = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.01)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/jwks.json"
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
+        self.url = f"http://127.0.0.1:{self.port}/jwks.json"
 
-    def _accept(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: socket.socket) -> None:
+    def serve(self, connection: socket.socket) -> None:
         with connection:
             connection.settimeout(5)
             request = b""
@@ -80,19 +61,14 @@ class ScriptedServer:
                         return
                     request += data
                 if self.hang:
-                    self._stopped.wait(10)
+                    self.stopped(10)
                     return
                 for piece in self.pieces:
-                    if self._stopped.wait(self.gap):
+                    if self.stopped(self.gap):
                         return
                     connection.sendall(piece)
             except OSError:
                 return  # the client gave up: what the deadline tests want
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
 
 
 @contextmanager
@@ -100,6 +76,7 @@ def scripted(
     pieces: Sequence[bytes] = (), *, gap: float = 0.0, hang: bool = False
 ) -> Generator[ScriptedServer]:
     server = ScriptedServer(pieces, gap=gap, hang=hang)
+    server.start()
     try:
         yield server
     finally:
