@@ -153,6 +153,13 @@ class CurrentToken:
         return get_current_token().iss
 
     @property
+    def provider(self) -> str:
+        """The source that issued the token: ``"self"`` (the app's own), an
+        :class:`~flask_pyjwt.IdentityProvider`'s ``name``, or ``"default"``
+        (``JWT_JWKS_URL``)."""
+        return get_current_token().provider
+
+    @property
     def iat(self) -> int:
         """Issued-at, seconds since the epoch."""
         return get_current_token().iat

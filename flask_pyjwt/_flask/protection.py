@@ -61,22 +61,32 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     # extract
     locations = requirements.locations or transport.locations
     raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+    via: str | None = None  # the source whose own header carried the token
     if raw is None:  # another location, or a header the fast path leaves to find_token
-        carried = find_token(
-            locations, _names(requirements, transport), optional=requirements.optional
-        )
-        if carried is None:
-            return None
-        csrf_cookie = (
-            transport.auth_csrf_cookie
-            if requirements.kind is AUTH
-            else transport.refresh_csrf_cookie
-        )
-        check_csrf(carried, transport, csrf_cookie)
-        raw = carried.token
+        headers = _source_headers(codec.source_headers, requirements)
+        names = _names(requirements, transport)
+        carried = find_token(locations, names, optional=requirements.optional or bool(headers))
+        if carried is None and headers:
+            found = _from_source_headers(headers)
+            if found is None:  # nothing anywhere: find_token says so (or None if optional)
+                carried = find_token(locations, names, optional=requirements.optional)
+            else:
+                via, raw = found
+        if raw is None:
+            if carried is None:
+                return None
+            csrf_cookie = (
+                transport.auth_csrf_cookie
+                if requirements.kind is AUTH
+                else transport.refresh_csrf_cookie
+            )
+            check_csrf(carried, transport, csrf_cookie)
+            raw = carried.token
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
         token = codec.decode(raw, requirements.kind)
+        if requirements.providers is not None or via is not None:
+            _check_source(token, requirements.providers, via)
         if requirements.check_revocation:
             state.sessions.check(token)
         # A declared claims shape is part of what makes the token valid here: 401.
@@ -112,3 +122,45 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
 
 
 _HEADER_ONLY: Final[tuple[Location, ...]] = ("header",)
+
+
+def _source_headers(
+    headers: tuple[tuple[str, str], ...], requirements: Requirements
+) -> tuple[tuple[str, str], ...]:
+    """The (source, header) pairs this route reads besides its locations: those of the
+    sources it accepts."""
+    if not headers or requirements.providers is None:
+        return headers
+    allowed = requirements.providers
+    return tuple((name, header) for name, header in headers if name in allowed)
+
+
+def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    """The first provider header that carries a token (bare, no scheme), and its source."""
+    request_headers = get_request().headers
+    for name, header in headers:
+        values = request_headers.getlist(header)
+        if len(values) > 1:
+            raise AuthenticationFailed(
+                error_code="token_malformed",
+                message=f"Several {header} headers were sent; exactly one is accepted.",
+            )
+        value = values[0].strip(" \t") if values else ""
+        if value:
+            return name, value
+    return None
+
+
+def _check_source(token: Token, allowed: frozenset[str] | None, via: str | None) -> None:
+    """Refuse a token from a source the route does not accept, or one read from another
+    provider's header (401)."""
+    if allowed is not None and token.provider not in allowed:
+        raise AuthenticationFailed(
+            error_code="claim_invalid",
+            message="This route does not accept tokens from this issuer.",
+        )
+    if via is not None and token.provider != via:
+        raise AuthenticationFailed(
+            error_code="claim_invalid",
+            message="The token in this header is not from the provider that uses it.",
+        )
