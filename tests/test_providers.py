@@ -159,7 +159,9 @@ def test_cognito_access_tokens_use_client_id_and_token_use(idp: standin.Identity
         idp,
     )
     site = Site([id_tokens])
-    id_token = idp.token("k1", header={"typ": None}, claims={**base, "aud": "abc", "token_use": "id"})
+    id_token = idp.token(
+        "k1", header={"typ": None}, claims={**base, "aud": "abc", "token_use": "id"}
+    )
     assert ok(site.get("/any", id_token))["provider"] == "cognito"
     refused(site.get("/any", access), 401, "claim_invalid")
 
@@ -204,7 +206,9 @@ def test_google_accepts_both_issuer_spellings(idp: standin.IdentityProvider) -> 
             "k1", header={"typ": "JWT"}, iss=issuer, aud="my-client.apps.googleusercontent.com"
         )
         assert ok(site.get("/any", token))["provider"] == "google"
-    third = idp.token("k1", iss="http://accounts.google.com", aud="my-client.apps.googleusercontent.com")
+    third = idp.token(
+        "k1", iss="http://accounts.google.com", aud="my-client.apps.googleusercontent.com"
+    )
     refused(site.get("/any", third), 401, "claim_invalid")
 
 
@@ -364,9 +368,11 @@ def test_each_source_has_its_own_verified_token_cache_and_revocation_works(
     with site.app.app_context():
         codec = app_state(site.app).codec
         corp_source = codec.source("corp")
-        assert corp_source is not None and corp_source.cache is not None
+        assert corp_source is not None
+        assert corp_source.cache is not None
         assert token in corp_source.cache
-        assert codec.cache is not None and token not in codec.cache
+        assert codec.cache is not None
+        assert token not in codec.cache
         verified = site.manager.convert_token(token)
         assert verified.provider == "corp"
         site.manager.revoke(token)
@@ -475,25 +481,30 @@ def test_discovery_is_lazy_and_refuses_a_lying_document() -> None:
 
 
 def test_identity_provider_refuses_bad_fields() -> None:
-    base: dict[str, Any] = {"name": "corp", "issuer": "https://i/", "jwks_url": "https://i/k"}
+    def make(name: str = "corp", **fields: Any) -> IdentityProvider:
+        url = None if "jwks" in fields else "https://i/k"
+        return IdentityProvider(name=name, issuer="https://i/", jwks_url=url, **fields)
+
     with pytest.raises(ValueError, match="needs an audience"):
-        IdentityProvider(**base)
+        make()
     with pytest.raises(ValueError, match="exactly one of"):
-        IdentityProvider(**base, audience="a", jwks={"keys": []})
+        IdentityProvider(name="c", issuer="https://i/", jwks_url="https://i/k", audience="a",
+                         jwks={"keys": []})  # fmt: skip
     with pytest.raises(ValueError, match="is taken"):
-        IdentityProvider(**{**base, "name": "self"}, audience="a")
+        make("self", audience="a")
     with pytest.raises(ValueError, match="asymmetric"):
-        IdentityProvider(**base, audience="a", algorithms=("HS256",))
+        make(audience="a", algorithms=("HS256",))
     with pytest.raises(ValueError, match="token_use needs client_id"):
-        IdentityProvider(**base, audience="a", token_use="access")
+        make(audience="a", token_use="access")
     with pytest.raises(ValueError, match="allowed_tenants"):
-        IdentityProvider(**base, audience="a", allowed_tenants=("t",))
+        make(audience="a", allowed_tenants=("t",))
     with pytest.raises(ValueError, match="header"):
-        IdentityProvider(**base, audience="a", header="bad header")
-    provider = IdentityProvider(**base, audience="a")
-    assert dataclasses.replace(provider, jwks_url="http://127.0.0.1:1/k").jwks_url.startswith("http:")
-    assert "jwks" not in repr(IdentityProvider(**{**base, "jwks_url": None}, audience="a",
-                                               jwks={"keys": []}))  # fmt: skip
+        make(audience="a", header="bad header")
+    with pytest.raises(TypeError, match="issuer"):
+        IdentityProvider(name="c", issuer=(), jwks_url="https://i/k", audience="a")
+    moved = dataclasses.replace(make(audience="a"), jwks_url="http://127.0.0.1:1/k")
+    assert moved.jwks_url == "http://127.0.0.1:1/k"
+    assert "keys" not in repr(make(audience="a", jwks={"keys": []}))
 
 
 def test_jwks_url_tokens_come_from_the_default_source(idp: standin.IdentityProvider) -> None:

@@ -12,13 +12,13 @@ import math
 from dataclasses import dataclass, replace
 from typing import Final
 
-from .issuers import IssuerRule
 from .errors import (
     ClaimInvalidError,
     TokenExpiredError,
     TokenNotYetValidError,
     TokenTypeInvalidError,
 )
+from .issuers import IssuerRule
 from .signing import JWSHeader
 from .strict_json import FrozenJSONObject, JSONValue
 from .tokens import KIND_NAMES, AuthToken, Token, TokenType, make_token
@@ -345,7 +345,7 @@ def _provider_audience(
             raise ClaimInvalidError(
                 "token_use", f"The token's token_use claim must be {policy.token_use!r}."
             )
-        if policy.token_use == "access" and claims.get("client_id") != client_id:
+        if policy.token_use == "access" and claims.get("client_id") != client_id:  # noqa: S105 - a claim value, not a password
             raise ClaimInvalidError("client_id", "The token was issued to another client.")
     elif client_id is not None and claims.get("azp") == client_id:
         if "aud" not in claims:

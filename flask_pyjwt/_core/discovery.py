@@ -52,6 +52,7 @@ def jwks_uri_of(body: bytes, issuer: str) -> str:
     uri = document.get("jwks_uri")
     if not isinstance(uri, str):
         raise FetchError("the discovery document has no jwks_uri string")
+    parts = urlsplit("")
     try:
         parts = urlsplit(uri)
         host = parts.hostname

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from .algorithms import AuthType
 from .issuers import TENANT_PLACEHOLDER, IssuerRule
@@ -28,14 +28,24 @@ _ENTRA_MULTI_TENANT: Final = frozenset({"organizations", "common"})
 _ENTRA_CONSUMERS_TID: Final = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
 
+def _unchecked(value: object) -> object:
+    """``value`` as ``object``: a field checked at run time for untyped callers (its
+    annotation would make the type checkers call the check unnecessary)."""
+    return value
+
+
 def _strings(value: object, what: str) -> tuple[str, ...]:
-    items = (value,) if isinstance(value, str) else value
-    if not isinstance(items, tuple) or not items:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, tuple) or not value:
         raise TypeError(f"{what} must be a string or a non-empty tuple of strings, got {value!r}")
-    for item in items:  # pyright: ignore[reportUnknownVariableType]
+    items = cast("tuple[object, ...]", value)
+    strings: list[str] = []
+    for item in items:
         if not isinstance(item, str) or not item:
             raise TypeError(f"{what} must hold non-empty strings, got {item!r}")
-    return tuple(str(item) for item in items)  # pyright: ignore[reportUnknownArgumentType]
+        strings.append(item)
+    return tuple(strings)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,13 +103,15 @@ class IdentityProvider:
     leeway: int | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not is_http_token(self.name):
+        # Every field is checked at run time too, for untyped callers: read as object.
+        name = _unchecked(self.name)
+        if not isinstance(name, str) or not is_http_token(name):
             raise ValueError(
-                f"name must be a short name (letters, digits, '-', '_', '.'), got {self.name!r}"
+                f"name must be a short name (letters, digits, '-', '_', '.'), got {name!r}"
             )
-        if self.name in (SELF, DEFAULT_SOURCE):
+        if name in (SELF, DEFAULT_SOURCE):
             raise ValueError(
-                f"name {self.name!r} is taken: 'self' names the app's own tokens and "
+                f"name {name!r} is taken: 'self' names the app's own tokens and "
                 "'default' the JWT_JWKS_URL provider; choose another"
             )
         issuers = _strings(self.issuer, "issuer")
@@ -111,36 +123,40 @@ class IdentityProvider:
         sources = [self.jwks_url, self.jwks, self.discovery_url]
         if sum(source is not None for source in sources) != 1:
             raise ValueError(
-                f"provider {self.name!r}: give exactly one of jwks_url, jwks (pinned keys) "
+                f"provider {name!r}: give exactly one of jwks_url, jwks (pinned keys) "
                 "and discovery_url"
             )
-        if self.jwks is not None:
-            if not isinstance(self.jwks, Mapping):
+        jwks = _unchecked(self.jwks)
+        if jwks is not None:
+            if not isinstance(jwks, Mapping):
                 raise TypeError("jwks must be a JWK Set mapping ({'keys': [...]})")
-            object.__setattr__(self, "jwks", freeze_object(self.jwks, path="jwks"))
-        for url in (self.jwks_url, self.discovery_url):
+            document = cast("Mapping[str, object]", jwks)
+            object.__setattr__(self, "jwks", freeze_object(document, path="jwks"))
+        urls = (_unchecked(self.jwks_url), _unchecked(self.discovery_url))
+        for url in urls:
             if url is not None and (not isinstance(url, str) or not url):
-                raise TypeError(f"provider {self.name!r}: a URL must be a non-empty string")
-        if isinstance(self.algorithms, str) or not self.algorithms:
+                raise TypeError(f"provider {name!r}: a URL must be a non-empty string")
+        algorithms = _unchecked(self.algorithms)
+        if not isinstance(algorithms, tuple) or not algorithms:
             raise TypeError("algorithms must be a non-empty tuple of algorithm names")
-        for name in self.algorithms:
-            algorithm = AuthType.__members__.get(name) if isinstance(name, str) else None
-            if algorithm is None or algorithm.value != name or algorithm.is_symmetric:
+        for item in cast("tuple[object, ...]", algorithms):
+            algorithm = AuthType.__members__.get(item) if isinstance(item, str) else None
+            if algorithm is None or algorithm.value != item or algorithm.is_symmetric:
                 raise ValueError(
-                    f"provider {self.name!r}: {name!r} is not an asymmetric algorithm "
+                    f"provider {name!r}: {item!r} is not an asymmetric algorithm "
                     "(RS256, ES256, PS256, EdDSA, ...); an identity provider publishes "
                     "public keys"
                 )
-        object.__setattr__(self, "algorithms", tuple(self.algorithms))
         if self.audience is not None:
             object.__setattr__(self, "audience", _single(_strings(self.audience, "audience")))
-        if self.token_use not in (None, "access", "id"):
-            raise ValueError(f"token_use must be 'access' or 'id', got {self.token_use!r}")
-        if self.token_use is not None and not self.client_id:
-            raise ValueError(f"provider {self.name!r}: token_use needs client_id")
-        if self.audience is None and not (self.client_id and self.token_use == "access"):
+        token_use = _unchecked(self.token_use)
+        if token_use not in (None, "access", "id"):
+            raise ValueError(f"token_use must be 'access' or 'id', got {token_use!r}")
+        if token_use is not None and not self.client_id:
+            raise ValueError(f"provider {name!r}: token_use needs client_id")
+        if self.audience is None and not (self.client_id and token_use == "access"):  # noqa: S105 - a claim value
             raise ValueError(
-                f"provider {self.name!r} needs an audience: this API's identifier as the "
+                f"provider {name!r} needs an audience: this API's identifier as the "
                 "provider puts it in aud (RFC 9068 4); Cognito access tokens, which carry "
                 "none, use client_id= and token_use='access'"
             )
@@ -148,16 +164,17 @@ class IdentityProvider:
         if tenants and not templated:
             raise ValueError("allowed_tenants narrows an issuer template holding {tid}")
         object.__setattr__(self, "allowed_tenants", tenants)
-        if self.header is not None and (
-            not isinstance(self.header, str) or not is_http_token(self.header)
-        ):
-            raise ValueError(f"header must be an HTTP header name, got {self.header!r}")
-        if not isinstance(self.identity_claim, str) or not self.identity_claim:
+        header = _unchecked(self.header)
+        if header is not None and (not isinstance(header, str) or not is_http_token(header)):
+            raise ValueError(f"header must be an HTTP header name, got {header!r}")
+        identity_claim = _unchecked(self.identity_claim)
+        if not isinstance(identity_claim, str) or not identity_claim:
             raise ValueError("identity_claim must be a claim name")
-        if self.leeway is not None and (
-            isinstance(self.leeway, bool) or not isinstance(self.leeway, int) or self.leeway < 0
+        leeway = _unchecked(self.leeway)
+        if leeway is not None and (
+            isinstance(leeway, bool) or not isinstance(leeway, int) or leeway < 0
         ):
-            raise ValueError(f"leeway must be a whole number of seconds, got {self.leeway!r}")
+            raise ValueError(f"leeway must be a whole number of seconds, got {leeway!r}")
 
     def __repr__(self) -> str:
         return (
@@ -200,7 +217,8 @@ class IdentityProvider:
         (then as for ``jwks_url``). Until that succeeds, tokens from ``issuer`` are
         answered 503 ``keys_unavailable``.
         """
-        if not isinstance(issuer, str) or not issuer:
+        given = _unchecked(issuer)
+        if not isinstance(given, str) or not given:
             raise TypeError("issuer must be a non-empty string")
         url = issuer.rstrip("/") + "/.well-known/openid-configuration"
         return cls(
@@ -324,7 +342,7 @@ class IdentityProvider:
             name=name,
             issuer=issuer,
             jwks_url=f"{issuer}/.well-known/jwks.json",
-            audience=None if token_use == "access" else client_id,
+            audience=None if token_use == "access" else client_id,  # noqa: S105 - a claim value
             client_id=client_id,
             token_use=token_use,
         )

@@ -19,8 +19,9 @@ from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import InvalidConfigError
 from flask_pyjwt._core.identity_provider import IdentityProvider
+from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.key_signers import public_key_set
-from flask_pyjwt._core.key_source import CachedKeySet
+from flask_pyjwt._core.key_source import CachedKeySet, KeyFetcher
 from flask_pyjwt._core.policy import Settings, revocation_horizon
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.sessions import Sessions
@@ -78,9 +79,7 @@ def build_state(
     use_config_keys = own_tokens and (
         verifier is None or (signer is None and signing_key_configured(lookup))
     )
-    settings = load_settings(
-        lookup, algorithm_required=use_config_keys, issuer_required=own_tokens
-    )
+    settings = load_settings(lookup, algorithm_required=use_config_keys, issuer_required=own_tokens)
     providers = check_providers(
         options.providers,
         own_issuer=settings.issuer if own_tokens else None,
@@ -125,7 +124,7 @@ def build_state(
         clock=time.time if clock is None else clock,
     )
     if settings.jwks_route is not None:
-        keys = public_key_set(verifier) if verifier is not None else {"keys": []}
+        keys: JWKSet = {"keys": []} if verifier is None else public_key_set(verifier)
         register_jwks_route(app, settings.jwks_route, keys)
     install_guard(app)
     register_error_handlers(app)
@@ -154,6 +153,7 @@ def _provider_keys(
     pinned = pinned_key_set(provider)
     if pinned is not None:
         return pinned
+    fetcher: KeyFetcher
     if provider.jwks_url is not None:
         url, fetcher = provider.jwks_url, fetch_url
     else:

@@ -10,6 +10,7 @@ could both accept one token's ``iss``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from flask_pyjwt._core.errors import InvalidConfigError
 from flask_pyjwt._core.identity_provider import SELF, IdentityProvider
@@ -40,10 +41,11 @@ def check_providers(
             a URL that is not ``https://``, unusable pinned keys, overlapping issuers, or
             ``JWT_JWKS_URL`` set too.
     """
-    if isinstance(providers, (str, bytes)) or not isinstance(providers, Sequence):
+    given: object = providers
+    if not isinstance(given, (list, tuple)):
         raise InvalidConfigError(PROVIDERS_KEY, "must be a list of IdentityProvider values")
     checked: list[IdentityProvider] = []
-    for provider in providers:
+    for provider in cast("Sequence[object]", given):
         if not isinstance(provider, IdentityProvider):
             raise InvalidConfigError(
                 PROVIDERS_KEY, f"holds {type(provider).__name__}, not an IdentityProvider"
