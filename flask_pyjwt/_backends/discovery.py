@@ -7,10 +7,12 @@ No Flask here.
 
 from __future__ import annotations
 
+import ipaddress
 import threading
+from urllib.parse import urlsplit
 
 from flask_pyjwt._core.discovery import jwks_uri_of
-from flask_pyjwt._core.key_source import KeyFetcher
+from flask_pyjwt._core.key_source import FetchError, KeyFetcher
 
 from .jwks import fetch_url
 
@@ -48,7 +50,41 @@ class DiscoveryFetcher:
             jwks_uri = self._jwks_uri
         if jwks_uri is None:
             body, _ = self._fetch(url, timeout)
-            jwks_uri = jwks_uri_of(body, self._issuer)
+            jwks_uri = _fetchable(jwks_uri_of(body, self._issuer))
             with self._lock:
                 self._jwks_uri = jwks_uri
         return self._fetch(jwks_uri, timeout)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
+
+
+def _fetchable(uri: str) -> str:
+    """``uri`` if keys may be fetched from it: ``https://``, or ``http://`` on a loopback
+    address (the rule ``JWT_JWKS_URL`` follows), without credentials.
+
+    Raises:
+        FetchError: any other URL (the document is refused).
+    """
+    shown = repr(uri)[:120]
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:
+        raise FetchError(f"the discovery document's jwks_uri {shown} is not a URL") from None
+    if host is None or parts.username is not None or parts.password is not None:
+        raise FetchError(f"the discovery document's jwks_uri {shown} is not a URL")
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
+        raise FetchError(
+            f"the discovery document's jwks_uri {shown} is not https:// (http:// is "
+            "accepted on loopback addresses only)"
+        )
+    return uri
