@@ -536,3 +536,17 @@ def test_the_payload_peek_never_crashes_on_junk(idp: standin.IdentityProvider) -
     for junk in ("a.b.c", "e30.e30.e30", "x" * 10, "e30." + "W10" + ".e30", "é.é.é"):
         response = site.get("/any", junk)
         assert response.status_code == 401, (junk, response.status_code)
+
+
+def test_a_route_naming_an_unknown_source_fails_loudly(idp: standin.IdentityProvider) -> None:
+    site = Site([corp(idp)], own=True)
+
+    @site.app.route("/typo")
+    @require_token(providers=("crop",))
+    def typo() -> str:
+        return "never"
+
+    site.app.config["PROPAGATE_EXCEPTIONS"] = True
+    with pytest.raises(InvalidConfigError, match="names crop, .* its sources are corp, self"):
+        site.get("/typo", corp_token(idp))
+    assert site.get("/corp", corp_token(idp)).status_code == 200  # control

@@ -62,7 +62,7 @@ class TokenCodec(Issuer):
         providers: the identity providers' sources, besides the app's own.
     """
 
-    __slots__ = ("_max_length", "_own", "_sources", "source_headers")
+    __slots__ = ("_max_length", "_own", "_sources", "source_headers", "source_names")
 
     def __init__(
         self,
@@ -78,6 +78,8 @@ class TokenCodec(Issuer):
         own = () if self._own is None else (self._own,)
         self._sources: tuple[SourceVerifier, ...] = (*own, *providers)
         self._max_length = settings.max_token_length
+        self.source_names = frozenset(source.name for source in self._sources)
+        """The names of every source (what ``require_token(providers=...)`` may name)."""
         self.source_headers: tuple[tuple[str, str], ...] = tuple(
             (source.name, source.info.header)
             for source in self._sources

@@ -15,9 +15,9 @@ Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import Final
+from typing import Final, NoReturn
 
-from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.errors import InvalidConfigError, InvalidTokenError, UnavailableError
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
 from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
@@ -52,6 +52,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         PermissionDenied: 403, a valid token that lacks what the view requires, or a
             token cookie without its CSRF header.
         TemporarilyUnavailable: 503, a service the check needs did not answer.
+        InvalidConfigError: the route's ``providers`` names a source the app lacks.
     """
     state = current_state()
     codec = state.codec
@@ -82,6 +83,8 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
             )
             check_csrf(carried, transport, csrf_cookie)
             raw = carried.token
+    if requirements.providers is not None and not requirements.providers <= codec.source_names:
+        _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
         token = codec.decode(raw, requirements.kind)
@@ -149,6 +152,17 @@ def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str
         if value:
             return name, value
     return None
+
+
+def _unknown_sources(named: frozenset[str], configured: frozenset[str]) -> NoReturn:
+    """A route names a source the app does not have: a programming error, raised on each
+    of its requests (never a silent 401 for every token)."""
+    unknown = ", ".join(sorted(named - configured))
+    raise InvalidConfigError(
+        "providers",
+        f"require_token(providers=...) names {unknown}, which this app does not accept "
+        f"tokens from; its sources are {', '.join(sorted(configured))}",
+    )
 
 
 def _check_source(token: Token, allowed: frozenset[str] | None, via: str | None) -> None:
