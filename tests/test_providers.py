@@ -547,6 +547,6 @@ def test_a_route_naming_an_unknown_source_fails_loudly(idp: standin.IdentityProv
         return "never"
 
     site.app.config["PROPAGATE_EXCEPTIONS"] = True
-    with pytest.raises(InvalidConfigError, match="names crop, .* its sources are corp, self"):
+    with pytest.raises(InvalidConfigError, match=r"names crop, .* its sources are corp, self"):
         site.get("/typo", corp_token(idp))
     assert site.get("/corp", corp_token(idp)).status_code == 200  # control
