@@ -188,11 +188,6 @@ class IdentityProvider:
         return (self.issuer,) if isinstance(self.issuer, str) else self.issuer
 
     @property
-    def issuer_rule(self) -> IssuerRule:
-        """How a token's ``iss`` is matched to this provider."""
-        return IssuerRule.of(self.issuers, self.allowed_tenants)
-
-    @property
     def pinned_keys(self) -> FrozenJSONObject | None:
         """``jwks``, frozen (``None`` when the keys are fetched)."""
         keys = self.jwks
@@ -382,3 +377,8 @@ class IdentityProvider:
 
 def _single(values: tuple[str, ...]) -> str | tuple[str, ...]:
     return values[0] if len(values) == 1 else values
+
+
+def issuer_rule(provider: IdentityProvider) -> IssuerRule:
+    """How a token's ``iss`` is matched to ``provider``."""
+    return IssuerRule.of(provider.issuers, provider.allowed_tenants)

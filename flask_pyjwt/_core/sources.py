@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .algorithms import AuthType
 from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
 from .errors import ClaimInvalidError, TokenExpiredError, TokenTypeInvalidError
-from .identity_provider import IdentityProvider
+from .identity_provider import IdentityProvider, issuer_rule
 from .issuers import IssuerRule, rules_overlap
 from .jws import DEFAULT_MAX_TOKEN_LENGTH, decode_compact, peek_claims
 from .policy import Settings
@@ -193,7 +193,7 @@ def provider_source(
     """The source of ``provider``'s tokens, checked with ``verifier`` (its keys) and the
     rules it documents; ``settings`` gives the app-wide limits (token length, cache size,
     ``JWT_LEEWAY`` unless the provider sets its own)."""
-    rule = provider.issuer_rule
+    rule = issuer_rule(provider)
     policy = ClaimPolicy(
         issuer=provider.issuers[0],
         audience=provider.audience,

@@ -154,9 +154,10 @@ class CurrentToken:
 
     @property
     def provider(self) -> str:
-        """The source that issued the token: ``"self"`` (the app's own), an
-        :class:`~flask_pyjwt.IdentityProvider`'s ``name``, or ``"default"``
-        (``JWT_JWKS_URL``)."""
+        """The name of the source that issued the token.
+
+        ``"self"`` for the app's own, an :class:`~flask_pyjwt.IdentityProvider`'s
+        ``name``, or ``"default"`` for ``JWT_JWKS_URL``."""
         return get_current_token().provider
 
     @property

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from flask_pyjwt._core.errors import InvalidConfigError
-from flask_pyjwt._core.identity_provider import SELF, IdentityProvider
+from flask_pyjwt._core.identity_provider import SELF, IdentityProvider, issuer_rule
 from flask_pyjwt._core.issuers import IssuerRule
 from flask_pyjwt._core.key_signers import KeySetVerifier
 from flask_pyjwt._core.key_source import FetchError, parse_key_set
@@ -69,7 +69,7 @@ def check_providers(
     rules: list[tuple[str, IssuerRule]] = []
     if own_issuer:
         rules.append((SELF, IssuerRule(frozenset({own_issuer}))))
-    rules.extend((provider.name, provider.issuer_rule) for provider in checked)
+    rules.extend((provider.name, issuer_rule(provider)) for provider in checked)
     overlap = first_overlap(rules)
     if overlap is not None:
         first, second, issuer = overlap
