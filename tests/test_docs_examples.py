@@ -10,8 +10,8 @@ inventories are what their generator writes.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import base64
+import dataclasses
 import inspect
 import json
 import os

@@ -23,7 +23,7 @@ def presets() -> list[IdentityProvider]:
             realm="acme",
             audience="orders-api",
             client_id="shop-frontend",
-        ),  # fmt: skip
+        ),
         # Okta: Security > API > Authorization Servers: the server's name ("default")
         # and its Audience.
         IdentityProvider.okta(domain="acme.okta.com", audience="api://default"),
