@@ -550,3 +550,45 @@ def test_a_route_naming_an_unknown_source_fails_loudly(idp: standin.IdentityProv
     with pytest.raises(InvalidConfigError, match=r"names crop, .* its sources are corp, self"):
         site.get("/typo", corp_token(idp))
     assert site.get("/corp", corp_token(idp)).status_code == 200  # control
+
+
+def test_each_source_has_its_own_leeway_and_expiry_holds_on_cache_hits() -> None:
+    clock = Clock()
+    with standin.running_idp("k1", clock=clock) as idp:
+        lenient = corp(idp, leeway=30)
+        site = Site([lenient], own=True, clock=clock)
+        with site.app.app_context():
+            own = site.manager.auth_token("alice", max_age=60).signed
+        token = corp_token(idp)  # valid for 300 s from now
+        for _ in range(3):  # verified twice: kept in corp's cache
+            assert ok(site.get("/any", token))["provider"] == "corp"
+        clock.now += 310  # 10 s past exp: within corp's 30 s leeway
+        assert ok(site.get("/any", token))["provider"] == "corp"
+        refused(site.get("/any", own), 401, "token_expired")  # the app's own leeway is 0
+        clock.now += 25  # 35 s past exp
+        refused(site.get("/any", token), 401, "token_expired")
+
+
+def test_the_factory_pattern_and_an_optional_route_with_a_provider_header(
+    idp: standin.IdentityProvider,
+) -> None:
+    manager = AuthManager(providers=[pointed(IdentityProvider.google_iap(audience="/p/1"), idp)])
+    app = Flask("factory")
+    manager.init_app(app)
+
+    @app.route("/maybe")
+    @require_token(optional=True)
+    def maybe() -> dict[str, Any]:
+        token = current_token.get_or_none()
+        return {"provider": None if token is None else token.provider}
+
+    client = app.test_client()
+    assert ok(client.get("/maybe")) == {"provider": None}
+    token = idp.token("e1", iss="https://cloud.google.com/iap", aud="/p/1", email="a@b.example")
+    response = client.get("/maybe", headers={"X-Goog-IAP-JWT-Assertion": token})
+    assert ok(response) == {"provider": "google_iap"}
+    twice = client.get(
+        "/maybe",
+        headers=[("x-goog-iap-jwt-assertion", token), ("x-goog-iap-jwt-assertion", token)],
+    )
+    assert twice.status_code == 401
