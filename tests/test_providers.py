@@ -11,6 +11,7 @@ refusal is checked for its status and JSON ``code``.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ from flask_pyjwt import (
 from flask_pyjwt._flask.state import app_state
 from flask_pyjwt.errors import MissingSignerError
 from tests import idp as standin
-from tests.support import HMAC_SECRET, Clock, bearer, configure, json_body
+from tests.support import HMAC_KID, HMAC_SECRET, Clock, bearer, configure, forge, json_body
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 OTHER_TENANT = "5b7f2d1e-0c3a-4e7b-9f21-3a4c5d6e7f80"
@@ -592,3 +593,21 @@ def test_the_factory_pattern_and_an_optional_route_with_a_provider_header(
         headers=[("x-goog-iap-jwt-assertion", token), ("x-goog-iap-jwt-assertion", token)],
     )
     assert twice.status_code == 401
+
+
+def test_no_source_checks_another_sources_tokens(idp: standin.IdentityProvider) -> None:
+    site = Site([corp(idp)], own=True)
+    now = int(time.time())
+    provider_claims = {"iss": "https://idp.corp.example/", "aud": "my-api", "sub": "eve",
+                       "iat": now, "exp": now + 60}  # fmt: skip
+    # The provider's issuer, signed with the app's own HMAC secret (and its kid).
+    with_own_secret = forge({"alg": "HS256", "typ": "at+jwt", "kid": HMAC_KID}, provider_claims)
+    refused(site.get("/any", with_own_secret), 401, "algorithm_not_allowed")
+    # The app's issuer and claims, signed with the provider's key.
+    own_claims = {**provider_claims, "iss": OWN_ISSUER, "type": "auth", "jti": "j1"}
+    with_provider_key = idp.token("k1", claims=own_claims)
+    refused(site.get("/any", with_provider_key), 401, "algorithm_not_allowed")
+    # Controls: each signed by its own source passes.
+    assert ok(site.get("/any", corp_token(idp)))["provider"] == "corp"
+    with site.app.app_context():
+        assert ok(site.get("/any", site.manager.auth_token("ann").signed))["provider"] == "self"
