@@ -11,12 +11,15 @@ refusal is checked for its status and JSON ``code``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Generator, Sequence
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
 from flask_pyjwt import (
@@ -31,7 +34,16 @@ from flask_pyjwt import (
 from flask_pyjwt._flask.state import app_state
 from flask_pyjwt.errors import MissingSignerError
 from tests import idp as standin
-from tests.support import HMAC_KID, HMAC_SECRET, Clock, bearer, configure, forge, json_body
+from tests.support import (
+    HMAC_KID,
+    HMAC_SECRET,
+    Clock,
+    b64url,
+    bearer,
+    configure,
+    forge,
+    json_body,
+)
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 OTHER_TENANT = "5b7f2d1e-0c3a-4e7b-9f21-3a4c5d6e7f80"
@@ -611,3 +623,56 @@ def test_no_source_checks_another_sources_tokens(idp: standin.IdentityProvider) 
     assert ok(site.get("/any", corp_token(idp)))["provider"] == "corp"
     with site.app.app_context():
         assert ok(site.get("/any", site.manager.auth_token("ann").signed))["provider"] == "self"
+
+
+_ISSUERS = st.sampled_from([
+    OWN_ISSUER, "https://idp.corp.example/", "https://login.microsoftonline.com/t1/v2.0",
+    "https://login.microsoftonline.com/{tid}/v2.0", "", "accounts.google.com",
+])  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(
+    iss=_ISSUERS | _JSON,
+    tid=st.sampled_from(["t1", "t2", "../x", "", "a/b"]) | _JSON,
+    alg=st.sampled_from(["HS256", "RS256", "ES256", "none"]),
+    extra=st.dictionaries(st.text(max_size=6), _JSON, max_size=3),
+    signature=st.binary(max_size=80),
+)
+def test_random_tokens_across_sources_are_refused_never_a_500(
+    iss: object, tid: object, alg: str, extra: dict[str, object], signature: bytes
+) -> None:
+    site = _FUZZ_SITE
+    now = int(time.time())
+    payload = {**extra, "iss": iss, "tid": tid, "aud": "my-api", "sub": "s", "iat": now,
+               "exp": now + 60, "type": "auth", "jti": "j"}  # fmt: skip
+    head = {"alg": alg, "typ": "at+jwt", "kid": "k1"}
+    token = ".".join(
+        b64url(part)
+        for part in (json.dumps(head).encode(), json.dumps(payload).encode(), signature)
+    )
+    response = site.get("/any", token)
+    assert response.status_code == 401, response.get_data(as_text=True)
+
+
+def _fuzz_site() -> Site:
+    key = standin.public_jwk(standin.rsa_key("k1"))
+    pinned = IdentityProvider(
+        name="corp", issuer="https://idp.corp.example/", jwks={"keys": [key]}, audience="my-api"
+    )
+    entra = dataclasses.replace(
+        IdentityProvider.entra(tenant="organizations", audience="my-api"),
+        jwks_url=None, jwks={"keys": [key]},
+    )  # fmt: skip
+    return Site([pinned, entra], own=True)
+
+
+_FUZZ_SITE: Final = _fuzz_site()

@@ -16,7 +16,7 @@ from typing import Final, Literal, cast
 from .algorithms import AuthType
 from .issuers import TENANT_PLACEHOLDER, IssuerRule
 from .locations import is_http_token
-from .strict_json import FrozenJSONObject, JSONInput, freeze_object
+from .strict_json import FrozenJSONObject, freeze_object
 
 SELF: Final = "self"
 """The source name of the app's own tokens (``JWT_SECRET`` / ``JWT_PUBLICKEY``)."""
@@ -91,7 +91,7 @@ class IdentityProvider:
     issuer: str | tuple[str, ...]
     audience: str | tuple[str, ...] | None = None
     jwks_url: str | None = None
-    jwks: Mapping[str, JSONInput] | None = field(default=None, hash=False)
+    jwks: Mapping[str, object] | None = field(default=None, hash=False)
     discovery_url: str | None = None
     algorithms: tuple[str, ...] = ("RS256",)
     client_id: str | None = None
