@@ -44,7 +44,7 @@ class ClaimPolicy:
         issuer_rule: with ``identity_provider``, the ``iss`` values accepted instead of
             ``issuer`` alone (several spellings, ``{tid}`` templates).
         client_id: with ``token_use``, the ``client_id`` claim required (Cognito);
-            without, a token whose ``azp`` is this client passes whatever its ``aud``
+            without, a token with no ``aud`` passes when its ``azp`` is this client
             (Keycloak without an audience mapper).
         token_use: the ``token_use`` claim required (Cognito: ``access`` or ``id``).
         identity_claim: the claim that names the user; when not ``sub``, it must be a
@@ -336,8 +336,10 @@ def _provider_audience(
 
     Cognito (``token_use``): the ``token_use`` claim must be the configured one, and an
     access token's ``client_id`` claim the configured client (it has no ``aud``).
-    Keycloak (``client_id`` alone): a token whose ``azp`` is the client passes whatever
-    its ``aud`` says. Otherwise ``aud`` must name the audience.
+    Keycloak (``client_id`` alone): a token without ``aud`` passes when its ``azp`` is
+    the client (one that has an ``aud`` must name the audience: a token meant for
+    another API is never accepted for its ``azp``). Otherwise ``aud`` must name the
+    audience.
     """
     client_id = policy.client_id
     if policy.token_use is not None:
@@ -347,14 +349,6 @@ def _provider_audience(
             )
         if policy.token_use == "access" and claims.get("client_id") != client_id:  # noqa: S105 - a claim value, not a password
             raise ClaimInvalidError("client_id", "The token was issued to another client.")
-    elif client_id is not None and claims.get("azp") == client_id:
-        if "aud" not in claims:
-            return None
-        value = claims["aud"]  # well-formed, but naming others is no refusal here
-        audiences: tuple[JSONValue, ...] = value if isinstance(value, tuple) else (value,)
-        if audiences and all(isinstance(item, str) for item in audiences):
-            return value if isinstance(value, str) else tuple(str(item) for item in audiences)
-        raise ClaimInvalidError(
-            "aud", "The token's aud claim must be a string or an array of strings."
-        )
+    elif client_id is not None and "aud" not in claims and claims.get("azp") == client_id:
+        return None  # Keycloak without an audience mapper: the client is the azp
     return _audience(claims, policy.audience)

@@ -73,8 +73,9 @@ class IdentityProvider:
         algorithms: the algorithms its tokens may be signed with (the allow-list for
             this provider only).
         client_id: with ``token_use``: the ``client_id`` claim a Cognito token must
-            carry; without: a token whose ``azp`` is this client is accepted whatever
-            its ``aud`` says (Keycloak without an audience mapper).
+            carry; without: a token with no ``aud`` is accepted when its ``azp`` is this
+            client (Keycloak without an audience mapper). A token whose ``aud`` names
+            other APIs only is still refused.
         token_use: Cognito's ``token_use`` claim the token must carry: ``"access"``
             (checked with ``client_id`` instead of ``aud``) or ``"id"``.
         allowed_tenants: with a ``{tid}`` template: the only tenants accepted.
@@ -243,7 +244,7 @@ class IdentityProvider:
         name: str = "keycloak",
     ) -> IdentityProvider:
         """Keycloak: the realm's issuer ``<base_url>/realms/<realm>``; with
-        ``client_id``, a token whose ``azp`` is that client passes without the audience
+        ``client_id``, a token without ``aud`` passes when its ``azp`` is that client
         (Keycloak's default, without an audience mapper)."""
         issuer = f"{base_url.rstrip('/')}/realms/{realm}"
         return cls(
