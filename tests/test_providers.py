@@ -30,6 +30,7 @@ from flask_pyjwt import (
     Token,
     current_token,
     require_token,
+    verify_request,
 )
 from flask_pyjwt._flask.state import app_state
 from flask_pyjwt.errors import MissingSignerError
@@ -677,3 +678,17 @@ def _fuzz_site() -> Site:
 
 
 _FUZZ_SITE: Final = _fuzz_site()
+
+
+def test_verify_request_narrows_by_source_too(idp: standin.IdentityProvider) -> None:
+    site = Site([corp(idp)], own=True)
+
+    @site.app.route("/checked")
+    def checked() -> dict[str, str]:
+        token = verify_request(providers=("self",))
+        return {"provider": token.provider}
+
+    with site.app.app_context():
+        own = site.manager.auth_token("ann").signed
+    assert ok(site.get("/checked", own)) == {"provider": "self"}
+    refused(site.get("/checked", corp_token(idp)), 401, "claim_invalid")
