@@ -19,6 +19,7 @@ from flask_pyjwt._core.errors import (
     MissingConfigError,
     UnavailableError,
 )
+from flask_pyjwt._core.identity_provider import IdentityProvider
 from flask_pyjwt._core.key_signers import KeySetVerifier, KeySigner, KeyVerifier
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.signing import CacheableVerifier, Signer, Verifier
@@ -43,6 +44,7 @@ __all__ = [
     "Exact",
     "FlaskPyJWTError",
     "FromRoute",
+    "IdentityProvider",
     "InvalidConfigError",
     "InvalidTokenError",
     "KeySetVerifier",

@@ -91,6 +91,8 @@ class IdentityProvider:
         body: a raw body to serve instead of the JWK Set, if set.
         delay: seconds the server waits before answering.
         redirect_to: answer 302 to this location instead.
+        discovery: the OpenID configuration served at
+            ``/.well-known/openid-configuration`` (404 there while ``None``).
         clock: seconds since the epoch for the tokens' ``iat``/``exp`` (the app's clock,
             when the test moves one).
     """
@@ -104,6 +106,7 @@ class IdentityProvider:
         self.body: bytes | None = None
         self.delay = 0.0
         self.redirect_to: str | None = None
+        self.discovery: dict[str, object] | None = None
         self._hits = 0
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
@@ -185,6 +188,11 @@ class IdentityProvider:
         scheme = "http" if self._tls is None else "https"
         return f"{scheme}://127.0.0.1:{self._port}/.well-known/jwks.json"
 
+    @property
+    def base_url(self) -> str:
+        """``scheme://127.0.0.1:port`` of the server (an issuer for discovery tests)."""
+        return self.url.removesuffix("/.well-known/jwks.json")
+
     def _count(self) -> None:
         with self._lock:
             self._hits += 1
@@ -206,6 +214,11 @@ class IdentityProvider:
                     self.end_headers()
                     return
                 body = provider.body
+                if self.path.endswith("/.well-known/openid-configuration"):
+                    if provider.discovery is None:
+                        self.send_error(404)
+                        return
+                    body = json.dumps(provider.discovery).encode()
                 if body is None:
                     body = json.dumps(provider.document()).encode()
                 self.send_response(provider.status)

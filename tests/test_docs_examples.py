@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import dataclasses
 import inspect
 import json
 import os
@@ -48,6 +49,7 @@ from docs.examples import (
     kms,
     matching,
     migration,
+    providers,
     revocation,
     routes,
     tokens,
@@ -643,6 +645,50 @@ def test_identity_provider_examples() -> None:
             aud="api://orders",
         )  # fmt: skip
         assert json_body(get(v2_app.test_client(), "/orders", v1_token))["code"] == "claim_invalid"
+
+
+def test_provider_examples() -> None:
+    made = providers.presets()
+    assert [provider.name for provider in made] == [
+        "auth0", "keycloak", "okta", "entra", "google", "cognito", "google_iap",
+        "cloudflare_access",
+    ]  # fmt: skip
+    assert made[3].issuer == "https://login.microsoftonline.com/{tid}/v2.0"
+    with running_idp("k1") as idp:
+        corp = dataclasses.replace(providers.corp, jwks_url=idp.url)
+        google = dataclasses.replace(made[4], jwks_url=idp.url)
+        app = providers.create_app([corp, google])
+        providers.register_role_routes(app)
+        client = app.test_client()
+        assert idp.hits == 0
+        own = client.post("/login").get_json()["token"]
+        corp_token = idp.token("k1", iss="https://idp.corp.example/", aud="orders-api")
+        google_token = idp.token(
+            "k1", iss="accounts.google.com", aud="1234-abc.apps.googleusercontent.com",
+            scope="orders:read", sub="g-1",
+        )  # fmt: skip
+        for token, via, sub in ((own, "self", "alice"), (corp_token, "corp", "user-42"),
+                                (google_token, "google", "g-1")):  # fmt: skip
+            assert json_body(get(client, "/orders", token)) == {"orders_of": sub, "via": via}
+        assert json_body(get(client, "/staff", corp_token)) == {"staff": "user-42"}
+        for token in (own, google_token):
+            assert json_body(get(client, "/staff", token))["code"] == "claim_invalid"
+        daemon = idp.token("k1", iss="https://idp.corp.example/", aud="orders-api",
+                           roles=["Reports.Read"])  # fmt: skip
+        assert get(client, "/reports", daemon).status_code == 200
+        assert get(client, "/reports", corp_token).status_code == 403
+        admin = idp.token("k1", iss="https://idp.corp.example/", aud="orders-api",
+                          realm_access={"roles": ["admin"]})  # fmt: skip
+        assert get(client, "/realm-admin", admin).status_code == 200
+        assert get(client, "/realm-admin", corp_token).status_code == 403
+        # Discovery: nothing read until a token arrives, then the document and the keys.
+        idp.discovery = {"issuer": idp.base_url, "jwks_uri": idp.url}
+        hits = idp.hits
+        found = providers.create_app([providers.discovered(idp.base_url)])
+        assert idp.hits == hits
+        token = idp.token("k1", iss=idp.base_url, aud="orders-api")
+        assert json_body(get(found.test_client(), "/orders", token))["via"] == "corp"
+        assert idp.hits == hits + 2
 
 
 # -- custom signers and verifiers ----------------------------------------------------

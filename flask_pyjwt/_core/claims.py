@@ -18,6 +18,7 @@ from .errors import (
     TokenNotYetValidError,
     TokenTypeInvalidError,
 )
+from .issuers import IssuerRule
 from .signing import JWSHeader
 from .strict_json import FrozenJSONObject, JSONValue
 from .tokens import KIND_NAMES, AuthToken, Token, TokenType, make_token
@@ -38,6 +39,16 @@ class ClaimPolicy:
         identity_provider: the tokens are an identity provider's access tokens
             (``JWT_JWKS_URL``); see :func:`validate_access_token`.
         require_at_jwt: with ``identity_provider``, refuse ``typ`` ``JWT`` or none.
+        provider: the source name given to the tokens accepted (``"self"``, or the
+            identity provider's name).
+        issuer_rule: with ``identity_provider``, the ``iss`` values accepted instead of
+            ``issuer`` alone (several spellings, ``{tid}`` templates).
+        client_id: with ``token_use``, the ``client_id`` claim required (Cognito);
+            without, a token with no ``aud`` passes when its ``azp`` is this client
+            (Keycloak without an audience mapper).
+        token_use: the ``token_use`` claim required (Cognito: ``access`` or ``id``).
+        identity_claim: the claim that names the user; when not ``sub``, it must be a
+            non-empty string and ``sub`` may be absent.
     """
 
     issuer: str
@@ -46,6 +57,11 @@ class ClaimPolicy:
     accept_legacy: bool = False
     identity_provider: bool = False
     require_at_jwt: bool = False
+    provider: str = "self"
+    issuer_rule: IssuerRule | None = None
+    client_id: str | None = None
+    token_use: str | None = None
+    identity_claim: str = "sub"
 
 
 _MAX_SAFE_INTEGER: Final = 2**53 - 1
@@ -280,9 +296,17 @@ def validate_access_token(
     if expected is TokenType.REFRESH:
         raise TokenTypeInvalidError(wrong_kind_message(TokenType.REFRESH, TokenType.AUTH))
     iss = claims.get("iss")
-    if not isinstance(iss, str) or iss != policy.issuer:
+    rule = policy.issuer_rule
+    if not isinstance(iss, str) or (
+        iss != policy.issuer if rule is None else not rule.matches(iss, claims)
+    ):
         raise ClaimInvalidError("iss", "The token was not issued by the expected issuer.")
-    sub = _string(claims, "sub")
+    if policy.identity_claim == "sub":
+        sub = _string(claims, "sub")
+    else:
+        _string(claims, policy.identity_claim)
+        sub_claim = claims.get("sub")
+        sub = sub_claim if isinstance(sub_claim, str) else ""
     jti = _string(claims, "jti") if "jti" in claims else ""
     exp = _number(claims, "exp")
     iat = _number(claims, "iat")
@@ -293,12 +317,38 @@ def validate_access_token(
         now,
         policy.leeway,
     )
-    aud = _audience(claims, policy.audience)
+    aud = _provider_audience(claims, policy)
     token = make_token(
         TokenType.AUTH, sub=sub, iss=iss, iat=int(iat), exp=int(exp), jti=jti, aud=aud,
         signed=signed, alg=header.alg, header=header.fields, claims=claims,
+        provider=policy.provider,
     )  # fmt: skip
     assert isinstance(token, AuthToken)
     if "scope" not in claims and "scp" in claims:
         return replace(token, scope=claims["scp"])
     return token
+
+
+def _provider_audience(
+    claims: FrozenJSONObject, policy: ClaimPolicy
+) -> str | tuple[str, ...] | None:
+    """``aud``, or the substitute the provider documents for it.
+
+    Cognito (``token_use``): the ``token_use`` claim must be the configured one, and an
+    access token's ``client_id`` claim the configured client (it has no ``aud``).
+    Keycloak (``client_id`` alone): a token without ``aud`` passes when its ``azp`` is
+    the client (one that has an ``aud`` must name the audience: a token meant for
+    another API is never accepted for its ``azp``). Otherwise ``aud`` must name the
+    audience.
+    """
+    client_id = policy.client_id
+    if policy.token_use is not None:
+        if claims.get("token_use") != policy.token_use:
+            raise ClaimInvalidError(
+                "token_use", f"The token's token_use claim must be {policy.token_use!r}."
+            )
+        if policy.token_use == "access" and claims.get("client_id") != client_id:  # noqa: S105 - a claim value, not a password
+            raise ClaimInvalidError("client_id", "The token was issued to another client.")
+    elif client_id is not None and "aud" not in claims and claims.get("azp") == client_id:
+        return None  # Keycloak without an audience mapper: the client is the azp
+    return _audience(claims, policy.audience)

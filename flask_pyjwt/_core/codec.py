@@ -1,23 +1,53 @@
 """Issuing and reading tokens for one configuration: the pure core of the library.
 
 :class:`TokenCodec` is what the Flask layer calls: an :class:`~.issuing.Issuer` that also
-verifies (with the verified-token cache). It owns nothing Flask-specific, so it can be
-tested and benchmarked without an app.
+verifies, for every token source the app accepts (its own tokens, identity providers),
+each with its own keys, rules and verified-token cache (:mod:`~.sources`). It owns
+nothing Flask-specific, so it can be tested and benchmarked without an app.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
-from .errors import TokenExpiredError, TokenMalformedError, TokenTypeInvalidError
+from .claims import ClaimPolicy
+from .errors import TokenExpiredError, TokenMalformedError
+from .identity_provider import DEFAULT_SOURCE, SELF
+from .issuers import IssuerRule
 from .issuing import Issuer
-from .jws import decode_compact
 from .policy import Settings
-from .signing import CacheableVerifier, JWSHeader, Signer, Verifier
+from .signing import Signer, Verifier
+from .sources import SourceInfo, SourceVerifier, select_source
 from .tokens import AuthToken, Token, TokenType
 from .verify_cache import VerifiedTokenCache
+
+
+def own_source(
+    settings: Settings, verifier: Verifier, *, clock: Callable[[], float] = time.time
+) -> SourceVerifier:
+    """The app's own tokens (``"self"``), or with ``JWT_JWKS_URL`` its one provider's
+    (``"default"``), as configured by ``JWT_*``."""
+    provider = settings.jwks_url is not None
+    name = DEFAULT_SOURCE if provider else SELF
+    policy = ClaimPolicy(
+        issuer=settings.issuer,
+        audience=settings.audience,
+        leeway=settings.leeway,
+        accept_legacy=settings.accept_legacy_tokens,
+        identity_provider=provider,
+        require_at_jwt=settings.require_at_jwt,
+        provider=name,
+    )
+    return SourceVerifier(
+        SourceInfo(name, (settings.issuer,)),
+        policy,
+        verifier,
+        rule=IssuerRule(frozenset({settings.issuer})),
+        clock=clock,
+        max_length=settings.max_token_length,
+        cache_size=settings.verify_cache_size,
+    )
 
 
 class TokenCodec(Issuer):
@@ -26,72 +56,83 @@ class TokenCodec(Issuer):
     Args:
         settings: the parsed configuration.
         signer: signs issued tokens; ``None`` makes the codec verify-only.
-        verifier: checks signatures; its ``algorithms`` is the allow-list.
+        verifier: checks the signatures of the app's own tokens; ``None`` when it
+            accepts only identity providers' (``providers``).
         clock: returns the current time in seconds (tests pass a fixed clock).
+        providers: the identity providers' sources, besides the app's own.
     """
 
-    __slots__ = (
-        "_cache",
-        "_headers",
-        "_key_generation",
-        "_leeway",
-        "_max_length",
-        "_policy",
-        "_verifier",
-    )
+    __slots__ = ("_max_length", "_only", "_own", "_sources", "source_headers", "source_names")
 
     def __init__(
         self,
         settings: Settings,
         signer: Signer | None,
-        verifier: Verifier,
+        verifier: Verifier | None,
         *,
         clock: Callable[[], float] = time.time,
+        providers: Sequence[SourceVerifier] = (),
     ) -> None:
         super().__init__(settings, signer, clock=clock)
-        self._policy = ClaimPolicy(
-            issuer=settings.issuer,
-            audience=settings.audience,
-            leeway=settings.leeway,
-            accept_legacy=settings.accept_legacy_tokens,
-            identity_provider=settings.jwks_url is not None,
-            require_at_jwt=settings.require_at_jwt,
-        )
-        self._verifier = verifier
-        self._leeway = settings.leeway
+        self._own = None if verifier is None else own_source(settings, verifier, clock=clock)
+        own = () if self._own is None else (self._own,)
+        self._sources: tuple[SourceVerifier, ...] = (*own, *providers)
         self._max_length = settings.max_token_length
-        # Verified tokens, reused while the verifier's keys stay the same: only for a
-        # verifier that says when they change (a custom one must opt in).
-        self._key_generation: Callable[[], int] | None = None
-        self._cache: VerifiedTokenCache | None = None
-        if settings.verify_cache_size and isinstance(verifier, CacheableVerifier):
-            self._key_generation = verifier.key_generation
-            self._cache = VerifiedTokenCache(settings.verify_cache_size)
-        # The parsed headers of validly signed tokens, by their base64url segment (all the
-        # tokens of one key share one).
-        self._headers: dict[bytes, JWSHeader] = {}
+        # One source: its checks say everything (no iss peek, one call less per token).
+        self._only = self._sources[0] if len(self._sources) == 1 else None
+        self.source_names = frozenset(source.name for source in self._sources)
+        """The names of every source (what ``require_token(providers=...)`` may name)."""
+        self.source_headers: tuple[tuple[str, str], ...] = tuple(
+            (source.name, source.info.header)
+            for source in self._sources
+            if source.info.header is not None
+        )
+        """Each (source, header) pair of a source whose tokens arrive in a header of their
+        own (bare), read besides the configured locations."""
 
     @property
     def cache(self) -> VerifiedTokenCache | None:
-        """The verified-token cache (``None``: ``JWT_VERIFY_CACHE_SIZE`` is ``0``, or
-        the custom verifier does not say when its keys change)."""
-        return self._cache
+        """The verified-token cache of the app's own tokens (``None``: none configured,
+        ``JWT_VERIFY_CACHE_SIZE`` is ``0``, or the custom verifier does not say when its
+        keys change)."""
+        return None if self._own is None else self._own.cache
 
     @property
-    def verifier(self) -> Verifier:
-        """What checks signatures (the configured keys, or the custom verifier)."""
-        return self._verifier
+    def verifier(self) -> Verifier | None:
+        """What checks the app's own signatures (the configured keys, or the custom
+        verifier); ``None`` for an app that accepts identity providers' tokens only."""
+        return None if self._own is None else self._own.verifier
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """Every token source the app accepts, in order: ``"self"`` (or ``"default"``
+        for ``JWT_JWKS_URL``) first, then the identity providers."""
+        return tuple(source.info for source in self._sources)
+
+    def source(self, name: str) -> SourceVerifier | None:
+        """The source named ``name``, if configured."""
+        for source in self._sources:
+            if source.name == name:
+                return source
+        return None
 
     def is_fresh(self, token: AuthToken) -> bool:
         """Whether ``token`` is fresh now, allowing ``JWT_LEEWAY`` of clock skew."""
         return token.is_fresh(self._clock() - self.settings.leeway)
 
+    def _source_of(self, token: str) -> SourceVerifier:
+        if self._only is not None:
+            return self._only
+        return select_source(token, self._sources, max_length=self._max_length)
+
     def decode(self, token: object, expected: TokenType | None = None) -> Token:
         """Verify ``token`` completely and return it as a typed value.
 
-        Order: size, structure, header, algorithm allow-list, signature, payload, kind,
-        issuer, times, audience. A token that passed all of them before under the same
-        keys (see :mod:`~flask_pyjwt._core.verify_cache`) is not parsed and
+        With several sources, the token's unverified ``iss`` chooses the source; only
+        that source's keys, algorithms and rules then check it. Order: size,
+        structure, header, algorithm allow-list, signature, payload, kind, issuer,
+        times, audience. A token that passed all of them before under the same keys
+        (see :mod:`~flask_pyjwt._core.verify_cache`) is not parsed and
         signature-checked again: its kind and times are checked against ``expected``
         and the clock, in that order, as the full check does.
 
@@ -100,29 +141,18 @@ class TokenCodec(Issuer):
         """
         if not isinstance(token, str):
             raise TokenMalformedError("The token is not a string.")
-        cache = self._cache
-        if cache is None or self._key_generation is None:
-            return self._verify(token, expected)
-        generation = self._key_generation()  # read before verifying: see admit()
-        entry = cache.get(token, generation)
-        if entry is None:
-            header, claims = decode_compact(
-                token, self._verifier, max_length=self._max_length, headers=self._headers
-            )
-            verified = validate_claims(
-                header, claims, token, self._policy, now=self._clock(), expected=expected
-            )
-            cache.admit(token, verified, generation)
-            return verified
-        verified, exp, not_before, _ = entry
-        if expected is not None and verified.token_type is not expected:
-            raise TokenTypeInvalidError(wrong_kind_message(expected, verified.token_type))
-        try:
-            check_validity_window(exp, not_before, self._clock(), self._leeway)
-        except TokenExpiredError:
-            cache.discard(token)
-            raise
-        return verified
+        only = self._only
+        if only is not None:
+            return only.decode(token, expected)
+        # A token some source verified and kept is that source's (it matched its iss):
+        # found without reading the payload (the peek costs more than the cache hit).
+        for source in self._sources:
+            cache = source.cache
+            if cache is not None and token in cache:
+                return source.decode(token, expected)
+        return select_source(token, self._sources, max_length=self._max_length).decode(
+            token, expected
+        )
 
     def decode_expired_ok(self, token: object) -> Token:
         """:meth:`decode`, except that an expired token passes: revoking one still ends
@@ -135,13 +165,4 @@ class TokenCodec(Issuer):
             return self.decode(token)
         except TokenExpiredError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
-        return self._verify(token, None, expired_ok=True)
-
-    def _verify(self, token: str, expected: TokenType | None, *, expired_ok: bool = False) -> Token:
-        header, claims = decode_compact(
-            token, self._verifier, max_length=self._max_length, headers=self._headers
-        )
-        return validate_claims(
-            header, claims, token, self._policy, now=self._clock(), expected=expected,
-            expired_ok=expired_ok,
-        )  # fmt: skip
+        return self._source_of(token).verify(token, None, expired_ok=True)

@@ -144,3 +144,27 @@ def decode_compact(
     except JSONDecodeError:
         raise TokenMalformedError("The token payload is not a strict JSON object.") from None
     return header, claims
+
+
+def peek_claims(token: str, *, max_length: int = DEFAULT_MAX_TOKEN_LENGTH) -> FrozenJSONObject:
+    """The claims of ``token`` *before* any verification: only to choose which source's
+    keys and rules verify it (by ``iss``), never to trust.
+
+    Bounded and strict as :func:`decode_compact` (size, structure, base64url, strict
+    JSON); nothing else about the token is checked.
+
+    Raises:
+        TokenMalformedError, TokenTooLargeError: as :func:`decode_compact`.
+    """
+    if len(token) > max_length:
+        raise TokenTooLargeError("The token is longer than this server accepts.")
+    data = token.encode("ascii") if token.isascii() else b""
+    if data.translate(None, _ALPHABET) != b"..":
+        raise TokenMalformedError("The token is not a compact JWS (header.payload.signature).")
+    header_b64, payload_b64, signature_b64 = data.split(b".")
+    if not header_b64 or not payload_b64 or not signature_b64:
+        raise TokenMalformedError("The token is not a compact JWS (header.payload.signature).")
+    try:
+        return loads_object(_decode_segment(payload_b64))
+    except JSONDecodeError:
+        raise TokenMalformedError("The token payload is not a strict JSON object.") from None

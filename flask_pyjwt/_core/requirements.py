@@ -62,6 +62,7 @@ class RequireOptions(TypedDict, total=False, closed=True):
     claims_as: type[ClaimsDataclass] | None
     check_revocation: bool
     claims: Mapping[str, ClaimRequirement] | None
+    providers: Sequence[str] | None
 
 
 OPTION_NAMES: Final[tuple[str, ...]] = (
@@ -93,6 +94,7 @@ class Requirements:
     claims_as: type[ClaimsDataclass] | None = None
     check_revocation: bool = True
     claims: Mapping[str, ClaimRequirement] | None = None  # until bound
+    providers: frozenset[str] | None = None  # None: every configured source
     literal_claims: FrozenJSONObject = field(default_factory=lambda: freeze_object({}))
     route_claims: tuple[tuple[str, str], ...] = ()
     requires_claims: bool = field(init=False)
@@ -163,6 +165,22 @@ def _locations(location: object, cookie_name: object) -> tuple[Location, ...] | 
     return tuple(locations)
 
 
+def _providers(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"providers must be a sequence of source names (providers=('corp',)), got {value!r}"
+        )
+    names = tuple(cast("Sequence[object]", value))
+    if not names:
+        raise ValueError("providers is empty; name at least one source (or leave it out)")
+    for name in names:
+        if not isinstance(name, str) or not is_http_token(name):
+            raise ValueError(f"providers must hold source names, got {name!r}")
+    return frozenset(cast("tuple[str, ...]", names))
+
+
 def _flag(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
@@ -230,6 +248,7 @@ def build_requirements(
         check_claims_shape(claims_as)
     check_revocation = _flag(options.get("check_revocation", True), "check_revocation")
     claims = collect_claims(options.get("claims"), claim_keywords, OPTION_NAMES)
+    providers = _providers(options.get("providers"))
     return Requirements(
         kind=kind,
         locations=locations,
@@ -241,6 +260,7 @@ def build_requirements(
         claims_as=claims_as,
         check_revocation=check_revocation,
         claims=claims or None,
+        providers=providers,
     )
 
 

@@ -96,6 +96,9 @@ class _TokenBase:
             (by ``rotate``, or with ``session=``). Revoking the session revokes them all.
         legacy: a Flask_PyJWT 1.x token accepted under ``JWT_ACCEPT_LEGACY_TOKENS``
             (no explicit type, no ``jti``, so it cannot be revoked on its own).
+        provider: the name of the source that issued the token: ``"self"`` for the
+            app's own tokens, an :class:`~flask_pyjwt.IdentityProvider`'s ``name``, or
+            ``"default"`` for the ``JWT_JWKS_URL`` provider.
     """
 
     sub: str
@@ -110,6 +113,7 @@ class _TokenBase:
     claims: JSONObject
     sid: SessionId | None = None
     legacy: bool = False
+    provider: str = "self"
 
     @property
     def max_age(self) -> int:
@@ -189,7 +193,7 @@ def _session_id(claims: JSONObject) -> SessionId | None:
 # Every field of each class, in the order make_token passes them (tests check that
 # these are all the fields and that the result equals the constructor's).
 TOKEN_FIELDS: Final = ("sub", "iss", "iat", "exp", "jti", "aud", "signed", "alg", "header",
-                       "claims", "sid", "legacy")  # fmt: skip
+                       "claims", "sid", "legacy", "provider")  # fmt: skip
 AUTH_FIELDS: Final = (*TOKEN_FIELDS, "scope", "fresh_until")
 REFRESH_FIELDS: Final = (*TOKEN_FIELDS, "rid")
 _build_auth: Final = slot_builder(AuthToken, AUTH_FIELDS)
@@ -210,6 +214,7 @@ def make_token(
     header: JSONObject,
     claims: JSONObject,
     legacy: bool = False,
+    provider: str = "self",
 ) -> Token:
     """Build the token value of ``kind``; its ``scope`` or ``rid`` is read from ``claims``.
 
@@ -223,12 +228,12 @@ def make_token(
     sid = _session_id(claims)
     if kind is AUTH:
         return _build_auth(
-            sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy,
+            sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, provider,
             claims.get("scope"), _fresh_until(claims),
         )  # fmt: skip
     rid = claims.get("rid")
     if not isinstance(rid, str) or not rid:
         raise ClaimInvalidError("rid", "The token's rid claim must be a non-empty string.")
     return _build_refresh(
-        sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, rid
+        sub, iss, iat, exp, jti, aud, signed, alg, header, claims, sid, legacy, provider, rid
     )  # fmt: skip

@@ -153,6 +153,14 @@ class CurrentToken:
         return get_current_token().iss
 
     @property
+    def provider(self) -> str:
+        """The name of the source that issued the token.
+
+        ``"self"`` for the app's own, an :class:`~flask_pyjwt.IdentityProvider`'s
+        ``name``, or ``"default"`` for ``JWT_JWKS_URL``."""
+        return get_current_token().provider
+
+    @property
     def iat(self) -> int:
         """Issued-at, seconds since the epoch."""
         return get_current_token().iat

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal, TypeVar, cast
 
 from flask import has_request_context, request
@@ -71,6 +71,7 @@ def require_token(
     claims_as: type[ClaimsDataclass] | None = None,
     check_revocation: bool = True,
     claims: Mapping[str, ClaimRequirement] | None = None,
+    providers: Sequence[str] | None = None,
     **claim_requirements: ClaimRequirement,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Protect a view: 401 unless it gets a valid token of ``token_type``, 403 unless
@@ -109,6 +110,10 @@ def require_token(
             store is down.
         claims: claims the token must hold, by name: any name, including those of the
             options (``claims={"location": "eu"}``). Values as for ``**claim_requirements``.
+        providers: the token sources this route accepts, by name (``"self"`` for the
+            app's own tokens, an :class:`~flask_pyjwt.IdentityProvider`'s ``name``);
+            a token from another configured source is refused (401 ``claim_invalid``).
+            Default: every configured source.
         **claim_requirements: more claims the token must hold (``role="admin"``). A
             string naming a parameter of the view binds to that route variable
             (``sub="username"``); :class:`FromRoute` and :class:`Exact` say which is meant
@@ -145,6 +150,7 @@ def require_token(
         claims_as=claims_as,
         check_revocation=check_revocation,
         claims=claims,
+        providers=providers,
     )
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:

@@ -16,6 +16,7 @@ from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
 )
+from flask_pyjwt._core.identity_provider import IdentityProvider
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
 from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.key_signers import public_key_set
@@ -69,6 +70,11 @@ class AuthManager:
             :class:`~flask_pyjwt.MemoryRevocationStore` per app, or Redis when
             ``JWT_REVOCATION_REDIS_URL`` is set.
         clock: the time source, in seconds since the epoch (for tests).
+        providers: identity providers whose tokens the app accepts, each from its own
+            issuer with its own keys and rules (:doc:`/identity_providers`); the app's
+            own tokens are accepted too when it has keys (``JWT_SECRET`` or
+            ``JWT_PUBLICKEY``), as the source ``"self"``. Without own keys, no
+            ``JWT_ISSUER``, ``JWT_AUTHTYPE`` or ``JWT_SECRET`` is needed.
     """
 
     def __init__(
@@ -80,6 +86,7 @@ class AuthManager:
         verifier: Verifier | None = None,
         revocation_store: RevocationStore | None = None,
         clock: Callable[[], float] | None = None,
+        providers: Sequence[IdentityProvider] = (),
     ) -> None:
         self._options = SetupOptions(
             signer=signer,
@@ -87,6 +94,7 @@ class AuthManager:
             revocation_store=revocation_store,
             clock=clock,
             dotenv_path=dotenv_path,
+            providers=providers,
         )
         # Weak: the manager never keeps an app alive (Flask's extension convention is
         # not to store the app); this only answers "which apps do I serve?".
@@ -152,7 +160,8 @@ class AuthManager:
 
         ``JWT_JWKS_ROUTE`` serves it over HTTP.
         """
-        return public_key_set(self._codec().verifier)
+        verifier = self._codec().verifier
+        return {"keys": []} if verifier is None else public_key_set(verifier)
 
     def auth_token(
         self,

@@ -15,9 +15,9 @@ Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import Final
+from typing import Final, NoReturn
 
-from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.errors import InvalidConfigError, InvalidTokenError, UnavailableError
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
 from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
@@ -52,6 +52,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         PermissionDenied: 403, a valid token that lacks what the view requires, or a
             token cookie without its CSRF header.
         TemporarilyUnavailable: 503, a service the check needs did not answer.
+        InvalidConfigError: the route's ``providers`` names a source the app lacks.
     """
     state = current_state()
     codec = state.codec
@@ -61,22 +62,34 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     # extract
     locations = requirements.locations or transport.locations
     raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+    via: str | None = None  # the source whose own header carried the token
     if raw is None:  # another location, or a header the fast path leaves to find_token
-        carried = find_token(
-            locations, _names(requirements, transport), optional=requirements.optional
-        )
-        if carried is None:
-            return None
-        csrf_cookie = (
-            transport.auth_csrf_cookie
-            if requirements.kind is AUTH
-            else transport.refresh_csrf_cookie
-        )
-        check_csrf(carried, transport, csrf_cookie)
-        raw = carried.token
+        headers = _source_headers(codec.source_headers, requirements)
+        names = _names(requirements, transport)
+        carried = find_token(locations, names, optional=requirements.optional or bool(headers))
+        if carried is None and headers:
+            found = _from_source_headers(headers)
+            if found is None:  # nothing anywhere: find_token says so (or None if optional)
+                carried = find_token(locations, names, optional=requirements.optional)
+            else:
+                via, raw = found
+        if raw is None:
+            if carried is None:
+                return None
+            csrf_cookie = (
+                transport.auth_csrf_cookie
+                if requirements.kind is AUTH
+                else transport.refresh_csrf_cookie
+            )
+            check_csrf(carried, transport, csrf_cookie)
+            raw = carried.token
+    if requirements.providers is not None and not requirements.providers <= codec.source_names:
+        _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
         token = codec.decode(raw, requirements.kind)
+        if requirements.providers is not None or via is not None:
+            _check_source(token, requirements.providers, via)
         if requirements.check_revocation:
             state.sessions.check(token)
         # A declared claims shape is part of what makes the token valid here: 401.
@@ -112,3 +125,56 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
 
 
 _HEADER_ONLY: Final[tuple[Location, ...]] = ("header",)
+
+
+def _source_headers(
+    headers: tuple[tuple[str, str], ...], requirements: Requirements
+) -> tuple[tuple[str, str], ...]:
+    """The (source, header) pairs this route reads besides its locations: those of the
+    sources it accepts."""
+    if not headers or requirements.providers is None:
+        return headers
+    allowed = requirements.providers
+    return tuple((name, header) for name, header in headers if name in allowed)
+
+
+def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    """The first provider header that carries a token (bare, no scheme), and its source."""
+    request_headers = get_request().headers
+    for name, header in headers:
+        values = request_headers.getlist(header)
+        if len(values) > 1:
+            raise AuthenticationFailed(
+                error_code="token_malformed",
+                message=f"Several {header} headers were sent; exactly one is accepted.",
+            )
+        value = values[0].strip(" \t") if values else ""
+        if value:
+            return name, value
+    return None
+
+
+def _unknown_sources(named: frozenset[str], configured: frozenset[str]) -> NoReturn:
+    """A route names a source the app does not have: a programming error, raised on each
+    of its requests (never a silent 401 for every token)."""
+    unknown = ", ".join(sorted(named - configured))
+    raise InvalidConfigError(
+        "providers",
+        f"require_token(providers=...) names {unknown}, which this app does not accept "
+        f"tokens from; its sources are {', '.join(sorted(configured))}",
+    )
+
+
+def _check_source(token: Token, allowed: frozenset[str] | None, via: str | None) -> None:
+    """Refuse a token from a source the route does not accept, or one read from another
+    provider's header (401)."""
+    if allowed is not None and token.provider not in allowed:
+        raise AuthenticationFailed(
+            error_code="claim_invalid",
+            message="This route does not accept tokens from this issuer.",
+        )
+    if via is not None and token.provider != via:
+        raise AuthenticationFailed(
+            error_code="claim_invalid",
+            message="The token in this header is not from the provider that uses it.",
+        )

@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import Flask
 
+from flask_pyjwt._backends.discovery import DiscoveryFetcher
 from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import InvalidConfigError
+from flask_pyjwt._core.identity_provider import IdentityProvider
+from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.key_signers import public_key_set
-from flask_pyjwt._core.key_source import CachedKeySet
+from flask_pyjwt._core.key_source import CachedKeySet, KeyFetcher
 from flask_pyjwt._core.policy import Settings, revocation_horizon
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.sessions import Sessions
 from flask_pyjwt._core.signing import Signer, Verifier
+from flask_pyjwt._core.sources import provider_algorithms, provider_source
 from flask_pyjwt._settings.catalogue import warn_unknown_keys
 from flask_pyjwt._settings.key_material import signing_key_configured
 from flask_pyjwt._settings.keys import RemoteKeys, load_keys
+from flask_pyjwt._settings.providers import check_providers, pinned_key_set
 from flask_pyjwt._settings.settings import load_settings
 from flask_pyjwt._settings.sources import layered_lookup
 
@@ -45,6 +50,7 @@ class SetupOptions:
     revocation_store: RevocationStore | None
     clock: Callable[[], float] | None
     dotenv_path: str | os.PathLike[str] | None
+    providers: Sequence[object] = ()
 
 
 def build_state(
@@ -58,11 +64,27 @@ def build_state(
     signer, verifier, clock = options.signer, options.verifier, options.clock
     warn_unknown_keys(app.config)  # first: a misspelt key often explains an error below
     lookup = layered_lookup(app.config, dotenv_path=options.dotenv_path)
+    # With identity providers, the app's own tokens ("self") are accepted only when it
+    # has keys of its own (or a custom signer or verifier).
+    with_providers = bool(options.providers)
+    own_tokens = not with_providers or (
+        verifier is not None
+        or signer is not None
+        or signing_key_configured(lookup)
+        or lookup("JWT_PUBLICKEY") is not None
+    )
     # Configured keys are needed to verify unless a verifier was given, and to issue
     # unless a signer was given; a custom verifier alone makes a verify-only app
     # unless JWT_SECRET is set too.
-    use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
-    settings = load_settings(lookup, algorithm_required=use_config_keys)
+    use_config_keys = own_tokens and (
+        verifier is None or (signer is None and signing_key_configured(lookup))
+    )
+    settings = load_settings(lookup, algorithm_required=use_config_keys, issuer_required=own_tokens)
+    providers = check_providers(
+        options.providers,
+        own_issuer=settings.issuer if own_tokens else None,
+        jwks_url=settings.jwks_url,
+    )
     if settings.jwks_url is not None and verifier is not None:
         raise InvalidConfigError(
             "JWT_JWKS_URL",
@@ -75,27 +97,35 @@ def build_state(
             config_verifier = _key_cache(config_verifier, clock)
         signer = signer if signer is not None else config_signer
         verifier = verifier if verifier is not None else config_verifier
-    assert verifier is not None
-    if signer is not None and signer.algorithm not in verifier.algorithms:
+    if signer is not None and verifier is not None and signer.algorithm not in verifier.algorithms:
         raise InvalidConfigError(
             "JWT_AUTHTYPE",
             f"the signer signs {signer.algorithm}, which the verifier does not accept "
             f"({', '.join(sorted(verifier.algorithms))}); tokens issued could not be verified",
         )
-    codec = (
-        TokenCodec(settings, signer, verifier)
-        if clock is None
-        else TokenCodec(settings, signer, verifier, clock=clock)
+    sources = [
+        provider_source(
+            provider,
+            _provider_keys(provider, settings, clock),
+            settings,
+            clock=time.time if clock is None else clock,
+        )
+        for provider in providers
+    ]
+    codec = TokenCodec(
+        settings, signer, verifier, clock=time.time if clock is None else clock, providers=sources
     )
     sessions = Sessions(
         _store_for(settings, options.revocation_store, clock),
-        horizon=revocation_horizon(settings, issues=signer is not None) + settings.leeway,
+        horizon=revocation_horizon(settings, issues=signer is not None and not providers)
+        + settings.leeway,
         leeway=settings.leeway,
         fail_open=settings.revocation_fail_open,
         clock=time.time if clock is None else clock,
     )
     if settings.jwks_route is not None:
-        register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
+        keys: JWKSet = {"keys": []} if verifier is None else public_key_set(verifier)
+        register_jwks_route(app, settings.jwks_route, keys)
     install_guard(app)
     register_error_handlers(app)
     return AppState(manager, codec, sessions, users)
@@ -111,6 +141,32 @@ def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedK
         max_cache=remote.max_cache,
         clock=time.monotonic if clock is None else clock,
         fetcher=fetch_url,
+    )
+
+
+def _provider_keys(
+    provider: IdentityProvider, settings: Settings, clock: Callable[[], float] | None
+) -> Verifier:
+    """An identity provider's keys: pinned, or the core's cache around the HTTP fetcher
+    (through its discovery document for ``IdentityProvider.discover``). Each provider
+    has its own cache, refetch limit and last-good keys."""
+    pinned = pinned_key_set(provider)
+    if pinned is not None:
+        return pinned
+    fetcher: KeyFetcher
+    if provider.jwks_url is not None:
+        url, fetcher = provider.jwks_url, fetch_url
+    else:
+        assert provider.discovery_url is not None  # the dataclass holds exactly one
+        url, fetcher = provider.discovery_url, DiscoveryFetcher(provider.issuers[0])
+    return CachedKeySet(
+        url,
+        provider_algorithms(provider),
+        timeout=settings.jwks_timeout,
+        min_refresh=settings.jwks_min_refresh,
+        max_cache=settings.jwks_max_cache,
+        clock=time.monotonic if clock is None else clock,
+        fetcher=fetcher,
     )
 
 

@@ -189,6 +189,12 @@ def read_jwks_url(lookup: ConfigLookup) -> str | None:
     url = read_text(lookup, "JWT_JWKS_URL")
     if url is None:
         return None
+    return check_key_url("JWT_JWKS_URL", url)
+
+
+def check_key_url(key: str, url: str, what: str = "a JWK Set document") -> str:
+    """``url`` if it is where keys may be fetched from: ``https://``, or ``http://`` on a
+    loopback address; else :class:`InvalidConfigError` naming ``key``."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -197,14 +203,12 @@ def read_jwks_url(lookup: ConfigLookup) -> str | None:
         host = None
         parts = urlsplit("")
     if host is None or parts.scheme not in ("https", "http") or parts.fragment:
-        raise _invalid("JWT_JWKS_URL", url, "an https:// URL of a JWK Set document")
+        raise _invalid(key, url, f"an https:// URL of {what}")
     if parts.username is not None or parts.password is not None:
-        raise InvalidConfigError(
-            "JWT_JWKS_URL", "holds credentials (user:password@); a JWK Set is public"
-        )
+        raise InvalidConfigError(key, "holds credentials (user:password@); a JWK Set is public")
     if parts.scheme == "http" and not _is_loopback(host):
         raise _invalid(
-            "JWT_JWKS_URL",
+            key,
             url,
             "an https:// URL: keys fetched over plain http could be replaced by anyone on "
             "the way (http:// is accepted for loopback addresses only)",

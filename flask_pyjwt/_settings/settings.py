@@ -44,16 +44,20 @@ def default_revocation_prefix(issuer: str) -> str:
 _MAX_JWKS_TIMEOUT: Final = 60
 
 
-def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> Settings:
+def load_settings(
+    lookup: ConfigLookup, *, algorithm_required: bool = True, issuer_required: bool = True
+) -> Settings:
     """Read and validate every non-key setting.
+
+    ``issuer_required=False`` (an app whose identity providers are its only token
+    sources) leaves ``JWT_ISSUER`` optional: ``""`` when unset.
 
     Raises:
         MissingConfigError: ``JWT_ISSUER`` (or ``JWT_AUTHTYPE``) is not set, or
             ``JWT_AUDIENCE`` with ``JWT_JWKS_URL``.
         InvalidConfigError: a value has the wrong type or range.
     """
-    issuer = read_text(lookup, "JWT_ISSUER", required=True)
-    assert issuer is not None
+    issuer = read_text(lookup, "JWT_ISSUER", required=issuer_required) or ""
     algorithms = read_algorithms(lookup, required=algorithm_required)
     jwks_url = read_jwks_url(lookup)
     audience = read_audience(lookup)
