@@ -595,7 +595,35 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REFRESH_JSON_KEY=b"refresh"),
         InvalidConfigError,
     ),
-)
+    Case("JWT_DPOP", '``"yes"``', _set(JWT_DPOP="yes"), InvalidConfigError),
+    Case("JWT_DPOP_ALGORITHMS", '``["HS256"]``', _set(JWT_DPOP_ALGORITHMS=["HS256"]),
+         InvalidConfigError),
+    Case("JWT_DPOP_ALGORITHMS", '``[]``', _set(JWT_DPOP_ALGORITHMS=[]), InvalidConfigError),
+    Case("JWT_DPOP_ALGORITHMS", '``"none"``', _set(JWT_DPOP_ALGORITHMS="none"),
+         InvalidConfigError),
+    Case("JWT_DPOP_IAT_WINDOW", "``0``", _set(JWT_DPOP_IAT_WINDOW=0), InvalidConfigError),
+    Case("JWT_DPOP_IAT_WINDOW", "``86400``", _set(JWT_DPOP_IAT_WINDOW=86400),
+         InvalidConfigError),
+    Case("JWT_DPOP_NONCE", '``"sometimes"``', _set(JWT_DPOP_NONCE="sometimes"),
+         InvalidConfigError),
+    Case("JWT_RESOURCE", '``"api.example.com"``', _set(JWT_RESOURCE="api.example.com"),
+         InvalidConfigError),
+    Case("JWT_RESOURCE", '``"http://api.example.com"``',
+         _set(JWT_RESOURCE="http://api.example.com"), InvalidConfigError),
+    Case("JWT_RESOURCE", '``"https://api.example.com/#v1"``',
+         _set(JWT_RESOURCE="https://api.example.com/#v1"), InvalidConfigError),
+    Case("JWT_RESOURCE", '``"https://api.example.com"`` with ``JWT_AUDIENCE = "other"``',
+         _set(JWT_RESOURCE="https://api.example.com", JWT_AUDIENCE="other"),
+         InvalidConfigError),
+    Case("JWT_RESOURCE_METADATA_ROUTE", '``"oauth-protected-resource"``',
+         _set(JWT_RESOURCE_METADATA_ROUTE="oauth-protected-resource"), InvalidConfigError),
+    Case("JWT_RESOURCE_METADATA_ROUTE",
+         '``"/.well-known/oauth-protected-resource"`` with ``JWT_RESOURCE = '
+         '"https://example.com/api"``',
+         _set(JWT_RESOURCE_METADATA_ROUTE="/.well-known/oauth-protected-resource",
+              JWT_RESOURCE="https://example.com/api"),
+         InvalidConfigError),
+)  # fmt: skip
 
 
 def configure(case: Case) -> Flask:

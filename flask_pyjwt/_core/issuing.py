@@ -41,21 +41,8 @@ from .tokens import (
 )
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
-    {
-        "iss",
-        "sub",
-        "aud",
-        "exp",
-        "nbf",
-        "iat",
-        "jti",
-        "type",
-        "scope",
-        "rid",
-        "sid",
-        "fresh",
-        "cnf",
-    }  # fmt: skip
+    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid", "fresh"}
+    | {"cnf"}  # RFC 9449 6: only dpop_jkt= binds a token to a key
 )
 """Claims the library sets itself; custom claims may not name them."""
 

@@ -12,11 +12,11 @@ from flask import Flask
 from werkzeug.wrappers import Response
 
 from flask_pyjwt._core.codec import TokenCodec
+from flask_pyjwt._core.dpop import bound_key
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
 )
-from flask_pyjwt._core.dpop import bound_key
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
 from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.key_signers import public_key_set

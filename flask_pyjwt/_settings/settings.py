@@ -65,9 +65,9 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
             audience = resource
         elif audience != resource:
             raise InvalidConfigError(
-                "JWT_AUDIENCE",
-                f"is {audience!r}, but JWT_RESOURCE ({resource!r}) is the audience tokens "
-                "must carry (RFC 8707); leave JWT_AUDIENCE unset, or set it to the same value",
+                "JWT_RESOURCE",
+                f"is the audience tokens must carry (RFC 8707), but JWT_AUDIENCE is "
+                f"{audience!r}; leave JWT_AUDIENCE unset, or set it to the same value",
             )
     if jwks_url is not None and audience is None:
         raise MissingConfigError(
