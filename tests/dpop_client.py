@@ -15,7 +15,7 @@ import secrets
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, cast
 
 from joserfc import jws
 from joserfc.errors import SecurityWarning
@@ -53,10 +53,10 @@ def jkt_of(public_jwk: Mapping[str, object]) -> str:
 def _load(name: str) -> ECKey | RSAKey | OKPKey:
     pem = (KEYS_DIR / f"{name}.pem").read_bytes()
     if name.startswith("ec-"):
-        return ECKey.import_key(pem)
+        return cast("ECKey", ECKey.import_key(pem))  # pyright: ignore[reportUnknownMemberType]
     if name.startswith("rsa-"):
-        return RSAKey.import_key(pem)
-    return OKPKey.import_key(pem)
+        return cast("RSAKey", RSAKey.import_key(pem))  # pyright: ignore[reportUnknownMemberType]
+    return cast("OKPKey", OKPKey.import_key(pem))  # pyright: ignore[reportUnknownMemberType]
 
 
 @dataclass

@@ -19,7 +19,7 @@ import binascii
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, cast, get_args
 
@@ -30,7 +30,7 @@ from .jwk import has_private_members, parse_jwk
 from .jwks import thumbprint
 from .key_ops import KeyOps, asymmetric_ops
 from .keys import check_key_fits
-from .strict_json import FrozenJSONObject, JSONDecodeError, loads_object
+from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, loads_object
 
 DPoPMode: TypeAlias = Literal["allowed", "required", "disabled"]
 """``JWT_DPOP`` and ``require_token(dpop=...)``: whether a route accepts DPoP-bound tokens
@@ -141,7 +141,7 @@ class _ProofKey:
     jwk: FrozenJSONObject
 
 
-def bound_key(claims: FrozenJSONObject) -> str | None:
+def bound_key(claims: Mapping[str, JSONValue]) -> str | None:
     """The DPoP key thumbprint a token is bound to (``cnf.jkt``, RFC 9449 6), or ``None``
     for a token without ``cnf``.
 
@@ -153,7 +153,7 @@ def bound_key(claims: FrozenJSONObject) -> str | None:
     cnf = claims.get("cnf")
     if cnf is None:
         return None
-    jkt = cnf.get("jkt") if isinstance(cnf, FrozenJSONObject) else None
+    jkt = cnf.get("jkt") if isinstance(cnf, Mapping) else None
     if not isinstance(jkt, str) or not jkt:
         raise ClaimInvalidError(
             "cnf", "The token is bound to a key in a way this server cannot confirm."
@@ -167,14 +167,25 @@ def access_token_hash(access_token: str) -> str:
 
 
 _DEFAULT_PORTS: Final = {"http": ":80", "https": ":443"}
-_PERCENT: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
-def _percent(match: re.Match[str]) -> str:
-    char = chr(int(match.group(1), 16))
-    return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
+_HEX: Final = frozenset("0123456789abcdefABCDEF")
+
+
+def _percent_encoding(path: str) -> str:
+    # RFC 3986 6.2.2.1-2: hex digits in upper case; unreserved characters decoded.
+    first, *rest = path.split("%")
+    out = [first]
+    for part in rest:
+        pair = part[:2]
+        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
+            char = chr(int(pair, 16))
+            out.append((char if char in _UNRESERVED else f"%{pair.upper()}") + part[2:])
+        else:
+            out.append(f"%{part}")
+    return "".join(out)
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -218,7 +229,7 @@ def normalize_uri(uri: str) -> str | None:
         authority = authority[: -len(_DEFAULT_PORTS[scheme])]
     elif authority.endswith(":"):
         authority = authority[:-1]
-    path = _remove_dot_segments(_PERCENT.sub(_percent, path or "/"))
+    path = _remove_dot_segments(_percent_encoding(path or "/"))
     return f"{scheme}://{authority}{path}"
 
 

@@ -5,8 +5,8 @@ protected-resource metadata (RFC 9728)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import Final
+from collections.abc import Mapping
+from typing import Final, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, url_for
@@ -93,7 +93,8 @@ def resource_metadata_url(settings: Settings) -> str | None:
 def _scopes(app: Flask) -> list[str]:
     """Every scope a ``require_token(scope=...)`` of ``app``'s views names."""
     found: set[str] = set()
-    view_functions: Mapping[str, Callable[..., object]] = app.view_functions
+    # Flask types view_functions with Callable[..., Any] values: read them as objects.
+    view_functions = cast("Mapping[str, object]", app.view_functions)
     for view in view_functions.values():
         requirements = requirements_of(view)
         scope = None if requirements is None else requirements.scope

@@ -11,7 +11,7 @@ every app it serves.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final, Protocol, cast
@@ -96,18 +96,18 @@ class AppState:
     dpop: DPoPRuntime
 
 
-_PROTECTED_VIEWS: Final[weakref.WeakKeyDictionary[Callable[..., object], Requirements]] = (
+_PROTECTED_VIEWS: Final[weakref.WeakKeyDictionary[object, Requirements]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def remember_requirements(view: Callable[..., object], requirements: Requirements) -> None:
+def remember_requirements(view: object, requirements: Requirements) -> None:
     """Record what a view ``require_token`` protects requires (for the resource metadata's
     ``scopes_supported``)."""
     _PROTECTED_VIEWS[view] = requirements
 
 
-def requirements_of(view: Callable[..., object]) -> Requirements | None:
+def requirements_of(view: object) -> Requirements | None:
     """What :func:`remember_requirements` recorded for ``view``, if anything."""
     return _PROTECTED_VIEWS.get(view)
 

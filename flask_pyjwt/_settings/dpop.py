@@ -8,7 +8,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from flask_pyjwt._core.algorithms import AuthType, parse_auth_type
-from flask_pyjwt._core.dpop import DEFAULT_IAT_WINDOW, DPOP_MODES, DPoPSettings
+from flask_pyjwt._core.dpop import DEFAULT_IAT_WINDOW, DPOP_MODES, DPoPMode, DPoPSettings
 from flask_pyjwt._core.errors import InvalidConfigError
 
 from .readers import got, read_flag, read_text, read_whole_number
@@ -67,7 +67,7 @@ def load_dpop_settings(lookup: ConfigLookup) -> DPoPSettings:
         InvalidConfigError: a value of the wrong type or out of range.
     """
     mode = read_text(lookup, "JWT_DPOP", "allowed")
-    chosen = next((m for m in DPOP_MODES if m == mode), None)
+    chosen: DPoPMode | None = next((m for m in DPOP_MODES if m == mode), None)
     if chosen is None:
         raise InvalidConfigError(
             "JWT_DPOP", f"{got(mode)}; expected 'allowed', 'required' or 'disabled'"
