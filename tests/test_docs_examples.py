@@ -1017,6 +1017,6 @@ def test_dpop_metadata_the_page_shows() -> None:
         "authorization_servers": ["https://api.example.com"],
         "scopes_supported": ["read"],
         "bearer_methods_supported": ["header"],
-        "dpop_signing_alg_values_supported": [alg.value for alg in AuthType if alg.family != "HMAC"],
+        "dpop_signing_alg_values_supported": [a.value for a in AuthType if not a.is_symmetric],
         "dpop_bound_access_tokens_required": False,
     }  # fmt: skip
