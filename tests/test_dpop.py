@@ -8,6 +8,7 @@ in the rule's subject.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 
 import pytest
@@ -566,3 +567,54 @@ def test_the_resource_is_the_audience() -> None:
     assert api.get("/resource", {"Authorization": f"Bearer {token.signed}"}).status_code == 200
     response = api.get("/resource", {"Authorization": f"Bearer {other.signed}"})
     assert json_body(response)["code"] == "claim_invalid"
+
+
+# -- an identity provider's bound tokens ------------------------------------------------
+
+
+def test_an_identity_providers_bound_token() -> None:
+    from tests.idp import AUDIENCE, ISSUER, running_idp
+
+    with running_idp("k1") as idp:
+        app = Flask("idp_dpop")
+        configure(app, {"JWT_ISSUER": ISSUER, "JWT_AUTHTYPE": "RS256",
+                        "JWT_JWKS_URL": idp.url, "JWT_AUDIENCE": AUDIENCE})  # fmt: skip
+        AuthManager(app)
+
+        @app.route("/orders")
+        @require_token()
+        def orders() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        client = app.test_client()
+        url = "http://localhost/orders"
+        now = time.time()
+        token = idp.token("k1", cnf={"jkt": KEY.jkt})
+        proof = KEY.proof("GET", url, token=token, iat=now)
+        assert client.get("/orders", headers=_dpop(token, proof)).status_code == 200
+        refused = client.get("/orders", headers={"Authorization": f"Bearer {token}"})
+        assert json_body(refused)["code"] == "dpop_required"
+        stolen = OTHER_KEY.proof("GET", url, token=token, iat=now)
+        _refused(client.get("/orders", headers=_dpop(token, stolen)))
+        # bound by another confirmation method (mTLS, RFC 8705): cannot be honoured
+        mtls = idp.token("k1", cnf={"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"})
+        answer = client.get("/orders", headers={"Authorization": f"Bearer {mtls}"})
+        assert (answer.status_code, json_body(answer)["code"]) == (401, "claim_invalid")
+        plain = idp.token("k1")
+        assert (
+            client.get("/orders", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+        )
+
+
+def test_verify_request_takes_dpop(api: Api) -> None:
+    from flask_pyjwt import verify_request
+
+    @api.app.route("/checked")
+    def checked() -> str:
+        return verify_request(dpop="required").sub
+
+    bearer = api.get("/checked", {"Authorization": f"Bearer {api.bearer_token()}"})
+    assert json_body(bearer)["code"] == "dpop_required"
+    token = api.bound_token()
+    proof = api.proof(token, uri="http://localhost/checked")
+    assert api.get("/checked", _dpop(token, proof)).status_code == 200
