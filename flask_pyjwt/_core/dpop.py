@@ -8,9 +8,7 @@ token is bound to (``cnf.jkt``, the RFC 7638 thumbprint). It returns a frozen
 :class:`DPoPProof`; replay (the same ``jti`` twice within the ``iat`` window) is the
 caller's, against the revocation store shared by every process (:func:`replay_key`).
 
-:class:`NonceSource` makes and checks stateless nonces: an HMAC of a time step under a
-key every process of the app derives alike, so a nonce one process gave out is accepted
-by the others.
+Server nonces are :mod:`.dpop_nonce`'s; the ``htu`` comparison is :mod:`.uri`'s.
 """
 
 from __future__ import annotations
@@ -18,19 +16,20 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, cast, get_args
 
 from .algorithms import AuthType
 from .b64 import CANONICAL_LAST, FROM_URLSAFE, b64url_encode
+from .dpop_nonce import NonceSource
 from .errors import ClaimInvalidError, InvalidDpopProofError, InvalidKeyError, UseDpopNonceError
 from .jwk import has_private_members, parse_jwk
 from .jwks import thumbprint
 from .key_ops import KeyOps, asymmetric_ops
 from .keys import check_key_fits
 from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, loads_object
+from .uri import normalize_uri
 
 DPoPMode: TypeAlias = Literal["allowed", "required", "disabled"]
 """``JWT_DPOP`` and ``require_token(dpop=...)``: whether a route accepts DPoP-bound tokens
@@ -164,73 +163,6 @@ def bound_key(claims: Mapping[str, JSONValue]) -> str | None:
 def access_token_hash(access_token: str) -> str:
     """``ath``: base64url(SHA-256(the ASCII access token)), RFC 9449 4.2."""
     return b64url_encode(hashlib.sha256(access_token.encode("ascii", "replace")).digest())
-
-
-_DEFAULT_PORTS: Final = {"http": ":80", "https": ":443"}
-_UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
-
-
-_HEX: Final = frozenset("0123456789abcdefABCDEF")
-
-
-def _percent_encoding(path: str) -> str:
-    # RFC 3986 6.2.2.1-2: hex digits in upper case; unreserved characters decoded.
-    first, *rest = path.split("%")
-    out = [first]
-    for part in rest:
-        pair = part[:2]
-        if len(pair) == 2 and pair[0] in _HEX and pair[1] in _HEX:
-            char = chr(int(pair, 16))
-            out.append((char if char in _UNRESERVED else f"%{pair.upper()}") + part[2:])
-        else:
-            out.append(f"%{part}")
-    return "".join(out)
-
-
-def _remove_dot_segments(path: str) -> str:
-    # RFC 3986 5.2.4, on a path that starts with "/".
-    output: list[str] = []
-    for segment in path.split("/")[1:]:
-        if segment == "..":
-            if output:
-                output.pop()
-        elif segment != ".":
-            output.append(segment)
-    if path.endswith(("/.", "/..")):
-        output.append("")
-    return "/" + "/".join(output)
-
-
-def normalize_uri(uri: str) -> str | None:
-    """``uri`` without query and fragment, after RFC 3986 6.2.2 and 6.2.3 normalisation:
-    scheme and host in lower case, the scheme's default port dropped, an empty path as
-    ``/``, percent-encoding in upper case and of unreserved characters decoded, dot
-    segments removed. ``None`` for anything but an absolute ``http(s)`` URI without
-    user information (which no request URI is)."""
-    scheme, separator, rest = uri.partition("://")
-    if not separator or not _SCHEME.fullmatch(scheme):
-        return None
-    scheme = scheme.lower()
-    if scheme not in _DEFAULT_PORTS:
-        return None
-    end = len(rest)
-    for mark in "?#":
-        found = rest.find(mark)
-        if found != -1:
-            end = min(end, found)
-    rest = rest[:end]
-    slash = rest.find("/")
-    authority, path = (rest, "") if slash == -1 else (rest[:slash], rest[slash:])
-    if not authority or "@" in authority or any(ch.isspace() for ch in uri):
-        return None
-    authority = authority.lower()
-    if authority.endswith(_DEFAULT_PORTS[scheme]):
-        authority = authority[: -len(_DEFAULT_PORTS[scheme])]
-    elif authority.endswith(":"):
-        authority = authority[:-1]
-    path = _remove_dot_segments(_percent_encoding(path or "/"))
-    return f"{scheme}://{authority}{path}"
 
 
 class ProofChecker:
@@ -411,58 +343,6 @@ def replay_key(proof: DPoPProof) -> str:
     thumbprint and ``jti`` (fixed length, whatever the client sent)."""
     digest = hashlib.sha256(f"{proof.jkt}.{proof.jti}".encode()).digest()
     return b64url_encode(digest)
-
-
-NONCE_PERIOD: Final = 300
-"""Seconds one server nonce is current; the previous one is accepted too."""
-
-_NONCE_LABEL: Final = b"flask_pyjwt dpop nonce v1"
-
-NonceState = Literal["current", "previous"]
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class NonceSource:
-    """Server nonces (RFC 9449 8): ``<step>.<MAC>`` of a time step, keyed.
-
-    Args:
-        key: the MAC key (the same in every process of an app).
-        clock: the current time in seconds since the epoch.
-        period: seconds a nonce is current.
-    """
-
-    key: bytes
-    clock: Callable[[], float]
-    period: int = NONCE_PERIOD
-
-    @classmethod
-    def derived(cls, material: bytes, clock: Callable[[], float]) -> NonceSource:
-        """A source keyed by an HMAC of a fixed label under ``material`` (the app's
-        signing key text): never the material itself."""
-        return cls(hmac.digest(material, _NONCE_LABEL, "sha256"), clock)
-
-    def _for(self, step: int) -> str:
-        mac = hmac.digest(self.key, step.to_bytes(8, "big"), "sha256")[:16]
-        return f"{step}.{b64url_encode(mac)}"
-
-    def current(self) -> str:
-        """The nonce to give out now."""
-        return self._for(int(self.clock() // self.period))
-
-    def state(self, nonce: str | None) -> NonceState | None:
-        """Whether ``nonce`` is the current nonce, the previous one, or neither (``None``)."""
-        if nonce is None or len(nonce) > 64:
-            return None
-        step_text, _, _ = nonce.partition(".")
-        if not step_text.isascii() or not step_text.isdigit() or len(step_text) > 16:
-            return None
-        step, now = int(step_text), int(self.clock() // self.period)
-        if step not in (now, now - 1) or not hmac.compare_digest(nonce, self._for(step)):
-            return None
-        return "current" if step == now else "previous"
-
-    def __repr__(self) -> str:
-        return f"NonceSource(period={self.period}, key=<redacted>)"
 
 
 @dataclass(frozen=True, slots=True)

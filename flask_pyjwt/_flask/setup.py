@@ -18,7 +18,8 @@ from flask import Flask, Response
 from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
-from flask_pyjwt._core.dpop import DPoPRuntime, NonceSource, ProofChecker
+from flask_pyjwt._core.dpop import DPoPRuntime, ProofChecker
+from flask_pyjwt._core.dpop_nonce import NonceSource
 from flask_pyjwt._core.errors import InvalidConfigError
 from flask_pyjwt._core.key_signers import public_key_set
 from flask_pyjwt._core.key_source import CachedKeySet
