@@ -618,3 +618,54 @@ def test_verify_request_takes_dpop(api: Api) -> None:
     token = api.bound_token()
     proof = api.proof(token, uri="http://localhost/checked")
     assert api.get("/checked", _dpop(token, proof)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("claims", "header"),
+    [
+        ({"htu": DROP}, {}),
+        ({"htu": 7}, {}),
+        ({"nonce": 7}, {}),
+        ({"iat": "now"}, {}),
+        ({"iat": True}, {}),
+        ({"iat": DROP}, {}),
+        ({"ath": 7}, {}),
+        ({}, {"jwk": DPoPKey("ec-P-384-1", "ES384").public_jwk}),  # a P-384 key for ES256
+        ({}, {"jwk": {**KEY.public_jwk, "x": KEY.public_jwk["y"]}}),  # not on the curve
+        ({}, {"jwk": {**KEY.public_jwk, "kty": "RSA"}}),
+    ],
+)
+def test_malformed_members_are_refused(
+    api: Api, claims: dict[str, object], header: dict[str, object]
+) -> None:
+    token = api.bound_token()
+    _refused(api.get("/resource", _dpop(token, api.proof(token, claims=claims, header=header))))
+
+
+def test_a_store_that_does_not_answer() -> None:
+    from flask_pyjwt import RedisRevocationStore
+
+    down = RedisRevocationStore.from_url("redis://127.0.0.1:1/0", timeout=0.1)
+    app = Flask("down_app")
+    configure(app, config_for("HS256"))
+    manager = AuthManager(app, revocation_store=down)
+
+    @app.route("/r")
+    @require_token(check_revocation=False)
+    def r() -> str:
+        return "ran"
+
+    with app.app_context():
+        token = manager.auth_token("alice", dpop_jkt=KEY.jkt).signed
+    proof = KEY.proof("GET", "http://localhost/r", token=token, iat=time.time())
+    answer = app.test_client().get("/r", headers=_dpop(token, proof))
+    assert (answer.status_code, json_body(answer)["code"]) == (503, "revocation_unavailable")
+    # failing open, as the app chose for revocation: accepted, and logged
+    app2 = Flask("open_app")
+    configure(app2, {**config_for("HS256"), "JWT_REVOCATION_FAIL_OPEN": True})
+    open_manager = AuthManager(app2, revocation_store=down)
+    app2.add_url_rule("/r", endpoint="r", view_func=r)
+    with app2.app_context():
+        token = open_manager.auth_token("alice", dpop_jkt=KEY.jkt).signed
+    proof = KEY.proof("GET", "http://localhost/r", token=token, iat=time.time())
+    assert app2.test_client().get("/r", headers=_dpop(token, proof)).status_code == 200

@@ -202,10 +202,6 @@ class ProofChecker:
         """The accepted proof algorithms, in configuration order."""
         return tuple(self._algorithms.values())
 
-    def now(self) -> float:
-        """The checker's clock."""
-        return self._clock()
-
     def _key(self, header_b64: bytes) -> _ProofKey:
         header = _object(_segment(header_b64), "header")
         if header.get("typ") != "dpop+jwt":
