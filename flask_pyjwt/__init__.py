@@ -26,6 +26,7 @@ from flask_pyjwt._core.signing import CacheableVerifier, Signer, Verifier
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token, TokenType
 from flask_pyjwt._flask.current import current_token
 from flask_pyjwt._flask.decorator import require_token, verify_request
+from flask_pyjwt._flask.dpop import dpop_proof
 from flask_pyjwt._flask.http_errors import AuthenticationFailed, PermissionDenied
 from flask_pyjwt._flask.manager import AuthManager
 from flask_pyjwt.redis import RedisRevocationStore
@@ -62,6 +63,7 @@ __all__ = [
     "UnavailableError",
     "Verifier",
     "current_token",
+    "dpop_proof",
     "require_token",
     "verify_request",
 ]

@@ -23,6 +23,7 @@ from flask_pyjwt._core.errors import (
     FlaskPyJWTWarning,
     IgnoredConfigWarning,
     InvalidConfigError,
+    InvalidDpopProofError,
     InvalidKeyError,
     InvalidTokenError,
     KeysUnavailableError,
@@ -43,6 +44,7 @@ from flask_pyjwt._core.errors import (
     TokenTypeInvalidError,
     UnavailableError,
     UnknownKeyError,
+    UseDpopNonceError,
     WeakSecretWarning,
 )
 from flask_pyjwt._flask.http_errors import (
@@ -68,6 +70,7 @@ __all__ = [
     "HTTPAuthError",
     "IgnoredConfigWarning",
     "InvalidConfigError",
+    "InvalidDpopProofError",
     "InvalidKeyError",
     "InvalidTokenError",
     "KeysUnavailableError",
@@ -90,5 +93,6 @@ __all__ = [
     "TokenTypeInvalidError",
     "UnavailableError",
     "UnknownKeyError",
+    "UseDpopNonceError",
     "WeakSecretWarning",
 ]

@@ -9,6 +9,7 @@ that only uses flask_pyjwt's classes and functions.
 
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.claim_requirements import ClaimRequirement
+from flask_pyjwt._core.dpop import DPoPMode, DPoPProof
 from flask_pyjwt._core.jwks import JWKSet, PublicJWK
 from flask_pyjwt._core.keys import KeyMaterial, PrivateKey, PublicKey
 from flask_pyjwt._core.locations import Location
@@ -33,6 +34,8 @@ __all__ = [
     "AuthType",
     "ClaimRequirement",
     "CurrentToken",
+    "DPoPMode",
+    "DPoPProof",
     "ErrorCode",
     "FrozenJSONObject",
     "JSONArray",

@@ -213,7 +213,7 @@ def test_issue_fresh_makes_a_token_that_fresh_routes_accept() -> None:
         (
             ["--claim", "exp=1"],
             "claim(s) exp are set by flask_pyjwt and cannot be passed as custom claims "
-            "(reserved: aud, exp, fresh, iat, iss, jti, nbf, rid, scope, sid, sub, type)",
+            "(reserved: aud, cnf, exp, fresh, iat, iss, jti, nbf, rid, scope, sid, sub, type)",
         ),
         (
             ["--refresh", "--scope", "read"],

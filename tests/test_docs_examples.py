@@ -40,6 +40,7 @@ from docs.examples import (
     cli_session,
     config_errors,
     current,
+    dpop,
     errors,
     factory,
     generated,
@@ -73,7 +74,7 @@ from flask_pyjwt.errors import (
     RevocationUnavailableError,
     WeakSecretWarning,
 )
-from flask_pyjwt.typing import ErrorCode
+from flask_pyjwt.typing import AuthType, ErrorCode
 from tests.idp import joserfc_key_set, running_idp
 from tests.redis_server import RedisServer
 from tests.support import bearer, forge, json_body, settings_of
@@ -871,7 +872,7 @@ def _pages() -> Iterator[Path]:
 OWN_PAGES = frozenset(
     {
         "api", "asymmetric", "async", "browser", "changelog", "cli", "configuration",
-        "current_token", "custom_signers", "errors", "identity_providers", "index",
+        "current_token", "custom_signers", "dpop", "errors", "identity_providers", "index",
         "installation", "keys", "migration", "quickstart", "require_token", "revocation",
         "tokens",
     }
@@ -1000,3 +1001,68 @@ def test_revocation_fail_fast_client(redis: RedisServer) -> None:
     with pytest.raises(RevocationUnavailableError):
         store.revoke_subject("alice", issued_before=2, ttl=60)
     assert time.monotonic() - started < 1.0
+
+
+# -- sender-constrained tokens (dpop.rst) ---------------------------------------------
+
+DPOP_BASE = "https://api.example.com"
+
+
+def test_dpop_client_logs_in_reads_and_refreshes() -> None:
+    client = dpop.app.test_client()
+    keys = dpop.DPoPClient()
+    login = client.post(
+        "/login", headers={"DPoP": keys.proof("POST", f"{DPOP_BASE}/login")}, base_url=DPOP_BASE
+    )
+    tokens = json_body(login)
+    headers = keys.headers("GET", f"{DPOP_BASE}/orders", tokens["auth_token"])
+    assert json_body(client.get("/orders", headers=headers, base_url=DPOP_BASE)) == {
+        "orders": ["o-1", "o-2"]
+    }
+    # the same request again: a replayed proof
+    assert client.get("/orders", headers=headers, base_url=DPOP_BASE).status_code == 401
+    # a bearer token of the same user is refused on the DPoP-only route
+    bare = client.post("/login", base_url=DPOP_BASE)
+    refused = client.get(
+        "/orders",
+        headers={"Authorization": f"Bearer {json_body(bare)['auth_token']}"},
+        base_url=DPOP_BASE,
+    )
+    assert json_body(refused)["code"] == "dpop_required"
+    assert refused.headers["WWW-Authenticate"].endswith(
+        'resource_metadata="https://api.example.com/.well-known/oauth-protected-resource"'
+    )
+    rotated = client.post(
+        "/refresh",
+        headers=keys.headers("POST", f"{DPOP_BASE}/refresh", tokens["refresh_token"]),
+        base_url=DPOP_BASE,
+    )
+    new_auth = json_body(rotated)["auth_token"]
+    assert (
+        client.get(
+            "/orders",
+            headers=keys.headers("GET", f"{DPOP_BASE}/orders", new_auth),
+            base_url=DPOP_BASE,
+        ).status_code
+        == 200
+    )
+    # another key cannot use the token
+    thief = dpop.DPoPClient()
+    stolen = client.get(
+        "/orders", headers=thief.headers("GET", f"{DPOP_BASE}/orders", new_auth), base_url=DPOP_BASE
+    )
+    assert json_body(stolen)["code"] == "invalid_dpop_proof"
+
+
+def test_dpop_metadata_the_page_shows() -> None:
+    body = json_body(
+        dpop.app.test_client().get("/.well-known/oauth-protected-resource", base_url=DPOP_BASE)
+    )
+    assert body == {
+        "resource": "https://api.example.com",
+        "authorization_servers": ["https://api.example.com"],
+        "scopes_supported": ["read"],
+        "bearer_methods_supported": ["header"],
+        "dpop_signing_alg_values_supported": [a.value for a in AuthType if not a.is_symmetric],
+        "dpop_bound_access_tokens_required": False,
+    }  # fmt: skip

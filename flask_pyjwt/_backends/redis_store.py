@@ -13,6 +13,7 @@ matters, so Redis never grows without bound::
     <prefix>sid:<sid>     a revoked session (refresh-token family)
     <prefix>sub:<sub>     a subject's cut-off: its tokens with iat <= this are revoked
     <prefix>used:<jti>    a rotated (retired) refresh token
+    <prefix>once:{<key>}  an id seen once (a DPoP proof's jti, hashed); hash-tagged
 """
 
 from __future__ import annotations
@@ -212,6 +213,16 @@ class RedisRevocationStore:
             return True  # what it concerns has expired: nothing to remember
         try:
             created = self._client.set(f"{self._prefix}used:{jti}", b"1", nx=True, ex=ttl)
+        except Exception as error:  # anything at all: a 503, never a 500 (see the class)
+            raise _unavailable() from error
+        return created is True
+
+    def remember_once(self, key: str, *, ttl: int) -> bool:
+        """See :meth:`~flask_pyjwt.RevocationStore.remember_once`: one ``SET NX``."""
+        if ttl <= 0:
+            return True
+        try:
+            created = self._client.set(f"{self._prefix}once:{{{key}}}", b"1", nx=True, ex=ttl)
         except Exception as error:  # anything at all: a 503, never a 500 (see the class)
             raise _unavailable() from error
         return created is True

@@ -30,6 +30,8 @@
     │   ├── ClaimInvalidError            claim_invalid
     │   │   └── ClaimsShapeError         (claim_invalid) custom claims that do not fit claims_as
     │   ├── TokenTypeInvalidError        token_type_invalid
+    │   ├── InvalidDpopProofError        invalid_dpop_proof: a DPoP proof refused (RFC 9449)
+    │   │   └── UseDpopNonceError        use_dpop_nonce: the proof lacks the server's nonce
     │   └── TokenRevokedError            token_revoked: the token, its session or its subject
     │       └── RefreshTokenReusedError  refresh_token_reused: a rotated refresh token again
     └── HTTPAuthError                    what a protected view answers (in _flask.http_errors,
@@ -228,6 +230,8 @@ InvalidTokenCode = Literal[
     "token_type_invalid",
     "token_revoked",
     "refresh_token_reused",
+    "invalid_dpop_proof",
+    "use_dpop_nonce",
 ]
 
 
@@ -327,6 +331,22 @@ class TokenTypeInvalidError(InvalidTokenError):
     """A refresh token where an auth token is required, or the other way round."""
 
     code: ClassVar[InvalidTokenCode] = "token_type_invalid"
+
+
+class InvalidDpopProofError(InvalidTokenError):
+    """A DPoP proof (RFC 9449 4.3) was missing, malformed, or failed one of its checks:
+    its type, algorithm, key, signature, method, URI, time, replay, access token hash,
+    or the key the token is bound to. Answered 401 with ``WWW-Authenticate: DPoP
+    error="invalid_dpop_proof"``."""
+
+    code: ClassVar[InvalidTokenCode] = "invalid_dpop_proof"
+
+
+class UseDpopNonceError(InvalidDpopProofError):
+    """The DPoP proof carries no nonce, or one this server no longer accepts (RFC 9449
+    8): answered 401 ``use_dpop_nonce`` with a fresh ``DPoP-Nonce`` header to retry with."""
+
+    code: ClassVar[InvalidTokenCode] = "use_dpop_nonce"
 
 
 class TokenRevokedError(InvalidTokenError):

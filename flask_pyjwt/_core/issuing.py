@@ -5,6 +5,7 @@ the library sets, and :class:`Issuer`, which signs (the issuing half of
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,7 @@ from .tokens import (
 
 RESERVED_CLAIMS: Final[frozenset[str]] = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "rid", "sid", "fresh"}
+    | {"cnf"}  # RFC 9449 6: only dpop_jkt= binds a token to a key
 )
 """Claims the library sets itself; custom claims may not name them."""
 
@@ -62,6 +64,8 @@ class IssueOptions:
         fresh: ``True`` for a token fresh for its whole life, a number of seconds for one
             fresh that long after it is issued (never beyond its expiry), ``False`` for
             a token that is not fresh. Auth tokens only.
+        dpop_jkt: the RFC 7638 thumbprint of the client's DPoP key the token is bound
+            to (``cnf.jkt``, RFC 9449 6), if any.
     """
 
     max_age: int | None = None
@@ -69,6 +73,7 @@ class IssueOptions:
     headers: FrozenJSONObject = field(default_factory=FrozenJSONObject)
     session: str | None = None
     fresh: bool | int = False
+    dpop_jkt: str | None = None
 
 
 DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
@@ -82,6 +87,7 @@ def issue_options(
     headers: object = None,
     session: object = None,
     fresh: object = False,
+    dpop_jkt: object = None,
 ) -> IssueOptions:
     """Check the per-token options of ``auth_token``/``refresh_token``.
 
@@ -96,6 +102,7 @@ def issue_options(
         and headers is None
         and session is None
         and fresh is False
+        and dpop_jkt is None
     ):
         return DEFAULT_ISSUE_OPTIONS
     return IssueOptions(
@@ -104,7 +111,25 @@ def issue_options(
         headers=EMPTY_OBJECT if headers is None else _header_fields(headers),
         session=None if session is None else _session(session),
         fresh=fresh if isinstance(fresh, bool) else _lifetime(fresh, name="fresh"),
+        dpop_jkt=None if dpop_jkt is None else _thumbprint(dpop_jkt),
     )
+
+
+_THUMBPRINT: Final = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _thumbprint(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"dpop_jkt must be a str (a DPoP key's thumbprint, dpop_proof().jkt), "
+            f"got {type(value).__name__}"
+        )
+    if not _THUMBPRINT.fullmatch(value):
+        raise ValueError(
+            "dpop_jkt must be an RFC 7638 SHA-256 thumbprint: 43 base64url characters "
+            "(dpop_proof().jkt)"
+        )
+    return value
 
 
 def _session(value: object) -> str:
@@ -278,6 +303,8 @@ class Issuer:
             session = secrets.token_urlsafe(16)  # a refresh token starts a session
         if session is not None:
             rest["sid"] = session
+        if options.dpop_jkt is not None:
+            rest["cnf"] = FrozenJSONObject({"jkt": options.dpop_jkt})
         claims.update(rest)
         frozen_claims = FrozenJSONObject(claims)
         payload = write_claims(settings.issuer, sub, now, exp, jti, name, rest)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Final
 
 from .algorithms import AuthType
+from .dpop import DEFAULT_DPOP_SETTINGS, DPoPSettings
 from .jws import DEFAULT_MAX_TOKEN_LENGTH
 from .revocation import DEFAULT_REVOCATION_PREFIX
 from .transport import TransportSettings
@@ -91,6 +92,10 @@ class Settings:
             settings.
         verify_cache_size: ``JWT_VERIFY_CACHE_SIZE``, the most verified tokens kept for
             reuse (``0``: none).
+        dpop: the ``JWT_DPOP*`` keys: sender-constrained tokens (RFC 9449).
+        resource: ``JWT_RESOURCE``, this API's resource identifier (RFC 8707, RFC 9728).
+        resource_metadata_route: ``JWT_RESOURCE_METADATA_ROUTE``, the path that serves
+            the protected-resource metadata (RFC 9728).
     """
 
     issuer: str
@@ -116,6 +121,9 @@ class Settings:
     revocation_horizon: int | None = None
     transport: TransportSettings = DEFAULT_TRANSPORT
     verify_cache_size: int = DEFAULT_VERIFY_CACHE_SIZE
+    dpop: DPoPSettings = DEFAULT_DPOP_SETTINGS
+    resource: str | None = None
+    resource_metadata_route: str | None = None
 
     @property
     def longest_max_age(self) -> int:

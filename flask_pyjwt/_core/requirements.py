@@ -25,6 +25,7 @@ from .claim_requirements import (
     names_a_scope,
     refuse_empty,
 )
+from .dpop import DPOP_MODES, DPoPMode
 from .locations import Location, is_http_token, parse_location
 from .matching import MISSING, satisfies, scope_satisfies
 from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
@@ -63,6 +64,7 @@ class RequireOptions(TypedDict, total=False, closed=True):
     check_revocation: bool
     claims: Mapping[str, ClaimRequirement] | None
     providers: Sequence[str] | None
+    dpop: DPoPMode | None
 
 
 OPTION_NAMES: Final[tuple[str, ...]] = (
@@ -95,6 +97,7 @@ class Requirements:
     check_revocation: bool = True
     claims: Mapping[str, ClaimRequirement] | None = None  # until bound
     providers: frozenset[str] | None = None  # None: every configured source
+    dpop: DPoPMode | None = None  # None: the app's JWT_DPOP
     literal_claims: FrozenJSONObject = field(default_factory=lambda: freeze_object({}))
     route_claims: tuple[tuple[str, str], ...] = ()
     requires_claims: bool = field(init=False)
@@ -249,6 +252,9 @@ def build_requirements(
     check_revocation = _flag(options.get("check_revocation", True), "check_revocation")
     claims = collect_claims(options.get("claims"), claim_keywords, OPTION_NAMES)
     providers = _providers(options.get("providers"))
+    dpop = options.get("dpop")
+    if dpop is not None and dpop not in DPOP_MODES:
+        raise ValueError(f"dpop must be 'allowed', 'required' or 'disabled', got {dpop!r}")
     return Requirements(
         kind=kind,
         locations=locations,
@@ -261,6 +267,7 @@ def build_requirements(
         check_revocation=check_revocation,
         claims=claims or None,
         providers=providers,
+        dpop=dpop,
     )
 
 

@@ -8,7 +8,8 @@ request:
 - a token is revoked (by ``jti``);
 - a session is revoked: every token of one refresh-token family (by ``sid``);
 - a subject is revoked: every token of ``sub`` issued at or before a time;
-- a refresh token is retired: it was rotated, so presenting it again is reuse.
+- a refresh token is retired: it was rotated, so presenting it again is reuse;
+- an id was seen once (a DPoP proof's ``jti``): seeing it again is a replay.
 
 :class:`MemoryRevocationStore` keeps them in this process;
 :class:`~flask_pyjwt.redis.RedisRevocationStore` in Redis, shared by every process and machine.
@@ -110,8 +111,15 @@ class RevocationStore(Protocol):
         nothing)."""
         ...
 
+    def remember_once(self, key: str, *, ttl: int) -> bool:
+        """Remember ``key`` for ``ttl`` seconds; ``True`` only if it was not remembered
+        already. Atomic like :meth:`retire` (of concurrent calls for one ``key``, across
+        every process sharing the store, exactly one returns ``True``), in a namespace of
+        its own. Used to refuse a replayed DPoP proof."""
+        ...
 
-_Kind = Literal["jti", "family", "subject", "retired"]
+
+_Kind = Literal["jti", "family", "subject", "retired", "once"]
 
 
 class MemoryRevocationStore:
@@ -195,6 +203,14 @@ class MemoryRevocationStore:
             if _live(self._facts.get(("retired", jti)), self._clock()):
                 return False
             self._record_locked("retired", jti, ttl)
+            return True
+
+    def remember_once(self, key: str, *, ttl: int) -> bool:
+        """See :meth:`RevocationStore.remember_once`."""
+        with self._lock:
+            if _live(self._facts.get(("once", key)), self._clock()):
+                return False
+            self._record_locked("once", key, ttl)
             return True
 
     def _record(self, kind: _Kind, key: str, ttl: int) -> None:

@@ -149,6 +149,25 @@ class Sessions:
             assert isinstance(token, RefreshToken)
             self._reuse(token)
 
+    def remember_once(self, key: str, *, ttl: int) -> bool:
+        """Whether ``key`` is new (a DPoP proof's replay key), remembering it for ``ttl``
+        seconds; when the store does not answer and the app fails open, ``True``
+        (logged).
+
+        Raises:
+            RevocationUnavailableError: the store did not answer (unless failing open).
+        """
+        try:
+            return self.store.remember_once(key, ttl=ttl)
+        except RevocationUnavailableError:
+            if not self._fail_open:
+                raise
+            LOGGER.warning(
+                "the revocation store did not answer; JWT_REVOCATION_FAIL_OPEN is set, so "
+                "a DPoP proof was accepted without a replay check"
+            )
+            return True
+
     def revoke(self, token: Token, *, end_session: bool = False) -> None:
         """Refuse ``token`` from now on; for a refresh token (or with ``end_session``
         for an auth token that belongs to one), its whole session.

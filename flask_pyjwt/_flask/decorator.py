@@ -26,6 +26,7 @@ from flask import has_request_context, request
 from typing_extensions import ParamSpec, Unpack, overload
 
 from flask_pyjwt._core.claim_requirements import ClaimRequirement, view_name
+from flask_pyjwt._core.dpop import DPoPMode
 from flask_pyjwt._core.errors import ContextError
 from flask_pyjwt._core.requirements import Locations, RequireOptions, build_requirements
 from flask_pyjwt._core.strict_json import JSONInput
@@ -34,6 +35,7 @@ from flask_pyjwt._core.typed_claims import ClaimsDataclass
 
 from .placement import refuse_if_registered, remember_wrapped
 from .protection import protect
+from .state import remember_requirements
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -72,6 +74,7 @@ def require_token(
     check_revocation: bool = True,
     claims: Mapping[str, ClaimRequirement] | None = None,
     providers: Sequence[str] | None = None,
+    dpop: DPoPMode | None = None,
     **claim_requirements: ClaimRequirement,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Protect a view: 401 unless it gets a valid token of ``token_type``, 403 unless
@@ -114,6 +117,10 @@ def require_token(
             app's own tokens, an :class:`~flask_pyjwt.IdentityProvider`'s ``name``);
             a token from another configured source is refused (401 ``claim_invalid``).
             Default: every configured source.
+        dpop: ``"required"``: only DPoP-bound tokens with a valid proof (RFC 9449);
+            ``"allowed"``: bearer tokens too; ``"disabled"``: no bound token (it could
+            not be honoured). Default: the app's ``JWT_DPOP`` (``"allowed"``). A bound
+            token always needs its proof, whatever this says.
         **claim_requirements: more claims the token must hold (``role="admin"``). A
             string naming a parameter of the view binds to that route variable
             (``sub="username"``); :class:`FromRoute` and :class:`Exact` say which is meant
@@ -151,6 +158,7 @@ def require_token(
         check_revocation=check_revocation,
         claims=claims,
         providers=providers,
+        dpop=dpop,
     )
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
@@ -158,15 +166,19 @@ def require_token(
         # the bare view refuses to serve it.
         remember_wrapped(view)
         refuse_if_registered(view, view_name(view))
-        check = functools.partial(protect, requirements.bound_to(view))
+        bound = requirements.bound_to(view)
+        check = functools.partial(protect, bound)
         if _is_coroutine_function(view):
-            return _async_wrapper(view, check)
+            protected = _async_wrapper(view, check)
+            remember_requirements(protected, bound)
+            return protected
 
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             check(kwargs)
             return view(*args, **kwargs)
 
+        remember_requirements(wrapper, bound)
         return wrapper
 
     return decorator

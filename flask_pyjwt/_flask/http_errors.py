@@ -30,11 +30,13 @@ from flask_pyjwt._core.errors import (
 
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch", "csrf_failed"]
 RequestCode = Literal[
-    "token_missing", "json_body_invalid", "fresh_token_required", "user_not_found"
-]
+    "token_missing", "json_body_invalid", "fresh_token_required", "user_not_found",
+    "dpop_required",
+]  # fmt: skip
 BearerError = Literal[
-    "invalid_token", "insufficient_scope", "invalid_request", "insufficient_user_authentication"
-]
+    "invalid_token", "insufficient_scope", "invalid_request", "insufficient_user_authentication",
+    "invalid_dpop_proof", "use_dpop_nonce",
+]  # fmt: skip
 ErrorCode = Literal[InvalidTokenCode, ForbiddenCode, UnavailableCode, RequestCode]
 
 # The RFC 6750 3.1 error of a 401 by its code, when it is not "invalid_token". No token
@@ -44,6 +46,9 @@ _BEARER_ERRORS: Final[Mapping[str, BearerError | None]] = {
     "token_missing": None,
     "json_body_invalid": "invalid_request",
     "fresh_token_required": "insufficient_user_authentication",
+    # RFC 9449 7.1 / 8: the proof's own errors.
+    "invalid_dpop_proof": "invalid_dpop_proof",
+    "use_dpop_nonce": "use_dpop_nonce",
 }
 
 _CODE_FORMAT: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -110,6 +115,10 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         error_code: the stable machine-readable reason.
         bearer_error: the RFC 6750 ``error`` parameter, or ``None`` when no token was sent.
         cause: the token error behind a 401, if any.
+        challenge_scheme: ``"Bearer"``, or ``"DPoP"`` for a request or route that uses
+            DPoP (RFC 9449 7.1).
+        dpop_algs: the ``algs`` parameter of a ``DPoP`` challenge.
+        dpop_nonce: a server nonce sent in the ``DPoP-Nonce`` header (RFC 9449 8).
 
     Raises:
         ValueError: ``error_code`` is not lowercase snake_case of at most 64 characters.
@@ -117,6 +126,9 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
     """
 
     bearer_error: BearerError | None
+    challenge_scheme: Literal["Bearer", "DPoP"] = "Bearer"
+    dpop_algs: str | None = None
+    dpop_nonce: str | None = None
 
     def __init__(
         self,
@@ -140,12 +152,15 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         }
 
     def www_authenticate_value(self) -> str:
-        """The ``WWW-Authenticate`` challenge (RFC 6750 section 3)."""
-        if self.bearer_error is None:
-            return "Bearer"
-        return (
-            f"Bearer error={_quoted(self.bearer_error)}, error_description={_quoted(self.message)}"
-        )
+        """The ``WWW-Authenticate`` challenge (RFC 6750 3; RFC 9449 7.1 for ``DPoP``)."""
+        scheme = self.challenge_scheme
+        params: list[str] = []
+        if self.bearer_error is not None:
+            params.append(f"error={_quoted(self.bearer_error)}")
+            params.append(f"error_description={_quoted(self.message)}")
+        if scheme == "DPoP" and self.dpop_algs:
+            params.append(f"algs={_quoted(self.dpop_algs)}")
+        return f"{scheme} {', '.join(params)}" if params else scheme
 
     def get_body(
         self,
@@ -168,6 +183,8 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
         if self.code == 401 or self.bearer_error is not None:
             headers.insert(1, ("WWW-Authenticate", self.www_authenticate_value()))
+        if self.dpop_nonce is not None:
+            headers.append(("DPoP-Nonce", self.dpop_nonce))
         return headers
 
 

@@ -12,6 +12,7 @@ from flask import Flask
 from werkzeug.wrappers import Response
 
 from flask_pyjwt._core.codec import TokenCodec
+from flask_pyjwt._core.dpop import bound_key
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
@@ -174,6 +175,7 @@ class AuthManager:
         session: RefreshToken | SessionId | None = None,
         claims: Mapping[str, JSONInput] | None = None,
         fresh: bool | int | timedelta = False,
+        dpop_jkt: str | None = None,
         **custom_claims: JSONInput,
     ) -> AuthToken:
         """Issue a signed auth token.
@@ -206,6 +208,10 @@ class AuthManager:
                 :class:`~datetime.timedelta`) for one fresh that long after it is issued,
                 never beyond its expiry. Written as the ``fresh`` claim (the time it is
                 fresh until). Default: not fresh.
+            dpop_jkt: bind the token to the client's DPoP key (RFC 9449 6): the
+                thumbprint ``flask_pyjwt.dpop_proof().jkt`` of the login request. The
+                token then carries ``cnf: {"jkt": ...}`` and is accepted only with a
+                DPoP proof signed by that key.
             **custom_claims: further claims; any JSON value.
 
         Raises:
@@ -219,8 +225,9 @@ class AuthManager:
         """
         sid = session_for(subject, session)
         options = issue_options(
-            max_age=max_age, audience=audience, headers=headers, session=sid, fresh=fresh
-        )
+            max_age=max_age, audience=audience, headers=headers, session=sid, fresh=fresh,
+            dpop_jkt=dpop_jkt,
+        )  # fmt: skip
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_auth(subject, scope, merged, options)
 
@@ -232,12 +239,14 @@ class AuthManager:
         audience: str | Sequence[str] | None = None,
         headers: Mapping[str, JSONInput] | None = None,
         claims: Mapping[str, JSONInput] | None = None,
+        dpop_jkt: str | None = None,
         **custom_claims: JSONInput,
     ) -> RefreshToken:
         """Issue a signed refresh token (with a random ``rid``) for ``subject``.
 
         The options are those of :meth:`auth_token`; ``max_age`` replaces
-        ``JWT_REFRESHMAXAGE``.
+        ``JWT_REFRESHMAXAGE``; ``dpop_jkt`` binds it as :meth:`auth_token` does, and
+        :meth:`rotate` keeps the binding.
 
         Raises:
             MissingSignerError: the app is verify-only.
@@ -247,7 +256,9 @@ class AuthManager:
             TypeError: ``subject`` is not a string, an option has the wrong type, or a
                 value is not JSON.
         """
-        options = issue_options(max_age=max_age, audience=audience, headers=headers)
+        options = issue_options(
+            max_age=max_age, audience=audience, headers=headers, dpop_jkt=dpop_jkt
+        )
         merged = merge_claims(claims, custom_claims)
         return self._codec().issue_refresh(subject, merged, options)
 
@@ -441,6 +452,7 @@ class AuthManager:
 
         The new refresh token keeps the session and the custom claims of the old one;
         the new auth token belongs to the session too, with ``scope`` and ``claims``.
+        Both stay bound to the old one's DPoP key, if it was bound.
 
         Args:
             refresh_token: the refresh token presented by the client.
@@ -474,7 +486,7 @@ class AuthManager:
         # The new pair first: whatever refuses it (a verify-only app, bad claims, a
         # token too long) must do so before the presented token is retired, or that
         # token is burnt and its holder's own rotation looks like reuse.
-        options = issue_options(session=session_of(presented))
+        options = issue_options(session=session_of(presented), dpop_jkt=bound_key(presented.claims))
         carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)

@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Final, NoReturn
 
-from flask_pyjwt._core.errors import InvalidConfigError, InvalidTokenError, UnavailableError
+from flask_pyjwt._core.dpop import DPoPMode, bound_key
+from flask_pyjwt._core.errors import (
+    ClaimInvalidError,
+    InvalidConfigError,
+    InvalidTokenError,
+    UnavailableError,
+)
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
 from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
@@ -26,8 +32,14 @@ from flask_pyjwt._core.typed_claims import load_claims
 
 from .context import get_request
 from .current import remember_claims, set_current_token
-from .http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
-from .state import current_state
+from .dpop import check_request_proof, dpop_challenge, uses_dpop_scheme
+from .http_errors import (
+    AuthenticationFailed,
+    HTTPAuthError,
+    PermissionDenied,
+    TemporarilyUnavailable,
+)
+from .state import AppState, current_state
 from .transport import Names, bearer_token, check_csrf, find_token
 
 
@@ -44,6 +56,9 @@ def _names(requirements: Requirements, transport: TransportSettings) -> Names:
 def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Token | None:
     """Run one request's checks for ``requirements``; return only if the view may run.
 
+    A refusal of a request that uses DPoP, or on a route that requires it, carries the
+    ``DPoP`` challenge (RFC 9449 7.1).
+
     Returns:
         The verified token, or ``None`` on an ``optional`` route that got no token.
 
@@ -55,22 +70,42 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         InvalidConfigError: the route's ``providers`` names a source the app lacks.
     """
     state = current_state()
-    codec = state.codec
-    transport = codec.settings.transport
+    mode = requirements.dpop or state.codec.settings.dpop.mode
     # Werkzeug types the environ as dict[str, Any]; read its values as object.
     environ: MutableMapping[str, object] = get_request().environ
+    try:
+        return _protect(requirements, view_args, state, mode, environ)
+    except HTTPAuthError as error:
+        if mode == "required" or (mode != "disabled" and uses_dpop_scheme(environ)):
+            dpop_challenge(error, state.dpop)
+        raise
+
+
+def _protect(
+    requirements: Requirements,
+    view_args: Mapping[str, object],
+    state: AppState,
+    mode: DPoPMode,
+    environ: MutableMapping[str, object],
+) -> Token | None:
+    codec = state.codec
+    transport = codec.settings.transport
     # extract
     locations = requirements.locations or transport.locations
     raw = bearer_token(environ) if locations == _HEADER_ONLY else None
     via: str | None = None  # the source whose own header carried the token
+    scheme = "Bearer"
     if raw is None:  # another location, or a header the fast path leaves to find_token
         headers = _source_headers(codec.source_headers, requirements)
         names = _names(requirements, transport)
-        carried = find_token(locations, names, optional=requirements.optional or bool(headers))
+        dpop = mode != "disabled"
+        carried = find_token(
+            locations, names, optional=requirements.optional or bool(headers), dpop=dpop
+        )
         if carried is None and headers:
             found = _from_source_headers(headers)
             if found is None:  # nothing anywhere: find_token says so (or None if optional)
-                carried = find_token(locations, names, optional=requirements.optional)
+                carried = find_token(locations, names, optional=requirements.optional, dpop=dpop)
             else:
                 via, raw = found
         if raw is None:
@@ -82,7 +117,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
                 else transport.refresh_csrf_cookie
             )
             check_csrf(carried, transport, csrf_cookie)
-            raw = carried.token
+            raw, scheme = carried.token, carried.scheme
     if requirements.providers is not None and not requirements.providers <= codec.source_names:
         _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
@@ -92,6 +127,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
             _check_source(token, requirements.providers, via)
         if requirements.check_revocation:
             state.sessions.check(token)
+        jkt = bound_key(token.claims) if "cnf" in token.claims or scheme == "DPoP" else None
         # A declared claims shape is part of what makes the token valid here: 401.
         typed = (
             None
@@ -102,6 +138,9 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         raise AuthenticationFailed.from_token_error(error) from None
     except UnavailableError as error:
         raise TemporarilyUnavailable.from_unavailable(error) from None
+    # sender constraint (RFC 9449 7): a bound token only with its proof
+    if scheme == "DPoP" or jkt is not None or mode == "required":
+        _check_binding(state, environ, raw, scheme, jkt, mode)
     if requirements.fresh and not (isinstance(token, AuthToken) and codec.is_fresh(token)):
         raise AuthenticationFailed(
             error_code="fresh_token_required",
@@ -122,6 +161,42 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     if requirements.claims_as is not None and typed is not None:
         remember_claims(token, requirements.claims_as, typed)
     return token
+
+
+def _check_binding(
+    state: AppState,
+    environ: MutableMapping[str, object],
+    raw: str,
+    scheme: str,
+    jkt: str | None,
+    mode: DPoPMode,
+) -> None:
+    if scheme == "DPoP":
+        if jkt is None:
+            raise AuthenticationFailed.from_token_error(
+                ClaimInvalidError(
+                    "cnf", "The token is not bound to a DPoP key; send it with the Bearer scheme."
+                )
+            )
+        check_request_proof(state, environ, access_token=raw, expected_jkt=jkt)
+        return
+    if jkt is not None and mode == "disabled":
+        raise AuthenticationFailed.from_token_error(
+            ClaimInvalidError(
+                "cnf", "The token is bound to a DPoP key, which this server does not accept."
+            )
+        )
+    raise dpop_challenge(
+        AuthenticationFailed(
+            error_code="dpop_required",
+            message="This token is bound to a DPoP key: send it as 'Authorization: DPoP <token>' "
+            "with a DPoP proof."
+            if jkt is not None
+            else "This requires a DPoP-bound token, sent as 'Authorization: DPoP <token>' with a "
+            "DPoP proof.",
+        ),
+        state.dpop,
+    )
 
 
 _HEADER_ONLY: Final[tuple[Location, ...]] = ("header",)

@@ -6,17 +6,21 @@ it so), which therefore never import each other.
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, Response
 
 from flask_pyjwt._backends.discovery import DiscoveryFetcher
 from flask_pyjwt._backends.jwks import fetch_url
 from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
+from flask_pyjwt._core.dpop import DPoPRuntime, ProofChecker
+from flask_pyjwt._core.dpop_nonce import NonceSource
 from flask_pyjwt._core.errors import InvalidConfigError
 from flask_pyjwt._core.identity_provider import IdentityProvider
 from flask_pyjwt._core.jwks import JWKSet
@@ -34,9 +38,11 @@ from flask_pyjwt._settings.providers import check_providers, pinned_key_set
 from flask_pyjwt._settings.settings import load_settings
 from flask_pyjwt._settings.sources import layered_lookup
 
+from .context import get_request
+from .dpop import NEXT_NONCE
 from .http_errors import register_error_handlers
 from .placement import install_guard
-from .routes import register_jwks_route
+from .routes import register_jwks_route, register_resource_metadata_route, resource_metadata_url
 from .state import AppState, IssuesTokens, UserLoaderSlot
 
 
@@ -126,9 +132,50 @@ def build_state(
     if settings.jwks_route is not None:
         keys: JWKSet = {"keys": []} if verifier is None else public_key_set(verifier)
         register_jwks_route(app, settings.jwks_route, keys)
+    if settings.resource_metadata_route is not None:
+        register_resource_metadata_route(
+            app, settings.resource_metadata_route, settings, codec.sources
+        )
+    dpop = _dpop_runtime(settings, lookup("JWT_SECRET"), clock)
+    if dpop.nonces is not None or settings.resource_metadata_route is not None:
+        app.after_request(functools.partial(_finish_response, settings))
     install_guard(app)
     register_error_handlers(app)
-    return AppState(manager, codec, sessions, users)
+    return AppState(manager, codec, sessions, users, dpop)
+
+
+def _dpop_runtime(
+    settings: Settings, secret: object, clock: Callable[[], float] | None
+) -> DPoPRuntime:
+    """The proof checker and, with ``JWT_DPOP_NONCE``, the nonces: keyed by the signing
+    key's text, so every process of the app accepts the nonces of the others (an app
+    without one, verify-only, draws a random key: its processes each have their own)."""
+    now = time.time if clock is None else clock
+    dpop = settings.dpop
+    checker = ProofChecker(dpop.algorithms, iat_window=dpop.iat_window, clock=now)
+    nonces = None
+    if dpop.nonce:
+        if isinstance(secret, str):
+            secret = secret.encode("utf-8")
+        material = secret if isinstance(secret, bytes) else secrets.token_bytes(32)
+        nonces = NonceSource.derived(material, now)
+    return DPoPRuntime(checker, nonces, " ".join(a.value for a in dpop.algorithms))
+
+
+def _finish_response(settings: Settings, response: Response) -> Response:
+    """Hand out the next DPoP nonce when it rotated (RFC 9449 8.2), and point every 401
+    challenge at the resource metadata (RFC 9728 5.1)."""
+    environ: Mapping[str, object] = get_request().environ
+    nonce = environ.get(NEXT_NONCE)
+    if isinstance(nonce, str) and "DPoP-Nonce" not in response.headers:
+        response.headers["DPoP-Nonce"] = nonce
+    challenge = response.headers.get("WWW-Authenticate")
+    if response.status_code == 401 and challenge is not None:
+        url = resource_metadata_url(settings)
+        if url is not None and challenge.startswith(("Bearer", "DPoP")):
+            joiner = " " if challenge in ("Bearer", "DPoP") else ", "
+            response.headers["WWW-Authenticate"] = f'{challenge}{joiner}resource_metadata="{url}"'
+    return response
 
 
 def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedKeySet:

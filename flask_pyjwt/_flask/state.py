@@ -10,6 +10,7 @@ every app it serves.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +19,9 @@ from typing import Final, Protocol, cast
 from flask import Flask, current_app, has_app_context
 
 from flask_pyjwt._core.codec import TokenCodec
+from flask_pyjwt._core.dpop import DPoPRuntime
 from flask_pyjwt._core.errors import ContextError, NotInitializedError
+from flask_pyjwt._core.requirements import Requirements
 from flask_pyjwt._core.sessions import Sessions
 from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
@@ -83,12 +86,30 @@ class AppState:
         codec: the app's prepared keys and settings.
         sessions: the app's revocation store and what it does with it.
         users: the manager's user loader slot (read on every protected request).
+        dpop: the app's DPoP proof checker and nonces.
     """
 
     manager: IssuesTokens
     codec: TokenCodec
     sessions: Sessions
     users: UserLoaderSlot
+    dpop: DPoPRuntime
+
+
+_PROTECTED_VIEWS: Final[weakref.WeakKeyDictionary[object, Requirements]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def remember_requirements(view: object, requirements: Requirements) -> None:
+    """Record what a view ``require_token`` protects requires (for the resource metadata's
+    ``scopes_supported``)."""
+    _PROTECTED_VIEWS[view] = requirements
+
+
+def requirements_of(view: object) -> Requirements | None:
+    """What :func:`remember_requirements` recorded for ``view``, if anything."""
+    return _PROTECTED_VIEWS.get(view)
 
 
 def extensions(app: Flask) -> MutableMapping[str, object]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from flask import request
 
@@ -36,10 +36,13 @@ class Carried:
     Attributes:
         token: the compact token as sent (not verified).
         location: where it was found.
+        scheme: the ``Authorization`` scheme it came with (``"DPoP"``, RFC 9449 7.1),
+            ``"Bearer"`` for every other carrier.
     """
 
     token: str
     location: Location
+    scheme: Literal["Bearer", "DPoP"] = "Bearer"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +78,7 @@ def bearer_token(environ: Mapping[str, object]) -> str | None:
     return None
 
 
-def _from_header() -> str | _OtherScheme | None:
+def _from_header(dpop: bool) -> Carried | _OtherScheme | None:
     # One dict lookup in the WSGI environ (getlist would walk every header). The environ
     # holds at most one HTTP_AUTHORIZATION: servers join repeated headers with ", ",
     # which the strict token parser then refuses as malformed.
@@ -86,7 +89,8 @@ def _from_header() -> str | _OtherScheme | None:
     # Only HTTP's optional whitespace (RFC 9110 5.5: SP, HTAB) is framing; str.strip()
     # would also drop NEL, NBSP and other Unicode spaces glued to the token.
     scheme, _, credentials = header.strip(" \t").partition(" ")
-    if scheme.lower() != "bearer":
+    is_dpop = dpop and scheme.lower() == "dpop"  # RFC 9449 7.1: a DPoP-bound token
+    if scheme.lower() != "bearer" and not is_dpop:
         # RFC 6750 3.1: another authentication scheme (or none: a bare token) carries no
         # bearer token at all.
         return _OTHER_SCHEME
@@ -95,7 +99,7 @@ def _from_header() -> str | _OtherScheme | None:
         raise AuthenticationFailed(
             error_code="token_malformed", message="The Authorization header has no token."
         )
-    return credentials
+    return Carried(credentials, "header", "DPoP" if is_dpop else "Bearer")
 
 
 def _one(values: Sequence[str], what: str) -> str | None:
@@ -137,9 +141,9 @@ def _from_json(key: str) -> str | None:
     return value
 
 
-def _read(location: Location, names: Names) -> str | _OtherScheme | None:
+def _read(location: Location, names: Names, dpop: bool) -> str | Carried | _OtherScheme | None:
     if location == "header":
-        return _from_header()
+        return _from_header(dpop)
     if location == "cookies":
         return _one(request.cookies.getlist(names.cookie), f"{names.cookie} cookie")
     if location == "query":
@@ -166,8 +170,11 @@ def _missing(locations: Sequence[Location], names: Names, other_scheme: bool) ->
     return message + "."
 
 
-def find_token(locations: Sequence[Location], names: Names, *, optional: bool) -> Carried | None:
-    """The token of the first of ``locations`` that carries one.
+def find_token(
+    locations: Sequence[Location], names: Names, *, optional: bool, dpop: bool = True
+) -> Carried | None:
+    """The token of the first of ``locations`` that carries one (``dpop``: the
+    ``Authorization`` header's ``DPoP`` scheme carries one too).
 
     Returns ``None`` if none does and ``optional`` is true.
 
@@ -178,7 +185,9 @@ def find_token(locations: Sequence[Location], names: Names, *, optional: bool) -
     """
     other_scheme = False
     for location in locations:
-        found = _read(location, names)
+        found = _read(location, names, dpop)
+        if isinstance(found, Carried):
+            return found
         if isinstance(found, str):
             return Carried(found, location)
         other_scheme = other_scheme or found is _OTHER_SCHEME

@@ -10,6 +10,7 @@ from typing import Final
 from flask_pyjwt._core.errors import IgnoredConfigWarning
 from flask_pyjwt._core.hints import closest_name, warn_at_caller
 
+from .dpop import DPOP_CONFIG_KEYS
 from .sources import KEY_ALIASES, RENAMED_KEYS
 from .transport import TRANSPORT_CONFIG_KEYS
 
@@ -46,6 +47,7 @@ CONFIG_KEYS: Final = (
     "JWT_REQUIRE_AT_JWT",
     "JWT_VERIFY_CACHE_SIZE",
     *TRANSPORT_CONFIG_KEYS,
+    *DPOP_CONFIG_KEYS,
 )
 """Every configuration key the library reads (the 1.x keys in their 1.x spelling; their
 snake-case aliases are in :data:`KEY_ALIASES`)."""

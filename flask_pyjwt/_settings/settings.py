@@ -20,6 +20,7 @@ from flask_pyjwt._core.policy import (
 from flask_pyjwt._core.revocation import DEFAULT_REVOCATION_PREFIX
 from flask_pyjwt._core.verify_cache import DEFAULT_VERIFY_CACHE_SIZE
 
+from .dpop import load_dpop_settings, read_metadata_route, read_resource
 from .readers import (
     read_algorithms,
     read_audience,
@@ -61,6 +62,17 @@ def load_settings(
     algorithms = read_algorithms(lookup, required=algorithm_required)
     jwks_url = read_jwks_url(lookup)
     audience = read_audience(lookup)
+    resource = read_resource(lookup)
+    if resource is not None:
+        # RFC 8707: the resource identifier is the audience this API's tokens carry.
+        if audience is None:
+            audience = resource
+        elif audience != resource:
+            raise InvalidConfigError(
+                "JWT_RESOURCE",
+                f"is the audience tokens must carry (RFC 8707), but JWT_AUDIENCE is "
+                f"{audience!r}; leave JWT_AUDIENCE unset, or set it to the same value",
+            )
     if jwks_url is not None and audience is None:
         raise MissingConfigError(
             "JWT_AUDIENCE",
@@ -122,4 +134,7 @@ def load_settings(
         verify_cache_size=read_whole_number(
             lookup, "JWT_VERIFY_CACHE_SIZE", DEFAULT_VERIFY_CACHE_SIZE, minimum=0, unit="tokens"
         ),
+        dpop=load_dpop_settings(lookup),
+        resource=resource,
+        resource_metadata_route=read_metadata_route(lookup, resource),
     )

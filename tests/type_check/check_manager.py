@@ -184,6 +184,8 @@ def error_attributes(
             "insufficient_scope",
             "invalid_request",
             "insufficient_user_authentication",
+            "invalid_dpop_proof",
+            "use_dpop_nonce",
         ]
         | None,
     )
