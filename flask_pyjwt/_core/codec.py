@@ -11,7 +11,12 @@ import time
 from collections.abc import Callable
 
 from .claims import ClaimPolicy, check_validity_window, validate_claims, wrong_kind_message
-from .errors import TokenExpiredError, TokenMalformedError, TokenTypeInvalidError
+from .errors import (
+    InvalidTokenError,
+    TokenExpiredError,
+    TokenMalformedError,
+    TokenTypeInvalidError,
+)
 from .issuing import Issuer
 from .jws import decode_compact
 from .policy import Settings
@@ -124,18 +129,35 @@ class TokenCodec(Issuer):
             raise
         return verified
 
-    def decode_expired_ok(self, token: object) -> Token:
+    def decode_expired_ok(self, token: object, expected: TokenType | None = None) -> Token:
         """:meth:`decode`, except that an expired token passes: revoking one still ends
-        its session, whose rotated successors may live on.
+        its session, whose rotated successors may live on; ``convert_token(...,
+        allow_expired=True)`` reads one on purpose.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused.
         """
         try:
-            return self.decode(token)
+            return self.decode(token, expected)
         except TokenExpiredError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
-        return self._verify(token, None, expired_ok=True)
+        return self._verify(token, expected, expired_ok=True)
+
+    def expired_token(
+        self, error: InvalidTokenError, token: str, expected: TokenType | None
+    ) -> Token | None:
+        """The token :meth:`decode` refused with ``error``, verified but for its expiry,
+        when ``error`` is a :class:`TokenExpiredError` and the token passes every other
+        check; else ``None``: nothing of a token refused before its signature verified.
+
+        A second verification, on the refusal path of expired tokens only.
+        """
+        if not isinstance(error, TokenExpiredError):
+            return None
+        try:
+            return self._verify(token, expected, expired_ok=True)
+        except InvalidTokenError:
+            return None
 
     def _verify(self, token: str, expected: TokenType | None, *, expired_ok: bool = False) -> Token:
         header, claims = decode_compact(

@@ -91,6 +91,8 @@ class Settings:
             settings.
         verify_cache_size: ``JWT_VERIFY_CACHE_SIZE``, the most verified tokens kept for
             reuse (``0``: none).
+        identity_claim: ``JWT_IDENTITY_CLAIM``, the claim that names the user (``sub``;
+            ``email``, ``oid``, ``preferred_username`` for some identity providers).
     """
 
     issuer: str
@@ -116,6 +118,7 @@ class Settings:
     revocation_horizon: int | None = None
     transport: TransportSettings = DEFAULT_TRANSPORT
     verify_cache_size: int = DEFAULT_VERIFY_CACHE_SIZE
+    identity_claim: str = "sub"
 
     @property
     def longest_max_age(self) -> int:

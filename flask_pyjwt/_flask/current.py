@@ -13,7 +13,8 @@ from flask_pyjwt._core.tokens import (
     Token,
     TokenType,
     TokenTypeName,
-    parse_token_type,
+    TokenTypes,
+    parse_token_types,
 )
 from flask_pyjwt._core.typed_claims import C, load_claims
 
@@ -106,7 +107,9 @@ class CurrentToken:
     def get(self, token_type: Literal["auth", TokenType.AUTH]) -> AuthToken: ...
     @overload
     def get(self, token_type: Literal["refresh", TokenType.REFRESH]) -> RefreshToken: ...
-    def get(self, token_type: TokenTypeName | TokenType | None = None) -> Token:
+    @overload
+    def get(self, token_type: tuple[TokenTypeName | TokenType, ...]) -> Token: ...
+    def get(self, token_type: TokenTypes | None = None) -> Token:
         """The current token object; with ``token_type``, typed as that kind.
 
         A refresh view writes ``current_token.get("refresh")`` to get a
@@ -124,8 +127,8 @@ class CurrentToken:
         token = get_current_token()
         if token_type is None:
             return token
-        expected = parse_token_type(token_type)
-        if token.token_type is not expected:
+        expected = parse_token_types(token_type)  # None: either kind (a tuple of both)
+        if expected is not None and token.token_type is not expected:
             raise TokenTypeInvalidError(
                 f"This view reads a {expected.value} token, but the request's token is "
                 f"a {token.token_type.value} token."

@@ -20,7 +20,8 @@ from typing import Final
 from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
-from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
+from flask_pyjwt._core.identity import identity_claim, identity_of
+from flask_pyjwt._core.tokens import REFRESH, AuthToken, Token
 from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims
 
@@ -28,17 +29,20 @@ from .context import get_request
 from .current import remember_claims, set_current_token
 from .http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
 from .state import current_state
-from .transport import Names, bearer_token, check_csrf, find_token
+from .transport import Names, check_csrf, find_token, header_token
 
 
 def _names(requirements: Requirements, transport: TransportSettings) -> Names:
-    if requirements.kind is AUTH:
-        cookie, json_key = transport.auth_cookie, transport.auth_json_key
-    else:
+    # Either kind (kind None) reads the auth token's names.
+    if requirements.kind is REFRESH:
         cookie, json_key = transport.refresh_cookie, transport.refresh_json_key
+    else:
+        cookie, json_key = transport.auth_cookie, transport.auth_json_key
     if requirements.cookie_name is not None:
         cookie = requirements.cookie_name
-    return Names(cookie=cookie, query=transport.query_param, json_key=json_key)
+    return Names(
+        cookie=cookie, query=transport.query_param, json_key=json_key, header=transport.header
+    )
 
 
 def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Token | None:
@@ -60,7 +64,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     environ: MutableMapping[str, object] = get_request().environ
     # extract
     locations = requirements.locations or transport.locations
-    raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+    raw = header_token(environ, transport.header) if locations == _HEADER_ONLY else None
     if raw is None:  # another location, or a header the fast path leaves to find_token
         carried = find_token(
             locations, _names(requirements, transport), optional=requirements.optional
@@ -68,9 +72,9 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         if carried is None:
             return None
         csrf_cookie = (
-            transport.auth_csrf_cookie
-            if requirements.kind is AUTH
-            else transport.refresh_csrf_cookie
+            transport.refresh_csrf_cookie
+            if requirements.kind is REFRESH
+            else transport.auth_csrf_cookie
         )
         check_csrf(carried, transport, csrf_cookie)
         raw = carried.token
@@ -79,6 +83,9 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         token = codec.decode(raw, requirements.kind)
         if requirements.check_revocation:
             state.sessions.check(token)
+        claim = identity_claim(codec.settings)
+        if claim != "sub":  # the user loader and current_token.identity rely on it
+            identity_of(token, claim)
         # A declared claims shape is part of what makes the token valid here: 401.
         typed = (
             None
@@ -86,7 +93,10 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
             else load_claims(requirements.claims_as, token.claims)
         )
     except InvalidTokenError as error:
-        raise AuthenticationFailed.from_token_error(error) from None
+        # An expired token whose signature verified is shown to error handlers
+        # (expired_token); nothing of one refused earlier.
+        expired = codec.expired_token(error, raw, requirements.kind)
+        raise AuthenticationFailed.from_token_error(error, expired_token=expired) from None
     except UnavailableError as error:
         raise TemporarilyUnavailable.from_unavailable(error) from None
     if requirements.fresh and not (isinstance(token, AuthToken) and codec.is_fresh(token)):

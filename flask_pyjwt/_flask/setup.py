@@ -29,6 +29,7 @@ from flask_pyjwt._settings.keys import RemoteKeys, load_keys
 from flask_pyjwt._settings.settings import load_settings
 from flask_pyjwt._settings.sources import layered_lookup
 
+from .cookies import register_template_helpers
 from .http_errors import register_error_handlers
 from .placement import install_guard
 from .routes import register_jwks_route
@@ -97,7 +98,8 @@ def build_state(
     if settings.jwks_route is not None:
         register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
     install_guard(app)
-    register_error_handlers(app)
+    register_error_handlers(app, challenge_scheme=settings.transport.header_scheme)
+    register_template_helpers(app)
     return AppState(manager, codec, sessions, users)
 
 

@@ -45,6 +45,7 @@ CONFIG_KEYS: Final = (
     "JWT_JWKS_TIMEOUT",
     "JWT_REQUIRE_AT_JWT",
     "JWT_VERIFY_CACHE_SIZE",
+    "JWT_IDENTITY_CLAIM",
     *TRANSPORT_CONFIG_KEYS,
 )
 """Every configuration key the library reads (the 1.x keys in their 1.x spelling; their
@@ -72,6 +73,16 @@ FLASK_JWT_EXTENDED_KEYS: Final[Mapping[str, str]] = {
     "JWT_REFRESH_CSRF_HEADER_NAME": "JWT_CSRF_HEADER",
     "JWT_QUERY_STRING_NAME": "JWT_QUERY_PARAM",
     "JWT_JSON_KEY": "JWT_AUTH_JSON_KEY",
+    "JWT_HEADER_TYPE": "JWT_HEADER_SCHEME",
+    "JWT_ACCESS_CSRF_FIELD_NAME": "JWT_CSRF_FORM_FIELD",
+    "JWT_REFRESH_CSRF_FIELD_NAME": "JWT_CSRF_FORM_FIELD",
+    "JWT_CSRF_CHECK_FORM": "here, always on: a form post may carry JWT_CSRF_FORM_FIELD",
+    "JWT_ACCESS_CSRF_COOKIE_PATH": "here, always '/': the CSRF cookies are read by every page",
+    "JWT_REFRESH_CSRF_COOKIE_PATH": "here, always '/': the CSRF cookies are read by every page",
+    "JWT_ENCODE_NBF": "here, never: a token is valid from its iat",
+    "JWT_ERROR_MESSAGE_KEY": "here, the JSON error body's 'message' member (fixed)",
+    "JWT_QUERY_STRING_VALUE_PREFIX": "here, none: the query parameter holds the bare token",
+    "JWT_VERIFY_SUB": "here, always on: sub must be a non-empty string",
     "JWT_CSRF_IN_COOKIES": "here, always on: set_token_cookies writes the CSRF cookies",
     "JWT_SESSION_COOKIE": "here, always off: token cookies last as long as their token",
 }

@@ -28,6 +28,7 @@ from .readers import (
     read_jwks_url,
     read_redis_url,
     read_text,
+    read_text_or,
     read_whole_number,
 )
 from .sources import ConfigLookup
@@ -118,4 +119,5 @@ def load_settings(lookup: ConfigLookup, *, algorithm_required: bool = True) -> S
         verify_cache_size=read_whole_number(
             lookup, "JWT_VERIFY_CACHE_SIZE", DEFAULT_VERIFY_CACHE_SIZE, minimum=0, unit="tokens"
         ),
+        identity_claim=read_text_or(lookup, "JWT_IDENTITY_CLAIM", "sub"),
     )
