@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from typing import Final, Literal, cast, overload
 
 from flask_pyjwt._core.errors import ClaimsShapeError, NoCurrentTokenError, TokenTypeInvalidError
+from flask_pyjwt._core.identity import identity_claim, identity_of
 from flask_pyjwt._core.strict_json import JSONObject, JSONValue
 from flask_pyjwt._core.tokens import (
     AuthToken,
@@ -149,6 +150,13 @@ class CurrentToken:
     def sub(self) -> str:
         """The subject."""
         return get_current_token().sub
+
+    @property
+    def identity(self) -> str:
+        """The user's identity: the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default),
+        Flask-JWT-Extended's ``get_jwt_identity()``."""
+        token = get_current_token()
+        return identity_of(token, identity_claim(current_state().codec.settings))
 
     @property
     def iss(self) -> str:

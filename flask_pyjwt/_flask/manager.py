@@ -356,8 +356,9 @@ class AuthManager(UserHooks[U]):
                 of a tuple of kinds (``("auth", "refresh")``).
             allow_expired: accept a token whose ``exp`` has passed, for a logout or a
                 "refresh after expiry" flow: every other check still applies, the
-                signature first, and revocation. ``token.is_expired()`` then says whether
-                it has expired.
+                signature first, and revocation (of its session and subject; that of
+                the token alone is kept only until it expires). ``token.is_expired()``
+                then says whether it has expired.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
