@@ -9,14 +9,22 @@ app's own pages send back in the CSRF header.
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeVar
+from typing import Final, TypeVar
 
 from flask import Flask, has_request_context, request
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
 from flask_pyjwt._core.csrf import csrf_value
-from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
+from flask_pyjwt._core.tokens import (
+    REFRESH,
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    parse_token_type,
+)
 from flask_pyjwt._core.transport import TransportSettings
 
 from .state import current_state
@@ -139,7 +147,7 @@ TEMPLATE_HELPER: Final = "jwt_csrf_token"
 """The Jinja global that gives a template the current CSRF value."""
 
 
-def current_csrf_value(token_type: Literal["auth", "refresh"] = "auth") -> str:
+def current_csrf_value(token_type: TokenTypeName | TokenType = "auth") -> str:
     """The CSRF value of the token cookie the current request carries (the auth token's,
     or the refresh token's), for a plain HTML form to post back in its
     ``JWT_CSRF_FORM_FIELD`` field; ``""`` when the request has no such cookie (or
@@ -149,10 +157,11 @@ def current_csrf_value(token_type: Literal["auth", "refresh"] = "auth") -> str:
     The value is derived from the cookie's token without verifying it: for a forged
     cookie it is that forgery's value, which only its sender can use.
     """
+    kind = parse_token_type(token_type)
     if not has_request_context():
         return ""
     transport = current_state().codec.settings.transport
-    name = transport.refresh_cookie if token_type == "refresh" else transport.auth_cookie
+    name = transport.refresh_cookie if kind is REFRESH else transport.auth_cookie
     values = request.cookies.getlist(name)
     return csrf_value(values[0]) if len(values) == 1 and values[0] else ""
 

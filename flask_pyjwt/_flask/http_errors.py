@@ -163,9 +163,8 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         scheme = _challenge_scheme()
         if self.bearer_error is None:
             return scheme
-        return (
-            f"{scheme} error={_quoted(self.bearer_error)}, error_description={_quoted(self.message)}"
-        )
+        error, description = _quoted(self.bearer_error), _quoted(self.message)
+        return f"{scheme} error={error}, error_description={description}"
 
     def get_body(
         self,

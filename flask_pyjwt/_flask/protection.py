@@ -18,9 +18,9 @@ from collections.abc import Mapping, MutableMapping
 from typing import Final
 
 from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.identity import identity_claim, identity_of
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
-from flask_pyjwt._core.identity import identity_claim, identity_of
 from flask_pyjwt._core.tokens import REFRESH, AuthToken, Token
 from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims

@@ -27,6 +27,7 @@ from flask_pyjwt._core.transport import BEARER, HeaderFraming, TransportSettings
 
 from .http_errors import AuthenticationFailed, PermissionDenied
 
+
 @dataclass(frozen=True, slots=True)
 class Carried:
     """The token a request carries, and where it was found.
@@ -180,9 +181,7 @@ def _missing(locations: Sequence[Location], names: Names, other_scheme: bool) ->
     }
     message = "A token is required: send it " + ", or ".join(ways[at] for at in locations)
     if other_scheme:
-        message += (
-            f" (the {framing.name} header sent does not use the {framing.scheme} scheme)"
-        )
+        message += f" (the {framing.name} header sent does not use the {framing.scheme} scheme)"
     return message + "."
 
 

@@ -1,9 +1,10 @@
 """Where a ``JWT_*`` value is looked up: ``app.config``, then the environment, then a
 ``.env`` file, the first that has the key winning; under which spellings (the 1.x keys'
 snake-case aliases); and the one rule for an empty value: ``None``, ``""`` and ``b""``
-are *unset* in every source (but ``JWT_HEADER_SCHEME = ""``, :data:`EMPTY_IS_A_VALUE`), so the next source and then the default apply (no reader
-ever sees ``""``). The only module of flask_pyjwt that reads the environment or a file
-for configuration. No Flask here.
+are *unset* in every source, so the next source and then the default apply (no reader
+ever sees ``""``), with one exception: ``JWT_HEADER_SCHEME = ""`` is the bare-token
+header (:data:`EMPTY_IS_A_VALUE`). The only module of flask_pyjwt that reads the
+environment or a file for configuration. No Flask here.
 """
 
 from __future__ import annotations
