@@ -595,6 +595,17 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REFRESH_JSON_KEY=b"refresh"),
         InvalidConfigError,
     ),
+    Case("JWT_HEADER_NAME", '``"X Token"``', _set(JWT_HEADER_NAME="X Token"), InvalidConfigError),
+    Case(
+        "JWT_HEADER_SCHEME",
+        '``"Bearer token"``',
+        _set(JWT_HEADER_SCHEME="Bearer token"),
+        InvalidConfigError,
+    ),
+    Case("JWT_IDENTITY_CLAIM", "``1``", _set(JWT_IDENTITY_CLAIM=1), InvalidConfigError),
+    Case(
+        "JWT_CSRF_FORM_FIELD", '``["csrf"]``', _set(JWT_CSRF_FORM_FIELD=["csrf"]), InvalidConfigError
+    ),
 )
 
 
