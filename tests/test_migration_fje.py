@@ -12,33 +12,96 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 # Flask-JWT-Extended 4.7.1: the keys config.py reads, JWTManager's loaders, and
 # flask_jwt_extended.__all__-equivalent (the names __init__.py re-exports).
-FJE_OPTIONS = frozenset("""
-JWT_ACCESS_COOKIE_NAME JWT_ACCESS_COOKIE_PATH JWT_ACCESS_CSRF_COOKIE_NAME
-JWT_ACCESS_CSRF_COOKIE_PATH JWT_ACCESS_CSRF_FIELD_NAME JWT_ACCESS_CSRF_HEADER_NAME
-JWT_ACCESS_TOKEN_EXPIRES JWT_ALGORITHM JWT_COOKIE_CSRF_PROTECT JWT_COOKIE_DOMAIN
-JWT_COOKIE_SAMESITE JWT_COOKIE_SECURE JWT_CSRF_CHECK_FORM JWT_CSRF_IN_COOKIES
-JWT_CSRF_METHODS JWT_DECODE_ALGORITHMS JWT_DECODE_AUDIENCE JWT_DECODE_ISSUER
-JWT_DECODE_LEEWAY JWT_ENCODE_AUDIENCE JWT_ENCODE_ISSUER JWT_ENCODE_NBF
-JWT_ERROR_MESSAGE_KEY JWT_HEADER_NAME JWT_HEADER_TYPE JWT_IDENTITY_CLAIM JWT_JSON_KEY
-JWT_PRIVATE_KEY JWT_PUBLIC_KEY JWT_QUERY_STRING_NAME JWT_QUERY_STRING_VALUE_PREFIX
-JWT_REFRESH_COOKIE_NAME JWT_REFRESH_COOKIE_PATH JWT_REFRESH_CSRF_COOKIE_NAME
-JWT_REFRESH_CSRF_COOKIE_PATH JWT_REFRESH_CSRF_FIELD_NAME JWT_REFRESH_CSRF_HEADER_NAME
-JWT_REFRESH_JSON_KEY JWT_REFRESH_TOKEN_EXPIRES JWT_SECRET_KEY JWT_SESSION_COOKIE
-JWT_TOKEN_LOCATION JWT_VERIFY_SUB
-""".split())
-FJE_LOADERS = frozenset("""
-additional_claims_loader additional_headers_loader decode_key_loader encode_key_loader
-expired_token_loader invalid_token_loader needs_fresh_token_loader revoked_token_loader
-token_in_blocklist_loader token_verification_failed_loader token_verification_loader
-unauthorized_loader user_identity_loader user_lookup_error_loader user_lookup_loader
-""".split())
-FJE_FUNCTIONS = frozenset("""
-JWTManager create_access_token create_refresh_token current_user decode_token
-get_csrf_token get_current_user get_jti get_jwt get_jwt_header get_jwt_identity
-get_jwt_request_location get_unverified_jwt_headers set_access_cookies
-set_refresh_cookies unset_access_cookies unset_jwt_cookies unset_refresh_cookies
-jwt_required verify_jwt_in_request
-""".split())
+FJE_OPTIONS = frozenset(
+    [
+        "JWT_ACCESS_COOKIE_NAME",
+        "JWT_ACCESS_COOKIE_PATH",
+        "JWT_ACCESS_CSRF_COOKIE_NAME",
+        "JWT_ACCESS_CSRF_COOKIE_PATH",
+        "JWT_ACCESS_CSRF_FIELD_NAME",
+        "JWT_ACCESS_CSRF_HEADER_NAME",
+        "JWT_ACCESS_TOKEN_EXPIRES",
+        "JWT_ALGORITHM",
+        "JWT_COOKIE_CSRF_PROTECT",
+        "JWT_COOKIE_DOMAIN",
+        "JWT_COOKIE_SAMESITE",
+        "JWT_COOKIE_SECURE",
+        "JWT_CSRF_CHECK_FORM",
+        "JWT_CSRF_IN_COOKIES",
+        "JWT_CSRF_METHODS",
+        "JWT_DECODE_ALGORITHMS",
+        "JWT_DECODE_AUDIENCE",
+        "JWT_DECODE_ISSUER",
+        "JWT_DECODE_LEEWAY",
+        "JWT_ENCODE_AUDIENCE",
+        "JWT_ENCODE_ISSUER",
+        "JWT_ENCODE_NBF",
+        "JWT_ERROR_MESSAGE_KEY",
+        "JWT_HEADER_NAME",
+        "JWT_HEADER_TYPE",
+        "JWT_IDENTITY_CLAIM",
+        "JWT_JSON_KEY",
+        "JWT_PRIVATE_KEY",
+        "JWT_PUBLIC_KEY",
+        "JWT_QUERY_STRING_NAME",
+        "JWT_QUERY_STRING_VALUE_PREFIX",
+        "JWT_REFRESH_COOKIE_NAME",
+        "JWT_REFRESH_COOKIE_PATH",
+        "JWT_REFRESH_CSRF_COOKIE_NAME",
+        "JWT_REFRESH_CSRF_COOKIE_PATH",
+        "JWT_REFRESH_CSRF_FIELD_NAME",
+        "JWT_REFRESH_CSRF_HEADER_NAME",
+        "JWT_REFRESH_JSON_KEY",
+        "JWT_REFRESH_TOKEN_EXPIRES",
+        "JWT_SECRET_KEY",
+        "JWT_SESSION_COOKIE",
+        "JWT_TOKEN_LOCATION",
+        "JWT_VERIFY_SUB",
+    ]
+)
+FJE_LOADERS = frozenset(
+    [
+        "additional_claims_loader",
+        "additional_headers_loader",
+        "decode_key_loader",
+        "encode_key_loader",
+        "expired_token_loader",
+        "invalid_token_loader",
+        "needs_fresh_token_loader",
+        "revoked_token_loader",
+        "token_in_blocklist_loader",
+        "token_verification_failed_loader",
+        "token_verification_loader",
+        "unauthorized_loader",
+        "user_identity_loader",
+        "user_lookup_error_loader",
+        "user_lookup_loader",
+    ]
+)
+FJE_FUNCTIONS = frozenset(
+    [
+        "JWTManager",
+        "create_access_token",
+        "create_refresh_token",
+        "current_user",
+        "decode_token",
+        "get_csrf_token",
+        "get_current_user",
+        "get_jti",
+        "get_jwt",
+        "get_jwt_header",
+        "get_jwt_identity",
+        "get_jwt_request_location",
+        "get_unverified_jwt_headers",
+        "set_access_cookies",
+        "set_refresh_cookies",
+        "unset_access_cookies",
+        "unset_jwt_cookies",
+        "unset_refresh_cookies",
+        "jwt_required",
+        "verify_jwt_in_request",
+    ]
+)
 FJE_NAMES = FJE_OPTIONS | FJE_LOADERS | FJE_FUNCTIONS
 
 _SECTION = re.compile(r"\nFrom Flask-JWT-Extended\n-+\n(.*?)\nFlask-JWT-Extended's basic", re.S)

@@ -604,7 +604,10 @@ CASES: tuple[Case, ...] = (
     ),
     Case("JWT_IDENTITY_CLAIM", "``1``", _set(JWT_IDENTITY_CLAIM=1), InvalidConfigError),
     Case(
-        "JWT_CSRF_FORM_FIELD", '``["csrf"]``', _set(JWT_CSRF_FORM_FIELD=["csrf"]), InvalidConfigError
+        "JWT_CSRF_FORM_FIELD",
+        '``["csrf"]``',
+        _set(JWT_CSRF_FORM_FIELD=["csrf"]),
+        InvalidConfigError,
     ),
 )
 
