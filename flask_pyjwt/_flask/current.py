@@ -153,8 +153,8 @@ class CurrentToken:
 
     @property
     def identity(self) -> str:
-        """The user's identity: the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default),
-        Flask-JWT-Extended's ``get_jwt_identity()``."""
+        """The value of the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default), which
+        names the user; Flask-JWT-Extended's ``get_jwt_identity()``."""
         token = get_current_token()
         return identity_of(token, identity_claim(current_state().codec.settings))
 
