@@ -21,6 +21,8 @@ from flask_pyjwt import (
     require_token,
     verify_request,
 )
+from flask_pyjwt._core.transport import HeaderFraming
+from flask_pyjwt._flask.transport import header_token, read_header
 from flask_pyjwt.errors import (
     ClaimInvalidError,
     SignatureInvalidError,
@@ -512,3 +514,48 @@ def test_the_form_field_name_is_configurable() -> None:
 def test_the_template_helper_is_empty_without_a_cookie() -> None:
     app, _ = form_app()
     assert app.test_client().get("/form").get_data(as_text=True) == ""
+
+
+@pytest.mark.parametrize(
+    ("framing", "headers", "expected"),
+    [
+        (HeaderFraming("Authorization", "DPoP"), {"Authorization": "DPoP a.b.c"}, "a.b.c"),
+        (HeaderFraming("Authorization", "DPoP"), {"Authorization": "Bearer a.b.c"}, "other"),
+        (HeaderFraming("x-goog-iap-jwt-assertion", ""), {"X-Goog-IAP-JWT-Assertion": "a.b.c"},
+         "a.b.c"),
+        (HeaderFraming("Cf-Access-Jwt-Assertion", ""), {}, None),
+    ],
+)  # fmt: skip
+def test_the_header_reader_takes_any_name_and_scheme(
+    framing: HeaderFraming, headers: dict[str, str], expected: str | None
+) -> None:
+    # What issue 22 (a proxy's header per provider) and issue 24 (DPoP) call it with.
+    app = Flask("framing")
+    with app.test_request_context(headers=headers) as context:
+        environ: Mapping[str, object] = context.request.environ
+        found = read_header(environ, framing)
+        fast = header_token(environ, framing)
+    if expected == "other":
+        assert (isinstance(found, str), found is None, fast) == (False, False, None)
+    else:
+        assert (found, fast) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz",
+         b'--xyz\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nabc'),
+        ("multipart/form-data", b"no boundary"),
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\ngarbage\r\n\r\n--xyz--"),
+        ("application/x-www-form-urlencoded", b"csrf_token=%ff%fe&csrf_token"),
+        ("application/x-www-form-urlencoded", "csrf_token=\udcff".encode("utf-8", "surrogatepass")),
+        ("application/x-www-form-urlencoded", b"csrf_token=" + b"A" * 100_000),
+    ],
+)  # fmt: skip
+def test_hostile_form_bodies_are_a_403_never_a_500(content_type: str, body: bytes) -> None:
+    app, token = form_app()
+    client = app.test_client()
+    client.set_cookie("auth_token", token)
+    response = client.post("/transfer", data=body, content_type=content_type)
+    assert (response.status_code, json_body(response)["code"]) == (403, "csrf_failed")
