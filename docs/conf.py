@@ -64,6 +64,7 @@ nitpick_ignore = [
     ("py:class", "flask_pyjwt._core.typed_claims.C"),
     ("py:class", "flask_pyjwt._flask.manager.U"),
     ("py:class", "flask_pyjwt._flask.users.U"),
+    ("py:class", "flask_pyjwt._flask.users.M"),
     # verify_request's **options: Unpack[RequireOptions] (PEP 692); typing_extensions has
     # no Sphinx inventory, and RequireOptions itself is linked.
     ("py:class", "typing_extensions.Unpack"),

@@ -14,6 +14,9 @@ to the JSON API below; the tests drive it in a real (headless) Chromium.
   it *and* the ``X-CSRF-Token`` header, which the page's script copies from the
   ``csrf_auth_token`` cookie.
 - ``POST /api/password`` also needs a fresh token: a refreshed one is not.
+- ``GET /notes`` is a plain HTML page (no script) whose ``<form>`` posts to ``POST
+  /notes``: the CSRF value travels in the form's hidden ``csrf_token`` field, which the
+  template fills with ``jwt_csrf_token()``.
 - ``POST /api/session/refresh`` (the refresh cookie, sent only under ``/api/session``,
   and its CSRF value) replaces the auth cookie; ``POST /api/session/logout`` ends the
   session on the server (by the refresh cookie, so also once the auth cookie has
@@ -32,9 +35,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, render_template_string, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from flask_pyjwt import AuthManager, Token, current_token, require_token
+from flask_pyjwt.typing import JSONInput
 
 DEMO_CONFIG: Mapping[str, object] = {
     "JWT_ISSUER": "flask-pyjwt-browser-demo",
@@ -76,13 +81,23 @@ def reset_users() -> None:
 
 reset_users()
 
-auth_manager = AuthManager()
-
-
 # [start user-loader]
+auth_manager: AuthManager[User] = AuthManager()  # tokens are issued for Users
+
+
+@auth_manager.identity_loader
+def identity(user: User) -> str:
+    return user.name  # the sub of the user's tokens: auth_token(user) takes a User
+
+
+@auth_manager.claims_loader
+def claims(user: User) -> Mapping[str, JSONInput]:
+    return {"email": user.email}  # custom claims of every auth token issued for a User
+
+
 @auth_manager.user_loader
 def load_user(token: Token) -> User | None:
-    return USERS.get(token.sub)  # None (a deleted account): 401 user_not_found
+    return USERS.get(auth_manager.identity(token))  # None (deleted): 401 user_not_found
 
 
 current_user = load_user.current  # a User to the type checker: current_user.email is a str
@@ -118,8 +133,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         ):
             return jsonify(error="invalid username or password"), 401
         response = jsonify(user=user.name)
-        refresh = auth_manager.refresh_token(user.name)  # starts a session
-        auth = auth_manager.auth_token(user.name, fresh=300, session=refresh)  # a password now
+        refresh = auth_manager.refresh_token(user)  # starts a session
+        auth = auth_manager.auth_token(user, fresh=300, session=refresh)  # a password now
         auth_manager.set_token_cookies(response, auth=auth, refresh=refresh)
         return response
 
@@ -150,6 +165,22 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         return {"notes": current_user.notes}
 
     # [end notes]
+
+    # [start form]
+    @app.get("/notes")
+    @require_token()
+    def notes_page() -> str:
+        return render_template_string(NOTES_PAGE, notes=current_user.notes)
+
+    @app.post("/notes")
+    @require_token()  # a cookie on POST: the form's csrf_token field (or the header)
+    def add_note_from_form() -> WerkzeugResponse:
+        text = request.form.get("text", "")
+        if text:
+            current_user.notes.append(text[:200])
+        return redirect("/notes", code=303)
+
+    # [end form]
 
     @app.post("/api/password")
     @require_token(fresh=True)  # 401 fresh_token_required after a refresh
@@ -184,6 +215,20 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     return app
 
+
+NOTES_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Notes</title></head>
+<body>
+<ul id="form-notes">{% for note in notes %}<li>{{ note }}</li>{% endfor %}</ul>
+<form id="plain-form" method="post" action="/notes">
+  <input type="hidden" name="csrf_token" value="{{ jwt_csrf_token() }}">
+  <input id="form-note" name="text" placeholder="a note">
+  <button id="form-submit" type="submit">Add note</button>
+</form>
+</body>
+</html>
+"""
 
 PAGE = """<!doctype html>
 <html lang="en">

@@ -304,6 +304,39 @@ def test_sign_in_write_refresh_and_sign_out_in_a_real_browser(
 
 
 @pytest.mark.slow  # a real headless Chromium
+def test_a_plain_html_form_posts_its_csrf_value_in_a_field(
+    browser: WebDriver, site: Served
+) -> None:
+    sign_in(browser, site.url())
+    wait_for(browser, "signed in", lambda: text(browser, "status").startswith("Signed in"))
+    # A page without script: the template put the CSRF value in a hidden field.
+    browser.get(site.url("/notes"))
+    field = browser.find_element(By.NAME, "csrf_token")
+    csrf_cookie = stored_cookies(browser)["csrf_auth_token"]["value"]
+    assert field.get_attribute("value") == csrf_cookie
+    browser.find_element(By.ID, "form-note").send_keys("from a form")
+    browser.find_element(By.ID, "form-submit").click()
+    wait_for(browser, "the note listed", lambda: "from a form" in text(browser, "form-notes"))
+    assert ("POST", "/notes") in [(m, p) for m, p, _ in site.requests]
+    assert browser.current_url == site.url("/notes")  # 303 back to the page: it worked
+    # Refusal: the same form with its field emptied (as a forged form would have it).
+    script(browser, 'document.querySelector("[name=csrf_token]").value = "";')
+    browser.find_element(By.ID, "form-note").send_keys("forged")
+    browser.find_element(By.ID, "form-submit").click()
+    wait_for(browser, "the refusal", lambda: "csrf_failed" in browser.page_source)
+    body = json.loads(browser.find_element(By.TAG_NAME, "body").text)
+    assert (body["status"], body["code"]) == (403, "csrf_failed")
+    # And a wrong value in the field.
+    browser.get(site.url("/notes"))
+    script(browser, 'document.querySelector("[name=csrf_token]").value = "x".repeat(43);')
+    browser.find_element(By.ID, "form-note").send_keys("forged")
+    browser.find_element(By.ID, "form-submit").click()
+    wait_for(browser, "the refusal", lambda: "csrf_failed" in browser.page_source)
+    browser.get(site.url("/notes"))
+    assert text(browser, "form-notes") == "from a form"
+
+
+@pytest.mark.slow  # a real headless Chromium
 def test_forged_requests_from_other_pages(browser: WebDriver, site: Served) -> None:
     sign_in(browser, site.url())
     wait_for(browser, "signed in", lambda: text(browser, "status").startswith("Signed in"))

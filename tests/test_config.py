@@ -282,6 +282,8 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_VERIFY_CACHE_SIZE": 16, "JWT_DPOP": "required", "JWT_DPOP_ALGORITHMS": ["ES256"],
         "JWT_DPOP_IAT_WINDOW": 30, "JWT_DPOP_NONCE": True, "JWT_RESOURCE": None,
         "JWT_RESOURCE_METADATA_ROUTE": "/.well-known/oauth-protected-resource",
+        "JWT_IDENTITY_CLAIM": "email",
+        "JWT_HEADER_NAME": "X-Token", "JWT_HEADER_SCHEME": "", "JWT_CSRF_FORM_FIELD": "csrf",
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []

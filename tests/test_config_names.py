@@ -16,7 +16,9 @@ import pytest
 from flask import Flask
 
 from flask_pyjwt import AuthManager, InvalidConfigError, MissingConfigError
+from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._settings.catalogue import CONFIG_KEYS, KEY_ALIASES, RENAMED_KEYS
+from flask_pyjwt._settings.sources import EMPTY_IS_A_VALUE
 from flask_pyjwt.errors import IgnoredConfigWarning
 from tests.support import HMAC_SECRET, ISSUER, config_for, configure, settings_of
 
@@ -260,6 +262,15 @@ def test_an_empty_value_is_the_same_as_unset(
     base = {name: value for name, value in VALID.items() if name not in spellings}
     unset = _outcome(source, {}, base, monkeypatch, tmp_path)
     empty = _outcome(source, {key: ""}, base, monkeypatch, tmp_path)
+    if key in EMPTY_IS_A_VALUE:
+        # The one exception, in every source: JWT_HEADER_SCHEME = "" is the bare token.
+        assert isinstance(empty[0], Settings)
+        assert isinstance(unset[0], Settings)
+        assert (empty[0].transport.header_scheme, unset[0].transport.header_scheme) == (
+            "",
+            "Bearer",
+        )
+        return
     assert empty == unset
     if key in ("JWT_ISSUER", "JWT_AUTHTYPE", "JWT_AUTH_TYPE", "JWT_SECRET"):
         assert isinstance(unset[0], tuple)

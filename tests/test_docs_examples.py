@@ -21,7 +21,7 @@ import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -42,6 +42,7 @@ from docs.examples import (
     current,
     dpop,
     errors,
+    extended,
     factory,
     generated,
     identity_provider,
@@ -77,7 +78,7 @@ from flask_pyjwt.errors import (
 from flask_pyjwt.typing import AuthType, ErrorCode
 from tests.idp import joserfc_key_set, running_idp
 from tests.redis_server import RedisServer
-from tests.support import bearer, forge, json_body, settings_of
+from tests.support import HMAC_KID, bearer, configure, forge, hmac_kid, json_body, settings_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -501,7 +502,8 @@ def flask_pyjwt_manager(app: Flask) -> AuthManager:
     state: object = app.extensions["flask_pyjwt"]
     manager: object = getattr(state, "manager")  # noqa: B009 - reads the private state
     assert isinstance(manager, AuthManager)
-    return manager
+    # isinstance leaves pyright the manager's user class Unknown; these serve strings.
+    return cast("AuthManager", manager)
 
 
 def test_key_rotation() -> None:
@@ -1066,3 +1068,78 @@ def test_dpop_metadata_the_page_shows() -> None:
         "dpop_signing_alg_values_supported": [a.value for a in AuthType if not a.is_symmetric],
         "dpop_bound_access_tokens_required": False,
     }  # fmt: skip
+
+
+# -- docs/examples/extended.py: issue 21's patterns -----------------------------------
+
+
+def _extended_login() -> str:
+    response = extended.app.test_client().post("/login")
+    assert response.status_code == 200
+    token = json_body(response)["auth_token"]
+    assert isinstance(token, str)
+    return token
+
+
+def test_login_with_a_user_object_and_logout_with_either_kind() -> None:
+    token = _extended_login()
+    with extended.app.app_context():
+        verified = extended.auth_manager.convert_token(token, "auth")
+        refresh = extended.auth_manager.refresh_token(extended.USERS[7])
+    assert (verified.sub, verified.claims["admin"]) == ("7", True)
+    client = extended.app.test_client()
+    bye = client.post("/logout", headers={"Authorization": f"Bearer {token}"})
+    assert json_body(bye) == {"logged_out": "auth"}
+    bye = client.post("/logout", headers={"Authorization": f"Bearer {refresh.signed}"})
+    assert json_body(bye) == {"logged_out": "refresh"}
+    # Refusal: the revoked auth token no longer logs out.
+    again = client.post("/logout", headers={"Authorization": f"Bearer {token}"})
+    assert (again.status_code, json_body(again)) == (401, {"code": "token_revoked"})
+
+
+def _extended_expired(key: bytes | None = None) -> str:
+    now = int(time.time())  # the example app runs on the real clock
+    claims = {"iss": "extended-example", "sub": "7", "type": "auth", "jti": "k" * 22,
+              "iat": now - 7200, "exp": now - 3600}  # fmt: skip
+    secret = b"a-32-byte-or-longer-secret-for-hs256!"
+    header = {"alg": "HS256", "typ": "at+jwt", "kid": hmac_kid(secret)}
+    assert header["kid"] != HMAC_KID  # this example's own secret
+    return forge(header, claims, key=key or secret)
+
+
+def test_an_expired_token_is_read_on_purpose_and_shown_to_the_handler() -> None:
+    client = extended.app.test_client()
+    token = _extended_expired()
+    again = client.post("/refresh-after-expiry", data=token)
+    assert again.status_code == 200
+    assert json_body(again)["was_expired"] == "True"
+    seen = client.post("/logout", headers={"Authorization": f"Bearer {token}"})
+    assert (seen.status_code, json_body(seen)) == (
+        401,
+        {"code": "token_expired", "hint": "welcome back, user 7"},
+    )
+    # Refusal: a forged one (another key) is neither read nor shown.
+    forged = _extended_expired(key=b"not-the-example-secret-but-long-enough!!")
+    refused = client.post("/logout", headers={"Authorization": f"Bearer {forged}"})
+    assert json_body(refused) == {"code": "signature_invalid"}
+    refused = client.post("/refresh-after-expiry", data=forged)
+    assert json_body(refused) == {"code": "signature_invalid"}
+
+
+def test_the_proxy_header_configuration() -> None:
+    app = extended.proxied
+    configure(app, {"JWT_ISSUER": "proxy", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "s" * 40})
+    manager = AuthManager(app)
+
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+
+    @app.get("/private")
+    @require_token()
+    def private() -> str:
+        return "ok"
+
+    client = app.test_client()
+    assert client.get("/private", headers={"Cf-Access-Jwt-Assertion": token}).status_code == 200
+    refused = client.get("/private", headers={"Authorization": f"Bearer {token}"})
+    assert (refused.status_code, json_body(refused)["code"]) == (401, "token_missing")

@@ -96,18 +96,17 @@ def test_migration_table_fje_statuses_and_audience() -> None:
     assert "without ``JWT_AUDIENCE``, a token that has an ``aud`` is refused" in table
 
 
-def test_migration_table_fje_features_not_yet_there() -> None:
-    # The rows say "not yet" for these; when one is built, update its row.
+def test_migration_table_fje_rows_of_features_built_in_issue_21() -> None:
+    # These rows said "not yet" until issue 21 built them; no row says it any more.
     table = _fje_table()
-    assert "verify_type" not in inspect.signature(require_token).parameters
-    assert "``@jwt_required(verify_type=False)``" in table
-    assert "not yet: ``require_token`` takes one kind" in table
+    assert "not yet" not in table
+    assert "verify_type" not in inspect.signature(require_token).parameters  # a tuple instead
+    assert '``@require_token(token_type=("auth", "refresh"))``' in table
+    assert hasattr(AuthManager, "identity_loader")
     assert not hasattr(AuthManager, "user_identity_loader")
-    assert not hasattr(AuthManager, "identity_loader")
+    assert "``@auth_manager.identity_loader``" in table
     with migration.app.app_context(), pytest.raises(TypeError):
-        migration.auth_manager.auth_token(42)  # type: ignore[arg-type]
-    assert "``@jwt.user_identity_loader``" in table
-    assert "not yet: ``auth_token`` and ``refresh_token`` take the subject" in table
+        migration.auth_manager.auth_token(42)  # type: ignore[arg-type]  # no identity loader
 
 
 _USERS = DOCS / "examples" / "users.py"

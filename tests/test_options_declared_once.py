@@ -40,10 +40,10 @@ def _field_defaults() -> dict[str, object]:
     return {f.name: f.default for f in dataclasses.fields(Requirements) if f.name in OPTION_NAMES}
 
 
-def test_verify_request_has_its_five_overloads_registered() -> None:
+def test_verify_request_has_its_six_overloads_registered() -> None:
     # Otherwise the loop below would check no overload at all (get_overloads needs
     # typing_extensions.overload on Python 3.10).
-    assert len(get_overloads(verify_request)) == 5
+    assert len(get_overloads(verify_request)) == 6
 
 
 def test_require_token_lists_the_declared_options_with_their_types() -> None:

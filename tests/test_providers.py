@@ -692,3 +692,38 @@ def test_verify_request_narrows_by_source_too(idp: standin.IdentityProvider) -> 
         own = site.manager.auth_token("ann").signed
     assert ok(site.get("/checked", own)) == {"provider": "self"}
     refused(site.get("/checked", corp_token(idp)), 401, "claim_invalid")
+
+
+def test_the_identity_claim_per_source(idp: standin.IdentityProvider) -> None:
+    """A provider's ``identity_claim`` names its users; one that sets none follows the
+    app's ``JWT_IDENTITY_CLAIM``, which a token without that claim then fails (401)."""
+    iap = pointed(IdentityProvider.google_iap(audience="/projects/1/apps/2"), idp)
+    site = Site([corp(idp), iap], own=True, JWT_IDENTITY_CLAIM="preferred_username")
+
+    @site.app.route("/who")
+    @require_token()
+    def who() -> dict[str, Any]:
+        return {
+            "identity": current_token.identity,
+            "loader_sees": site.manager.identity(current_token.get()),
+            "provider": current_token.provider,
+        }
+
+    # corp sets no identity_claim: the app's preferred_username names the user.
+    token = corp_token(idp, preferred_username="ann")
+    assert ok(site.get("/who", token)) == {
+        "identity": "ann",
+        "loader_sees": "ann",
+        "provider": "corp",
+    }
+    refused(site.get("/who", corp_token(idp)), 401, "claim_invalid")
+    # IAP's own identity_claim ("email") wins over the app's setting.
+    claims = {"iss": "https://cloud.google.com/iap", "aud": "/projects/1/apps/2",
+              "sub": "accounts.google.com:1", "email": "bob@example.com"}  # fmt: skip
+    iap_token = idp.token("e1", header={"typ": "JWT"}, drop=("scope", "jti"), claims=claims)
+    response = site.get_bare("/who", "x-goog-iap-jwt-assertion", iap_token)
+    assert ok(response) == {
+        "identity": "bob@example.com",
+        "loader_sees": "bob@example.com",
+        "provider": "google_iap",
+    }

@@ -626,6 +626,20 @@ CASES: tuple[Case, ...] = (
          _set(JWT_RESOURCE_METADATA_ROUTE="/.well-known/oauth-protected-resource",
               JWT_RESOURCE="https://example.com/api"),
          InvalidConfigError),
+    Case("JWT_HEADER_NAME", '``"X Token"``', _set(JWT_HEADER_NAME="X Token"), InvalidConfigError),
+    Case(
+        "JWT_HEADER_SCHEME",
+        '``"Bearer token"``',
+        _set(JWT_HEADER_SCHEME="Bearer token"),
+        InvalidConfigError,
+    ),
+    Case("JWT_IDENTITY_CLAIM", "``1``", _set(JWT_IDENTITY_CLAIM=1), InvalidConfigError),
+    Case(
+        "JWT_CSRF_FORM_FIELD",
+        '``["csrf"]``',
+        _set(JWT_CSRF_FORM_FIELD=["csrf"]),
+        InvalidConfigError,
+    ),
 )  # fmt: skip
 
 

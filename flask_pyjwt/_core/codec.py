@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from .claims import ClaimPolicy
-from .errors import TokenExpiredError, TokenMalformedError
+from .errors import InvalidTokenError, TokenExpiredError, TokenMalformedError
 from .identity_provider import DEFAULT_SOURCE, SELF
 from .issuers import IssuerRule
 from .issuing import Issuer
@@ -38,6 +38,7 @@ def own_source(
         identity_provider=provider,
         require_at_jwt=settings.require_at_jwt,
         provider=name,
+        identity_claim=settings.identity_claim,
     )
     return SourceVerifier(
         SourceInfo(name, (settings.issuer,)),
@@ -116,6 +117,12 @@ class TokenCodec(Issuer):
                 return source
         return None
 
+    def identity_claim(self, token: Token) -> str:
+        """The claim that names ``token``'s user: its source's (an identity provider's
+        ``identity_claim``), else ``JWT_IDENTITY_CLAIM``."""
+        source = self.source(token.provider)
+        return self.settings.identity_claim if source is None else source.identity_claim
+
     def is_fresh(self, token: AuthToken) -> bool:
         """Whether ``token`` is fresh now, allowing ``JWT_LEEWAY`` of clock skew."""
         return token.is_fresh(self._clock() - self.settings.leeway)
@@ -154,15 +161,32 @@ class TokenCodec(Issuer):
             token, expected
         )
 
-    def decode_expired_ok(self, token: object) -> Token:
+    def decode_expired_ok(self, token: object, expected: TokenType | None = None) -> Token:
         """:meth:`decode`, except that an expired token passes: revoking one still ends
-        its session, whose rotated successors may live on.
+        its session, whose rotated successors may live on; ``convert_token(...,
+        allow_expired=True)`` reads one on purpose.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused.
         """
         try:
-            return self.decode(token)
+            return self.decode(token, expected)
         except TokenExpiredError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
-        return self._source_of(token).verify(token, None, expired_ok=True)
+        return self._source_of(token).verify(token, expected, expired_ok=True)
+
+    def expired_token(
+        self, error: InvalidTokenError, token: str, expected: TokenType | None
+    ) -> Token | None:
+        """The token :meth:`decode` refused with ``error``, verified but for its expiry,
+        when ``error`` is a :class:`TokenExpiredError` and the token passes every other
+        check; else ``None``: nothing of a token refused before its signature verified.
+
+        A second verification, on the refusal path of expired tokens only.
+        """
+        if not isinstance(error, TokenExpiredError):
+            return None
+        try:
+            return self._source_of(token).verify(token, expected, expired_ok=True)
+        except InvalidTokenError:
+            return None

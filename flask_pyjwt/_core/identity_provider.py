@@ -84,6 +84,7 @@ class IdentityProvider:
             addition to the app's configured locations (Google IAP, Cloudflare Access).
         identity_claim: the claim naming the user (``"sub"``, ``"email"``, ``"oid"``):
             it must be a non-empty string; ``sub`` may then be absent (``""``).
+            ``None``: the app's ``JWT_IDENTITY_CLAIM`` (``sub`` unless set).
         leeway: seconds of clock skew tolerated on its tokens' times (``None``: the
             app's ``JWT_LEEWAY``).
     """
@@ -100,7 +101,7 @@ class IdentityProvider:
     allowed_tenants: tuple[str, ...] = ()
     require_at_jwt: bool = False
     header: str | None = None
-    identity_claim: str = "sub"
+    identity_claim: str | None = None
     leeway: int | None = None
 
     def __post_init__(self) -> None:
@@ -169,7 +170,9 @@ class IdentityProvider:
         if header is not None and (not isinstance(header, str) or not is_http_token(header)):
             raise ValueError(f"header must be an HTTP header name, got {header!r}")
         identity_claim = _unchecked(self.identity_claim)
-        if not isinstance(identity_claim, str) or not identity_claim:
+        if identity_claim is not None and (
+            not isinstance(identity_claim, str) or not identity_claim
+        ):
             raise ValueError("identity_claim must be a claim name")
         leeway = _unchecked(self.leeway)
         if leeway is not None and (

@@ -96,6 +96,8 @@ class Settings:
         resource: ``JWT_RESOURCE``, this API's resource identifier (RFC 8707, RFC 9728).
         resource_metadata_route: ``JWT_RESOURCE_METADATA_ROUTE``, the path that serves
             the protected-resource metadata (RFC 9728).
+        identity_claim: ``JWT_IDENTITY_CLAIM``, the claim that names the user (``sub``;
+            ``email``, ``oid``, ``preferred_username`` for some identity providers).
     """
 
     issuer: str
@@ -124,6 +126,7 @@ class Settings:
     dpop: DPoPSettings = DEFAULT_DPOP_SETTINGS
     resource: str | None = None
     resource_metadata_route: str | None = None
+    identity_claim: str = "sub"
 
     @property
     def longest_max_age(self) -> int:

@@ -29,7 +29,7 @@ from .dpop import DPOP_MODES, DPoPMode
 from .locations import Location, is_http_token, parse_location
 from .matching import MISSING, satisfies, scope_satisfies
 from .strict_json import FrozenJSONObject, JSONInput, JSONValue, freeze, freeze_object
-from .tokens import AUTH, AuthToken, Token, TokenType, parse_token_type
+from .tokens import AUTH, AuthToken, Token, TokenType, parse_token_types
 from .typed_claims import ClaimsDataclass, check_claims_shape
 
 P = ParamSpec("P")
@@ -86,7 +86,7 @@ class Requirements:
     ``route_claims``. The defaults of the option fields are ``require_token``'s.
     """
 
-    kind: TokenType = AUTH
+    kind: TokenType | None = AUTH  # None: either kind (token_type=("auth", "refresh"))
     locations: tuple[Location, ...] | None = None  # None: the app's JWT_TOKEN_LOCATION
     optional: bool = False
     cookie_name: str | None = None  # None: the app's cookie for the kind
@@ -190,8 +190,8 @@ def _flag(value: object, name: str) -> bool:
     return value
 
 
-def _scope(scope: JSONInput, kind: TokenType) -> JSONValue:
-    if scope is not None and kind is TokenType.REFRESH:
+def _scope(scope: JSONInput, kind: TokenType | None) -> JSONValue:
+    if scope is not None and kind is not AUTH:
         raise ValueError(
             "refresh tokens carry no scope, so require_token('refresh', scope=...) could "
             "never pass; check the scope where the auth token is used"
@@ -228,12 +228,12 @@ def build_requirements(
         TypeError: as listed under ``require_token``.
     """
     # The order of the checks is the order in which a caller meets the errors.
-    kind = parse_token_type(token_type)
+    kind = parse_token_types(token_type)
     cookie_name = options.get("cookie_name")
     locations = _locations(location, cookie_name)
     optional = _flag(optional, "optional")
     fresh = _flag(options.get("fresh", False), "fresh")
-    if fresh and kind is TokenType.REFRESH:
+    if fresh and kind is not AUTH:
         raise ValueError(
             "refresh tokens are never fresh, so require_token('refresh', fresh=True) could "
             "never pass; require a fresh auth token where it matters"

@@ -112,6 +112,11 @@ class SourceVerifier:
         return self._verifier
 
     @property
+    def identity_claim(self) -> str:
+        """The claim that names the user of the source's tokens."""
+        return self._policy.identity_claim
+
+    @property
     def leeway(self) -> int:
         """Seconds of clock skew tolerated on the source's tokens."""
         return self._policy.leeway
@@ -204,7 +209,7 @@ def provider_source(
         issuer_rule=rule,
         client_id=provider.client_id,
         token_use=provider.token_use,
-        identity_claim=provider.identity_claim,
+        identity_claim=provider.identity_claim or settings.identity_claim,
     )
     return SourceVerifier(
         SourceInfo(provider.name, provider.issuers, provider.header),

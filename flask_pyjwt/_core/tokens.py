@@ -65,6 +65,30 @@ def parse_token_type(value: object) -> TokenType:
     return known
 
 
+TokenTypes: TypeAlias = Union[TokenTypeName, TokenType, "tuple[TokenTypeName | TokenType, ...]"]
+"""What ``token_type`` takes: one kind, or a tuple of kinds of which any is accepted
+(``("auth", "refresh")``, for a logout view)."""
+
+
+def parse_token_types(value: object) -> TokenType | None:
+    """The kind named by ``value``, or ``None`` for a tuple naming both (either kind).
+
+    A one-element tuple is that kind.
+
+    Raises:
+        ValueError: an unknown kind, an empty tuple, or a kind named twice.
+    """
+    if not isinstance(value, tuple):
+        return parse_token_type(value)
+    items: tuple[object, ...] = value  # pyright: ignore[reportUnknownVariableType]
+    kinds = [parse_token_type(item) for item in items]
+    if not kinds:
+        raise ValueError("token_type=() accepts no token; name 'auth', 'refresh' or both")
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"token_type names a kind twice: {items!r}")
+    return kinds[0] if len(kinds) == 1 else None
+
+
 SessionId = NewType("SessionId", str)
 """The id of a session (the ``sid`` claim): what ``auth_token(session=...)`` takes
 besides the refresh token itself.
@@ -119,6 +143,13 @@ class _TokenBase:
     def max_age(self) -> int:
         """How long the token is valid for, in seconds (``exp - iat``)."""
         return self.exp - self.iat
+
+    def is_expired(self, now: float | None = None) -> bool:
+        """Whether ``exp`` has passed at ``now`` (seconds since the epoch; default: the
+        current time): what a token from ``convert_token(..., allow_expired=True)`` is
+        asked. ``JWT_LEEWAY`` is not added (a token within it is expired, and still
+        accepted)."""
+        return (time.time() if now is None else now) >= self.exp
 
     def is_signed(self) -> bool:
         """Whether the token carries a signed compact form (always true for tokens from

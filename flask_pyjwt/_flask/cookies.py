@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from typing import Final, TypeVar
 
+from flask import Flask, has_request_context, request
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response
 
 from flask_pyjwt._core.csrf import csrf_value
-from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
+from flask_pyjwt._core.tokens import (
+    REFRESH,
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    parse_token_type,
+)
 from flask_pyjwt._core.transport import TransportSettings
+
+from .state import current_state
 
 T = TypeVar("T", AuthToken, RefreshToken)
 
@@ -130,3 +141,31 @@ def unset_token_cookies(response: Response, transport: TransportSettings) -> Non
             httponly=http_only,
             samesite=transport.cookie_samesite,
         )
+
+
+TEMPLATE_HELPER: Final = "jwt_csrf_token"
+"""The Jinja global that gives a template the current CSRF value."""
+
+
+def current_csrf_value(token_type: TokenTypeName | TokenType = "auth") -> str:
+    """The CSRF value of the token cookie the current request carries (the auth token's,
+    or the refresh token's), for a plain HTML form to post back in its
+    ``JWT_CSRF_FORM_FIELD`` field; ``""`` when the request has no such cookie (or
+    several), or outside a request.
+
+    In templates: ``<input type="hidden" name="csrf_token" value="{{ jwt_csrf_token() }}">``.
+    The value is derived from the cookie's token without verifying it: for a forged
+    cookie it is that forgery's value, which only its sender can use.
+    """
+    kind = parse_token_type(token_type)
+    if not has_request_context():
+        return ""
+    transport = current_state().codec.settings.transport
+    name = transport.refresh_cookie if kind is REFRESH else transport.auth_cookie
+    values = request.cookies.getlist(name)
+    return csrf_value(values[0]) if len(values) == 1 and values[0] else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give ``app``'s templates :func:`current_csrf_value` as ``jwt_csrf_token()``."""
+    app.add_template_global(current_csrf_value, TEMPLATE_HELPER)

@@ -6,6 +6,7 @@ from collections.abc import MutableMapping
 from typing import Final, Literal, cast, overload
 
 from flask_pyjwt._core.errors import ClaimsShapeError, NoCurrentTokenError, TokenTypeInvalidError
+from flask_pyjwt._core.identity import identity_of
 from flask_pyjwt._core.strict_json import JSONObject, JSONValue
 from flask_pyjwt._core.tokens import (
     AuthToken,
@@ -13,7 +14,8 @@ from flask_pyjwt._core.tokens import (
     Token,
     TokenType,
     TokenTypeName,
-    parse_token_type,
+    TokenTypes,
+    parse_token_types,
 )
 from flask_pyjwt._core.typed_claims import C, load_claims
 
@@ -106,7 +108,9 @@ class CurrentToken:
     def get(self, token_type: Literal["auth", TokenType.AUTH]) -> AuthToken: ...
     @overload
     def get(self, token_type: Literal["refresh", TokenType.REFRESH]) -> RefreshToken: ...
-    def get(self, token_type: TokenTypeName | TokenType | None = None) -> Token:
+    @overload
+    def get(self, token_type: tuple[TokenTypeName | TokenType, ...]) -> Token: ...
+    def get(self, token_type: TokenTypes | None = None) -> Token:
         """The current token object; with ``token_type``, typed as that kind.
 
         A refresh view writes ``current_token.get("refresh")`` to get a
@@ -124,8 +128,8 @@ class CurrentToken:
         token = get_current_token()
         if token_type is None:
             return token
-        expected = parse_token_type(token_type)
-        if token.token_type is not expected:
+        expected = parse_token_types(token_type)  # None: either kind (a tuple of both)
+        if expected is not None and token.token_type is not expected:
             raise TokenTypeInvalidError(
                 f"This view reads a {expected.value} token, but the request's token is "
                 f"a {token.token_type.value} token."
@@ -146,6 +150,13 @@ class CurrentToken:
     def sub(self) -> str:
         """The subject."""
         return get_current_token().sub
+
+    @property
+    def identity(self) -> str:
+        """The value of the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default), which
+        names the user; Flask-JWT-Extended's ``get_jwt_identity()``."""
+        token = get_current_token()
+        return identity_of(token, current_state().codec.identity_claim(token))
 
     @property
     def iss(self) -> str:

@@ -30,7 +30,14 @@ from flask_pyjwt._core.dpop import DPoPMode
 from flask_pyjwt._core.errors import ContextError
 from flask_pyjwt._core.requirements import Locations, RequireOptions, build_requirements
 from flask_pyjwt._core.strict_json import JSONInput
-from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
+from flask_pyjwt._core.tokens import (
+    AuthToken,
+    RefreshToken,
+    Token,
+    TokenType,
+    TokenTypeName,
+    TokenTypes,
+)
 from flask_pyjwt._core.typed_claims import ClaimsDataclass
 
 from .placement import refuse_if_registered, remember_wrapped
@@ -62,7 +69,7 @@ def _async_wrapper(
 
 
 def require_token(
-    token_type: TokenTypeName | TokenType = "auth",
+    token_type: TokenTypes = "auth",
     location: Locations = None,
     *,
     cookie_name: str | None = None,
@@ -87,7 +94,10 @@ def require_token(
     every other option is keyword-only.
 
     Args:
-        token_type: ``"auth"`` (default) or ``"refresh"``.
+        token_type: ``"auth"`` (default) or ``"refresh"``, or a tuple of the kinds
+            accepted: ``("auth", "refresh")`` takes either (a logout view);
+            ``current_token.get()`` is then ``AuthToken | RefreshToken``. The cookie
+            and JSON member read are the auth token's unless ``cookie_name`` says.
         location: where the token is read: ``"header"`` (``Authorization: Bearer
             <token>``), ``"cookies"``, ``"query"`` or ``"json"`` (a member of a JSON
             body), or a sequence of them tried in order; the first that carries a token
@@ -186,6 +196,7 @@ def require_token(
 
 AuthKind = Literal["auth", TokenType.AUTH]
 RefreshKind = Literal["refresh", TokenType.REFRESH]
+EitherKind = tuple[TokenTypeName | TokenType, ...]
 
 
 @overload
@@ -222,14 +233,22 @@ def verify_request(
 ) -> RefreshToken | None: ...
 @overload
 def verify_request(
-    token_type: TokenTypeName | TokenType = "auth",
+    token_type: EitherKind,
+    location: Locations = None,
+    *,
+    optional: Literal[False] = False,
+    **options: Unpack[RequireOptions],
+) -> Token: ...
+@overload
+def verify_request(
+    token_type: TokenTypes = "auth",
     location: Locations = None,
     *,
     optional: bool = False,
     **options: Unpack[RequireOptions],
 ) -> Token | None: ...
 def verify_request(
-    token_type: TokenTypeName | TokenType = "auth",
+    token_type: TokenTypes = "auth",
     location: Locations = None,
     *,
     optional: bool = False,
@@ -242,7 +261,8 @@ def verify_request(
     whole blueprint (``@bp.before_request``), or a view that decides on its own when a
     token is needed. The token is also the request's ``current_token`` afterwards, and
     its user is loaded as for a decorated view. The return type follows
-    ``token_type`` (and ``optional=True`` adds ``None``).
+    ``token_type`` (a tuple of kinds gives ``AuthToken | RefreshToken``; ``optional=True``
+    adds ``None``).
 
     Differences from the decorator: its arguments are checked on every call (a mistake
     in them raises on the first request, not at import); claim requirements go in

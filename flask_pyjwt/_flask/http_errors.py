@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Final, Literal
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, HTTPException, ServiceUnavailable, Unauthorized
@@ -24,9 +24,11 @@ from flask_pyjwt._core.errors import (
     FlaskPyJWTError,
     InvalidTokenCode,
     InvalidTokenError,
+    TokenExpiredError,
     UnavailableCode,
     UnavailableError,
 )
+from flask_pyjwt._core.tokens import Token
 
 ForbiddenCode = Literal["insufficient_scope", "claim_mismatch", "csrf_failed"]
 RequestCode = Literal[
@@ -94,6 +96,21 @@ def _checked_code(error_code: ErrorCode | CustomErrorCode) -> ErrorCode | Custom
     return error_code
 
 
+# Each app's challenge scheme (JWT_HEADER_SCHEME), written by register_error_handlers:
+# read when an error is rendered, so an app's own AuthenticationFailed challenges alike.
+_CHALLENGE_KEY: Final = "flask_pyjwt.challenge_scheme"
+_DEFAULT_SCHEME: Final = "Bearer"
+
+
+def _challenge_scheme() -> str:
+    if has_app_context():
+        extensions: Mapping[str, object] = current_app.extensions
+        scheme = extensions.get(_CHALLENGE_KEY)
+        if isinstance(scheme, str):
+            return scheme
+    return _DEFAULT_SCHEME
+
+
 def _quoted(text: str) -> str:
     # RFC 6750 3: error_description is %x20-21 / %x23-5B / %x5D-7E.
     safe = "".join(ch for ch in text if 0x20 <= ord(ch) <= 0x7E and ch not in '"\\')
@@ -152,8 +169,10 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
         }
 
     def www_authenticate_value(self) -> str:
-        """The ``WWW-Authenticate`` challenge (RFC 6750 3; RFC 9449 7.1 for ``DPoP``)."""
-        scheme = self.challenge_scheme
+        """The ``WWW-Authenticate`` challenge (RFC 6750 3; RFC 9449 7.1 for ``DPoP``), in
+        the app's ``JWT_HEADER_SCHEME`` unless it is a DPoP challenge (``Bearer`` for a
+        bare-token header too, since a challenge must name a scheme)."""
+        scheme = "DPoP" if self.challenge_scheme == "DPoP" else _challenge_scheme()
         params: list[str] = []
         if self.bearer_error is not None:
             params.append(f"error={_quoted(self.bearer_error)}")
@@ -189,7 +208,16 @@ class HTTPAuthError(FlaskPyJWTError, HTTPException):
 
 
 class AuthenticationFailed(HTTPAuthError, Unauthorized):
-    """401: no token, or a token that is malformed, expired, forged, or of the wrong kind."""
+    """401: no token, or a token that is malformed, expired, forged, or of the wrong kind.
+
+    Attributes:
+        expired_token: for an error handler, the refused token when a protected route
+            refused it only for having expired: verified (signature, issuer, kind,
+            audience) but for its expiry. ``None`` for every other refusal, and above all
+            for any token refused before its signature verified: nothing a client made
+            up reaches the handler. Revocation is not checked; never send its
+            ``signed`` form back.
+    """
 
     def __init__(
         self,
@@ -201,11 +229,17 @@ class AuthenticationFailed(HTTPAuthError, Unauthorized):
         super().__init__(error_code=error_code, message=message, cause=cause)
         self.bearer_error: BearerError | None = _BEARER_ERRORS.get(error_code, "invalid_token")
         self.www_authenticate: list[WWWAuthenticate] = []
+        self.expired_token: Token | None = None
 
     @classmethod
-    def from_token_error(cls, error: InvalidTokenError) -> AuthenticationFailed:
-        """The 401 for a rejected token."""
-        return cls(error_code=error.code, message=error.message, cause=error)
+    def from_token_error(
+        cls, error: InvalidTokenError, *, expired_token: Token | None = None
+    ) -> AuthenticationFailed:
+        """The 401 for a rejected token (``expired_token``: see the attribute)."""
+        failed = cls(error_code=error.code, message=error.message, cause=error)
+        if isinstance(error, TokenExpiredError):
+            failed.expired_token = expired_token
+        return failed
 
 
 class PermissionDenied(HTTPAuthError, Forbidden):
@@ -297,7 +331,7 @@ def _answer_escaped_error(
 _ESCAPING: Final = (InvalidTokenError, UnavailableError)
 
 
-def register_error_handlers(app: Flask) -> None:
+def register_error_handlers(app: Flask, *, challenge_scheme: str = _DEFAULT_SCHEME) -> None:
     """Answer a library error escaping any view of ``app`` as a protected view would.
 
     ``auth_manager.convert_token(...)`` or ``revoke(...)`` on a bad token in a view of the
@@ -306,7 +340,12 @@ def register_error_handlers(app: Flask) -> None:
     app's own handler stays in charge: one registered for ``FlaskPyJWTError`` before
     ``init_app`` (then none is registered here), one for the same class registered
     after (it replaces this one), or one for a subclass (``TokenExpiredError``).
+
+    Also records ``challenge_scheme`` (``JWT_HEADER_SCHEME``) for the challenges of
+    ``app``'s 401 and 403 answers; ``""`` (a bare-token header) challenges ``Bearer``.
     """
+    extensions: MutableMapping[str, object] = app.extensions
+    extensions[_CHALLENGE_KEY] = challenge_scheme or _DEFAULT_SCHEME
     handlers: Mapping[type[Exception], object] = app.error_handler_spec[None][None]
     if FlaskPyJWTError in handlers:
         return

@@ -6,9 +6,10 @@ import os
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Literal, TypeVar, overload
+from typing import Literal, overload
 
 from flask import Flask
+from typing_extensions import Never, TypeVar
 from werkzeug.wrappers import Response
 
 from flask_pyjwt._core.codec import TokenCodec
@@ -32,7 +33,7 @@ from flask_pyjwt._core.tokens import (
     Token,
     TokenType,
     TokenTypeName,
-    parse_token_type,
+    parse_token_types,
 )
 
 from .cli import jwt_cli
@@ -46,17 +47,19 @@ from .state import (
     extensions,
     manager_state,
 )
-from .users import UserLoader
+from .users import IdentityHooks, UserHooks
 
-U = TypeVar("U")
+U = TypeVar("U", default=Never)
 
 
-class AuthManager:
+class AuthManager(UserHooks[U]):
     """Issues and verifies JSON Web Tokens for one or more Flask apps.
 
     ``AuthManager(app)`` or, with the application factory pattern, ``AuthManager()``
     then :meth:`init_app`. One manager may serve several apps, each with its own
-    configuration; methods act on the current app (``flask.current_app``).
+    configuration; methods act on the current app (``flask.current_app``). The type
+    parameter is the app's user class (``AuthManager[User]``): tokens are then issued
+    for ``User`` objects too (:meth:`identity_loader`); without it, for strings only.
 
     Args:
         app: the app to initialise now, if any.
@@ -71,10 +74,9 @@ class AuthManager:
             :class:`~flask_pyjwt.MemoryRevocationStore` per app, or Redis when
             ``JWT_REVOCATION_REDIS_URL`` is set.
         clock: the time source, in seconds since the epoch (for tests).
-        providers: identity providers whose tokens the app accepts, each from its own
-            issuer with its own keys and rules (:doc:`/identity_providers`); the app's
-            own tokens are accepted too when it has keys (``JWT_SECRET`` or
-            ``JWT_PUBLICKEY``), as the source ``"self"``. Without own keys, no
+        providers: identity providers whose tokens the app accepts, each with its own
+            issuer, keys and rules (:doc:`/identity_providers`); with keys of its own
+            (``JWT_SECRET``, ``JWT_PUBLICKEY``) the app's tokens too, as ``"self"``. Without, no
             ``JWT_ISSUER``, ``JWT_AUTHTYPE`` or ``JWT_SECRET`` is needed.
     """
 
@@ -101,6 +103,7 @@ class AuthManager:
         # not to store the app); this only answers "which apps do I serve?".
         self._apps: weakref.WeakSet[Flask] = weakref.WeakSet()
         self._users = UserLoaderSlot()  # shared with each app's state
+        self._identity_hooks: IdentityHooks[U] = IdentityHooks()
         if app is not None:
             self.init_app(app)
 
@@ -166,7 +169,7 @@ class AuthManager:
 
     def auth_token(
         self,
-        subject: str,
+        subject: str | U,
         scope: JSONInput = None,
         *,
         max_age: int | timedelta | None = None,
@@ -182,7 +185,9 @@ class AuthManager:
 
         Args:
             subject: the ``sub`` claim, usually the user's id (the parameter keeps
-                Flask_PyJWT 1.x's name).
+                Flask_PyJWT 1.x's name); or, with an :meth:`identity_loader`, the user
+                object itself (then the :meth:`claims_loader`'s claims are added, those
+                given here taking precedence).
             scope: the authorizations (``{"admin": True}``, ``"read write"``, ...),
                 checked by ``require_token(scope=...)``.
             max_age: how long this token is valid, in seconds or as a
@@ -223,17 +228,20 @@ class AuthManager:
             TypeError: ``subject`` is not a string, an option has the wrong type (a
                 compact token as ``session``), or a value is not JSON.
         """
-        sid = session_for(subject, session)
+        sub, loaded = self._subject(subject)
+        sid = session_for(sub, session)
         options = issue_options(
             max_age=max_age, audience=audience, headers=headers, session=sid, fresh=fresh,
             dpop_jkt=dpop_jkt,
         )  # fmt: skip
         merged = merge_claims(claims, custom_claims)
-        return self._codec().issue_auth(subject, scope, merged, options)
+        if loaded:
+            merged = {**loaded, **merged}
+        return self._codec().issue_auth(sub, scope, merged, options)
 
     def refresh_token(
         self,
-        subject: str,
+        subject: str | U,
         *,
         max_age: int | timedelta | None = None,
         audience: str | Sequence[str] | None = None,
@@ -246,7 +254,8 @@ class AuthManager:
 
         The options are those of :meth:`auth_token`; ``max_age`` replaces
         ``JWT_REFRESHMAXAGE``; ``dpop_jkt`` binds it as :meth:`auth_token` does, and
-        :meth:`rotate` keeps the binding.
+        :meth:`rotate` keeps the binding. A user object (with an :meth:`identity_loader`)
+        gives the ``sub``; the :meth:`claims_loader` is not called.
 
         Raises:
             MissingSignerError: the app is verify-only.
@@ -260,7 +269,7 @@ class AuthManager:
             max_age=max_age, audience=audience, headers=headers, dpop_jkt=dpop_jkt
         )
         merged = merge_claims(claims, custom_claims)
-        return self._codec().issue_refresh(subject, merged, options)
+        return self._codec().issue_refresh(self._subject(subject)[0], merged, options)
 
     def set_token_cookies(
         self,
@@ -299,38 +308,6 @@ class AuthManager:
         """
         unset_token_cookies(response, self._codec().settings.transport)
 
-    def user_loader(self, loader: Callable[[Token], U | None]) -> UserLoader[U]:
-        """Register the function that turns a verified token into the app's user.
-
-        Use it as a decorator; it returns a :class:`~flask_pyjwt.typing.UserLoader` whose
-        ``current`` is the user of the current request, typed as the class the loader returns:
-
-        .. code-block:: python
-            :caption: From docs/examples/users.py
-
-            @auth_manager.user_loader
-            def load_user(token: Token) -> User | None:
-                return USERS.get(token.sub)  # your database lookup; None answers 401 user_not_found
-
-
-            current_user = load_user.current  # typed User: no cast, no Any
-
-        Every request a protected view or :func:`~flask_pyjwt.verify_request` accepts
-        runs it once, after the token passed every check and before the view; ``None``
-        answers 401 ``user_not_found``.
-
-        Raises:
-            ValueError: this manager already has a user loader.
-        """
-        if self._users.loader is not None:
-            raise ValueError(
-                "this AuthManager already has a user loader; register one function that "
-                "loads the user of any token"
-            )
-        registered = UserLoader(loader)
-        self._users.loader = registered
-        return registered
-
     def verify_token(self, token: str | AuthToken | RefreshToken) -> bool:
         """Whether ``token`` is valid now: signature, issuer, kind, times, and not revoked.
 
@@ -353,17 +330,37 @@ class AuthManager:
         return True
 
     @overload
-    def convert_token(self, token: str) -> Token: ...
+    def convert_token(self, token: str, *, allow_expired: bool = False) -> Token: ...
     @overload
     def convert_token(
-        self, token: str, token_type: Literal["auth", TokenType.AUTH]
+        self,
+        token: str,
+        token_type: Literal["auth", TokenType.AUTH],
+        *,
+        allow_expired: bool = False,
     ) -> AuthToken: ...
     @overload
     def convert_token(
-        self, token: str, token_type: Literal["refresh", TokenType.REFRESH]
+        self,
+        token: str,
+        token_type: Literal["refresh", TokenType.REFRESH],
+        *,
+        allow_expired: bool = False,
     ) -> RefreshToken: ...
+    @overload
     def convert_token(
-        self, token: str, token_type: TokenTypeName | TokenType | None = None
+        self,
+        token: str,
+        token_type: tuple[TokenTypeName | TokenType, ...],
+        *,
+        allow_expired: bool = False,
+    ) -> Token: ...
+    def convert_token(
+        self,
+        token: str,
+        token_type: TokenTypeName | TokenType | tuple[TokenTypeName | TokenType, ...] | None = None,
+        *,
+        allow_expired: bool = False,
     ) -> Token:
         """Verify ``token`` and return it as an :class:`AuthToken` or :class:`RefreshToken`.
 
@@ -372,7 +369,13 @@ class AuthManager:
 
         Args:
             token: the compact JWT.
-            token_type: require this kind (and get the narrower type back).
+            token_type: require this kind (and get the narrower type back), or either
+                of a tuple of kinds (``("auth", "refresh")``).
+            allow_expired: accept a token whose ``exp`` has passed, for a logout or a
+                "refresh after expiry" flow: every other check still applies, the
+                signature first, and revocation (of its session and subject; that of
+                the token alone is kept only until it expires). ``token.is_expired()``
+                then says whether it has expired.
 
         Raises:
             InvalidTokenError: a subclass saying why the token is refused
@@ -381,10 +384,14 @@ class AuthManager:
                 ``JWT_REVOCATION_FAIL_OPEN``).
             KeysUnavailableError: (with ``JWT_JWKS_URL``) the identity provider's keys
                 could not be fetched.
+            ValueError: an unknown ``token_type``.
         """
-        expected = None if token_type is None else parse_token_type(token_type)
+        expected = None if token_type is None else parse_token_types(token_type)
         state = self._state()
-        verified = state.codec.decode(token, expected)
+        if allow_expired:
+            verified = state.codec.decode_expired_ok(token, expected)
+        else:
+            verified = state.codec.decode(token, expected)
         state.sessions.check(verified)
         return verified
 
@@ -398,9 +405,8 @@ class AuthManager:
         with ``end_session=True`` (a logout that only has the auth token, as in a
         browser whose refresh cookie is kept to the refresh path). The token is verified
         first. An expired token ends its session all the same (a successor rotated from
-        it may still be alive); on its own, an expired token needs no revocation.
-        In a view (a logout view), an error it raises answers as a protected view would:
-        the JSON 401 or 503 (:doc:`/errors`).
+        it may still be alive). In a view, an error it raises answers as a protected
+        view would: the JSON 401 or 503 (:doc:`/errors`).
 
         Raises:
             InvalidTokenError: a subclass saying why the token is not valid (forged,

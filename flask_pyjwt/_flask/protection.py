@@ -26,7 +26,7 @@ from flask_pyjwt._core.errors import (
 )
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
-from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
+from flask_pyjwt._core.tokens import REFRESH, AuthToken, Token
 from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims
 
@@ -40,17 +40,20 @@ from .http_errors import (
     TemporarilyUnavailable,
 )
 from .state import AppState, current_state
-from .transport import Names, bearer_token, check_csrf, find_token
+from .transport import Names, check_csrf, find_token, header_token
 
 
 def _names(requirements: Requirements, transport: TransportSettings) -> Names:
-    if requirements.kind is AUTH:
-        cookie, json_key = transport.auth_cookie, transport.auth_json_key
-    else:
+    # Either kind (kind None) reads the auth token's names.
+    if requirements.kind is REFRESH:
         cookie, json_key = transport.refresh_cookie, transport.refresh_json_key
+    else:
+        cookie, json_key = transport.auth_cookie, transport.auth_json_key
     if requirements.cookie_name is not None:
         cookie = requirements.cookie_name
-    return Names(cookie=cookie, query=transport.query_param, json_key=json_key)
+    return Names(
+        cookie=cookie, query=transport.query_param, json_key=json_key, header=transport.header
+    )
 
 
 def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Token | None:
@@ -92,7 +95,7 @@ def _protect(
     transport = codec.settings.transport
     # extract
     locations = requirements.locations or transport.locations
-    raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+    raw = header_token(environ, transport.header) if locations == _HEADER_ONLY else None
     via: str | None = None  # the source whose own header carried the token
     scheme = "Bearer"
     if raw is None:  # another location, or a header the fast path leaves to find_token
@@ -112,9 +115,9 @@ def _protect(
             if carried is None:
                 return None
             csrf_cookie = (
-                transport.auth_csrf_cookie
-                if requirements.kind is AUTH
-                else transport.refresh_csrf_cookie
+                transport.refresh_csrf_cookie
+                if requirements.kind is REFRESH
+                else transport.auth_csrf_cookie
             )
             check_csrf(carried, transport, csrf_cookie)
             raw, scheme = carried.token, carried.scheme
@@ -135,7 +138,10 @@ def _protect(
             else load_claims(requirements.claims_as, token.claims)
         )
     except InvalidTokenError as error:
-        raise AuthenticationFailed.from_token_error(error) from None
+        # An expired token whose signature verified is shown to error handlers
+        # (expired_token); nothing of one refused earlier.
+        expired = codec.expired_token(error, raw, requirements.kind)
+        raise AuthenticationFailed.from_token_error(error, expired_token=expired) from None
     except UnavailableError as error:
         raise TemporarilyUnavailable.from_unavailable(error) from None
     # sender constraint (RFC 9449 7): a bound token only with its proof

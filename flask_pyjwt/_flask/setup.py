@@ -39,6 +39,7 @@ from flask_pyjwt._settings.settings import load_settings
 from flask_pyjwt._settings.sources import layered_lookup
 
 from .context import get_request
+from .cookies import register_template_helpers
 from .dpop import NEXT_NONCE
 from .http_errors import register_error_handlers
 from .placement import install_guard
@@ -140,7 +141,8 @@ def build_state(
     if dpop.nonces is not None or settings.resource_metadata_route is not None:
         app.after_request(functools.partial(_finish_response, settings))
     install_guard(app)
-    register_error_handlers(app)
+    register_error_handlers(app, challenge_scheme=settings.transport.header_scheme)
+    register_template_helpers(app)
     return AppState(manager, codec, sessions, users, dpop)
 
 
@@ -172,8 +174,8 @@ def _finish_response(settings: Settings, response: Response) -> Response:
     challenge = response.headers.get("WWW-Authenticate")
     if response.status_code == 401 and challenge is not None:
         url = resource_metadata_url(settings)
-        if url is not None and challenge.startswith(("Bearer", "DPoP")):
-            joiner = " " if challenge in ("Bearer", "DPoP") else ", "
+        if url is not None:
+            joiner = ", " if " " in challenge else " "
             response.headers["WWW-Authenticate"] = f'{challenge}{joiner}resource_metadata="{url}"'
     return response
 

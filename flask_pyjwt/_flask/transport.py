@@ -6,8 +6,9 @@ the token says is for the verifier.
 
 The locations a route allows are tried in order, and the first one that *carries* a
 token decides: a bad token there is refused, never skipped in favour of the next. A
-location carries no token when its value is absent or empty, when the ``Authorization``
-header uses another scheme than ``Bearer``, and when the request has no JSON body (no
+location carries no token when its value is absent or empty, when the token header
+(``JWT_HEADER_NAME``, ``Authorization``) uses another scheme than ``JWT_HEADER_SCHEME``
+(``Bearer``), and when the request has no JSON body (no
 JSON content type, or an empty body). A body declared as JSON must be one JSON object.
 """
 
@@ -22,11 +23,9 @@ from flask import request
 from flask_pyjwt._core.csrf import csrf_matches
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.strict_json import JSONDecodeError, loads_object
-from flask_pyjwt._core.transport import TransportSettings
+from flask_pyjwt._core.transport import BEARER, HeaderFraming, TransportSettings
 
 from .http_errors import AuthenticationFailed, PermissionDenied
-
-_BEARER_HINT: Final = "send the token as 'Authorization: Bearer <token>'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,54 +51,67 @@ class Names:
     cookie: str
     query: str
     json_key: str
+    header: HeaderFraming = BEARER
 
 
 class _OtherScheme:
-    """The ``Authorization`` header holds credentials of another scheme: no token."""
+    """The token header holds credentials of another scheme: no token."""
 
 
 _OTHER_SCHEME: Final = _OtherScheme()
 
 
-def bearer_token(environ: Mapping[str, object]) -> str | None:
-    """The token of a plain ``Authorization: Bearer <token>`` header, else ``None``.
+def header_token(environ: Mapping[str, object], framing: HeaderFraming) -> str | None:
+    """The token of a plain ``<name>: <scheme> <token>`` header, else ``None``.
 
     The fast path of one request: the header read straight from the WSGI environ (one
     dict lookup; request.headers goes through Werkzeug's header view). Anything else
     (no header, another scheme, odd spacing, a scheme without token) gives ``None``,
-    and :func:`find_token` then reads the header again and says what it holds.
+    and :func:`read_header` then reads the header again and says what it holds.
     """
-    header = environ.get("HTTP_AUTHORIZATION")
-    if type(header) is str and header[:7].lower() == "bearer ":
-        token = header[7:]
-        # One token, no space or tab around it: framing is left to _from_header.
-        if token and " " not in token and "\t" not in token:
-            return token
+    header = environ.get(framing.environ_key)
+    if type(header) is str:
+        prefix = framing.prefix
+        if header[: len(prefix)].lower() == prefix:
+            token = header[len(prefix) :]
+            # One token, no space or tab around it: framing is left to read_header.
+            if token and " " not in token and "\t" not in token:
+                return token
     return None
 
 
-def _from_header(dpop: bool) -> Carried | _OtherScheme | None:
+def read_header(environ: Mapping[str, object], framing: HeaderFraming) -> str | _OtherScheme | None:
+    """What the ``framing.name`` header carries: its token, ``None`` for no header, or
+    :data:`_OTHER_SCHEME` for credentials of another scheme.
+
+    For any (name, scheme) pair: ``Authorization: Bearer`` (RFC 6750), ``Authorization:
+    DPoP``, or a proxy's header holding the bare token (scheme ``""``).
+
+    Raises:
+        AuthenticationFailed: 401 ``token_malformed``: the scheme without a token.
+    """
     # One dict lookup in the WSGI environ (getlist would walk every header). The environ
-    # holds at most one HTTP_AUTHORIZATION: servers join repeated headers with ", ",
+    # holds at most one value per header: servers join repeated headers with ", ",
     # which the strict token parser then refuses as malformed.
-    environ: Mapping[str, object] = request.environ
-    header = environ.get("HTTP_AUTHORIZATION")
+    header = environ.get(framing.environ_key)
     if not isinstance(header, str) or not header:
         return None
     # Only HTTP's optional whitespace (RFC 9110 5.5: SP, HTAB) is framing; str.strip()
     # would also drop NEL, NBSP and other Unicode spaces glued to the token.
-    scheme, _, credentials = header.strip(" \t").partition(" ")
-    is_dpop = dpop and scheme.lower() == "dpop"  # RFC 9449 7.1: a DPoP-bound token
-    if scheme.lower() != "bearer" and not is_dpop:
+    value = header.strip(" \t")
+    if not framing.scheme:
+        return value or None  # the bare token (a scheme in front is malformed)
+    scheme, _, credentials = value.partition(" ")
+    if scheme.lower() != framing.scheme.lower():
         # RFC 6750 3.1: another authentication scheme (or none: a bare token) carries no
-        # bearer token at all.
+        # token of this scheme at all.
         return _OTHER_SCHEME
     credentials = credentials.strip(" ")
     if not credentials:
         raise AuthenticationFailed(
-            error_code="token_malformed", message="The Authorization header has no token."
+            error_code="token_malformed", message=f"The {framing.name} header has no token."
         )
-    return Carried(credentials, "header", "DPoP" if is_dpop else "Bearer")
+    return credentials
 
 
 def _one(values: Sequence[str], what: str) -> str | None:
@@ -143,7 +155,13 @@ def _from_json(key: str) -> str | None:
 
 def _read(location: Location, names: Names, dpop: bool) -> str | Carried | _OtherScheme | None:
     if location == "header":
-        return _from_header(dpop)
+        framing = names.header
+        if dpop and framing.scheme and framing.environ_key == _DPOP.environ_key:
+            # RFC 9449 7.1: the Authorization header's DPoP scheme carries a bound token.
+            bound = read_header(request.environ, _DPOP)
+            if isinstance(bound, str):
+                return Carried(bound, "header", "DPoP")
+        return read_header(request.environ, framing)
     if location == "cookies":
         return _one(request.cookies.getlist(names.cookie), f"{names.cookie} cookie")
     if location == "query":
@@ -152,22 +170,31 @@ def _read(location: Location, names: Names, dpop: bool) -> str | Carried | _Othe
 
 
 def _missing(locations: Sequence[Location], names: Names, other_scheme: bool) -> str:
+    framing = names.header
     if tuple(locations) == ("header",):
         if other_scheme:
-            return f"The Authorization header does not use the Bearer scheme; {_BEARER_HINT}."
-        return "A bearer token is required."
+            return (
+                f"The {framing.name} header does not use the {framing.scheme} scheme; send "
+                f"the token as '{framing.example()}'."
+            )
+        if framing.scheme.lower() == "bearer":
+            return "A bearer token is required."
+        return f"A token is required: send it as '{framing.example()}'."
     if tuple(locations) == ("cookies",):
         return f"The {names.cookie} cookie is required."
     ways = {
-        "header": "as 'Authorization: Bearer <token>'",
+        "header": f"as '{framing.example()}'",
         "cookies": f"in the {names.cookie} cookie",
         "query": f"in the {names.query} query parameter",
         "json": f"as {names.json_key} in a JSON body",
     }
     message = "A token is required: send it " + ", or ".join(ways[at] for at in locations)
     if other_scheme:
-        message += " (the Authorization header sent does not use the Bearer scheme)"
+        message += f" (the {framing.name} header sent does not use the {framing.scheme} scheme)"
     return message + "."
+
+
+_DPOP: Final = HeaderFraming("Authorization", "DPoP")
 
 
 def find_token(
@@ -198,12 +225,26 @@ def find_token(
     )
 
 
+def _form_csrf(field: str) -> str | None:
+    # Only a form body (urlencoded or multipart), which Werkzeug parses once and caches;
+    # anything but exactly one non-empty value of the field is no value.
+    if request.mimetype not in _FORM_TYPES:
+        return None
+    values = request.form.getlist(field)
+    return values[0] if len(values) == 1 and values[0] else None
+
+
+_FORM_TYPES: Final = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 def check_csrf(carried: Carried, transport: TransportSettings, csrf_cookie: str) -> None:
     """Refuse a token read from a cookie, on a method that needs it, without its CSRF
-    header (:func:`~flask_pyjwt._core.csrf.csrf_value` of the token).
+    value (:func:`~flask_pyjwt._core.csrf.csrf_value` of the token) in the CSRF header
+    or, for a plain HTML form post, in the ``JWT_CSRF_FORM_FIELD`` field.
 
-    The header is compared with the value derived from the token itself, not with the
-    CSRF cookie: a cookie that another site planted proves nothing.
+    The value is compared, in constant time, with the one derived from the token itself,
+    not with the CSRF cookie: a cookie that another site planted proves nothing. The
+    header is read first; the form field only when the header is absent.
 
     Raises:
         PermissionDenied: 403 ``csrf_failed``.
@@ -214,14 +255,19 @@ def check_csrf(carried: Carried, transport: TransportSettings, csrf_cookie: str)
         return
     header = transport.csrf_header
     presented = request.headers.get(header)
+    where = f"The {header} header"
+    if not presented:
+        presented = _form_csrf(transport.csrf_form_field)
+        where = f"The {transport.csrf_form_field} form field"
     if not presented:
         raise PermissionDenied(
             error_code="csrf_failed",
-            message=f"A token cookie on this request method needs the {header} header: "
-            f"send the value of the {csrf_cookie} cookie in it.",
+            message=f"A token cookie on this request method needs the {header} header (or, "
+            f"in a form post, the {transport.csrf_form_field} field): send the value of the "
+            f"{csrf_cookie} cookie in it.",
         )
     if not csrf_matches(carried.token, presented):
         raise PermissionDenied(
             error_code="csrf_failed",
-            message=f"The {header} header does not match the token cookie.",
+            message=f"{where} does not match the token cookie.",
         )

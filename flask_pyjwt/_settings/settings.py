@@ -29,6 +29,7 @@ from .readers import (
     read_jwks_url,
     read_redis_url,
     read_text,
+    read_text_or,
     read_whole_number,
 )
 from .sources import ConfigLookup
@@ -137,4 +138,5 @@ def load_settings(
         dpop=load_dpop_settings(lookup),
         resource=resource,
         resource_metadata_route=read_metadata_route(lookup, resource),
+        identity_claim=read_text_or(lookup, "JWT_IDENTITY_CLAIM", "sub"),
     )

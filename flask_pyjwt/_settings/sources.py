@@ -2,8 +2,9 @@
 ``.env`` file, the first that has the key winning; under which spellings (the 1.x keys'
 snake-case aliases); and the one rule for an empty value: ``None``, ``""`` and ``b""``
 are *unset* in every source, so the next source and then the default apply (no reader
-ever sees ``""``). The only module of flask_pyjwt that reads the environment or a file
-for configuration. No Flask here.
+ever sees ``""``), with one exception: ``JWT_HEADER_SCHEME = ""`` is the bare-token
+header (:data:`EMPTY_IS_A_VALUE`). The only module of flask_pyjwt that reads the
+environment or a file for configuration. No Flask here.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ RENAMED_KEYS: Final[Mapping[str, str]] = {
 }
 """Spellings of 2.0 development builds (never released), each with its 2.0 name. Refused
 at ``init_app``, never ignored: ignoring ``JWT_REQUIRESTRONGSECRET`` would weaken a check."""
+
+
+EMPTY_IS_A_VALUE: Final = frozenset({"JWT_HEADER_SCHEME"})
+"""The one key whose ``""`` is a value, in every source: ``JWT_HEADER_SCHEME = ""`` is
+a header that holds the bare token (as Flask-JWT-Extended's ``JWT_HEADER_TYPE = ""``)."""
 
 
 def is_unset(value: object) -> bool:
@@ -105,6 +111,8 @@ def _value_in(source: Source, key: str) -> object:
     """``key``'s value in ``source`` under either spelling, or ``None`` if unset."""
     name, values = source
     value = values.get(key)
+    if key in EMPTY_IS_A_VALUE and value == "":
+        return value
     alias = KEY_ALIASES.get(key)
     if alias is None:
         return None if is_unset(value) else value

@@ -45,6 +45,9 @@ TRANSPORT_CONFIG_KEYS: Final = (
     "JWT_QUERY_PARAM",
     "JWT_AUTH_JSON_KEY",
     "JWT_REFRESH_JSON_KEY",
+    "JWT_HEADER_NAME",
+    "JWT_HEADER_SCHEME",
+    "JWT_CSRF_FORM_FIELD",
 )
 """The configuration keys read here (part of :data:`.catalogue.CONFIG_KEYS`)."""
 
@@ -79,6 +82,13 @@ def _check_prefixes(settings: TransportSettings, cookie_keys: Mapping[str, str])
                     f"{name!r}: browsers refuse a __Host- cookie whose Path is not '/', and "
                     f"its path is {paths[name]!r}; set the path to '/' or drop the prefix",
                 )
+
+
+def _read_scheme(lookup: ConfigLookup) -> str:
+    # "" is a value here, not "unset" (sources.EMPTY_IS_A_VALUE): the bare token.
+    if lookup("JWT_HEADER_SCHEME") == "":
+        return ""
+    return read_http_token(lookup, "JWT_HEADER_SCHEME", "Bearer", "authentication scheme or ''")
 
 
 def load_transport_settings(lookup: ConfigLookup) -> TransportSettings:
@@ -129,6 +139,9 @@ def load_transport_settings(lookup: ConfigLookup) -> TransportSettings:
         query_param=read_text_or(lookup, "JWT_QUERY_PARAM", "jwt"),
         auth_json_key=read_text_or(lookup, "JWT_AUTH_JSON_KEY", "auth_token"),
         refresh_json_key=read_text_or(lookup, "JWT_REFRESH_JSON_KEY", "refresh_token"),
+        header_name=read_http_token(lookup, "JWT_HEADER_NAME", "Authorization", "header name"),
+        header_scheme=_read_scheme(lookup),
+        csrf_form_field=read_text_or(lookup, "JWT_CSRF_FORM_FIELD", "csrf_token"),
     )
     _check_prefixes(settings, cookie_keys)
     return settings

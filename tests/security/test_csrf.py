@@ -87,8 +87,8 @@ def test_a_forged_request_without_the_header_is_refused(site: Site, method: str)
     client, _ = site.logged_in()
     body = site.refused(client.open("/transfer", method=method))
     assert body["message"] == (
-        "A token cookie on this request method needs the X-CSRF-Token header: send the "
-        "value of the csrf_auth_token cookie in it."
+        "A token cookie on this request method needs the X-CSRF-Token header (or, in a "
+        "form post, the csrf_token field): send the value of the csrf_auth_token cookie in it."
     )
 
 
