@@ -62,6 +62,8 @@ class IssueOptions:
         fresh: ``True`` for a token fresh for its whole life, a number of seconds for one
             fresh that long after it is issued (never beyond its expiry), ``False`` for
             a token that is not fresh. Auth tokens only.
+        jti: the token's ``jti``, instead of a new random one: only for the library's own
+            re-issue of a successor within ``JWT_ROTATION_GRACE`` (never a user's input).
     """
 
     max_age: int | None = None
@@ -69,6 +71,7 @@ class IssueOptions:
     headers: FrozenJSONObject = field(default_factory=FrozenJSONObject)
     session: str | None = None
     fresh: bool | int = False
+    jti: str | None = None
 
 
 DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
@@ -255,7 +258,7 @@ class Issuer:
         name, media_type = KIND_NAMES[kind]
         now = int(self._clock())
         exp = now + max_age
-        jti = secrets.token_hex(16)  # 128 random bits
+        jti = secrets.token_hex(16) if options.jti is None else options.jti  # 128 random bits
         claims: dict[str, JSONValue] = {
             "iss": settings.issuer,
             "sub": sub,

@@ -93,6 +93,7 @@ def build_state(
         leeway=settings.leeway,
         fail_open=settings.revocation_fail_open,
         clock=time.time if clock is None else clock,
+        grace=settings.rotation_grace,
     )
     if settings.jwks_route is not None:
         register_jwks_route(app, settings.jwks_route, public_key_set(verifier))
