@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from flask_pyjwt._core.errors import RevocationUnavailableError
 from flask_pyjwt._core.revocation import (
     DEFAULT_REVOCATION_PREFIX,
+    VALID,
     RevocationQuery,
     RevocationState,
 )
@@ -332,7 +333,9 @@ class RedisRevocationStore:
         except Exception as error:  # anything at all: a 503, never a 500 (see the class)
             raise unavailable() from error
         state = read_state(query, keys, values)
-        if cache is not None:
+        if cache is not None and state is VALID:
+            # Only "nothing recorded" is kept: every change to it is a write, which the
+            # feed announces, while a fact also ends by expiring, which it does not.
             cache.keep(query, keys, state, epoch)
         return state
 
@@ -388,6 +391,11 @@ class RedisRevocationStore:
             raise
         except Exception as error:  # anything at all: a 503, never a 500 (see the class)
             raise unavailable() from error
+        finally:
+            # This process reads its own writes at once, not when the feed echoes them
+            # (and even a failed write may have reached the master).
+            if self._cache is not None:
+                self._cache.changed(key)
 
     def _replicated(self, script: str, key: str, args: tuple[str, ...]) -> object:
         # WAIT counts the replicas that have every write made *on its connection*: the
