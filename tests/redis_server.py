@@ -10,10 +10,13 @@ from __future__ import annotations
 from typing import cast
 
 import redis
+from redis.backoff import NoBackoff
+from redis.cluster import RedisCluster
+from redis.retry import Retry
 
-from scripts.redis_server import RedisProcess, free_port
+from scripts.redis_server import RedisClusterProcesses, RedisProcess, free_port
 
-__all__ = ["RedisServer", "connect", "free_port"]
+__all__ = ["RedisClusterServer", "RedisServer", "connect", "free_port"]
 
 
 def connect(port: int, *, socket_timeout: float | None = 5.0) -> redis.Redis:
@@ -38,5 +41,32 @@ class RedisServer(RedisProcess):
             client.close()
 
     def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+
+class RedisClusterServer(RedisClusterProcesses):
+    """A 3-master, 3-replica Redis Cluster on 127.0.0.1, with redis-py clients for it."""
+
+    def client(self, *, socket_timeout: float = 0.5) -> RedisCluster:
+        """A new cluster client that fails fast: short timeouts, one retry, no backoff."""
+        return RedisCluster(
+            host="127.0.0.1",
+            port=self.ports[0],
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            retry=Retry(NoBackoff(), 1),
+        )
+
+    def master_of(self, key: str) -> RedisProcess:
+        """The node process that serves ``key``'s slot now."""
+        client = self.client()
+        try:
+            port = client.get_node_from_key(key).port
+        finally:
+            client.close()
+        return next(node for node in self.nodes if node.port == port)
+
+    def __enter__(self) -> RedisClusterServer:
         self.start()
         return self

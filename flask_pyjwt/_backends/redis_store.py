@@ -26,6 +26,7 @@ it changed on ``<prefix>changes``, the change feed of the local cache
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
 import random
 import time
@@ -136,7 +137,13 @@ class _Node(Protocol):
     redis_connection: _Pipelined | None
 
 
+class _NodesManager(Protocol):
+    def initialize(self) -> object: ...
+
+
 class _Cluster(Protocol):
+    nodes_manager: _NodesManager
+
     def get_node_from_key(self, key: str) -> _Node: ...
     def get_nodes(self) -> list[object]: ...
     def pubsub(self, node: object = ...) -> PubSub: ...
@@ -401,14 +408,23 @@ class RedisRevocationStore:
         # WAIT counts the replicas that have every write made *on its connection*: the
         # script and WAIT go down one connection, in one pipeline, to the key's master.
         target: object = self._client
-        if self._cluster is not None:
-            target = self._cluster.get_node_from_key(key).redis_connection
+        cluster = self._cluster
+        if cluster is not None:
+            target = cluster.get_node_from_key(key).redis_connection
         if not hasattr(target, "pipeline"):
             raise unreadable("min_replicas needs a client with pipeline()")
         pipeline = cast("_Pipelined", target).pipeline(transaction=False)
         pipeline.eval(script, 1, key, *args)
         pipeline.execute_command("WAIT", self._min_replicas, self._wait_ms)
-        replies = pipeline.execute()
+        try:
+            replies = pipeline.execute()
+        except Exception:
+            if cluster is not None:
+                # The master may have died or moved (a failover): the cluster client
+                # learns the new layout, so that a later write goes to the new master.
+                with contextlib.suppress(Exception):
+                    cluster.nodes_manager.initialize()
+            raise
         if not isinstance(replies, list) or len(cast("list[object]", replies)) != 2:
             raise unreadable("a pipeline answered with something other than two replies")
         result, acknowledged = cast("list[object]", replies)
