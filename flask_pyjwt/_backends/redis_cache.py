@@ -110,6 +110,25 @@ class LocalCache:
         self._owner = os.getpid()
         self.subscriptions = 0
         """How many times the listener has subscribed (for tests and logs)."""
+        reference = weakref.ref(self)
+
+        def after_fork() -> None:
+            cache = reference()
+            if cache is not None:
+                cache._forked()
+
+        os.register_at_fork(after_in_child=after_fork)
+
+    def _forked(self) -> None:
+        """In a child process: the parent's thread is gone and its lock may be held by
+        it; nothing the parent knew is proven here."""
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = None
+        self.fresh_until = 0.0
+        self.epoch += 1
+        self.entries.clear()
+        self._readers.clear()
 
     def start(self) -> None:
         """Start the listener in this process, if it is not running (after a ``fork``, the
