@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from redis.cluster import RedisCluster
@@ -22,7 +23,7 @@ from flask_pyjwt.errors import (
     TokenRevokedError,
 )
 from scripts.redis_server import find_redis_server
-from tests.redis_server import RedisClusterServer
+from tests.redis_server import RedisClusterServer, command_calls, connect, key_slot, node_port
 from tests.support import json_body
 from tests.test_sessions import Site, build_site
 
@@ -45,17 +46,13 @@ def cluster() -> Iterator[RedisClusterServer]:
 
 
 def _mget_calls(cluster: RedisClusterServer) -> dict[int, int]:
-    """``MGET`` calls served so far, by node port (``INFO commandstats``)."""
+    """``MGET`` calls served so far, by node port."""
     calls: dict[int, int] = {}
-    client = cluster.client()
-    try:
-        for node in client.get_nodes():
-            stats = client.info("commandstats", target_nodes=node)  # pyright: ignore[reportUnknownMemberType]
-            assert isinstance(stats, dict)
-            entry = stats.get("cmdstat_mget", {})  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-            calls[node.port] = int(entry.get("calls", 0)) if isinstance(entry, dict) else 0  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-    finally:
-        client.close()
+    for node in cluster.nodes:
+        if node.running:
+            client = connect(node.port)
+            calls[node.port] = command_calls(client, "mget")
+            client.close()
     return calls
 
 
@@ -76,17 +73,15 @@ def test_every_operation_works_on_a_cluster(cluster: RedisClusterServer) -> None
     site.manager.revoke_subject("user-0")
     assert json_body(site.get("/me", later_auth.signed))["code"] == "token_revoked"
     # Every key of one subject lives in one slot, and the subjects use every master.
-    keys = [
-        key.decode()
-        for key in client.keys("ops:*", target_nodes=RedisCluster.PRIMARIES)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    ]
+    found = client.keys("ops:*", target_nodes=RedisCluster.PRIMARIES)  # pyright: ignore[reportUnknownMemberType]
+    keys = [key.decode() for key in cast("list[bytes]", found)]
     slots: dict[str, set[int]] = {}
     for key in keys:
         subject = key[len("ops:{") : key.index("}")]
-        slots.setdefault(subject, set()).add(client.keyslot(key))
+        slots.setdefault(subject, set()).add(key_slot(client, key))
     assert set(slots) == set(SUBJECTS)
     assert all(len(subject_slots) == 1 for subject_slots in slots.values())
-    masters = {client.get_node_from_key(key).port for key in keys}
+    masters = {node_port(client, key) for key in keys}
     assert len(masters) == 3
     client.close()
 
@@ -129,7 +124,7 @@ def test_concurrent_rotations_from_several_processes_have_one_winner(
 ) -> None:
     site = build_site(RedisRevocationStore(cluster.client(), prefix="race:"))
     _, refresh = site.login("user-5")
-    secret = str(site.app.config["JWT_SECRET"])
+    secret = cast("str", site.app.config["JWT_SECRET"])
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue[str] = context.Queue()
     start = time.time() + 4.0

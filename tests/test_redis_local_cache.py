@@ -12,14 +12,16 @@ import multiprocessing
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from multiprocessing.synchronize import Event as EventType
+from typing import cast
 
 import pytest
-import redis
+from redis import Redis
 
 from flask_pyjwt import MemoryRevocationStore, RedisRevocationStore
 from flask_pyjwt.errors import RevocationUnavailableError
 from flask_pyjwt.typing import RevocationQuery, RevocationState
-from tests.redis_server import RedisServer, connect
+from tests.redis_server import RedisServer, command_calls, connect
 from tests.support import json_body
 from tests.test_sessions import Site, build_site
 
@@ -37,7 +39,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> float:
 
 def current(store: RedisRevocationStore) -> bool:
     """Whether the store's change feed is current (its cache may answer)."""
-    cache = store._cache
+    cache = store._cache  # pyright: ignore[reportPrivateUsage]
     return cache is not None and time.monotonic() < cache.fresh_until
 
 
@@ -49,23 +51,21 @@ def warm(store: RedisRevocationStore) -> None:
 
 def mget_calls(server: RedisServer) -> int:
     client = server.client()
-    stats = client.info("commandstats")  # pyright: ignore[reportUnknownMemberType]
+    calls = command_calls(client, "mget")
     client.close()
-    assert isinstance(stats, dict)
-    entry = stats.get("cmdstat_mget", {})  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    return int(entry.get("calls", 0)) if isinstance(entry, dict) else 0  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    return calls
 
 
 @pytest.fixture
-def clients(redis: RedisServer) -> Iterator[list[redis.Redis]]:
-    made: list[redis.Redis] = []
+def clients(redis: RedisServer) -> Iterator[list[Redis]]:
+    made: list[Redis] = []
     yield made
     for client in made:
         client.close()
 
 
 def store_for(
-    server: RedisServer, clients: list[redis.Redis], **options: bool | int
+    server: RedisServer, clients: list[Redis], **options: bool | int
 ) -> RedisRevocationStore:
     client = server.client()
     clients.append(client)
@@ -73,7 +73,7 @@ def store_for(
 
 
 def test_a_warm_token_is_checked_without_a_round_trip(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     store = store_for(redis, clients)
     site = build_site(store)
@@ -89,7 +89,7 @@ def test_a_warm_token_is_checked_without_a_round_trip(
 
 
 def test_without_the_local_cache_every_check_is_a_round_trip(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     store = store_for(redis, clients, local_cache=False)
     assert not store.local_cache
@@ -102,7 +102,7 @@ def test_without_the_local_cache_every_check_is_a_round_trip(
 
 
 def test_this_process_sees_its_own_revocation_at_once(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     store = store_for(redis, clients)
     site = build_site(store)
@@ -115,22 +115,22 @@ def test_this_process_sees_its_own_revocation_at_once(
     store.close()
 
 
-def _two_sites(redis: RedisServer, clients: list[redis.Redis]) -> tuple[Site, Site]:
+def _two_sites(redis: RedisServer, clients: list[Redis]) -> tuple[Site, Site]:
     """Two apps with one configuration, each with its own store (and feed) on one Redis."""
     first = build_site(store_for(redis, clients))
-    secret = first.app.config["JWT_SECRET"]
+    secret = cast("str", first.app.config["JWT_SECRET"])
     second = build_site(store_for(redis, clients), None, JWT_SECRET=secret)
     return first, second
 
 
 def _store(site: Site) -> RedisRevocationStore:
-    store = site.manager._state().sessions.store
+    store = site.manager._state().sessions.store  # pyright: ignore[reportPrivateUsage]
     assert isinstance(store, RedisRevocationStore)
     return store
 
 
 def test_a_revocation_made_elsewhere_is_seen_within_the_bound(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     reader, writer = _two_sites(redis, clients)
     warm(_store(reader))
@@ -145,7 +145,7 @@ def test_a_revocation_made_elsewhere_is_seen_within_the_bound(
 
 
 def _warm_token(
-    redis: RedisServer, clients: list[redis.Redis], store: RedisRevocationStore | None = None
+    redis: RedisServer, clients: list[Redis], store: RedisRevocationStore | None = None
 ) -> tuple[Site, str]:
     site = build_site(store_for(redis, clients) if store is None else store)
     store = _store(site)
@@ -168,15 +168,16 @@ def _revoke_without_announcing(redis: RedisServer, site: Site, token: str) -> No
 
 
 def test_cutting_only_the_push_connection_forgets_the_cache(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     site, token = _warm_token(redis, clients)
     store = _store(site)
-    cache = store._cache
+    cache = store._cache  # pyright: ignore[reportPrivateUsage]
     assert cache is not None
     subscriptions = cache.subscriptions
     admin = redis.client()
-    assert admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub") >= 1  # pyright: ignore[reportUnknownMemberType]
+    killed = admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub")  # type: ignore[no-untyped-call]
+    assert cast("int", killed) >= 1
     admin.close()
     cut = time.monotonic()
     _revoke_without_announcing(redis, site, token)
@@ -194,7 +195,7 @@ def test_cutting_only_the_push_connection_forgets_the_cache(
 
 @pytest.mark.slow  # a stopped Redis, waited on for real
 def test_a_redis_killed_and_restarted_never_leaves_an_old_answer(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     # A client that fails fast (from_url): a 503 is then as quick as a 200 from memory.
     site, token = _warm_token(redis, clients, RedisRevocationStore.from_url(redis.url))
@@ -216,20 +217,20 @@ def test_a_redis_killed_and_restarted_never_leaves_an_old_answer(
     store.close()
 
 
-def test_the_cache_is_bounded(redis: RedisServer, clients: list[redis.Redis]) -> None:
+def test_the_cache_is_bounded(redis: RedisServer, clients: list[Redis]) -> None:
     store = store_for(redis, clients, local_cache_size=8)
     warm(store)
     for index in range(50):
         query = RevocationQuery(f"j{index}", "alice", 1, None, False)
         assert store.status(query) is RevocationState.VALID
-        cache = store._cache
+        cache = store._cache  # pyright: ignore[reportPrivateUsage]
         assert cache is not None
         assert len(cache.entries) <= 8
     store.close()
 
 
 def test_a_closed_or_unreachable_feed_falls_back_to_round_trips(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     store = store_for(redis, clients)
     warm(store)
@@ -249,7 +250,7 @@ def _watch(
     port: int,
     secret: str,
     tokens: list[str],
-    ready: multiprocessing.Event,
+    ready: EventType,
     seen: multiprocessing.Queue[tuple[int, float]],
 ) -> None:
     """Another process: keeps every token warm and reports when each is refused."""
@@ -273,10 +274,10 @@ def _watch(
 
 @pytest.mark.slow  # two processes, 100 revocations in real time
 def test_revocations_in_one_process_are_honoured_by_another_within_100_ms(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     site = build_site(store_for(redis, clients))
-    secret = str(site.app.config["JWT_SECRET"])
+    secret = cast("str", site.app.config["JWT_SECRET"])
     tokens = [site.manager.auth_token(f"user-{index}", session=None) for index in range(100)]
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
@@ -313,10 +314,10 @@ def _per_call(site: Site, token: str, calls: int) -> float:
 
 @pytest.mark.slow  # a timing, repeated to beat the noise
 def test_a_warm_check_costs_at_most_a_fifth_more_than_the_in_process_store(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     memory = build_site(MemoryRevocationStore())
-    secret = memory.app.config["JWT_SECRET"]
+    secret = cast("str", memory.app.config["JWT_SECRET"])
     shared = build_site(store_for(redis, clients), None, JWT_SECRET=secret)
     warm(_store(shared))
     token = memory.manager.auth_token("alice").signed
@@ -337,7 +338,7 @@ def test_a_warm_check_costs_at_most_a_fifth_more_than_the_in_process_store(
 
 
 def test_the_check_answers_unavailable_when_redis_is_gone_and_no_feed_vouches(
-    redis: RedisServer, clients: list[redis.Redis]
+    redis: RedisServer, clients: list[Redis]
 ) -> None:
     # Control for the cache tests: without a current feed, a down Redis is a 503 at once.
     store = RedisRevocationStore.from_url(redis.url)

@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from redis import Redis
@@ -21,7 +22,7 @@ from redis.retry import Retry
 from flask_pyjwt import RedisRevocationStore
 from flask_pyjwt.errors import RevocationUnavailableError
 from scripts.redis_server import RedisProcess
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, command_calls
 from tests.support import json_body
 from tests.test_sessions import build_site
 
@@ -34,7 +35,7 @@ def replica(redis: RedisServer) -> Iterator[RedisProcess]:
     with RedisProcess(redis.binary, options=options) as running:
         client = redis.client()
         deadline = time.monotonic() + 10
-        while client.info("replication").get("connected_slaves") != 1:  # pyright: ignore[reportUnknownMemberType, reportAttributeAccessIssue]
+        while cast("dict[str, object]", client.info("replication")).get("connected_slaves") != 1:  # pyright: ignore[reportUnknownMemberType]
             assert time.monotonic() < deadline, "the replica did not connect"
             time.sleep(0.05)
         client.close()
@@ -43,11 +44,9 @@ def replica(redis: RedisServer) -> Iterator[RedisProcess]:
 
 def _evals(redis: RedisServer) -> int:
     client = redis.client()
-    stats = client.info("commandstats")  # pyright: ignore[reportUnknownMemberType]
+    calls = command_calls(client, "eval")
     client.close()
-    assert isinstance(stats, dict)
-    entry = stats.get("cmdstat_eval", {})  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    return int(entry.get("calls", 0)) if isinstance(entry, dict) else 0  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    return calls
 
 
 def _frozen(process: RedisProcess, seconds: float) -> threading.Timer:

@@ -220,6 +220,9 @@ class _ClusterClient:
     def set(self, name: str, value: bytes, /, **options: int | bool | None) -> object:
         raise RedisClusterException("no node serves this slot")
 
+    def eval(self, script: str, numkeys: int, /, *keys_and_args: str) -> object:
+        raise RedisClusterException("no node serves this slot")
+
     def register_script(self, script: str, /) -> RedisScript:
         def run(keys: Sequence[str], args: Sequence[int]) -> object:
             raise RedisClusterException("no node serves this slot")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import cast
 
 import pytest
 import redis
@@ -116,10 +117,9 @@ def test_redis_keeps_no_token_and_no_secret(redis: RedisServer) -> None:
     status, first = _pair(site, refresh.signed)
     assert status == 200
     assert _pair(site, refresh.signed)[0] == 200
-    secret = str(site.app.config["JWT_SECRET"])
-    stored = b" ".join(
-        [key + b" " + (client.get(key) or b"") for key in client.keys("*")]  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
-    ).decode()
+    secret = cast("str", site.app.config["JWT_SECRET"])
+    keys = cast("list[bytes]", client.keys("*"))  # pyright: ignore[reportUnknownMemberType]
+    stored = " ".join(f"{key.decode()} {cast('bytes', client.get(key)).decode()}" for key in keys)
     issued = [refresh.signed, str(first["refresh_token"]), str(first["auth_token"])]
     for token in issued:
         for segment in token.split("."):  # header, claims, signature: none of them

@@ -141,9 +141,10 @@ class LocalCache:
             self._owner = os.getpid()
             self._drop_locked()
             self._stopped.clear()
+            reference: weakref.ref[LocalCache] = weakref.ref(self)
             thread = threading.Thread(
                 target=_listen,
-                args=(weakref.ref(self), self._stopped),
+                args=(reference, self._stopped),
                 name="flask_pyjwt-revocation-changes",
                 daemon=True,
             )

@@ -15,7 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Final, NoReturn
 
 from .errors import (
     LegacyTokenRevocationError,
@@ -250,7 +250,7 @@ class Sessions:
             return successor
         return None
 
-    def _reuse(self, refresh: RefreshToken) -> None:
+    def _reuse(self, refresh: RefreshToken) -> NoReturn:
         family = _family(refresh)
         assert family is not None
         self.store.revoke_family(family, ttl=self._session_ttl(refresh), subject=refresh.sub)
