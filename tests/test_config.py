@@ -279,7 +279,7 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_REFRESH_COOKIE_PATH": "/refresh", "JWT_CSRF_PROTECT": True,
         "JWT_CSRF_METHODS": ["POST"], "JWT_CSRF_HEADER": "X-CSRF", "JWT_QUERY_PARAM": "t",
         "JWT_AUTH_JSON_KEY": "access", "JWT_REFRESH_JSON_KEY": "refresh",
-        "JWT_VERIFY_CACHE_SIZE": 16,
+        "JWT_VERIFY_CACHE_SIZE": 16, "JWT_ROTATION_GRACE": 5,
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []

@@ -16,6 +16,7 @@ from typing import cast
 import pytest
 from redis.cluster import RedisCluster
 
+from docs.examples import revocation
 from flask_pyjwt import RedisRevocationStore
 from flask_pyjwt.errors import (
     RefreshTokenReusedError,
@@ -143,6 +144,16 @@ def test_concurrent_rotations_from_several_processes_have_one_winner(
     assert outcomes.count("won") == 1, outcomes
     assert "reused" in outcomes
     assert set(outcomes) <= {"won", "reused", "revoked"}, outcomes
+
+
+def test_the_docs_cluster_store_works(cluster: RedisClusterServer) -> None:
+    store = revocation.cluster_store("127.0.0.1", cluster.ports[0])
+    site = build_site(store)
+    auth, refresh = site.login()
+    assert site.get("/me", auth.signed).status_code == 200
+    assert site.post("/logout", refresh.signed).status_code == 200  # a replica has it
+    assert json_body(site.get("/me", auth.signed))["code"] == "token_revoked"
+    store.close()
 
 
 # Failover ---------------------------------------------------------------------------------
