@@ -347,3 +347,44 @@ def test_the_check_answers_unavailable_when_redis_is_gone_and_no_feed_vouches(
     with pytest.raises(RevocationUnavailableError):
         store.status(query)
     store.close()
+
+
+def _forked_watch(
+    site: Site, token: str, ready: EventType, seen: multiprocessing.Queue[float]
+) -> None:
+    """In a forked child (a gunicorn worker): check until the token is refused."""
+    assert site.get("/me", token).status_code == 200
+    wait_until(lambda: current(_store(site)))  # its own listener, not the parent's
+    assert site.get("/me", token).status_code == 200
+    ready.set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if site.get("/me", token).status_code == 401:
+            seen.put(time.monotonic())
+            return
+    seen.put(float("inf"))
+
+
+@pytest.mark.slow  # a forked process
+def test_a_forked_worker_follows_the_feed_on_its_own(
+    redis: RedisServer, clients: list[Redis]
+) -> None:
+    site, token = _warm_token(redis, clients)  # the parent's listener runs
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    seen: multiprocessing.Queue[float] = context.Queue()
+    child = context.Process(target=_forked_watch, args=(site, token, ready, seen))
+    child.start()
+    assert ready.wait(10)
+    writer = build_site(store_for(redis, clients), None, JWT_SECRET=secret_of(site))
+    revoked_at = time.monotonic()
+    writer.manager.revoke(token)
+    assert seen.get(timeout=15) - revoked_at < BOUND
+    child.join(timeout=10)
+    assert child.exitcode == 0
+    _store(site).close()
+    _store(writer).close()
+
+
+def secret_of(site: Site) -> str:
+    return cast("str", site.app.config["JWT_SECRET"])

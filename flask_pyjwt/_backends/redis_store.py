@@ -317,7 +317,10 @@ class RedisRevocationStore:
     def status(self, query: RevocationQuery) -> RevocationState:
         """See :meth:`~flask_pyjwt.RevocationStore.status`: one ``MGET``, or none for a
         query answered while the change feed is current."""
-        cache = self._cache
+        # A refresh token's check is never answered from memory: it comes before a
+        # rotation, which must see what every process did (and refresh tokens are
+        # presented rarely).
+        cache = None if query.refresh else self._cache
         epoch = 0
         if cache is not None:
             if time.monotonic() < cache.fresh_until:
