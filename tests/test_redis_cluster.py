@@ -26,6 +26,7 @@ from flask_pyjwt.errors import (
 from scripts.redis_server import find_redis_server
 from tests.redis_server import RedisClusterServer, command_calls, connect, key_slot, node_port
 from tests.support import json_body
+from tests.test_redis_local_cache import wait_until, warm
 from tests.test_sessions import Site, build_site
 
 pytestmark = pytest.mark.slow
@@ -144,6 +145,26 @@ def test_concurrent_rotations_from_several_processes_have_one_winner(
     assert outcomes.count("won") == 1, outcomes
     assert "reused" in outcomes
     assert set(outcomes) <= {"won", "reused", "revoked"}, outcomes
+
+
+def test_the_local_cache_follows_writes_made_on_every_master(cluster: RedisClusterServer) -> None:
+    # One subscription per process, on any node: a PUBLISH reaches every node's.
+    reader = build_site(RedisRevocationStore(cluster.client(), prefix="feed:"))
+    secret = cast("str", reader.app.config["JWT_SECRET"])
+    writer = build_site(
+        RedisRevocationStore(cluster.client(), prefix="feed:"), None, JWT_SECRET=secret
+    )
+    store = reader.manager._state().sessions.store  # pyright: ignore[reportPrivateUsage]
+    assert isinstance(store, RedisRevocationStore)
+    warm(store)
+    for subject in SUBJECTS:  # their keys live on all three masters
+        auth, refresh = reader.login(subject)
+        assert reader.get("/me", auth.signed).status_code == 200
+        assert reader.get("/me", auth.signed).status_code == 200  # from memory
+        writer.manager.revoke(refresh)
+        took = wait_until(lambda: reader.get("/me", auth.signed).status_code == 401, 1.0)  # noqa: B023
+        assert took < 0.1
+    store.close()
 
 
 def test_the_docs_cluster_store_works(cluster: RedisClusterServer) -> None:
