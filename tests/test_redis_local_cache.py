@@ -9,6 +9,8 @@ tests wait for it, never longer than it takes: ``wait_until`` polls a condition.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -388,3 +390,29 @@ def test_a_forked_worker_follows_the_feed_on_its_own(
 
 def secret_of(site: Site) -> str:
     return cast("str", site.app.config["JWT_SECRET"])
+
+
+@pytest.mark.slow  # a frozen Redis, waited on for real
+def test_a_stalled_redis_is_not_vouched_for_by_memory(
+    redis: RedisServer, clients: list[Redis]
+) -> None:
+    # SIGSTOP: the connections stay open and silent (no reset, no close), as with a
+    # stalled server or a half-open link. The pings go unanswered.
+    site, token = _warm_token(redis, clients, RedisRevocationStore.from_url(redis.url))
+    store = _store(site)
+    pid = redis.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        frozen = time.monotonic()
+        last_200 = frozen
+        while time.monotonic() - frozen < 3 * BOUND:
+            if site.get("/me", token).status_code == 200:
+                last_200 = time.monotonic()
+        assert last_200 - frozen < BOUND
+        assert site.get("/me", token).status_code == 503
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_until(lambda: current(store))  # back, on its own
+    assert site.get("/me", token).status_code == 200
+    store.close()
