@@ -225,6 +225,10 @@ def test_an_acknowledged_logout_survives_the_failover_of_its_master() -> None:
         stop.set()
         worker.join(timeout=30)
         statuses = set(seen)
+        print(
+            f"\nfailover traffic, (revoked?, status): count: {dict(seen)}; logouts during it: "
+            f"{sum(during.values())} acknowledged, {len(during) - sum(during.values())} 503"
+        )
         assert all(status in {200, 401, 503} for _, status in statuses), seen  # never a 500
         assert (True, 200) not in statuses, seen  # never a revoked token accepted
         assert (True, 401) in statuses, seen
