@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -107,12 +108,34 @@ def command(port: int, *, timeout: float = 0.5, name: bytes = b"PING") -> bytes 
         return None
 
 
+CLUSTER_BUS_OFFSET: Final = 10000
+"""A cluster node also listens on its port plus this (the cluster bus)."""
+
+
+def free_cluster_port() -> int:
+    """A free port on 127.0.0.1 whose cluster-bus port (10000 above) is free too."""
+    while True:
+        port = free_port()
+        if port + CLUSTER_BUS_OFFSET > 65535:
+            port = 20000 + port % 30000
+        try:
+            for candidate in (port, port + CLUSTER_BUS_OFFSET):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+
+
 class RedisProcess:
     """One ``redis-server`` process bound to 127.0.0.1 (a context manager)."""
 
-    def __init__(self, binary: str, *, port: int | None = None) -> None:
+    def __init__(
+        self, binary: str, *, port: int | None = None, options: Sequence[str] = ()
+    ) -> None:
         self.binary = binary
         self.port = free_port() if port is None else port
+        self.options = tuple(options)
         self._directory = tempfile.TemporaryDirectory(prefix="flask-pyjwt-redis-")
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -120,6 +143,11 @@ class RedisProcess:
     def url(self) -> str:
         """``redis://127.0.0.1:<port>/0``."""
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def pid(self) -> int | None:
+        """The process id, while it runs."""
+        return self._process.pid if self.running and self._process is not None else None
 
     @property
     def running(self) -> bool:
@@ -139,6 +167,7 @@ class RedisProcess:
             "--dir", self._directory.name,
             "--protected-mode", "yes",
             "--loglevel", "warning",
+            *self.options,
         ]  # fmt: skip
         process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._process = process
@@ -178,6 +207,96 @@ class RedisProcess:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+CLUSTER_NODE_TIMEOUT_MS: Final = 1000
+"""``cluster-node-timeout`` of :class:`RedisClusterProcesses`: a dead master's replica
+takes over about two of these after it stops answering."""
+
+
+class RedisClusterProcesses:
+    """A Redis Cluster on 127.0.0.1: ``masters`` masters with one replica each, all the
+    same ``redis-server`` binary, made with its ``redis-cli --cluster create``."""
+
+    def __init__(self, binary: str, *, masters: int = 3) -> None:
+        self.binary = binary
+        options = (
+            "--cluster-enabled", "yes",
+            "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", str(CLUSTER_NODE_TIMEOUT_MS),
+        )  # fmt: skip
+        self.nodes = [
+            RedisProcess(binary, port=free_cluster_port(), options=options)
+            for _ in range(2 * masters)
+        ]
+
+    @property
+    def ports(self) -> list[int]:
+        """Every node's port, masters first (as created; a failover swaps roles)."""
+        return [node.port for node in self.nodes]
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start every node, join them into one cluster, wait until it serves every slot."""
+        for node in self.nodes:
+            node.start()
+        cli = Path(self.binary).with_name("redis-cli")
+        binary = str(cli) if cli.is_file() else shutil.which("redis-cli")
+        if binary is None:
+            raise RuntimeError("redis-cli is needed to create a cluster (next to redis-server)")
+        subprocess.run(
+            [
+                binary, "--cluster", "create",
+                *(f"127.0.0.1:{port}" for port in self.ports),
+                "--cluster-replicas", "1", "--cluster-yes",
+            ],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
+        )  # fmt: skip
+        self.wait_until_ok(timeout)
+
+    def wait_until_ok(self, timeout: float = 30.0) -> None:
+        """Wait until every running node says ``cluster_state:ok``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = [_cluster_info(node.port) for node in self.nodes if node.running]
+            if all(b"cluster_state:ok" in state for state in states):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the cluster is not ok: {states!r}")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        """Stop every node and remove their directories."""
+        for node in self.nodes:
+            node.close()
+
+    def __enter__(self) -> RedisClusterProcesses:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _cluster_info(port: int) -> bytes:
+    """The ``CLUSTER INFO`` text of the node on ``port`` (empty when it does not answer)."""
+    request = b"*2\r\n$7\r\nCLUSTER\r\n$4\r\nINFO\r\n"
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as connection:
+            connection.sendall(request)
+            reply = b""
+            while b"cluster_state:" not in reply or not reply.endswith(b"\r\n"):
+                chunk = connection.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+            return reply
+    except OSError:
+        return b""
 
 
 def main() -> int:

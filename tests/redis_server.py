@@ -10,10 +10,22 @@ from __future__ import annotations
 from typing import cast
 
 import redis
+from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
+from redis.retry import Retry
 
-from scripts.redis_server import RedisProcess, free_port
+from scripts.redis_server import RedisClusterProcesses, RedisProcess, free_port
 
-__all__ = ["RedisServer", "connect", "free_port"]
+__all__ = [
+    "RedisClusterServer",
+    "RedisServer",
+    "connect",
+    "command_calls",
+    "free_port",
+    "key_slot",
+    "node_port",
+    "nodes",
+]
 
 
 def connect(port: int, *, socket_timeout: float | None = 5.0) -> redis.Redis:
@@ -38,5 +50,54 @@ class RedisServer(RedisProcess):
             client.close()
 
     def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+
+def command_calls(client: redis.Redis, command: str) -> int:
+    """How many times the server has run ``command`` (``INFO commandstats``)."""
+    stats = cast("dict[str, dict[str, int]]", client.info("commandstats"))  # pyright: ignore[reportUnknownMemberType]
+    return stats.get(f"cmdstat_{command}", {}).get("calls", 0)
+
+
+def node_port(client: RedisCluster, key: str) -> int:
+    """The port of the node the cluster client sends ``key`` to."""
+    node = cast("ClusterNode", client.get_node_from_key(key))  # type: ignore[no-untyped-call]
+    return cast("int", node.port)
+
+
+def key_slot(client: RedisCluster, key: str) -> int:
+    """``key``'s hash slot."""
+    return cast("int", client.keyslot(key))  # type: ignore[no-untyped-call]
+
+
+def nodes(client: RedisCluster) -> list[ClusterNode]:
+    """Every node the cluster client knows."""
+    return cast("list[ClusterNode]", client.get_nodes())  # type: ignore[no-untyped-call]
+
+
+class RedisClusterServer(RedisClusterProcesses):
+    """A 3-master, 3-replica Redis Cluster on 127.0.0.1, with redis-py clients for it."""
+
+    def client(self, *, socket_timeout: float = 0.5) -> RedisCluster:
+        """A new cluster client that fails fast: short timeouts, one retry, no backoff."""
+        return RedisCluster(
+            host="127.0.0.1",
+            port=self.ports[0],
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            retry=Retry(NoBackoff(), 1),
+        )
+
+    def master_of(self, key: str) -> RedisProcess:
+        """The node process that serves ``key``'s slot now."""
+        client = self.client()
+        try:
+            port = node_port(client, key)
+        finally:
+            client.close()
+        return next(node for node in self.nodes if node.port == port)
+
+    def __enter__(self) -> RedisClusterServer:
         self.start()
         return self

@@ -284,6 +284,7 @@ def test_every_known_key_is_silent_and_the_check_follows_config_keys(
         "JWT_RESOURCE_METADATA_ROUTE": "/.well-known/oauth-protected-resource",
         "JWT_IDENTITY_CLAIM": "email",
         "JWT_HEADER_NAME": "X-Token", "JWT_HEADER_SCHEME": "", "JWT_CSRF_FORM_FIELD": "csrf",
+        "JWT_ROTATION_GRACE": 5,
     }  # fmt: skip
     assert set(VALID) | set(every_key) == set(CONFIG_KEYS)
     assert _config_warnings(**every_key) == []

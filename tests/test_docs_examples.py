@@ -997,7 +997,7 @@ def test_revocation_logout_rotation_and_logout_everywhere() -> None:
 def test_revocation_fail_fast_client(redis: RedisServer) -> None:
     store = revocation.shared_store("127.0.0.1", redis.port)
     store.revoke_subject("alice", issued_before=1, ttl=60)
-    assert sorted(redis.ttls()) == ["my-api:sub:alice"]
+    assert sorted(redis.ttls()) == ["my-api:{alice}:sub"]
     redis.stop()
     started = time.monotonic()
     with pytest.raises(RevocationUnavailableError):

@@ -33,10 +33,12 @@ def test_the_first_call_wins_and_the_next_ones_lose(store: RevocationStore) -> N
 
 def test_its_namespace_is_its_own(store: RevocationStore) -> None:
     # A proof's id equal to a refresh token's jti must not retire or revoke that token.
-    assert store.retire("same", ttl=60) is True
+    assert store.retire("same", ttl=60, subject="alice", record="r1") == "r1"
     assert store.remember_once("same", ttl=60) is True
-    assert store.retire("other", ttl=60) is True
-    assert store.retire("other", ttl=60) is False
+    assert store.rotation("same", subject="alice") == "r1"  # still retired, as it was
+    # control: the namespaces do hold what is written to them
+    assert store.retire("same", ttl=60, subject="alice", record="r2") == "r1"
+    assert store.remember_once("same", ttl=60) is False
 
 
 def test_a_ttl_of_zero_records_nothing(store: RevocationStore) -> None:

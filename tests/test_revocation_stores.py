@@ -69,7 +69,7 @@ def test_nothing_recorded_means_valid(make_store: StoreFactory) -> None:
 
 def test_a_revoked_token_is_refused_and_only_it(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_token("j1", ttl=3600)
+    store.revoke_token("j1", ttl=3600, subject="alice")
     assert store.status(query("j1")) is RevocationState.REVOKED
     assert store.status(query("j1", refresh=True)) is RevocationState.REVOKED
     assert store.status(query("j2")) is RevocationState.VALID
@@ -77,7 +77,7 @@ def test_a_revoked_token_is_refused_and_only_it(make_store: StoreFactory) -> Non
 
 def test_a_revoked_family_refuses_every_token_of_the_session(make_store: StoreFactory) -> None:
     store = make_store()
-    store.revoke_family("session-1", ttl=3600)
+    store.revoke_family("session-1", ttl=3600, subject="alice")
     assert store.status(query("a1", family="session-1")) is RevocationState.REVOKED
     assert store.status(query("r1", family="session-1", refresh=True)) is RevocationState.REVOKED
     assert store.status(query("a2", family="session-2")) is RevocationState.VALID
@@ -105,27 +105,41 @@ def test_a_subject_cutoff_never_moves_back(make_store: StoreFactory) -> None:
 
 def test_retiring_is_first_come_and_marks_only_refresh_tokens(make_store: StoreFactory) -> None:
     store = make_store()
-    assert store.retire("r1", ttl=3600) is True
-    assert store.retire("r1", ttl=3600) is False
+    assert store.retire("r1", ttl=3600, subject="alice", record="first 1.0") == "first 1.0"
+    assert store.retire("r1", ttl=3600, subject="alice", record="second 2.0") == "first 1.0"
     assert store.status(query("r1", refresh=True)) is RevocationState.RETIRED
     assert store.status(query("r1", refresh=False)) is RevocationState.VALID
-    assert store.retire("r2", ttl=3600) is True
+    assert store.retire("r2", ttl=3600, subject="alice", record="third 3.0") == "third 3.0"
+    assert store.rotation("r1", subject="alice") == "first 1.0"
+    assert store.rotation("r2", subject="alice") == "third 3.0"
+    assert store.rotation("r3", subject="alice") is None
+
+
+def test_a_retirement_sent_again_with_its_own_record_is_the_same_rotation(
+    make_store: StoreFactory,
+) -> None:
+    # What a client's retry after a timeout does: the first attempt ran, the answer was
+    # lost, the same write is sent again. It must not read as someone else's rotation.
+    store = make_store()
+    assert store.retire("r1", ttl=3600, subject="alice", record="mine 1.0") == "mine 1.0"
+    assert store.retire("r1", ttl=3600, subject="alice", record="mine 1.0") == "mine 1.0"
+    assert store.retire("r1", ttl=3600, subject="alice", record="theirs 1.0") == "mine 1.0"
 
 
 def test_revocation_outranks_retirement(make_store: StoreFactory) -> None:
     store = make_store()
-    store.retire("r1", ttl=3600)
-    store.revoke_family("f", ttl=3600)
+    store.retire("r1", ttl=3600, subject="alice", record="s 1.0")
+    store.revoke_family("f", ttl=3600, subject="alice")
     assert store.status(query("r1", family="f", refresh=True)) is RevocationState.REVOKED
 
 
 def _facts_end_when_what_they_concern_expires(
     store: RevocationStore, wait: Callable[[float], None]
 ) -> None:
-    store.revoke_token("j1", ttl=1)
-    store.revoke_token("j-past", ttl=-5)  # already expired: nothing to keep
-    store.revoke_token("j-now", ttl=0)
-    store.revoke_family("f-past", ttl=0)
+    store.revoke_token("j1", ttl=1, subject="alice")
+    store.revoke_token("j-past", ttl=-5, subject="alice")  # already expired: nothing to keep
+    store.revoke_token("j-now", ttl=0, subject="alice")
+    store.revoke_family("f-past", ttl=0, subject="alice")
     store.revoke_subject("s-past", issued_before=2_000_000_000, ttl=0)
     assert store.status(query("j1")) is RevocationState.REVOKED
     assert store.status(query("j-past")) is RevocationState.VALID
@@ -135,7 +149,8 @@ def _facts_end_when_what_they_concern_expires(
     assert store.status(query("j1")) is RevocationState.REVOKED
     wait(0.15)
     assert store.status(query("j1")) is RevocationState.VALID
-    assert store.retire("r-past", ttl=-5) is True
+    assert store.retire("r-past", ttl=-5, subject="alice", record="s 1.0") == "s 1.0"
+    assert store.rotation("r-past", subject="alice") is None
 
 
 def test_facts_end_when_what_they_concern_expires_in_memory() -> None:
@@ -161,13 +176,14 @@ def test_exactly_one_of_many_concurrent_retirements_wins(make_store: StoreFactor
     results: list[bool] = []
     lock = threading.Lock()
 
-    def rotate() -> None:
+    def rotate(index: int) -> None:
         barrier.wait()
-        won = store.retire("contested", ttl=3600)
+        record = f"successor-{index} 1.0"
+        won = store.retire("contested", ttl=3600, subject="alice", record=record) == record
         with lock:
             results.append(won)
 
-    threads = [threading.Thread(target=rotate) for _ in range(16)]
+    threads = [threading.Thread(target=rotate, args=(index,)) for index in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -180,11 +196,11 @@ def test_the_memory_store_drops_expired_facts_and_keeps_live_ones() -> None:
     store = MemoryRevocationStore(clock=lambda: now[0])
     for index in range(100):
         store.revoke_token(f"short-{index}", ttl=10)
-    store.revoke_token("long", ttl=4000)
+    store.revoke_token("long", ttl=4000, subject="alice")
     store.revoke_subject("alice", issued_before=999, ttl=10)
     assert len(store) == 102
     now[0] = 1011.0
-    store.revoke_token("trigger", ttl=4000)  # recording purges what has expired
+    store.revoke_token("trigger", ttl=4000, subject="alice")  # recording purges what has expired
     assert len(store) == 2
     assert store.status(query("long", issued_at=1)) is RevocationState.REVOKED
     assert store.status(query("short-1", issued_at=1)) is RevocationState.VALID
@@ -199,7 +215,8 @@ def _retire_in_another_process(
     store = RedisRevocationStore(connect(port))
     while time.time() < start:
         time.sleep(0.001)
-    results.put(store.retire(jti, ttl=3600))
+    record = f"{multiprocessing.current_process().name} 1.0"
+    results.put(store.retire(jti, ttl=3600, subject="alice", record=record) == record)
 
 
 @pytest.mark.slow
@@ -222,23 +239,24 @@ def test_exactly_one_of_several_processes_retiring_at_once_wins(redis: RedisServ
 def test_every_key_written_carries_a_ttl_no_longer_than_needed(redis: RedisServer) -> None:
     client = redis.client()
     store = RedisRevocationStore(client, prefix="app1:")
-    store.revoke_token("j1", ttl=600)
-    store.revoke_family("f1", ttl=7200)
+    store.revoke_token("j1", ttl=600, subject="alice")
+    store.revoke_family("f1", ttl=7200, subject="alice")
     store.revoke_subject("alice", issued_before=int(time.time()), ttl=7200)
-    store.retire("r1", ttl=300)
+    store.retire("r1", ttl=300, subject="alice", record="s 1.0")
     ttls = redis.ttls()
-    assert sorted(ttls) == ["app1:jti:j1", "app1:sid:f1", "app1:sub:alice", "app1:used:r1"]
-    assert 590 <= ttls["app1:jti:j1"] <= 600
-    assert 7190 <= ttls["app1:sid:f1"] <= 7200
-    assert 7190 <= ttls["app1:sub:alice"] <= 7200
-    assert 290 <= ttls["app1:used:r1"] <= 300
+    kinds = ["jti:j1", "sid:f1", "sub", "used:r1"]
+    assert sorted(ttls) == [f"app1:{{alice}}:{kind}" for kind in kinds]
+    assert 590 <= ttls["app1:{alice}:jti:j1"] <= 600
+    assert 7190 <= ttls["app1:{alice}:sid:f1"] <= 7200
+    assert 7190 <= ttls["app1:{alice}:sub"] <= 7200
+    assert 290 <= ttls["app1:{alice}:used:r1"] <= 300
     client.close()
 
 
 def test_prefixes_keep_apps_apart(redis: RedisServer) -> None:
     first = RedisRevocationStore(redis.client(), prefix="first:")
     second = RedisRevocationStore(redis.client(), prefix="second:")
-    first.revoke_token("j1", ttl=3600)
+    first.revoke_token("j1", ttl=3600, subject="alice")
     assert first.status(query("j1")) is RevocationState.REVOKED
     assert second.status(query("j1")) is RevocationState.VALID
 
@@ -247,13 +265,13 @@ def test_an_unreachable_redis_is_an_error_within_a_second_then_recovers(
     redis: RedisServer,
 ) -> None:
     store = RedisRevocationStore.from_url(redis.url)
-    store.revoke_token("j1", ttl=3600)
+    store.revoke_token("j1", ttl=3600, subject="alice")
     redis.stop()
     for call in (
         lambda: store.status(query("j1")),
-        lambda: store.revoke_token("j2", ttl=3600),
+        lambda: store.revoke_token("j2", ttl=3600, subject="alice"),
         lambda: store.revoke_subject("a", issued_before=1, ttl=3600),
-        lambda: store.retire("r", ttl=3600),
+        lambda: store.retire("r", ttl=3600, subject="a", record="s 1.0"),
     ):
         started = time.monotonic()
         with pytest.raises(RevocationUnavailableError, match="temporarily unavailable") as error:
@@ -263,7 +281,7 @@ def test_an_unreachable_redis_is_an_error_within_a_second_then_recovers(
     redis.start()
     # The restarted server is empty (no persistence in the tests): the store reconnects.
     assert store.status(query("j1")) is RevocationState.VALID
-    store.revoke_token("j1", ttl=3600)
+    store.revoke_token("j1", ttl=3600, subject="alice")
     assert store.status(query("j1")) is RevocationState.REVOKED
 
 

@@ -448,6 +448,13 @@ CASES: tuple[Case, ...] = (
         _set(JWT_REVOCATION_HORIZON="1d"),
         InvalidConfigError,
     ),
+    Case("JWT_ROTATION_GRACE", "``-1``", _set(JWT_ROTATION_GRACE=-1), InvalidConfigError),
+    Case(
+        "JWT_ROTATION_GRACE",
+        '``"10s"``',
+        _set(JWT_ROTATION_GRACE="10s"),
+        InvalidConfigError,
+    ),
     Case(
         "JWT_ACCEPT_LEGACY_TOKENS",
         '``"sometimes"``',

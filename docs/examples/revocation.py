@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from redis import Redis
 from redis.backoff import NoBackoff
+from redis.cluster import RedisCluster
 from redis.retry import Retry
 
 from flask_pyjwt import AuthManager, RedisRevocationStore, current_token, require_token
@@ -89,3 +90,14 @@ def shared_store(host: str, port: int) -> RedisRevocationStore:
 
 
 # [end client]
+
+
+# [start cluster]
+def cluster_store(host: str, port: int) -> RedisRevocationStore:
+    """A store on Redis Cluster whose logouts survive a failover: each write returns
+    once a replica has it (else a 503)."""
+    client = RedisCluster(host=host, port=port, socket_timeout=0.25, retry=Retry(NoBackoff(), 1))
+    return RedisRevocationStore(client, prefix="my-api:", min_replicas=1)
+
+
+# [end cluster]

@@ -66,6 +66,8 @@ class IssueOptions:
             a token that is not fresh. Auth tokens only.
         dpop_jkt: the RFC 7638 thumbprint of the client's DPoP key the token is bound
             to (``cnf.jkt``, RFC 9449 6), if any.
+        jti: the token's ``jti``, instead of a new random one: only for the library's own
+            re-issue of a successor within ``JWT_ROTATION_GRACE`` (never a user's input).
     """
 
     max_age: int | None = None
@@ -74,6 +76,7 @@ class IssueOptions:
     session: str | None = None
     fresh: bool | int = False
     dpop_jkt: str | None = None
+    jti: str | None = None
 
 
 DEFAULT_ISSUE_OPTIONS: Final = IssueOptions()
@@ -280,7 +283,7 @@ class Issuer:
         name, media_type = KIND_NAMES[kind]
         now = int(self._clock())
         exp = now + max_age
-        jti = secrets.token_hex(16)  # 128 random bits
+        jti = secrets.token_hex(16) if options.jti is None else options.jti  # 128 random bits
         claims: dict[str, JSONValue] = {
             "iss": settings.issuer,
             "sub": sub,

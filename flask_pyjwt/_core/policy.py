@@ -75,6 +75,9 @@ class Settings:
         revocation_fail_open: ``JWT_REVOCATION_FAIL_OPEN``: accept tokens when the
             revocation store does not answer (logging a warning each time) instead of
             answering 503.
+        rotation_grace: ``JWT_ROTATION_GRACE``, seconds after a rotation during which
+            the rotated refresh token presented again gets the same successor instead
+            of being reuse (0: no window).
         algorithms: every algorithm of ``JWT_AUTHTYPE``, the first being
             :attr:`algorithm` (several only for a verify-only app whose keys come as a
             JWK Set).
@@ -121,6 +124,7 @@ class Settings:
     revocation_prefix: str = DEFAULT_REVOCATION_PREFIX
     revocation_fail_open: bool = False
     revocation_horizon: int | None = None
+    rotation_grace: int = 0
     transport: TransportSettings = DEFAULT_TRANSPORT
     verify_cache_size: int = DEFAULT_VERIFY_CACHE_SIZE
     dpop: DPoPSettings = DEFAULT_DPOP_SETTINGS

@@ -79,7 +79,10 @@ class RevocationStore(Protocol):
     * **Atomic retirement**: :meth:`retire` records a refresh token as used and says
       whether it was the first to do so, in one atomic step: of any number of
       concurrent calls for one ``jti``, across every process sharing the store,
-      exactly one returns ``True``.
+      exactly one gets its own record back.
+    * **Subject locality**: every write names the token's subject, so that a store
+      spread over several servers (Redis Cluster) can keep all of a subject's facts
+      on one and answer :meth:`status` from it.
     * **Monotonic subject cut-offs**: :meth:`revoke_subject` never moves a subject's
       cut-off back in time.
     * **Failure is loud**: a store that cannot answer raises
@@ -91,12 +94,14 @@ class RevocationStore(Protocol):
         """Whether the token ``query`` describes is refused, and why."""
         ...
 
-    def revoke_token(self, jti: str, *, ttl: int) -> None:
-        """Refuse the token with this ``jti`` for ``ttl`` seconds (until it expires)."""
+    def revoke_token(self, jti: str, *, ttl: int, subject: str) -> None:
+        """Refuse the token with this ``jti`` (of ``subject``) for ``ttl`` seconds (until
+        it expires)."""
         ...
 
-    def revoke_family(self, family: str, *, ttl: int) -> None:
-        """Refuse every token of the session ``family`` for ``ttl`` seconds."""
+    def revoke_family(self, family: str, *, ttl: int, subject: str) -> None:
+        """Refuse every token of the session ``family`` (of ``subject``) for ``ttl``
+        seconds."""
         ...
 
     def revoke_subject(self, subject: str, *, issued_before: int, ttl: int) -> None:
@@ -105,10 +110,17 @@ class RevocationStore(Protocol):
         asked for longer."""
         ...
 
-    def retire(self, jti: str, *, ttl: int) -> bool:
-        """Mark a refresh token as rotated for ``ttl`` seconds; ``True`` only for the
-        first call for ``jti`` (and for a ``ttl`` of zero or less, which records
-        nothing)."""
+    def retire(self, jti: str, *, ttl: int, subject: str, record: str) -> str:
+        """Mark a refresh token (of ``subject``) as rotated for ``ttl`` seconds, keeping
+        ``record`` (text unique to this rotation) with it, and return the record kept:
+        ``record`` itself for the first call for ``jti`` (and for a ``ttl`` of zero or
+        less, which records nothing), the first call's record for every later one. A
+        call repeated with the same ``record`` (a client's retry after a timeout) gets
+        ``record`` back: it is the same rotation, not a second one."""
+        ...
+
+    def rotation(self, jti: str, *, subject: str) -> str | None:
+        """The record :meth:`retire` kept for ``jti``, or ``None`` if it is not retired."""
         ...
 
     def remember_once(self, key: str, *, ttl: int) -> bool:
@@ -141,6 +153,7 @@ class MemoryRevocationStore:
         self._lock = threading.Lock()
         self._facts: dict[tuple[_Kind, str], float] = {}
         self._cutoffs: dict[str, int] = {}
+        self._records: dict[str, str] = {}
         self._expiry: list[tuple[float, _Kind, str]] = []
         self._reads = 0
 
@@ -180,12 +193,14 @@ class MemoryRevocationStore:
             return RETIRED
         return VALID
 
-    def revoke_token(self, jti: str, *, ttl: int) -> None:
-        """See :meth:`RevocationStore.revoke_token`."""
+    def revoke_token(self, jti: str, *, ttl: int, subject: str = "") -> None:
+        """See :meth:`RevocationStore.revoke_token` (``subject`` is not needed here)."""
+        del subject
         self._record("jti", jti, ttl)
 
-    def revoke_family(self, family: str, *, ttl: int) -> None:
-        """See :meth:`RevocationStore.revoke_family`."""
+    def revoke_family(self, family: str, *, ttl: int, subject: str = "") -> None:
+        """See :meth:`RevocationStore.revoke_family` (``subject`` is not needed here)."""
+        del subject
         self._record("family", family, ttl)
 
     def revoke_subject(self, subject: str, *, issued_before: int, ttl: int) -> None:
@@ -197,13 +212,23 @@ class MemoryRevocationStore:
                     issued_before if previous is None else max(previous, issued_before)
                 )
 
-    def retire(self, jti: str, *, ttl: int) -> bool:
+    def retire(self, jti: str, *, ttl: int, subject: str = "", record: str = "1") -> str:
         """See :meth:`RevocationStore.retire`."""
+        del subject
         with self._lock:
             if _live(self._facts.get(("retired", jti)), self._clock()):
-                return False
-            self._record_locked("retired", jti, ttl)
-            return True
+                return self._records.get(jti, "")
+            if self._record_locked("retired", jti, ttl):
+                self._records[jti] = record
+            return record
+
+    def rotation(self, jti: str, *, subject: str = "") -> str | None:
+        """See :meth:`RevocationStore.rotation`."""
+        del subject
+        with self._lock:
+            if _live(self._facts.get(("retired", jti)), self._clock()):
+                return self._records.get(jti)
+            return None
 
     def remember_once(self, key: str, *, ttl: int) -> bool:
         """See :meth:`RevocationStore.remember_once`."""
@@ -237,6 +262,8 @@ class MemoryRevocationStore:
                 del facts[(kind, key)]
                 if kind == "subject":
                     self._cutoffs.pop(key, None)
+                elif kind == "retired":
+                    self._records.pop(key, None)
 
     def __repr__(self) -> str:
         return f"MemoryRevocationStore(facts={len(self)})"

@@ -15,7 +15,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Final, NoReturn
 
 from .errors import (
     LegacyTokenRevocationError,
@@ -101,9 +101,12 @@ class Sessions:
         leeway: ``JWT_LEEWAY``, seconds tokens are accepted after their ``exp``.
         fail_open: accept tokens when the store does not answer (logging each time).
         clock: the time source, in seconds since the epoch.
+        grace: ``JWT_ROTATION_GRACE``, seconds after a rotation during which the
+            rotated refresh token presented again is not reuse: it is accepted, and
+            rotating it again gives the same successor (``jti``) as the first rotation.
     """
 
-    __slots__ = ("_clock", "_fail_open", "_horizon", "_leeway", "store")
+    __slots__ = ("_clock", "_fail_open", "_grace", "_horizon", "_leeway", "store")
 
     def __init__(
         self,
@@ -113,8 +116,10 @@ class Sessions:
         leeway: int = 0,
         fail_open: bool = False,
         clock: Callable[[], float] = time.time,
+        grace: int = 0,
     ) -> None:
         self.store = store
+        self._grace = grace
         self._horizon = horizon
         self._leeway = leeway
         self._fail_open = fail_open
@@ -147,6 +152,8 @@ class Sessions:
             raise TokenRevokedError("The token has been revoked.")
         if state is RETIRED:
             assert isinstance(token, RefreshToken)
+            if self._grace > 0 and self._in_grace(token) is not None:
+                return  # presented again just after its rotation: rotate() hands out the same
             self._reuse(token)
 
     def remember_once(self, key: str, *, ttl: int) -> bool:
@@ -190,10 +197,10 @@ class Sessions:
                     "provider's that leaves it out), so it cannot be revoked on its own; "
                     "revoke_subject(sub) revokes it with the subject's other tokens"
                 )
-            self.store.revoke_token(token_id, ttl=ttl)
+            self.store.revoke_token(token_id, ttl=ttl, subject=token.sub)
         family = _family(token)
         if family is not None and (end_session or isinstance(token, RefreshToken)):
-            self.store.revoke_family(family, ttl=self._session_ttl(token))
+            self.store.revoke_family(family, ttl=self._session_ttl(token), subject=token.sub)
 
     def revoke_subject(self, subject: str) -> None:
         """Refuse every token of ``subject`` issued until now (this second included).
@@ -203,12 +210,18 @@ class Sessions:
         """
         self.store.revoke_subject(subject, issued_before=int(self._clock()), ttl=self._horizon)
 
-    def retire(self, refresh: RefreshToken) -> str:
-        """Take ``refresh`` out of use for a rotation, and return its session's id.
+    def retire(self, refresh: RefreshToken, successor: str) -> tuple[str, str]:
+        """Take ``refresh`` out of use for a rotation into the refresh token whose ``jti``
+        is ``successor``; return its session's id and the ``jti`` the successor must have.
 
         Exactly one of any number of concurrent rotations of one refresh token gets
-        here; every other one, and any later presentation of it, is reuse. Never fails
-        open: without the store, single use cannot be guaranteed.
+        here with its own ``successor`` back; every other one, and any later
+        presentation of it, is reuse, except within ``JWT_ROTATION_GRACE`` of the
+        winning rotation, which gets the winner's ``jti`` back instead (the caller
+        issues an equivalent successor, not a new branch of the session). Never fails
+        open: without the store, single use cannot be guaranteed. A store client that
+        re-sends its write after a timeout finds its own record: the same rotation,
+        never reuse.
 
         Raises:
             TokenRevokedError: the token or its session was revoked.
@@ -218,18 +231,48 @@ class Sessions:
         state = self.store.status(_query(refresh))
         if state is REVOKED:
             raise TokenRevokedError("The token has been revoked.")
+        if state is RETIRED and self._grace <= 0:
+            self._reuse(refresh)
         token_id = _token_id(refresh)
         assert token_id is not None  # a refresh token has a jti or a rid
-        if state is RETIRED or not self.store.retire(token_id, ttl=self._token_ttl(refresh)):
-            self._reuse(refresh)
+        record = f"{successor} {self._clock():.3f}"
+        kept = self.store.retire(
+            token_id, ttl=self._token_ttl(refresh), subject=refresh.sub, record=record
+        )
+        if kept != record:
+            earlier = self._grace_successor(kept)
+            if earlier is None:
+                self._reuse(refresh)
+            successor = earlier
         family = _family(refresh)
         assert family is not None
-        return family
+        return family, successor
 
-    def _reuse(self, refresh: RefreshToken) -> None:
+    def _in_grace(self, refresh: RefreshToken) -> str | None:
+        """The successor ``jti`` of a retired ``refresh`` rotated less than the grace
+        window ago, else ``None``."""
+        token_id = _token_id(refresh)
+        assert token_id is not None
+        return self._grace_successor(self.store.rotation(token_id, subject=refresh.sub))
+
+    def _grace_successor(self, record: str | None) -> str | None:
+        # A record is "<successor jti> <time of the rotation>" (see retire); anything
+        # else (a record written before grace windows existed) is never in grace.
+        if record is None or self._grace <= 0:
+            return None
+        successor, _, at = record.partition(" ")
+        try:
+            rotated_at = float(at)
+        except ValueError:
+            return None
+        if successor and abs(self._clock() - rotated_at) <= self._grace:  # clocks differ a bit
+            return successor
+        return None
+
+    def _reuse(self, refresh: RefreshToken) -> NoReturn:
         family = _family(refresh)
         assert family is not None
-        self.store.revoke_family(family, ttl=self._session_ttl(refresh))
+        self.store.revoke_family(family, ttl=self._session_ttl(refresh), subject=refresh.sub)
         LOGGER.warning(
             "a rotated refresh token was presented again: its session was revoked (subject %r)",
             refresh.sub,

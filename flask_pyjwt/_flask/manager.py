@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Literal, overload
 
@@ -454,7 +455,10 @@ class AuthManager(UserHooks[U]):
         :class:`~flask_pyjwt.errors.RefreshTokenReusedError` (401 ``refresh_token_reused``
         in a view). Of
         two concurrent rotations of one refresh token exactly one wins. There is no
-        grace window: a client that lost the answer to its rotation logs in again.
+        grace window unless ``JWT_ROTATION_GRACE`` opens one: within it, the rotated token
+        presented again gets a pair with the same successor ``jti`` (see
+        :doc:`/revocation`); otherwise a client that lost the answer to its rotation logs
+        in again.
 
         The new refresh token keeps the session and the custom claims of the old one;
         the new auth token belongs to the session too, with ``scope`` and ``claims``.
@@ -496,5 +500,11 @@ class AuthManager(UserHooks[U]):
         carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
-        state.sessions.retire(presented)
+        _, successor = state.sessions.retire(presented, new_refresh.jti)
+        if successor != new_refresh.jti:
+            # Within JWT_ROTATION_GRACE of an earlier rotation of the same token: the same
+            # successor as that one (same session, same jti), not a new branch.
+            new_refresh = state.codec.issue_refresh(
+                presented.sub, carried, replace(options, jti=successor)
+            )
         return new_auth, new_refresh

@@ -129,6 +129,7 @@ def build_state(
         leeway=settings.leeway,
         fail_open=settings.revocation_fail_open,
         clock=time.time if clock is None else clock,
+        grace=settings.rotation_grace,
     )
     if settings.jwks_route is not None:
         keys: JWKSet = {"keys": []} if verifier is None else public_key_set(verifier)
@@ -235,7 +236,15 @@ def _store_for(
             "is set, and a revocation_store was given to AuthManager too; use one of them",
         )
     try:
-        return RedisRevocationStore.from_url(url, prefix=settings.revocation_prefix)
+        # The local cache holds at most as many answers as the verified-token cache
+        # holds tokens (none when that cache is off).
+        size = settings.verify_cache_size
+        return RedisRevocationStore.from_url(
+            url,
+            prefix=settings.revocation_prefix,
+            local_cache=size > 0,
+            local_cache_size=max(1, size),
+        )
     except ImportError as error:
         raise InvalidConfigError("JWT_REVOCATION_REDIS_URL", str(error)) from None
     except ValueError:

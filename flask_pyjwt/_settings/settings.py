@@ -125,6 +125,7 @@ def load_settings(
             lookup, "JWT_REVOCATION_HORIZON", 0, minimum=1, duration=True
         )
         or None,
+        rotation_grace=read_whole_number(lookup, "JWT_ROTATION_GRACE", 0, minimum=0, duration=True),
         jwks_route=read_jwks_route(lookup),
         jwks_url=jwks_url,
         jwks_min_refresh=min_refresh,

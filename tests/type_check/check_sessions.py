@@ -44,7 +44,8 @@ def sessions(app: Flask, client: redis.Redis, refresh: RefreshToken, auth: AuthT
 
     query = RevocationQuery(jti="j", subject="alice", issued_at=0, family=None, refresh=False)
     assert_type(shared.status(query), RevocationState)
-    assert_type(shared.retire("j", ttl=1), bool)
+    assert_type(shared.retire("j", ttl=1, subject="alice", record="j2 0.0"), str)
+    assert_type(shared.rotation("j", subject="alice"), str | None)
     code: ErrorCode = TokenRevokedError("revoked").code  # a 401 code the app may branch on
     del code
     assert_type(
