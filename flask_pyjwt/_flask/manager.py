@@ -15,6 +15,7 @@ from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import (
     AlreadyInitializedError,
     InvalidTokenError,
+    RefreshTokenReusedError,
 )
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options, merge_claims
 from flask_pyjwt._core.jwks import JWKSet
@@ -34,8 +35,19 @@ from flask_pyjwt._core.tokens import (
 )
 
 from .cli import jwt_cli
+from .context import get_app
 from .cookies import set_token_cookies, unset_token_cookies
 from .setup import SetupOptions, build_state
+from .signals import (
+    REFRESH_TOKEN_REUSED_RECEIVERS,
+    SUBJECT_LOGGED_OUT_RECEIVERS,
+    TOKEN_REVOKED_RECEIVERS,
+    kind_of,
+    send_refresh_token_reused,
+    send_subject_logged_out,
+    send_token_revoked,
+    session_id,
+)
 from .state import (
     EXTENSION_NAME,
     LEGACY_EXTENSION_NAME,
@@ -135,6 +147,14 @@ class AuthManager:
 
     def _state(self) -> AppState:
         return manager_state(self, self._apps)
+
+    def _app(self) -> Flask:
+        """The app :meth:`_state` found (call it first): the current one, or outside an
+        application context the one app this manager serves."""
+        try:
+            return get_app()
+        except RuntimeError:
+            return next(iter(self._apps))
 
     def _codec(self) -> TokenCodec:
         return self._state().codec
@@ -395,6 +415,19 @@ class AuthManager:
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
         verified = state.codec.decode_expired_ok(raw)
         state.sessions.revoke(verified, end_session=end_session)
+        if TOKEN_REVOKED_RECEIVERS:
+            session = session_id(verified)
+            send_token_revoked(
+                self._app(),
+                {
+                    "sub": verified.sub,
+                    "token_type": kind_of(verified),
+                    "jti": verified.jti or None,
+                    "session": session,
+                    "session_ended": session is not None
+                    and (end_session or isinstance(verified, RefreshToken)),
+                },
+            )
 
     def revoke_subject(self, sub: str) -> None:
         """Refuse every token of ``sub`` issued until now: log out everywhere (after a
@@ -412,6 +445,8 @@ class AuthManager:
         """
         check_subject(sub)  # callers without a type checker may pass anything
         self._state().sessions.revoke_subject(sub)
+        if SUBJECT_LOGGED_OUT_RECEIVERS:
+            send_subject_logged_out(self._app(), {"sub": sub})
 
     def rotate(
         self,
@@ -469,5 +504,12 @@ class AuthManager:
         carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
-        state.sessions.retire(presented)
+        try:
+            state.sessions.retire(presented)
+        except RefreshTokenReusedError:
+            if REFRESH_TOKEN_REUSED_RECEIVERS:
+                send_refresh_token_reused(
+                    self._app(), {"sub": presented.sub, "session": session_of(presented)}
+                )
+            raise
         return new_auth, new_refresh

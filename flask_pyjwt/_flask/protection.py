@@ -17,16 +17,35 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Final
 
-from flask_pyjwt._core.errors import InvalidTokenError, UnavailableError
+from flask_pyjwt._core.errors import (
+    InvalidTokenError,
+    RefreshTokenReusedError,
+    UnavailableError,
+)
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
-from flask_pyjwt._core.tokens import AUTH, AuthToken, Token
+from flask_pyjwt._core.sessions import session_of
+from flask_pyjwt._core.tokens import AUTH, AuthToken, RefreshToken, Token
 from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims
 
-from .context import get_request
+from .context import get_app, get_request
 from .current import remember_claims, set_current_token
-from .http_errors import AuthenticationFailed, PermissionDenied, TemporarilyUnavailable
+from .http_errors import (
+    AuthenticationFailed,
+    HTTPAuthError,
+    PermissionDenied,
+    TemporarilyUnavailable,
+)
+from .signals import (
+    AUTHENTICATION_FAILED_RECEIVERS,
+    REFRESH_TOKEN_REUSED_RECEIVERS,
+    TOKEN_VERIFIED_RECEIVERS,
+    kind_of,
+    send_authentication_failed,
+    send_refresh_token_reused,
+    send_token_verified,
+)
 from .state import current_state
 from .transport import Names, bearer_token, check_csrf, find_token
 
@@ -54,60 +73,89 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         TemporarilyUnavailable: 503, a service the check needs did not answer.
     """
     state = current_state()
-    codec = state.codec
-    transport = codec.settings.transport
-    # Werkzeug types the environ as dict[str, Any]; read its values as object.
-    environ: MutableMapping[str, object] = get_request().environ
-    # extract
-    locations = requirements.locations or transport.locations
-    raw = bearer_token(environ) if locations == _HEADER_ONLY else None
-    if raw is None:  # another location, or a header the fast path leaves to find_token
-        carried = find_token(
-            locations, _names(requirements, transport), optional=requirements.optional
-        )
-        if carried is None:
-            return None
-        csrf_cookie = (
-            transport.auth_csrf_cookie
-            if requirements.kind is AUTH
-            else transport.refresh_csrf_cookie
-        )
-        check_csrf(carried, transport, csrf_cookie)
-        raw = carried.token
-    # verify: the token itself, then whether it was revoked since (one store read)
+    source: Location | None = None
     try:
-        token = codec.decode(raw, requirements.kind)
-        if requirements.check_revocation:
-            state.sessions.check(token)
-        # A declared claims shape is part of what makes the token valid here: 401.
-        typed = (
-            None
-            if requirements.claims_as is None
-            else load_claims(requirements.claims_as, token.claims)
+        codec = state.codec
+        transport = codec.settings.transport
+        # Werkzeug types the environ as dict[str, Any]; read its values as object.
+        environ: MutableMapping[str, object] = get_request().environ
+        # extract
+        locations = requirements.locations or transport.locations
+        raw = bearer_token(environ) if locations == _HEADER_ONLY else None
+        if raw is not None:
+            source = "header"
+        else:  # another location, or a header the fast path leaves to find_token
+            carried = find_token(
+                locations, _names(requirements, transport), optional=requirements.optional
+            )
+            if carried is None:
+                return None
+            csrf_cookie = (
+                transport.auth_csrf_cookie
+                if requirements.kind is AUTH
+                else transport.refresh_csrf_cookie
+            )
+            check_csrf(carried, transport, csrf_cookie)
+            raw = carried.token
+            source = carried.location
+        # verify: the token itself, then whether it was revoked since (one store read)
+        try:
+            token = codec.decode(raw, requirements.kind)
+            if requirements.check_revocation:
+                try:
+                    state.sessions.check(token)
+                except RefreshTokenReusedError:
+                    if REFRESH_TOKEN_REUSED_RECEIVERS:
+                        assert isinstance(token, RefreshToken)
+                        send_refresh_token_reused(
+                            get_app(), {"sub": token.sub, "session": session_of(token)}
+                        )
+                    raise
+            # A declared claims shape is part of what makes the token valid here: 401.
+            typed = (
+                None
+                if requirements.claims_as is None
+                else load_claims(requirements.claims_as, token.claims)
+            )
+        except InvalidTokenError as error:
+            raise AuthenticationFailed.from_token_error(error) from None
+        except UnavailableError as error:
+            raise TemporarilyUnavailable.from_unavailable(error) from None
+        if requirements.fresh and not (isinstance(token, AuthToken) and codec.is_fresh(token)):
+            raise AuthenticationFailed(
+                error_code="fresh_token_required",
+                message="This requires a fresh token: authenticate again (a refreshed token "
+                "is not fresh).",
+            )
+        # authorize
+        if requirements.requires_claims:
+            refusal = authorize(requirements, token, view_args)
+            if refusal is not None:
+                raise PermissionDenied(error_code=refusal.code, message=refusal.message)
+        # expose: the user first, so that a request refused for its user (401
+        # user_not_found, or the loader's own error) has no current token either
+        loader = state.users.loader
+        if loader is not None:
+            loader.load_for(token)
+        set_current_token(token, environ)
+        if requirements.claims_as is not None and typed is not None:
+            remember_claims(token, requirements.claims_as, typed)
+    except HTTPAuthError as error:
+        if AUTHENTICATION_FAILED_RECEIVERS:
+            send_authentication_failed(
+                get_app(), {"code": error.error_code, "status": error.code or 500, "source": source}
+            )
+        raise
+    if TOKEN_VERIFIED_RECEIVERS:
+        send_token_verified(
+            get_app(),
+            {
+                "sub": token.sub,
+                "token_type": kind_of(token),
+                "jti": token.jti or None,
+                "source": source,
+            },
         )
-    except InvalidTokenError as error:
-        raise AuthenticationFailed.from_token_error(error) from None
-    except UnavailableError as error:
-        raise TemporarilyUnavailable.from_unavailable(error) from None
-    if requirements.fresh and not (isinstance(token, AuthToken) and codec.is_fresh(token)):
-        raise AuthenticationFailed(
-            error_code="fresh_token_required",
-            message="This requires a fresh token: authenticate again (a refreshed token "
-            "is not fresh).",
-        )
-    # authorize
-    if requirements.requires_claims:
-        refusal = authorize(requirements, token, view_args)
-        if refusal is not None:
-            raise PermissionDenied(error_code=refusal.code, message=refusal.message)
-    # expose: the user first, so that a request refused for its user (401
-    # user_not_found, or the loader's own error) has no current token either
-    loader = state.users.loader
-    if loader is not None:
-        loader.load_for(token)
-    set_current_token(token, environ)
-    if requirements.claims_as is not None and typed is not None:
-        remember_claims(token, requirements.claims_as, typed)
     return token
 
 

@@ -32,6 +32,7 @@ from flask_pyjwt._settings.sources import layered_lookup
 from .http_errors import register_error_handlers
 from .placement import install_guard
 from .routes import register_jwks_route
+from .signals import SignallingFetcher
 from .state import AppState, IssuesTokens, UserLoaderSlot
 
 
@@ -72,7 +73,7 @@ def build_state(
     if use_config_keys:
         config_signer, config_verifier = load_keys(lookup, settings)
         if isinstance(config_verifier, RemoteKeys):
-            config_verifier = _key_cache(config_verifier, clock)
+            config_verifier = _key_cache(app, config_verifier, clock)
         signer = signer if signer is not None else config_signer
         verifier = verifier if verifier is not None else config_verifier
     assert verifier is not None
@@ -101,7 +102,7 @@ def build_state(
     return AppState(manager, codec, sessions, users)
 
 
-def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedKeySet:
+def _key_cache(app: Flask, remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedKeySet:
     """The identity provider's keys: the core's cache around the HTTP fetcher."""
     return CachedKeySet(
         remote.url,
@@ -110,7 +111,7 @@ def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedK
         min_refresh=remote.min_refresh,
         max_cache=remote.max_cache,
         clock=time.monotonic if clock is None else clock,
-        fetcher=fetch_url,
+        fetcher=SignallingFetcher(app, remote.algorithms, fetch_url),
     )
 
 
