@@ -54,6 +54,6 @@ else:
     def fake_idp(token_clock: TokenClock) -> Iterator[FakeIdentityProvider]:
         """A serving :class:`FakeIdentityProvider` (the defaults: issuer
         ``https://idp.test/``, audience ``my-api``, ES256) stamping its tokens with
-        ``token_clock``; configure the app with ``app.config.update(fake_idp.config())``."""
+        ``token_clock``; configure the app with ``app.config.from_mapping(fake_idp.config())``."""
         with FakeIdentityProvider(clock=token_clock) as provider:
             yield provider

@@ -3,7 +3,7 @@ carries (token text); a signal nobody listens to builds nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 import pytest
@@ -20,7 +20,7 @@ Received = list[tuple[object, dict[str, object]]]
 
 
 @contextmanager
-def receiving(signal: NamedSignal, app: Flask) -> Iterator[Received]:
+def receiving(signal: NamedSignal, app: Flask) -> Generator[Received, None, None]:
     """Every (sender, kwargs) ``signal`` sends from ``app`` inside the block."""
     received: Received = []
 
