@@ -1,10 +1,10 @@
-"""The public surface: seven public modules, each ``__all__`` exactly its public names.
+"""The public surface: eight public modules, each ``__all__`` exactly its public names.
 
 ``flask_pyjwt`` holds what a typical app imports (at most 30 names); every exception and
 warning is in ``flask_pyjwt.errors``, annotation-only names in ``flask_pyjwt.typing``,
 the Redis store's protocols in ``flask_pyjwt.redis``, typed claims in
 ``flask_pyjwt.claims``, signals in ``flask_pyjwt.signals``, the testing kit in
-``flask_pyjwt.testing``. The API page documents exactly these names, each once, under
+``flask_pyjwt.testing``, the OpenAPI plugin in ``flask_pyjwt.apispec``. The API page documents exactly these names, each once, under
 its module, and the migration page says where every name that left the top level went.
 """
 
@@ -19,6 +19,7 @@ from types import ModuleType
 import pytest
 
 import flask_pyjwt
+import flask_pyjwt.apispec
 import flask_pyjwt.claims
 import flask_pyjwt.errors
 import flask_pyjwt.redis
@@ -36,9 +37,10 @@ PUBLIC_MODULES = (
     flask_pyjwt.claims,
     flask_pyjwt.signals,
     flask_pyjwt.testing,
+    flask_pyjwt.apispec,
 )
 SUBMODULES = PUBLIC_MODULES[1:]
-NEW_IN_2 = (flask_pyjwt.signals, flask_pyjwt.testing)
+NEW_IN_2 = (flask_pyjwt.signals, flask_pyjwt.testing, flask_pyjwt.apispec)
 """Modules new in 2.0: none of their names left the top level."""
 REMOVED = ("CONFIG_KEYS", "Settings", "TransportSettings", "AuthManager.settings")
 

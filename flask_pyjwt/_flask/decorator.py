@@ -32,7 +32,7 @@ from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token, TokenType, TokenTypeName
 from flask_pyjwt._core.typed_claims import ClaimsDataclass
 
-from .placement import refuse_if_registered, remember_wrapped
+from .placement import refuse_if_registered, remember_requirements, remember_wrapped
 from .protection import protect
 
 P = ParamSpec("P")
@@ -152,16 +152,20 @@ def require_token(
         # the bare view refuses to serve it.
         remember_wrapped(view)
         refuse_if_registered(view, view_name(view))
-        check = functools.partial(protect, requirements.bound_to(view))
+        bound = requirements.bound_to(view)
+        check = functools.partial(protect, bound)
         if _is_coroutine_function(view):
-            return _async_wrapper(view, check)
+            protected = _async_wrapper(view, check)
+        else:
 
-        @functools.wraps(view)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            check(kwargs)
-            return view(*args, **kwargs)
+            @functools.wraps(view)
+            def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+                check(kwargs)
+                return view(*args, **kwargs)
 
-        return wrapper
+            protected = wrapper
+        remember_requirements(protected, bound, inner=view)  # for OpenAPI (flask_pyjwt.apispec)
+        return protected
 
     return decorator
 

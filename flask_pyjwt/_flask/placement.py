@@ -23,9 +23,13 @@ from typing import Final, cast
 from flask import Flask
 
 from flask_pyjwt._core.errors import DecoratorOrderError
+from flask_pyjwt._core.requirements import Requirements
 
 _SERVED_APPS: Final[weakref.WeakSet[Flask]] = weakref.WeakSet()
 _WRAPPED: Final[weakref.WeakSet[object]] = weakref.WeakSet()
+_REQUIREMENTS: Final[weakref.WeakKeyDictionary[object, tuple[Requirements, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _FIX: Final = (
     "put @require_token(...) below @app.route(...) (or @blueprint.route(...)): swap the "
@@ -112,3 +116,33 @@ def install_guard(app: Flask) -> None:
 
     before_request: Callable[[Callable[[], None]], object] = app.before_request
     before_request(guard)
+
+
+def remember_requirements(protected: object, requirements: Requirements, *, inner: object) -> None:
+    """Record what ``protected`` (a view ``require_token`` returned) requires: its own
+    ``requirements``, then those of ``inner`` (the view it wraps, when that is itself
+    protected by a stacked ``require_token``)."""
+    with contextlib.suppress(TypeError):  # not weak-referenceable: nothing to describe
+        _REQUIREMENTS[protected] = (requirements, *requirements_of(inner))
+
+
+def requirements_of(view: object) -> tuple[Requirements, ...]:
+    """What ``view`` requires of a request's token, every one of them (stacked
+    ``require_token`` decorators, outermost first), following ``__wrapped__`` through
+    other decorators; ``()`` for a view ``require_token`` does not protect."""
+    seen = 0
+    current: object = view
+    while current is not None and seen < _MAX_WRAPPERS:
+        try:
+            found = _REQUIREMENTS.get(current)
+        except TypeError:  # unhashable or not weak-referenceable
+            found = None
+        if found is not None:
+            return found
+        current = getattr(current, "__wrapped__", None)
+        seen += 1
+    return ()
+
+
+_MAX_WRAPPERS: Final = 32
+"""How many ``__wrapped__`` links :func:`requirements_of` follows (a cycle ends there)."""
