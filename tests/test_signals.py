@@ -55,6 +55,12 @@ def protected_app() -> tuple[Flask, AuthManager, TokenClock]:
     return app, manager, clock
 
 
+def timed(kwargs: dict[str, object]) -> bool:
+    """Whether ``kwargs`` held a plausible ``duration`` (taken out, to compare the rest)."""
+    duration = kwargs.pop("duration")
+    return isinstance(duration, float) and 0 <= duration < 5
+
+
 def no_token_text(kwargs: dict[str, object], *tokens: str) -> bool:
     """Whether no value of ``kwargs`` holds any part of the compact ``tokens``."""
     parts = {part for token in tokens for part in token.split(".")}
@@ -70,11 +76,12 @@ def test_token_verified_names_the_subject_kind_and_source() -> None:
         assert client.get("/me", headers=bearer(token.signed)).status_code == 200
         client.set_cookie("auth_token", token.signed)
         assert client.get("/me").status_code == 200
+    assert all(no_token_text(kwargs, token.signed) for _, kwargs in received)
+    assert all(timed(kwargs) for _, kwargs in received)
     assert received == [
         (app, {"sub": "alice", "token_type": "auth", "jti": token.jti, "source": "header"}),
         (app, {"sub": "alice", "token_type": "auth", "jti": token.jti, "source": "cookies"}),
     ]
-    assert all(no_token_text(kwargs, token.signed) for _, kwargs in received)
 
 
 def test_token_verified_is_not_sent_for_a_refusal_nor_from_another_app() -> None:
@@ -102,6 +109,7 @@ def test_authentication_failed_carries_code_status_and_source_never_the_token() 
         assert client.get("/me", headers=bearer(tampered)).status_code == 401
         clock.advance(3601)
         assert client.get("/me", headers=bearer(token.signed)).status_code == 401
+    assert all(timed(kwargs) for _, kwargs in received)
     assert [kwargs for _, kwargs in received] == [
         {"code": "token_missing", "status": 401, "source": None},
         {"code": "insufficient_scope", "status": 403, "source": "header"},

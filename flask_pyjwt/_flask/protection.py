@@ -15,6 +15,7 @@ Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from time import perf_counter
 from typing import Final
 
 from flask_pyjwt._core.errors import (
@@ -74,6 +75,8 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     """
     state = current_state()
     source: Location | None = None
+    watched = TOKEN_VERIFIED_RECEIVERS or AUTHENTICATION_FAILED_RECEIVERS
+    started = perf_counter() if watched else 0.0
     try:
         codec = state.codec
         transport = codec.settings.transport
@@ -143,7 +146,13 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     except HTTPAuthError as error:
         if AUTHENTICATION_FAILED_RECEIVERS:
             send_authentication_failed(
-                get_app(), {"code": error.error_code, "status": error.code or 500, "source": source}
+                get_app(),
+                {
+                    "code": error.error_code,
+                    "status": error.code or 500,
+                    "source": source,
+                    "duration": perf_counter() - started,
+                },
             )
         raise
     if TOKEN_VERIFIED_RECEIVERS:
@@ -154,6 +163,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
                 "token_type": kind_of(token),
                 "jti": token.jti or None,
                 "source": source,
+                "duration": perf_counter() - started,
             },
         )
     return token

@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
@@ -18,7 +19,7 @@ from flask_pyjwt._backends.redis_store import RedisRevocationStore
 from flask_pyjwt._core.codec import TokenCodec
 from flask_pyjwt._core.errors import InvalidConfigError
 from flask_pyjwt._core.key_signers import public_key_set
-from flask_pyjwt._core.key_source import CachedKeySet
+from flask_pyjwt._core.key_source import CachedKeySet, KeyFetcher
 from flask_pyjwt._core.policy import Settings, revocation_horizon
 from flask_pyjwt._core.revocation import MemoryRevocationStore, RevocationStore
 from flask_pyjwt._core.sessions import Sessions
@@ -34,6 +35,9 @@ from .placement import install_guard
 from .routes import register_jwks_route
 from .signals import SignallingFetcher
 from .state import AppState, IssuesTokens, UserLoaderSlot
+
+if TYPE_CHECKING:
+    from .telemetry import Telemetry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +66,7 @@ def build_state(
     # Configured keys are needed to verify unless a verifier was given, and to issue
     # unless a signer was given; a custom verifier alone makes a verify-only app
     # unless JWT_SECRET is set too.
+    telemetry = _telemetry(app)
     use_config_keys = verifier is None or (signer is None and signing_key_configured(lookup))
     settings = load_settings(lookup, algorithm_required=use_config_keys)
     if settings.jwks_url is not None and verifier is not None:
@@ -73,7 +78,7 @@ def build_state(
     if use_config_keys:
         config_signer, config_verifier = load_keys(lookup, settings)
         if isinstance(config_verifier, RemoteKeys):
-            config_verifier = _key_cache(app, config_verifier, clock)
+            config_verifier = _key_cache(app, config_verifier, clock, telemetry)
         signer = signer if signer is not None else config_signer
         verifier = verifier if verifier is not None else config_verifier
     assert verifier is not None
@@ -88,8 +93,12 @@ def build_state(
         if clock is None
         else TokenCodec(settings, signer, verifier, clock=clock)
     )
+    store = _store_for(settings, options.revocation_store, clock)
+    if telemetry is not None:
+        telemetry.count_cache(codec)
+        store = telemetry.traced_store(store)
     sessions = Sessions(
-        _store_for(settings, options.revocation_store, clock),
+        store,
         horizon=revocation_horizon(settings, issues=signer is not None) + settings.leeway,
         leeway=settings.leeway,
         fail_open=settings.revocation_fail_open,
@@ -102,8 +111,30 @@ def build_state(
     return AppState(manager, codec, sessions, users)
 
 
-def _key_cache(app: Flask, remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedKeySet:
-    """The identity provider's keys: the core's cache around the HTTP fetcher."""
+def _telemetry(app: Flask) -> Telemetry | None:
+    """OpenTelemetry instruments for ``app`` when opentelemetry-api is installed and the
+    app configured a provider; otherwise ``None`` (and nothing is imported without the
+    API)."""
+    try:
+        from .telemetry import telemetry_for
+    except ModuleNotFoundError as error:
+        if error.name is not None and error.name.split(".")[0] == "opentelemetry":
+            return None
+        raise  # pragma: no cover - another module missing: not ours to hide
+    return telemetry_for(app)
+
+
+def _key_cache(
+    app: Flask,
+    remote: RemoteKeys,
+    clock: Callable[[], float] | None,
+    telemetry: Telemetry | None,
+) -> CachedKeySet:
+    """The identity provider's keys: the core's cache around the HTTP fetcher (which
+    sends the key signals, and is traced with OpenTelemetry)."""
+    fetcher: KeyFetcher = SignallingFetcher(app, remote.algorithms, fetch_url)
+    if telemetry is not None:
+        fetcher = telemetry.fetcher(fetcher)
     return CachedKeySet(
         remote.url,
         remote.algorithms,
@@ -111,7 +142,7 @@ def _key_cache(app: Flask, remote: RemoteKeys, clock: Callable[[], float] | None
         min_refresh=remote.min_refresh,
         max_cache=remote.max_cache,
         clock=time.monotonic if clock is None else clock,
-        fetcher=SignallingFetcher(app, remote.algorithms, fetch_url),
+        fetcher=fetcher,
     )
 
 

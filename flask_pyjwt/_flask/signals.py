@@ -38,12 +38,15 @@ class TokenVerifiedArgs(TypedDict):
             or a 1.x token).
         source: where the request carried it: ``"header"``, ``"cookies"``, ``"query"``
             or ``"json"``.
+        duration: seconds the check took (reading, verifying, authorizing and loading
+            the user).
     """
 
     sub: str
     token_type: TokenKind
     jti: str | None
     source: Location
+    duration: float
 
 
 class AuthenticationFailedArgs(TypedDict):
@@ -55,11 +58,13 @@ class AuthenticationFailedArgs(TypedDict):
         status: the response's status: 401, 403 or 503.
         source: where the refused token was carried, ``None`` when no location carried
             one (a missing token).
+        duration: seconds the check took until the refusal.
     """
 
     code: str
     status: int
     source: Location | None
+    duration: float
 
 
 class TokenRevokedArgs(TypedDict):
