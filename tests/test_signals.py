@@ -207,6 +207,8 @@ def test_nothing_is_built_while_nobody_listens(monkeypatch: pytest.MonkeyPatch) 
     def refuse(*args: object) -> None:
         raise AssertionError("a signal with no receiver was built")
 
+    assert not signals.token_verified.receivers  # no test left one connected
+    assert not signals.authentication_failed.receivers
     monkeypatch.setattr(protection, "send_token_verified", refuse)
     monkeypatch.setattr(protection, "send_authentication_failed", refuse)
     assert client.get("/me", headers=auth_header(app, "alice")).status_code == 200

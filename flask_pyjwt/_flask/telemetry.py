@@ -6,7 +6,8 @@ set before ``init_app``): with the API installed but unconfigured, nothing is wi
 request costs what it costs without it. When used, it:
 
 - counts request outcomes and times each check, by listening to the
-  ``token_verified`` and ``authentication_failed`` signals (which carry the duration);
+  ``token_verified`` and ``authentication_failed`` signals (which carry the duration;
+  one receiver each, connected while some app is instrumented);
 - counts verified-token cache hits and misses (a counting cache in place of the codec's);
 - times every revocation-store call, counts its errors, and traces it (a span each);
 - counts JWKS fetches by result and traces each fetch.
@@ -18,7 +19,8 @@ password; a JWKS URL is configuration, not telemetry).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator
+import weakref
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from typing import Final
 
@@ -106,41 +108,34 @@ class Telemetry:
 
     # -- requests, through the signals ---------------------------------------------------
 
-    def listen(self, app: Flask) -> None:
-        """Record ``app``'s request outcomes and refresh-token reuse (strong references:
-        the receivers live as long as the signals, like the app's state)."""
+    def verified(self, kwargs: Mapping[str, object]) -> None:
+        """Record a :data:`~flask_pyjwt.signals.token_verified`."""
+        attributes = {
+            "flask_pyjwt.outcome": "verified",
+            "flask_pyjwt.code": "ok",
+            "flask_pyjwt.source": str(kwargs.get("source")),
+            "flask_pyjwt.token_type": str(kwargs.get("token_type")),
+        }
+        self.requests.add(1, attributes)
+        self._time_verification(kwargs.get("duration"), "verified", "ok")
 
-        def verified(sender: object, **kwargs: object) -> None:
-            del sender
-            attributes = {
-                "flask_pyjwt.outcome": "verified",
-                "flask_pyjwt.code": "ok",
-                "flask_pyjwt.source": str(kwargs.get("source")),
-                "flask_pyjwt.token_type": str(kwargs.get("token_type")),
-            }
-            self.requests.add(1, attributes)
-            self._time_verification(kwargs.get("duration"), "verified", "ok")
+    def refused(self, kwargs: Mapping[str, object]) -> None:
+        """Record an :data:`~flask_pyjwt.signals.authentication_failed`."""
+        code = str(kwargs.get("code"))
+        source = kwargs.get("source")
+        attributes: dict[str, str | int] = {
+            "flask_pyjwt.outcome": "refused",
+            "flask_pyjwt.code": code,
+            "flask_pyjwt.source": "none" if source is None else str(source),
+            "http.response.status_code": _int(kwargs.get("status")),
+        }
+        self.requests.add(1, attributes)
+        self._time_verification(kwargs.get("duration"), "refused", code)
 
-        def refused(sender: object, **kwargs: object) -> None:
-            del sender
-            code = str(kwargs.get("code"))
-            source = kwargs.get("source")
-            attributes: dict[str, str | int] = {
-                "flask_pyjwt.outcome": "refused",
-                "flask_pyjwt.code": code,
-                "flask_pyjwt.source": "none" if source is None else str(source),
-                "http.response.status_code": _int(kwargs.get("status")),
-            }
-            self.requests.add(1, attributes)
-            self._time_verification(kwargs.get("duration"), "refused", code)
-
-        def reused(sender: object, **kwargs: object) -> None:
-            del sender, kwargs  # the subject and session are not metric attributes
-            self.reuses.add(1)
-
-        token_verified.connect(verified, sender=app, weak=False)
-        authentication_failed.connect(refused, sender=app, weak=False)
-        refresh_token_reused.connect(reused, sender=app, weak=False)
+    def reused(self) -> None:
+        """Record a :data:`~flask_pyjwt.signals.refresh_token_reused` (the subject and
+        session are not metric attributes)."""
+        self.reuses.add(1)
 
     def _time_verification(self, duration: object, outcome: str, code: str) -> None:
         if isinstance(duration, float):
@@ -262,6 +257,54 @@ class _TracedStore:
 ProviderSource = Callable[[], "tuple[metrics.MeterProvider, trace.TracerProvider]"]
 
 
+# One receiver per signal, connected while some app is instrumented, finds the app's
+# instruments here by the sender's id. Per-app receivers would stay in each signal's
+# receivers (blinker drops a dead sender's links, not its receivers) and keep the request
+# path building signal arguments for every app after the first instrumented one died.
+_BY_APP: Final[dict[int, Telemetry]] = {}
+
+
+def _on_verified(sender: object, **kwargs: object) -> None:
+    telemetry = _BY_APP.get(id(sender))
+    if telemetry is not None:
+        telemetry.verified(kwargs)
+
+
+def _on_refused(sender: object, **kwargs: object) -> None:
+    telemetry = _BY_APP.get(id(sender))
+    if telemetry is not None:
+        telemetry.refused(kwargs)
+
+
+def _on_reused(sender: object, **kwargs: object) -> None:
+    del kwargs
+    telemetry = _BY_APP.get(id(sender))
+    if telemetry is not None:
+        telemetry.reused()
+
+
+_RECEIVERS: Final = (
+    (token_verified, _on_verified),
+    (authentication_failed, _on_refused),
+    (refresh_token_reused, _on_reused),
+)
+
+
+def _register(app: Flask, telemetry: Telemetry) -> None:
+    if not _BY_APP:
+        for signal, receiver in _RECEIVERS:
+            signal.connect(receiver, weak=False)
+    _BY_APP[id(app)] = telemetry
+    weakref.finalize(app, _unregister, id(app))
+
+
+def _unregister(app_id: int) -> None:
+    _BY_APP.pop(app_id, None)
+    if not _BY_APP:
+        for signal, receiver in _RECEIVERS:
+            signal.disconnect(receiver)
+
+
 def telemetry_for(app: Flask, providers: ProviderSource | None = None) -> Telemetry | None:
     """The instruments for ``app``, listening already; ``None`` when no provider is
     configured (then nothing is wired). ``providers`` defaults to
@@ -270,5 +313,5 @@ def telemetry_for(app: Flask, providers: ProviderSource | None = None) -> Teleme
     if not _configured(meter_provider, tracer_provider):
         return None
     telemetry = Telemetry(meter_provider, tracer_provider)
-    telemetry.listen(app)
+    _register(app, telemetry)
     return telemetry
