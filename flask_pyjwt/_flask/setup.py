@@ -96,7 +96,8 @@ def build_state(
     store = _store_for(settings, options.revocation_store, clock)
     if telemetry is not None:
         telemetry.count_cache(codec)
-        store = telemetry.traced_store(store)
+        if not isinstance(store, MemoryRevocationStore):  # a dict lookup: no round trip
+            store = telemetry.traced_store(store)
     sessions = Sessions(
         store,
         horizon=revocation_horizon(settings, issues=signer is not None) + settings.leeway,

@@ -18,14 +18,16 @@ password; a JWKS URL is configuration, not telemetry).
 
 from __future__ import annotations
 
+import threading
 import time
 import weakref
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from contextlib import contextmanager
 from typing import Final
 
 from flask import Flask
 from opentelemetry import metrics, trace
+from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.trace import Status, StatusCode
 
 from flask_pyjwt._core.codec import TokenCodec
@@ -68,8 +70,14 @@ class Telemetry:
     ) -> None:
         meter = meter_provider.get_meter(INSTRUMENTATION)
         self.tracer = tracer_provider.get_tracer(INSTRUMENTATION)
-        self.requests = meter.create_counter(
+        # The two per-request counts are kept here and observed at collection time: an
+        # SDK counter's add() costs microseconds, an increment under a lock far less.
+        self._lock = threading.Lock()
+        self._requests: dict[tuple[tuple[str, str | int], ...], int] = {}
+        self._cache = {"hit": 0, "miss": 0}
+        meter.create_observable_counter(
             "flask_pyjwt.requests",
+            callbacks=[self._observe_requests],
             unit="{request}",
             description="Protected requests, by outcome, error code and token source.",
         )
@@ -79,8 +87,9 @@ class Telemetry:
             description="Time to check a protected request's token, by outcome.",
             explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
         )
-        self.cache = meter.create_counter(
+        meter.create_observable_counter(
             "flask_pyjwt.verify_cache.lookups",
+            callbacks=[self._observe_cache],
             unit="{lookup}",
             description="Verified-token cache lookups, by result (hit or miss).",
         )
@@ -106,30 +115,59 @@ class Telemetry:
             description="Rotated refresh tokens presented again (their sessions revoked).",
         )
 
+    # -- the observed counts ---------------------------------------------------------------
+
+    def _count_request(self, attributes: tuple[tuple[str, str | int], ...]) -> None:
+        with self._lock:
+            self._requests[attributes] = self._requests.get(attributes, 0) + 1
+
+    def count_lookup(self, hit: bool) -> None:
+        """Count one verified-token cache lookup."""
+        with self._lock:
+            self._cache["hit" if hit else "miss"] += 1
+
+    def _observe_requests(self, options: CallbackOptions) -> Iterable[Observation]:
+        del options
+        with self._lock:
+            counts = list(self._requests.items())
+        return [Observation(count, dict(attributes)) for attributes, count in counts]
+
+    def _observe_cache(self, options: CallbackOptions) -> Iterable[Observation]:
+        del options
+        with self._lock:
+            counts = list(self._cache.items())
+        return [
+            Observation(count, {"flask_pyjwt.cache.result": result})
+            for result, count in counts
+            if count
+        ]
+
     # -- requests, through the signals ---------------------------------------------------
 
     def verified(self, kwargs: Mapping[str, object]) -> None:
         """Record a :data:`~flask_pyjwt.signals.token_verified`."""
-        attributes = {
-            "flask_pyjwt.outcome": "verified",
-            "flask_pyjwt.code": "ok",
-            "flask_pyjwt.source": str(kwargs.get("source")),
-            "flask_pyjwt.token_type": str(kwargs.get("token_type")),
-        }
-        self.requests.add(1, attributes)
+        self._count_request(
+            (
+                ("flask_pyjwt.outcome", "verified"),
+                ("flask_pyjwt.code", "ok"),
+                ("flask_pyjwt.source", str(kwargs.get("source"))),
+                ("flask_pyjwt.token_type", str(kwargs.get("token_type"))),
+            )
+        )
         self._time_verification(kwargs.get("duration"), "verified", "ok")
 
     def refused(self, kwargs: Mapping[str, object]) -> None:
         """Record an :data:`~flask_pyjwt.signals.authentication_failed`."""
         code = str(kwargs.get("code"))
         source = kwargs.get("source")
-        attributes: dict[str, str | int] = {
-            "flask_pyjwt.outcome": "refused",
-            "flask_pyjwt.code": code,
-            "flask_pyjwt.source": "none" if source is None else str(source),
-            "http.response.status_code": _int(kwargs.get("status")),
-        }
-        self.requests.add(1, attributes)
+        self._count_request(
+            (
+                ("flask_pyjwt.outcome", "refused"),
+                ("flask_pyjwt.code", code),
+                ("flask_pyjwt.source", "none" if source is None else str(source)),
+                ("http.response.status_code", _int(kwargs.get("status"))),
+            )
+        )
         self._time_verification(kwargs.get("duration"), "refused", code)
 
     def reused(self) -> None:
@@ -219,8 +257,7 @@ class _CountingCache(VerifiedTokenCache):
 
     def get(self, token: str, generation: int) -> CacheEntry | None:
         entry = super().get(token, generation)
-        result = "miss" if entry is None else "hit"
-        self._telemetry.cache.add(1, {"flask_pyjwt.cache.result": result})
+        self._telemetry.count_lookup(entry is not None)
         return entry
 
 
