@@ -4,8 +4,9 @@
 warning is in ``flask_pyjwt.errors``, annotation-only names in ``flask_pyjwt.typing``,
 the Redis store's protocols in ``flask_pyjwt.redis``, typed claims in
 ``flask_pyjwt.claims``, signals in ``flask_pyjwt.signals``, the testing kit in
-``flask_pyjwt.testing``, the OpenAPI plugin in ``flask_pyjwt.apispec``. The API page documents exactly these names, each once, under
-its module, and the migration page says where every name that left the top level went.
+``flask_pyjwt.testing``, the OpenAPI plugin in ``flask_pyjwt.apispec``. The API page
+documents exactly these names, each once, under its module, and the migration page says
+where every name that left the top level went.
 """
 
 from __future__ import annotations
