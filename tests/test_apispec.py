@@ -256,3 +256,35 @@ def test_no_app_anywhere_is_a_context_error() -> None:
 def test_openapi_2_is_refused() -> None:
     with pytest.raises(ValueError, match="OpenAPI 3"):
         APISpec("t", "1", "2.0", plugins=[FlaskPyJWTPlugin(create_app())])
+
+
+def test_scope_names_of_every_scope_form() -> None:
+    from flask_pyjwt._flask.openapi import scope_names
+
+    assert scope_names(None) == []
+    assert scope_names("read  write") == ["read", "write"]
+    assert scope_names(("read", 2)) == ["read", "2"]
+    assert scope_names(cast_json({"admin": True, "roles": ["a", "b"], "level": 3})) == [
+        "admin",
+        'roles=["a", "b"]',
+        "level=3",
+    ]
+    assert scope_names(True) == ["true"]
+
+
+def cast_json(value: object) -> Any:
+    """A claims mapping as the requirements hold it (frozen)."""
+    from flask_pyjwt._core.strict_json import freeze
+
+    return freeze(value)
+
+
+def test_paths_without_a_view_or_operations_are_left_alone() -> None:
+    app = create_app()
+    spec = APISpec("t", "1", "3.1.0", plugins=[FlaskPyJWTPlugin(app)])
+    add_path(spec, path="/elsewhere", operations={"get": {"summary": "not a Flask view"}})
+    assert spec.to_dict()["paths"]["/elsewhere"] == {"get": {"summary": "not a Flask view"}}
+    add_path(spec, path="/nothing")
+    assert "components" not in spec.to_dict() or not spec.to_dict()["components"].get(
+        "securitySchemes"
+    )

@@ -311,3 +311,23 @@ def test_global_providers_and_no_api_in_subprocesses() -> None:
         """,
     )
     assert absent == "[]"
+
+
+def test_an_app_without_a_provider_beside_an_instrumented_one_is_not_counted(
+    recorded: Recorded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opentelemetry import metrics, trace
+
+    instrumented, _ = protected_app()
+    with monkeypatch.context() as unconfigured:
+        unconfigured.setattr(
+            telemetry,
+            "global_providers",
+            lambda: (metrics.NoOpMeterProvider(), trace.NoOpTracerProvider()),
+        )
+        quiet, _ = protected_app()
+    assert quiet.test_client().get("/me").status_code == 401
+    assert quiet.test_client().get("/me", headers=auth_header(quiet, "bob")).status_code == 200
+    assert instrumented.test_client().get("/me").status_code == 401
+    counts = recorded.counts("flask_pyjwt.requests", "flask_pyjwt.outcome")
+    assert counts == {("refused",): 1}
