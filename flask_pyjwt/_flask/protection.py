@@ -75,6 +75,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
     """
     state = current_state()
     source: Location | None = None
+    # Timed only while someone listens (a receiver connected mid-check gets 0.0).
     watched = TOKEN_VERIFIED_RECEIVERS or AUTHENTICATION_FAILED_RECEIVERS
     started = perf_counter() if watched else 0.0
     try:
@@ -151,7 +152,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
                     "code": error.error_code,
                     "status": error.code or 500,
                     "source": source,
-                    "duration": perf_counter() - started,
+                    "duration": perf_counter() - started if started else 0.0,
                 },
             )
         raise
@@ -163,7 +164,7 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
                 "token_type": kind_of(token),
                 "jti": token.jti or None,
                 "source": source,
-                "duration": perf_counter() - started,
+                "duration": perf_counter() - started if started else 0.0,
             },
         )
     return token
