@@ -9,7 +9,9 @@ view requires it) and the revocation store confirm it was not revoked since, che
 what the view requires of it (kind, then
 :func:`~flask_pyjwt._core.requirements.authorize`: override, scope, claims, route
 variables), records it as the request's ``current_token`` and loads its user.
-Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
+Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`. The outcome is sent as
+the ``token_verified`` or ``authentication_failed`` signal only while one has a receiver
+(checked first: nothing is built otherwise).
 """
 
 from __future__ import annotations
