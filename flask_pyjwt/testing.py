@@ -13,7 +13,10 @@ whose tokens follow ``token_clock``). They are opt-in, never loaded on their own
 
     pytest_plugins = ["flask_pyjwt.testing"]
 
-Without pytest installed, this module still imports, without the two fixtures.
+Without pytest installed, this module still imports, without the two fixtures. The
+marker PYTEST_DONT_REWRITE tells pytest not to rewrite this module's assertions (it has
+none): a ``conftest.py`` may import from it before naming it as a plugin, without
+pytest's "already imported" warning.
 """
 
 import contextlib

@@ -229,3 +229,20 @@ def test_the_example_project_runs_under_pytest_with_the_plugin() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
+
+
+@pytest.mark.slow  # pytest in a subprocess
+def test_a_conftest_may_import_the_kit_before_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(
+        "from flask_pyjwt.testing import TokenClock\npytest_plugins = ['flask_pyjwt.testing']\n"
+    )
+    (tmp_path / "test_it.py").write_text(
+        "def test_it(token_clock):\n    assert token_clock() > 0\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+         "-o", "addopts=", str(tmp_path)],
+        capture_output=True, text=True, check=False, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
