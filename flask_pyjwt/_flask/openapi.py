@@ -94,7 +94,8 @@ class FlaskPyJWTPlugin(BasePlugin):
     """An apispec plugin that documents each ``require_token`` route's security.
 
     Register it beside apispec-webframeworks' ``FlaskPlugin`` (or in flask-smorest's
-    ``spec_kwargs``); every ``spec.path(view=..., app=...)`` then gets, for each of the
+    ``spec_kwargs["extra_plugins"]``); every ``spec.path(view=..., app=...)`` (or
+    flask-smorest's ``spec.path(rule=...)``) then gets, for each of the
     route's methods, ``security`` (one alternative per location the route reads a token
     from: the bearer header, the token cookie with its CSRF header on unsafe methods, the
     query parameter; with the scopes the route requires; ``{}`` too on an ``optional``
