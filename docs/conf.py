@@ -15,9 +15,12 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 
 import flask_pyjwt  # noqa: E402 - needs the path above
+import flask_pyjwt.apispec  # noqa: E402
 import flask_pyjwt.claims  # noqa: E402
 import flask_pyjwt.errors  # noqa: E402
 import flask_pyjwt.redis  # noqa: E402
+import flask_pyjwt.signals  # noqa: E402
+import flask_pyjwt.testing  # noqa: E402
 import flask_pyjwt.typing  # noqa: E402
 from docs.examples import generated  # noqa: E402
 
@@ -68,6 +71,8 @@ nitpick_ignore = [
     # verify_request's **options: Unpack[RequireOptions] (PEP 692); typing_extensions has
     # no Sphinx inventory, and RequireOptions itself is linked.
     ("py:class", "typing_extensions.Unpack"),
+    # FlaskPyJWTPlugin.init_spec's parameter: apispec publishes no Sphinx inventory.
+    ("py:class", "apispec.core.APISpec"),
 ]
 
 # The public modules, each name's canonical one last: a name a submodule also holds
@@ -78,6 +83,9 @@ PUBLIC_MODULES = (
     flask_pyjwt.redis,
     flask_pyjwt.typing,
     flask_pyjwt.errors,
+    flask_pyjwt.signals,
+    flask_pyjwt.testing,
+    flask_pyjwt.apispec,
 )
 HOME = {name: module.__name__ for module in PUBLIC_MODULES for name in module.__all__}
 

@@ -115,9 +115,14 @@ def _redis_server_from_main_venv() -> str | None:
 
 # Test tools whose pinned release needs a newer version of one of the package's own
 # dependencies than the package does (joserfc >= 1.6 needs cryptography >= 45, selenium
-# >= 4.33 typing-extensions >= 4.15): the lowest-bounds run takes the last release that
-# installs beside the lowest bounds.
-LOWEST_BOUNDS_TOOLS: Final = {"joserfc": "joserfc==1.5.0", "selenium": "selenium==4.32.0"}
+# >= 4.33 typing-extensions >= 4.15, openapi-spec-validator >= 0.8 pydantic and so
+# typing-extensions >= 4.16): the lowest-bounds run takes the last release that installs
+# beside the lowest bounds.
+LOWEST_BOUNDS_TOOLS: Final = {
+    "joserfc": "joserfc==1.5.0",
+    "openapi-spec-validator": "openapi-spec-validator==0.7.2",
+    "selenium": "selenium==4.32.0",
+}
 
 
 def _requirements_for(run: Run, venv: Path) -> str:

@@ -17,6 +17,9 @@ import pytest
 from scripts.redis_server import find_redis_server
 from tests.redis_server import RedisServer
 
+# The testing kit's fixtures (token_clock, fake_idp), opted into as an app's suite does.
+pytest_plugins = ["flask_pyjwt.testing"]
+
 
 def _jwt_variables() -> list[str]:
     return [name for name in os.environ if name.startswith("JWT_")]

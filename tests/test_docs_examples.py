@@ -14,8 +14,11 @@ import base64
 import dataclasses
 import inspect
 import json
+import logging
 import os
 import re
+import subprocess
+import sys
 import time
 import warnings
 import zlib
@@ -51,9 +54,12 @@ from docs.examples import (
     kms,
     matching,
     migration,
+    openapi,
+    otel_setup,
     providers,
     revocation,
     routes,
+    signals,
     tokens,
     users,
 )
@@ -876,7 +882,7 @@ OWN_PAGES = frozenset(
         "api", "asymmetric", "async", "browser", "changelog", "cli", "configuration",
         "current_token", "custom_signers", "dpop", "errors", "identity_providers", "index",
         "installation", "keys", "migration", "quickstart", "require_token", "revocation",
-        "tokens",
+        "tokens", "testing", "observability", "openapi",
     }
 )  # fmt: skip
 
@@ -930,7 +936,9 @@ def test_every_included_file_exists_and_is_tested() -> None:
                 for place in ("examples", "tests", "docs/typing_demo")
             ), path
     examples = {path.resolve() for path in (DOCS / "examples").glob("*.py")}
-    rendered = {"config_errors", "matching", "cli_session", "generated", "__init__"}
+    rendered = {
+        "config_errors", "matching", "cli_session", "generated", "__init__", "telemetry_demo",
+    }  # fmt: skip
     assert {path.stem for path in examples - included} <= rendered
 
 
@@ -1143,3 +1151,72 @@ def test_the_proxy_header_configuration() -> None:
     assert client.get("/private", headers={"Cf-Access-Jwt-Assertion": token}).status_code == 200
     refused = client.get("/private", headers={"Authorization": f"Bearer {token}"})
     assert (refused.status_code, json_body(refused)["code"]) == (401, "token_missing")
+
+
+# -- observability and OpenAPI (observability.rst, openapi.rst) ---------------------------
+
+
+def test_signals_alert_on_reuse_and_audit_refusals(caplog: pytest.LogCaptureFixture) -> None:
+    app = signals.create_app()
+
+    @app.post("/refresh")
+    @require_token("refresh")
+    def refresh() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    manager = cast("AuthManager", app.extensions["pyjwt_authmanager"])
+    with app.app_context():
+        first = manager.refresh_token("alice")
+        manager.rotate(first)
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="security"):
+        assert (
+            client.post("/refresh", headers={"Authorization": f"Bearer {first.signed}"}).status_code
+            == 401
+        )
+        assert client.post("/refresh").status_code == 401
+    messages = [record.getMessage() for record in caplog.records if record.name == "security"]
+    assert messages == [
+        f"refresh token reuse: subject alice, session {first.sid} revoked",
+        "refused: 401 refresh_token_reused (token from header)",
+        "refused: 401 token_missing (token from None)",
+    ]
+    assert all(first.signed.split(".")[2] not in message for message in messages)
+
+
+@pytest.mark.slow  # the API's global providers are set once per process: a subprocess
+def test_otel_setup_records_from_the_first_request() -> None:
+    code = """
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from docs.examples.otel_setup import create_app
+from flask_pyjwt import require_token
+reader = InMemoryMetricReader()
+app = create_app(reader, SimpleSpanProcessor(InMemorySpanExporter()))
+@app.route("/me")
+@require_token()
+def me(): return {}
+assert app.test_client().get("/me").status_code == 401
+data = reader.get_metrics_data()
+print(sorted({m.name for r in data.resource_metrics for s in r.scope_metrics for m in s.metrics}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False,
+        timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "flask_pyjwt.requests" in result.stdout
+    assert otel_setup.create_app.__name__ == "create_app"
+
+
+def test_openapi_document_of_the_demo_app() -> None:
+    from openapi_spec_validator import validate
+
+    from examples.app import create_app
+
+    document = openapi.openapi_document(create_app())
+    validate(document)
+    paths = document["paths"]
+    assert isinstance(paths, dict)
+    assert paths["/admin"]["get"]["security"] == [{"jwtBearer": ["admin"]}]

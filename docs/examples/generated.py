@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_pyjwt._settings.catalogue import CONFIG_KEYS
 
-from . import cli_session, config_errors, errors, matching
+from . import cli_session, config_errors, errors, matching, telemetry_demo
 
 
 def _literal(text: str) -> str:
@@ -87,11 +87,20 @@ def error_responses() -> str:
     return "\n".join(blocks)
 
 
+def demo_metrics_table() -> str:
+    rows: list[tuple[str, ...]] = [
+        (_literal(name), _literal(attributes) if attributes else "", value)
+        for name, attributes, value in telemetry_demo.demo_metrics()
+    ]
+    return _table(("Metric", "Attributes", "Value"), rows, "30 55 15")
+
+
 def write_all(directory: Path) -> None:
     directory.mkdir(exist_ok=True)
     files: dict[str, str] = {
         "matching-table.rst": matching_table(),
         "error-responses.rst": error_responses(),
+        "demo-metrics.rst": demo_metrics_table(),
     }
     for key in CONFIG_KEYS:
         files[f"config-errors-{key}.rst"] = config_error_table(key)

@@ -110,6 +110,12 @@ class TokenCodec(Issuer):
         for ``JWT_JWKS_URL``) first, then the identity providers."""
         return tuple(source.info for source in self._sources)
 
+    def replace_caches(self, make: Callable[[VerifiedTokenCache], VerifiedTokenCache]) -> None:
+        """Put ``make(cache)`` in place of each source's verified-token cache (see
+        :meth:`~.sources.SourceVerifier.replace_cache`)."""
+        for source in self._sources:
+            source.replace_cache(make)
+
     def source(self, name: str) -> SourceVerifier | None:
         """The source named ``name``, if configured."""
         for source in self._sources:

@@ -106,6 +106,12 @@ class SourceVerifier:
         """The source's verified-token cache, if any."""
         return self._cache
 
+    def replace_cache(self, make: Callable[[VerifiedTokenCache], VerifiedTokenCache]) -> None:
+        """Put ``make(cache)`` in place of the source's cache, if it has one: before any
+        token is verified (an instrumented cache that counts its lookups)."""
+        if self._cache is not None:
+            self._cache = make(self._cache)
+
     @property
     def verifier(self) -> Verifier:
         """What checks the source's signatures."""

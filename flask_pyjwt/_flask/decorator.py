@@ -180,16 +180,16 @@ def require_token(
         check = functools.partial(protect, bound)
         if _is_coroutine_function(view):
             protected = _async_wrapper(view, check)
-            remember_requirements(protected, bound)
-            return protected
+        else:
 
-        @functools.wraps(view)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            check(kwargs)
-            return view(*args, **kwargs)
+            @functools.wraps(view)
+            def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+                check(kwargs)
+                return view(*args, **kwargs)
 
-        remember_requirements(wrapper, bound)
-        return wrapper
+            protected = wrapper
+        remember_requirements(protected, bound, inner=view)  # resource metadata, OpenAPI
+        return protected
 
     return decorator
 

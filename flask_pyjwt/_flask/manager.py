@@ -36,6 +36,7 @@ from flask_pyjwt._core.tokens import (
 )
 
 from .cli import jwt_cli
+from .context import get_app
 from .cookies import set_token_cookies, unset_token_cookies
 from .sessions import SessionMethods
 from .setup import SetupOptions, build_state
@@ -147,6 +148,14 @@ class AuthManager(UserHooks[U], SessionMethods):
 
     def _state(self) -> AppState:
         return manager_state(self, self._apps)
+
+    def _app(self) -> Flask:
+        """The app :meth:`_state` found (call it first): the current one, or outside an
+        application context the one app this manager serves."""
+        try:
+            return get_app()
+        except RuntimeError:
+            return next(iter(self._apps))
 
     def _codec(self) -> TokenCodec:
         return self._state().codec

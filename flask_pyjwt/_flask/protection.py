@@ -9,12 +9,15 @@ view requires it) and the revocation store confirm it was not revoked since, che
 what the view requires of it (kind, then
 :func:`~flask_pyjwt._core.requirements.authorize`: override, scope, claims, route
 variables), records it as the request's ``current_token`` and loads its user.
-Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`.
+Every refusal is an :class:`~flask_pyjwt.errors.HTTPAuthError`. The outcome is sent as
+the ``token_verified`` or ``authentication_failed`` signal only while one has a receiver
+(checked first: nothing is built or timed otherwise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from time import perf_counter
 from typing import Final, NoReturn
 
 from flask_pyjwt._core.dpop import DPoPMode, bound_key
@@ -22,15 +25,17 @@ from flask_pyjwt._core.errors import (
     ClaimInvalidError,
     InvalidConfigError,
     InvalidTokenError,
+    RefreshTokenReusedError,
     UnavailableError,
 )
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.requirements import Requirements, authorize
-from flask_pyjwt._core.tokens import REFRESH, AuthToken, Token
+from flask_pyjwt._core.sessions import session_of
+from flask_pyjwt._core.tokens import REFRESH, AuthToken, RefreshToken, Token
 from flask_pyjwt._core.transport import TransportSettings
 from flask_pyjwt._core.typed_claims import load_claims
 
-from .context import get_request
+from .context import get_app, get_request
 from .current import remember_claims, set_current_token
 from .dpop import check_request_proof, dpop_challenge, uses_dpop_scheme
 from .http_errors import (
@@ -38,6 +43,15 @@ from .http_errors import (
     HTTPAuthError,
     PermissionDenied,
     TemporarilyUnavailable,
+)
+from .signals import (
+    AUTHENTICATION_FAILED_RECEIVERS,
+    REFRESH_TOKEN_REUSED_RECEIVERS,
+    TOKEN_VERIFIED_RECEIVERS,
+    kind_of,
+    send_authentication_failed,
+    send_refresh_token_reused,
+    send_token_verified,
 )
 from .state import AppState, current_state
 from .transport import Names, check_csrf, find_token, header_token
@@ -72,6 +86,57 @@ def protect(requirements: Requirements, view_args: Mapping[str, object]) -> Toke
         TemporarilyUnavailable: 503, a service the check needs did not answer.
         InvalidConfigError: the route's ``providers`` names a source the app lacks.
     """
+    if TOKEN_VERIFIED_RECEIVERS or AUTHENTICATION_FAILED_RECEIVERS:
+        return _protect_and_tell(requirements, view_args)
+    return _check(requirements, view_args)
+
+
+def _protect_and_tell(requirements: Requirements, view_args: Mapping[str, object]) -> Token | None:
+    """:func:`protect`, timed, its outcome sent to the request signals' receivers."""
+    started = perf_counter()
+    try:
+        token = _check(requirements, view_args)
+    except HTTPAuthError as error:
+        if AUTHENTICATION_FAILED_RECEIVERS:
+            send_authentication_failed(
+                get_app(),
+                {
+                    "code": error.error_code,
+                    "status": error.code or 500,
+                    "source": _source(requirements),
+                    "duration": perf_counter() - started,
+                },
+            )
+        raise
+    if token is not None and TOKEN_VERIFIED_RECEIVERS:
+        send_token_verified(
+            get_app(),
+            {
+                "sub": token.sub,
+                "token_type": kind_of(token),
+                "jti": token.jti or None,
+                "source": _source(requirements) or "header",
+                "provider": token.provider,
+                "duration": perf_counter() - started,
+            },
+        )
+    return token
+
+
+def _source(requirements: Requirements) -> Location | None:
+    """The location the current request carries the token in, ``None`` if none, if
+    what it carries is no token, or if it came in an identity provider's own header
+    (read again: only for the signals)."""
+    transport = current_state().codec.settings.transport
+    locations = requirements.locations or transport.locations
+    try:
+        carried = find_token(locations, _names(requirements, transport), optional=True)
+    except HTTPAuthError:
+        return None
+    return None if carried is None else carried.location
+
+
+def _check(requirements: Requirements, view_args: Mapping[str, object]) -> Token | None:
     state = current_state()
     mode = requirements.dpop or state.codec.settings.dpop.mode
     # Werkzeug types the environ as dict[str, Any]; read its values as object.
@@ -129,7 +194,15 @@ def _protect(
         if requirements.providers is not None or via is not None:
             _check_source(token, requirements.providers, via)
         if requirements.check_revocation:
-            state.sessions.check(token)
+            try:
+                state.sessions.check(token)
+            except RefreshTokenReusedError:
+                if REFRESH_TOKEN_REUSED_RECEIVERS:
+                    assert isinstance(token, RefreshToken)
+                    send_refresh_token_reused(
+                        get_app(), {"sub": token.sub, "session": session_of(token)}
+                    )
+                raise
         jkt = bound_key(token.claims) if "cnf" in token.claims or scheme == "DPoP" else None
         # A declared claims shape is part of what makes the token valid here: 401.
         typed = (

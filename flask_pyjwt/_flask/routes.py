@@ -103,14 +103,14 @@ def _scopes(app: Flask) -> list[str]:
     # Flask types view_functions with Callable[..., Any] values: read them as objects.
     view_functions = cast("Mapping[str, object]", app.view_functions)
     for view in view_functions.values():
-        requirements = requirements_of(view)
-        scope = None if requirements is None else requirements.scope
-        if isinstance(scope, str):
-            found.update(scope.split())
-        elif isinstance(scope, tuple):
-            found.update(item for item in scope if isinstance(item, str))
-        elif isinstance(scope, Mapping):
-            found.update(scope)
+        for requirements in requirements_of(view):  # stacked require_token: each one
+            scope = requirements.scope
+            if isinstance(scope, str):
+                found.update(scope.split())
+            elif isinstance(scope, tuple):
+                found.update(item for item in scope if isinstance(item, str))
+            elif isinstance(scope, Mapping):
+                found.update(scope)
     return sorted(found)
 
 

@@ -6,12 +6,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from flask import Flask
+
 from flask_pyjwt._core.dpop import bound_key
+from flask_pyjwt._core.errors import RefreshTokenReusedError
 from flask_pyjwt._core.issuing import RESERVED_CLAIMS, check_subject, issue_options
 from flask_pyjwt._core.sessions import session_of
 from flask_pyjwt._core.strict_json import JSONInput
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, TokenType
 
+from .signals import (
+    REFRESH_TOKEN_REUSED_RECEIVERS,
+    SUBJECT_LOGGED_OUT_RECEIVERS,
+    TOKEN_REVOKED_RECEIVERS,
+    kind_of,
+    send_refresh_token_reused,
+    send_subject_logged_out,
+    send_token_revoked,
+    session_id,
+)
 from .state import AppState
 
 
@@ -20,6 +33,9 @@ class SessionMethods:
     current app (the manager's :meth:`_state`)."""
 
     def _state(self) -> AppState:  # pragma: no cover - AuthManager's
+        raise NotImplementedError
+
+    def _app(self) -> Flask:  # pragma: no cover - AuthManager's
         raise NotImplementedError
 
     def revoke(self, token: str | AuthToken | RefreshToken, *, end_session: bool = False) -> None:
@@ -46,6 +62,19 @@ class SessionMethods:
         raw = token.signed if isinstance(token, (AuthToken, RefreshToken)) else token
         verified = state.codec.decode_expired_ok(raw)
         state.sessions.revoke(verified, end_session=end_session)
+        if TOKEN_REVOKED_RECEIVERS:
+            session = session_id(verified)
+            send_token_revoked(
+                self._app(),
+                {
+                    "sub": verified.sub,
+                    "token_type": kind_of(verified),
+                    "jti": verified.jti or None,
+                    "session": session,
+                    "session_ended": session is not None
+                    and (end_session or isinstance(verified, RefreshToken)),
+                },
+            )
 
     def revoke_subject(self, sub: str) -> None:
         """Refuse every token of ``sub`` issued until now: log out everywhere (after a
@@ -63,6 +92,8 @@ class SessionMethods:
         """
         check_subject(sub)  # callers without a type checker may pass anything
         self._state().sessions.revoke_subject(sub)
+        if SUBJECT_LOGGED_OUT_RECEIVERS:
+            send_subject_logged_out(self._app(), {"sub": sub})
 
     def rotate(
         self,
@@ -124,7 +155,14 @@ class SessionMethods:
         carried = {k: v for k, v in presented.claims.items() if k not in RESERVED_CLAIMS}
         new_refresh = state.codec.issue_refresh(presented.sub, carried, options)
         new_auth = state.codec.issue_auth(presented.sub, scope, claims, options)
-        _, successor = state.sessions.retire(presented, new_refresh.jti)
+        try:
+            _, successor = state.sessions.retire(presented, new_refresh.jti)
+        except RefreshTokenReusedError:
+            if REFRESH_TOKEN_REUSED_RECEIVERS:
+                send_refresh_token_reused(
+                    self._app(), {"sub": presented.sub, "session": session_of(presented)}
+                )
+            raise
         if successor != new_refresh.jti:
             # Within JWT_ROTATION_GRACE of an earlier rotation of the same token: the same
             # successor as that one (same session, same jti), not a new branch.

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response
 
@@ -44,7 +45,11 @@ from .dpop import NEXT_NONCE
 from .http_errors import register_error_handlers
 from .placement import install_guard
 from .routes import register_jwks_route, register_resource_metadata_route, resource_metadata_url
+from .signals import SignallingFetcher
 from .state import AppState, IssuesTokens, UserLoaderSlot
+
+if TYPE_CHECKING:
+    from .telemetry import Telemetry
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +88,7 @@ def build_state(
     # Configured keys are needed to verify unless a verifier was given, and to issue
     # unless a signer was given; a custom verifier alone makes a verify-only app
     # unless JWT_SECRET is set too.
+    telemetry = _telemetry(app)
     use_config_keys = own_tokens and (
         verifier is None or (signer is None and signing_key_configured(lookup))
     )
@@ -101,7 +107,7 @@ def build_state(
     if use_config_keys:
         config_signer, config_verifier = load_keys(lookup, settings)
         if isinstance(config_verifier, RemoteKeys):
-            config_verifier = _key_cache(config_verifier, clock)
+            config_verifier = _key_cache(app, config_verifier, clock, telemetry)
         signer = signer if signer is not None else config_signer
         verifier = verifier if verifier is not None else config_verifier
     if signer is not None and verifier is not None and signer.algorithm not in verifier.algorithms:
@@ -113,7 +119,7 @@ def build_state(
     sources = [
         provider_source(
             provider,
-            _provider_keys(provider, settings, clock),
+            _provider_keys(app, provider, settings, clock, telemetry),
             settings,
             clock=time.time if clock is None else clock,
         )
@@ -122,8 +128,13 @@ def build_state(
     codec = TokenCodec(
         settings, signer, verifier, clock=time.time if clock is None else clock, providers=sources
     )
+    store = _store_for(settings, options.revocation_store, clock)
+    if telemetry is not None:
+        telemetry.count_cache(codec)
+        if not isinstance(store, MemoryRevocationStore):  # a dict lookup: no round trip
+            store = telemetry.traced_store(store)
     sessions = Sessions(
-        _store_for(settings, options.revocation_store, clock),
+        store,
         horizon=revocation_horizon(settings, issues=signer is not None and not providers)
         + settings.leeway,
         leeway=settings.leeway,
@@ -181,8 +192,30 @@ def _finish_response(settings: Settings, response: Response) -> Response:
     return response
 
 
-def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedKeySet:
-    """The identity provider's keys: the core's cache around the HTTP fetcher."""
+def _telemetry(app: Flask) -> Telemetry | None:
+    """OpenTelemetry instruments for ``app`` when opentelemetry-api is installed and the
+    app configured a provider; otherwise ``None`` (and nothing is imported without the
+    API)."""
+    try:
+        from .telemetry import telemetry_for
+    except ModuleNotFoundError as error:
+        if error.name is not None and error.name.split(".")[0] == "opentelemetry":
+            return None
+        raise  # pragma: no cover - another module missing: not ours to hide
+    return telemetry_for(app)
+
+
+def _key_cache(
+    app: Flask,
+    remote: RemoteKeys,
+    clock: Callable[[], float] | None,
+    telemetry: Telemetry | None,
+) -> CachedKeySet:
+    """The identity provider's keys: the core's cache around the HTTP fetcher (which
+    sends the key signals, and is traced with OpenTelemetry)."""
+    fetcher: KeyFetcher = SignallingFetcher(app, remote.algorithms, fetch_url)
+    if telemetry is not None:
+        fetcher = telemetry.fetcher(fetcher)
     return CachedKeySet(
         remote.url,
         remote.algorithms,
@@ -190,16 +223,21 @@ def _key_cache(remote: RemoteKeys, clock: Callable[[], float] | None) -> CachedK
         min_refresh=remote.min_refresh,
         max_cache=remote.max_cache,
         clock=time.monotonic if clock is None else clock,
-        fetcher=fetch_url,
+        fetcher=fetcher,
     )
 
 
 def _provider_keys(
-    provider: IdentityProvider, settings: Settings, clock: Callable[[], float] | None
+    app: Flask,
+    provider: IdentityProvider,
+    settings: Settings,
+    clock: Callable[[], float] | None,
+    telemetry: Telemetry | None,
 ) -> Verifier:
     """An identity provider's keys: pinned, or the core's cache around the HTTP fetcher
-    (through its discovery document for ``IdentityProvider.discover``). Each provider
-    has its own cache, refetch limit and last-good keys."""
+    (through its discovery document for ``IdentityProvider.discover``), which sends the
+    key signals and is traced with OpenTelemetry. Each provider has its own cache,
+    refetch limit and last-good keys."""
     pinned = pinned_key_set(provider)
     if pinned is not None:
         return pinned
@@ -209,9 +247,13 @@ def _provider_keys(
     else:
         assert provider.discovery_url is not None  # the dataclass holds exactly one
         url, fetcher = provider.discovery_url, DiscoveryFetcher(provider.issuers[0])
+    algorithms = provider_algorithms(provider)
+    fetcher = SignallingFetcher(app, algorithms, fetcher)
+    if telemetry is not None:
+        fetcher = telemetry.fetcher(fetcher)
     return CachedKeySet(
         url,
-        provider_algorithms(provider),
+        algorithms,
         timeout=settings.jwks_timeout,
         min_refresh=settings.jwks_min_refresh,
         max_cache=settings.jwks_max_cache,

@@ -10,6 +10,7 @@ every app it serves.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -96,20 +97,40 @@ class AppState:
     dpop: DPoPRuntime
 
 
-_PROTECTED_VIEWS: Final[weakref.WeakKeyDictionary[object, Requirements]] = (
+_REQUIREMENTS: Final[weakref.WeakKeyDictionary[object, tuple[Requirements, ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def remember_requirements(view: object, requirements: Requirements) -> None:
-    """Record what a view ``require_token`` protects requires (for the resource metadata's
-    ``scopes_supported``)."""
-    _PROTECTED_VIEWS[view] = requirements
+def remember_requirements(protected: object, requirements: Requirements, *, inner: object) -> None:
+    """Record what ``protected`` (a view ``require_token`` returned) requires: its own
+    ``requirements``, then those of ``inner`` (the view it wraps, when that is itself
+    protected by a stacked ``require_token``). Read by the resource metadata's
+    ``scopes_supported`` and by the OpenAPI plugin."""
+    with contextlib.suppress(TypeError):  # not weak-referenceable: nothing to describe
+        _REQUIREMENTS[protected] = (requirements, *requirements_of(inner))
 
 
-def requirements_of(view: object) -> Requirements | None:
-    """What :func:`remember_requirements` recorded for ``view``, if anything."""
-    return _PROTECTED_VIEWS.get(view)
+def requirements_of(view: object) -> tuple[Requirements, ...]:
+    """What ``view`` requires of a request's token, every one of them (stacked
+    ``require_token`` decorators, outermost first), following ``__wrapped__`` through
+    other decorators; ``()`` for a view ``require_token`` does not protect."""
+    seen = 0
+    current: object = view
+    while current is not None and seen < _MAX_WRAPPERS:
+        try:
+            found = _REQUIREMENTS.get(current)
+        except TypeError:  # unhashable or not weak-referenceable
+            found = None
+        if found is not None:
+            return found
+        current = getattr(current, "__wrapped__", None)
+        seen += 1
+    return ()
+
+
+_MAX_WRAPPERS: Final = 32
+"""How many ``__wrapped__`` links :func:`requirements_of` follows (a cycle ends there)."""
 
 
 def extensions(app: Flask) -> MutableMapping[str, object]:

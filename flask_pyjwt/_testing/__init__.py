@@ -1,0 +1,1 @@
+"""The testing kit's implementation; :mod:`flask_pyjwt.testing` is its public face."""
