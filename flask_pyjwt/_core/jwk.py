@@ -9,8 +9,10 @@ must agree with it, and its type, curve and size must fit it (as for PEM keys).
 
 Key ids: a JWK's own ``kid``, else the RFC 7638 thumbprint of its public key; an HMAC
 secret's id is an HMAC of a fixed label under the secret, never a hash of the secret
-itself (both in :mod:`.jwks`, with the export of our own keys). Messages name members
-and problems, never key bytes. No Flask here.
+itself (both in :mod:`.jwks`, with the export of our own keys). A JWK object this
+module accepted has its thumbprint written from its members (:func:`member_thumbprint`,
+a DPoP proof's ``jkt``). Messages name members and problems, never key bytes. No Flask
+here.
 """
 
 from __future__ import annotations
