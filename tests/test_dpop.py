@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from flask_pyjwt import AuthManager, current_token, dpop_proof, require_token
 from flask_pyjwt.errors import InvalidDpopProofError, UseDpopNonceError
 from flask_pyjwt.typing import DPoPProof
-from tests.dpop_client import DROP, DPoPKey, ath_of, sign_es256_raw
+from tests.dpop_client import DROP, DPoPKey, ath_of, b64url, sign_es256_raw
 from tests.support import Clock, config_for, configure, json_body
 
 URL = "http://localhost/resource"
@@ -640,6 +640,23 @@ def test_malformed_members_are_refused(
 ) -> None:
     token = api.bound_token()
     _refused(api.get("/resource", _dpop(token, api.proof(token, claims=claims, header=header))))
+
+
+P521_PRIME = 2**521 - 1
+
+
+def test_a_jwk_coordinate_is_below_the_field_prime(api: Api) -> None:
+    # A P-521 coordinate has 66 bytes of room: y + p still fits, and names the same point
+    # to an affine-coordinates reader. It is refused: one key, one spelling, one jkt.
+    key = DPoPKey("ec-P-521-0", "ES512")
+    token = api.bound_token(key)
+    jwk = key.public_jwk
+    assert isinstance(jwk["y"], str)
+    y = int.from_bytes(_unb64(jwk["y"]), "big")
+    aliased = {**jwk, "y": b64url((y + P521_PRIME).to_bytes(66, "big"))}
+    _refused(api.get("/resource", _dpop(token, api.proof(token, key=key, header={"jwk": aliased}))))
+    response = api.get("/resource", _dpop(token, api.proof(token, key=key)))
+    assert (response.status_code, json_body(response)["jkt"]) == (200, key.jkt)
 
 
 def test_a_store_that_does_not_answer() -> None:

@@ -8,7 +8,11 @@ import pytest
 from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.dpop import ProofChecker
 from flask_pyjwt._core.dpop_nonce import NonceSource
+from flask_pyjwt._core.jwk import member_thumbprint, parse_jwk
+from flask_pyjwt._core.jwks import thumbprint
+from flask_pyjwt._core.strict_json import FrozenJSONObject, freeze
 from flask_pyjwt._core.uri import normalize_uri
+from tests.dpop_client import DPoPKey, jkt_of
 from tests.support import Clock
 
 
@@ -31,8 +35,10 @@ def test_normal_forms(uri: str, normal: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "uri", ["", "/x", "ftp://h/x", "https://", "https://u@h/x", "https://h/a b", "1http://h/"]
-)
+    "uri",
+    ["", "/x", "ftp://h/x", "https://", "https://u@h/x", "https://h/a b", "https://h/a\u2003b",
+     "https://h/a\tb", "1http://h/"],
+)  # fmt: skip
 def test_what_is_no_request_uri(uri: str) -> None:
     assert normalize_uri(uri) is None
 
@@ -60,3 +66,18 @@ def test_a_checker_takes_asymmetric_algorithms_only() -> None:
     with pytest.raises(ValueError, match="asymmetric"):
         ProofChecker((), clock=Clock())
     assert ProofChecker((AuthType.ES256,), clock=Clock()).algorithms == (AuthType.ES256,)
+
+
+@pytest.mark.parametrize(
+    "name", ["ec-P-256-3", "ec-P-384-0", "ec-P-521-0", "rsa-2048-0", "ed25519-0", "ed448-0"]
+)
+def test_the_thumbprint_from_the_members_is_the_keys(name: str) -> None:
+    # A proof's jkt is written from its jwk's members (parsed strictly first); it must be
+    # the thumbprint of the key itself, and the independent client's.
+    jwk = freeze({**DPoPKey(name).public_jwk, "kid": "k", "alg": "x"})
+    assert isinstance(jwk, FrozenJSONObject)
+    parsed = parse_jwk(jwk)
+    assert parsed.public is not None
+    assert member_thumbprint(jwk) == thumbprint(parsed.public) == jkt_of(jwk)
+    with pytest.raises(ValueError, match="oct"):
+        member_thumbprint(FrozenJSONObject({"kty": "oct", "k": "c2VjcmV0"}))

@@ -9,14 +9,17 @@ must agree with it, and its type, curve and size must fit it (as for PEM keys).
 
 Key ids: a JWK's own ``kid``, else the RFC 7638 thumbprint of its public key; an HMAC
 secret's id is an HMAC of a fixed label under the secret, never a hash of the secret
-itself (both in :mod:`.jwks`, with the export of our own keys). Messages name members
-and problems, never key bytes. No Flask here.
+itself (both in :mod:`.jwks`, with the export of our own keys). A JWK object this
+module accepted has its thumbprint written from its members (:func:`member_thumbprint`,
+a DPoP proof's ``jkt``). Messages name members and problems, never key bytes. No Flask
+here.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, cast
@@ -32,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .algorithms import JWK_EC_CURVES, JWK_OKP_SIZES, AuthType
-from .b64 import B64URL, CANONICAL_LAST
+from .b64 import B64URL, CANONICAL_LAST, FROM_URLSAFE, b64url_encode
 from .errors import InvalidKeyError
 from .keys import PrivateKey, PublicKey, check_key_fits, is_json_text
 from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, freeze, loads_object
@@ -89,6 +92,9 @@ class JWK:
         return self.private is not None or self.secret is not None
 
 
+_PAD: Final = (b"", b"", b"==", b"=")
+
+
 def _b64(value: JSONValue, member: str, kty: str) -> bytes:
     if not isinstance(value, str):
         raise InvalidKeyError(f"is an {kty} JWK whose {member!r} member is not a string")
@@ -103,7 +109,8 @@ def _b64(value: JSONValue, member: str, kty: str) -> bytes:
             "(RFC 7515 2)"
         )
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-remainder % 4))
+        # ASCII once the pattern matched: what base64.urlsafe_b64decode does, inline.
+        return binascii.a2b_base64(value.encode("ascii").translate(FROM_URLSAFE) + _PAD[remainder])
     except (binascii.Error, ValueError):  # pragma: no cover - excluded by the checks above
         raise InvalidKeyError(f"is an {kty} JWK whose {member!r} member is not base64url") from None
 
@@ -199,10 +206,12 @@ def _ec(obj: FrozenJSONObject) -> tuple[PublicKey, PrivateKey | None]:
             f"{', '.join(JWK_EC_CURVES)}"
         )
     curve_type, size = known
-    x = int.from_bytes(_fixed(obj, "x", "EC", size), "big")
-    y = int.from_bytes(_fixed(obj, "y", "EC", size), "big")
+    x, y = _fixed(obj, "x", "EC", size), _fixed(obj, "y", "EC", size)
     try:
-        public = ec.EllipticCurvePublicNumbers(x, y, curve_type()).public_key()
+        # SEC 1 2.3.4 uncompressed point: OpenSSL checks both coordinates are below the
+        # field prime and the point is on the curve (cofactor 1: in the group), as the
+        # affine-coordinates path does, without building two ints and a numbers object.
+        public = ec.EllipticCurvePublicKey.from_encoded_point(curve_type(), b"\x04" + x + y)
     except ValueError:
         raise InvalidKeyError("is an EC JWK whose point is not on its curve") from None
     if "d" not in obj:
@@ -305,6 +314,28 @@ def parse_jwk(obj: FrozenJSONObject) -> JWK:
         _check_certificate(obj, public)
     return JWK(kty=key_type, kid=kid, alg=alg, use=use, key_ops=key_ops, public=public,
                private=private)  # fmt: skip
+
+
+def member_thumbprint(obj: FrozenJSONObject) -> str:
+    """The RFC 7638 thumbprint (SHA-256, base64url) of a JWK object that
+    :func:`parse_jwk` accepted, from its members as they are written.
+
+    Once parsed, the required members are canonical unpadded base64url of the key's only
+    encoding (EC and OKP coordinates of exactly the curve's size and below its prime,
+    RSA integers without a leading zero) and ``crv`` is one of the known names: the
+    text :func:`~flask_pyjwt._core.jwks.thumbprint` writes from the key object, reached
+    without reading the key back. None of these characters needs JSON escaping.
+    """
+    kty = obj["kty"]
+    if kty == "EC":
+        canonical = f'{{"crv":"{obj["crv"]}","kty":"EC","x":"{obj["x"]}","y":"{obj["y"]}"}}'
+    elif kty == "RSA":
+        canonical = f'{{"e":"{obj["e"]}","kty":"RSA","n":"{obj["n"]}"}}'
+    elif kty == "OKP":
+        canonical = f'{{"crv":"{obj["crv"]}","kty":"OKP","x":"{obj["x"]}"}}'
+    else:
+        raise ValueError(f"no RFC 7638 thumbprint for a {kty!r} JWK here")
+    return b64url_encode(hashlib.sha256(canonical.encode("ascii")).digest())
 
 
 def has_private_members(obj: FrozenJSONObject) -> bool:

@@ -192,6 +192,15 @@ _RSA_HASHES = {"256": RSAAlgorithm.SHA256, "384": RSAAlgorithm.SHA384, "512": RS
 _EC_HASHES = {"256": ECAlgorithm.SHA256, "384": ECAlgorithm.SHA384, "512": ECAlgorithm.SHA512}
 
 
+# One per hash and curve, shared by every key: PyJWT's algorithm objects hold only their
+# hash, so a key met for the first time (a DPoP proof's) builds none.
+_ECDSA: Final[dict[tuple[str, str], _LowSECDSA]] = {
+    (bits, curve): _LowSECDSA(ECAlgorithm(hash_alg), order)
+    for bits, hash_alg in _EC_HASHES.items()
+    for curve, order in _CURVE_ORDERS.items()
+}
+
+
 _OKPPrivate = Union[Ed25519PrivateKey, Ed448PrivateKey]
 _OKPPublic = Union[Ed25519PublicKey, Ed448PublicKey]
 
@@ -208,8 +217,7 @@ def asymmetric_ops(algorithm: AuthType, public: PublicKey, private: PrivateKey |
         return _AsymmetricOps(rsa, public, rsa_private, (public.key_size + 7) // 8)
     if family == "EC" and isinstance(public, EllipticCurvePublicKey):
         ec_private = private if isinstance(private, EllipticCurvePrivateKey) else None
-        ecdsa = _LowSECDSA(ECAlgorithm(_EC_HASHES[bits]), _CURVE_ORDERS[public.curve.name])
-        return _AsymmetricOps(ecdsa, public, ec_private)
+        return _AsymmetricOps(_ECDSA[bits, public.curve.name], public, ec_private)
     if family == "OKP" and isinstance(public, (Ed25519PublicKey, Ed448PublicKey)):
         okp_private = private if isinstance(private, (Ed25519PrivateKey, Ed448PrivateKey)) else None
         okp: _AsymmetricOps[_OKPPrivate, _OKPPublic] = _AsymmetricOps(

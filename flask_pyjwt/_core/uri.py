@@ -11,6 +11,7 @@ from typing import Final
 _DEFAULT_PORTS: Final = {"http": ":80", "https": ":443"}
 _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_SPACE: Final = re.compile(r"\s")  # str patterns: exactly the characters str.isspace() accepts
 
 
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
@@ -64,7 +65,7 @@ def normalize_uri(uri: str) -> str | None:
     rest = rest[:end]
     slash = rest.find("/")
     authority, path = (rest, "") if slash == -1 else (rest[:slash], rest[slash:])
-    if not authority or "@" in authority or any(ch.isspace() for ch in uri):
+    if not authority or "@" in authority or _SPACE.search(uri):
         return None
     authority = authority.lower()
     if authority.endswith(_DEFAULT_PORTS[scheme]):
