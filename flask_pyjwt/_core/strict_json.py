@@ -287,16 +287,14 @@ _STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
 
 
-def _check_depth(text: str, arrays: int) -> None:
-    """Refuse ``text`` if its arrays and objects nest deeper than MAX_NESTING_DEPTH.
+def _check_depth(text: str) -> None:
+    """Refuse ``text`` if its arrays and objects nest deeper than MAX_NESTING_DEPTH,
+    measured exactly, with strings removed first.
 
-    Runs before the parser, which would otherwise recurse once per level. The count of
-    opening brackets (``arrays`` of them ``[``) bounds the depth from above, so a usual
-    token (a handful of brackets) needs only that count; a text with more brackets than
-    the limit is measured exactly, with strings removed first.
+    Runs before the parser, which would otherwise recurse once per level; only for a
+    text with more opening brackets than the limit (the count bounds the depth from
+    above, so a usual token, with a handful, needs only that count).
     """
-    if arrays + text.count("{") <= MAX_NESTING_DEPTH:
-        return
     depth = 0
     for bracket in _NOT_BRACKETS.sub("", _STRING.sub("", text)):
         if bracket in "[{":
@@ -305,22 +303,6 @@ def _check_depth(text: str, arrays: int) -> None:
                 raise JSONDecodeError(f"JSON nested more than {MAX_NESTING_DEPTH} levels deep")
         else:
             depth -= 1
-
-
-def _strict_loads(text: str, arrays: int) -> object:
-    # json.loads is typed as returning Any; the hooks above make every object a
-    # FrozenJSONObject, and loads_object narrows the result with isinstance.
-    # A text that is one value with no surrounding whitespace (what JWT encoders write)
-    # goes straight to the decoder's scanner; anything else, including every error,
-    # takes the full decoder, which skips whitespace and raises as json.loads.
-    decoder, scan = _WITH_ARRAYS if arrays else _WITHOUT_ARRAYS
-    try:
-        value, end = scan(text, 0)
-    except StopIteration:
-        return cast("object", decoder.decode(text))
-    if end != len(text):
-        return cast("object", decoder.decode(text))
-    return value
 
 
 def loads_object(data: bytes) -> FrozenJSONObject:
@@ -337,8 +319,19 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     try:
         text = data.decode("utf-8")
         arrays = text.count("[")
-        _check_depth(text, arrays)
-        value = _strict_loads(text, arrays)
+        if arrays + text.count("{") > MAX_NESTING_DEPTH:
+            _check_depth(text)
+        decoder, scan = _WITH_ARRAYS if arrays else _WITHOUT_ARRAYS
+        # A text that is one value with no surrounding whitespace (what JWT encoders
+        # write) goes straight to the decoder's scanner; anything else, including every
+        # error, takes the full decoder, which skips whitespace and raises as json.loads
+        # (typed as returning Any: the value is narrowed with isinstance below).
+        try:
+            value, end = scan(text, 0)
+        except StopIteration:  # nothing the scanner reads as a value here
+            value, end = None, -1
+        if end != len(text):
+            value = cast("object", decoder.decode(text))
     except JSONDecodeError:
         raise
     except (UnicodeDecodeError, ValueError) as error:
