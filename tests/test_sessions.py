@@ -35,6 +35,7 @@ from flask_pyjwt.errors import (
     TokenMalformedError,
     TokenRevokedError,
 )
+from flask_pyjwt.typing import RevocationQuery, RevocationState
 from tests.redis_server import RedisServer
 from tests.support import bearer, config_for, configure, forge, json_body, settings_of
 
@@ -423,6 +424,30 @@ def test_each_app_has_its_own_memory_store_by_default() -> None:
     first.manager.revoke(auth)
     refused(first.get("/me", auth.signed), "token_revoked")
     assert second.get("/me", auth.signed).status_code == 200
+
+
+class _RefusingMemoryStore(MemoryRevocationStore):
+    """A subclass of the in-process store that refuses everything, with nothing recorded."""
+
+    def status(self, query: RevocationQuery) -> RevocationState:
+        return RevocationState.REVOKED
+
+
+def test_the_empty_memory_store_is_skipped_but_a_subclass_is_asked() -> None:
+    # The in-process store with nothing recorded answers VALID without a query; that
+    # shortcut is for it alone: a subclass with its own status is asked every time.
+    store = MemoryRevocationStore()
+    assert not store
+    site = build_site(store)
+    auth, _ = site.login()
+    assert site.get("/me", auth.signed).status_code == 200
+    site.manager.revoke(auth)
+    assert store
+    refused(site.get("/me", auth.signed), "token_revoked")
+    subclassed = build_site(_RefusingMemoryStore())
+    auth, _ = subclassed.login()
+    refused(subclassed.get("/me", auth.signed), "token_revoked")
+    assert subclassed.get("/unchecked", auth.signed).status_code == 200
 
 
 def test_a_lifetime_longer_than_revocations_are_kept_is_refused() -> None:

@@ -162,6 +162,11 @@ class MemoryRevocationStore:
         with self._lock:
             return len(self._facts)
 
+    def __bool__(self) -> bool:
+        """Whether any fact is held (``len(store) > 0``, without the lock: one truth
+        test, as :meth:`status` reads; with none, every token is ``VALID``)."""
+        return bool(self._facts)
+
     def status(self, query: RevocationQuery) -> RevocationState:
         """See :meth:`RevocationStore.status`.
 

@@ -23,7 +23,14 @@ from .errors import (
     RevocationUnavailableError,
     TokenRevokedError,
 )
-from .revocation import RETIRED, REVOKED, VALID, RevocationQuery, RevocationStore
+from .revocation import (
+    RETIRED,
+    REVOKED,
+    VALID,
+    MemoryRevocationStore,
+    RevocationQuery,
+    RevocationStore,
+)
 from .tokens import RefreshToken, SessionId, Token
 
 LOGGER: Final = logging.getLogger("flask_pyjwt")
@@ -135,8 +142,13 @@ class Sessions:
             RefreshTokenReusedError: a rotated refresh token presented again.
             RevocationUnavailableError: the store did not answer (unless failing open).
         """
+        store = self.store
+        # The in-process store (not a subclass) with nothing recorded, what most apps
+        # have: VALID without building the query.
+        if type(store) is MemoryRevocationStore and not store:
+            return
         try:
-            state = self.store.status(_query(token))
+            state = store.status(_query(token))
         except RevocationUnavailableError:
             if not self._fail_open:
                 raise

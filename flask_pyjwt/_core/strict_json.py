@@ -213,8 +213,15 @@ _IS_LIST: Final = cast("Callable[[object], bool]", list.__instancecheck__)
 
 
 def _object_from_pairs(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
-    # Only an object with an array member is rebuilt: the parser hands arrays over as
-    # lists, whatever the annotation says.
+    obj = FrozenJSONObject(pairs)
+    if len(obj) != len(pairs):
+        raise JSONDecodeError("duplicate member name in JSON object")
+    return obj
+
+
+def _object_with_arrays(pairs: list[tuple[str, JSONValue]]) -> FrozenJSONObject:
+    # The parser hands arrays over as lists, whatever the annotation says: an object
+    # with an array member is rebuilt with tuples.
     obj = FrozenJSONObject(pairs)
     if len(obj) != len(pairs):
         raise JSONDecodeError("duplicate member name in JSON object")
@@ -250,17 +257,26 @@ def _finite_float(text: str) -> float:
     return value
 
 
-# Built once: json.loads with hooks would construct a new decoder on every call.
-_DECODER: Final = json.JSONDecoder(
-    object_pairs_hook=_object_from_pairs,
-    parse_constant=_reject_constant,
-    parse_float=_finite_float,
-)
-# The decoder's C scanner (an instance attribute, missing from the json type stubs).
-_SCAN: Final = cast(
-    "Callable[[str, int], tuple[object, int]]",
-    getattr(_DECODER, "scan_once"),  # noqa: B009 - not in the stubs, so not an attribute access
-)
+_Scan = Callable[[str, int], tuple[object, int]]
+
+
+def _decoder(
+    object_pairs_hook: Callable[[list[tuple[str, JSONValue]]], FrozenJSONObject],
+) -> tuple[json.JSONDecoder, _Scan]:
+    # Built once: json.loads with hooks would construct a new decoder on every call.
+    decoder = json.JSONDecoder(
+        object_pairs_hook=object_pairs_hook,
+        parse_constant=_reject_constant,
+        parse_float=_finite_float,
+    )
+    # The decoder's C scanner (an instance attribute, missing from the json type stubs).
+    scan = cast("_Scan", getattr(decoder, "scan_once"))  # noqa: B009 - not in the stubs
+    return decoder, scan
+
+
+# A text without "[" holds no array, so its objects are not searched for one.
+_WITHOUT_ARRAYS: Final = _decoder(_object_from_pairs)
+_WITH_ARRAYS: Final = _decoder(_object_with_arrays)
 
 
 # A JSON string token as the JSON grammar lexes one, removed before counting brackets
@@ -272,15 +288,13 @@ _NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
 
 
 def _check_depth(text: str) -> None:
-    """Refuse ``text`` if its arrays and objects nest deeper than MAX_NESTING_DEPTH.
-
-    Runs before the parser, which would otherwise recurse once per level. The count of
-    opening brackets bounds the depth from above, so a usual token (a handful of
-    brackets) needs only that count; a text with more brackets than the limit is
+    """Refuse ``text`` if its arrays and objects nest deeper than MAX_NESTING_DEPTH,
     measured exactly, with strings removed first.
+
+    Runs before the parser, which would otherwise recurse once per level; only for a
+    text with more opening brackets than the limit (the count bounds the depth from
+    above, so a usual token, with a handful, needs only that count).
     """
-    if text.count("{") + text.count("[") <= MAX_NESTING_DEPTH:
-        return
     depth = 0
     for bracket in _NOT_BRACKETS.sub("", _STRING.sub("", text)):
         if bracket in "[{":
@@ -289,21 +303,6 @@ def _check_depth(text: str) -> None:
                 raise JSONDecodeError(f"JSON nested more than {MAX_NESTING_DEPTH} levels deep")
         else:
             depth -= 1
-
-
-def _strict_loads(text: str) -> object:
-    # json.loads is typed as returning Any; the hooks above make every object a
-    # FrozenJSONObject, and loads_object narrows the result with isinstance.
-    # A text that is one value with no surrounding whitespace (what JWT encoders write)
-    # goes straight to the decoder's scanner; anything else, including every error,
-    # takes the full decoder, which skips whitespace and raises as json.loads.
-    try:
-        value, end = _SCAN(text, 0)
-    except StopIteration:
-        return cast("object", _DECODER.decode(text))
-    if end != len(text):
-        return cast("object", _DECODER.decode(text))
-    return value
 
 
 def loads_object(data: bytes) -> FrozenJSONObject:
@@ -319,8 +318,20 @@ def loads_object(data: bytes) -> FrozenJSONObject:
     """
     try:
         text = data.decode("utf-8")
-        _check_depth(text)
-        value = _strict_loads(text)
+        arrays = text.count("[")
+        if arrays + text.count("{") > MAX_NESTING_DEPTH:
+            _check_depth(text)
+        decoder, scan = _WITH_ARRAYS if arrays else _WITHOUT_ARRAYS
+        # A text that is one value with no surrounding whitespace (what JWT encoders
+        # write) goes straight to the decoder's scanner; anything else, including every
+        # error, takes the full decoder, which skips whitespace and raises as json.loads
+        # (typed as returning Any: the value is narrowed with isinstance below).
+        try:
+            value, end = scan(text, 0)
+        except StopIteration:  # nothing the scanner reads as a value here
+            value, end = None, -1
+        if end != len(text):
+            value = cast("object", decoder.decode(text))
     except JSONDecodeError:
         raise
     except (UnicodeDecodeError, ValueError) as error:

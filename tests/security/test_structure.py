@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from flask_pyjwt._core.strict_json import JSONDecodeError, loads_object
 from tests.security.harness import (
     assert_accepted,
     assert_refused,
@@ -202,6 +203,46 @@ def test_control_whitespace_and_escapes_in_json_are_fine() -> None:
     raw_payload = json.dumps(claims(note="\U0001f600 \\ud83d\\ude00"), indent=2).encode()
     token = signed_literal(b64url(raw_header), b64url(raw_payload))
     assert_accepted(harness, harness.get("/auth", token), "auth")
+
+
+# Arrays come out as tuples at every depth; a text with no "[" has none to convert, and
+# one with a "[" only inside a string has none either (the parser's two paths agree).
+ARRAYS: dict[str, tuple[bytes, object]] = {
+    "no array": (b'{"a":{"b":1},"c":"x"}', {"a": {"b": 1}, "c": "x"}),
+    "a bracket only in a string": (b'{"a":"[x]","b":{"c":"]["}}', {"a": "[x]", "b": {"c": "]["}}),
+    "arrays in arrays and objects": (
+        b'{"a":[1,[2,{"b":[3]}]],"c":{"d":[]}}',
+        {"a": (1, (2, {"b": (3,)})), "c": {"d": ()}},
+    ),
+}
+
+
+@pytest.mark.parametrize(("raw", "expected"), ARRAYS.values(), ids=ARRAYS.keys())
+def test_arrays_are_tuples_at_every_depth(raw: bytes, expected: object) -> None:
+    # A list is never equal to a tuple: a list left anywhere fails the comparison.
+    assert loads_object(raw) == expected
+
+
+DUPLICATES: dict[str, bytes] = {
+    "beside an array": b'{"a":[1],"b":1,"b":2}',
+    "inside an object in an array": b'{"a":[{"b":1,"b":2}]}',
+    "no array": b'{"a":{"b":1,"b":2}}',
+}
+
+
+@pytest.mark.parametrize("raw", DUPLICATES.values(), ids=DUPLICATES.keys())
+def test_duplicate_names_are_refused_with_or_without_arrays(raw: bytes) -> None:
+    with pytest.raises(JSONDecodeError, match="duplicate"):
+        loads_object(raw)
+
+
+def test_duplicate_claim_beside_an_array_is_refused_in_a_signed_token() -> None:
+    harness = make_harness()
+    raw = _json(claims(roles=["a", "b"]))[:-1] + b',"sub":"mallory"}'
+    token = signed_literal(H, b64url(raw))
+    assert_refused(harness, harness.get("/auth", token), 401, "token_malformed")
+    control = signed_literal(H, b64url(_json(claims(roles=["a", "b"]))))
+    assert_accepted(harness, harness.get("/auth", control), "auth")
 
 
 def _decode(segment: str) -> bytes:
