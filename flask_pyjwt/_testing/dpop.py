@@ -89,13 +89,12 @@ class DPoPKey:
 
     Attributes:
         algorithm: as given.
+        jkt: the RFC 7638 thumbprint of its public key: what
+            ``auth_token(..., dpop_jkt=...)`` binds a token to, and what the app's
+            ``dpop_proof().jkt`` says of its proofs.
     """
 
-    __slots__ = ("_clock", "_jwk", "_jwk_segment", "_signer", "algorithm", "jkt")
-
-    jkt: str
-    """The RFC 7638 thumbprint of its public key: what ``auth_token(..., dpop_jkt=...)``
-    binds a token to, and what the app's ``dpop_proof().jkt`` says of its proofs."""
+    __slots__ = ("_clock", "_jwk", "_signer", "algorithm", "jkt")
 
     def __init__(
         self, algorithm: DPoPAlgorithm = "ES256", *, clock: Callable[[], float] = time.time
@@ -106,7 +105,7 @@ class DPoPKey:
         private = _generate(algorithm)
         public = private.public_key()
         self.algorithm: DPoPAlgorithm = algorithm
-        self.jkt = thumbprint(public)
+        self.jkt: str = thumbprint(public)
         self._clock = clock
         self._signer = KeySigner(algorithm, private)
         full = public_jwk(public, AuthType(algorithm), self.jkt)
