@@ -5,6 +5,8 @@
   with :meth:`~TokenClock.advance` instead of sleeping.
 * :class:`FakeIdentityProvider`: a JWKS on 127.0.0.1 and tokens in an identity
   provider's shape, with key rotation.
+* :class:`DPoPKey`: a DPoP client's key, its thumbprint and its proofs (RFC 9449), and
+  :func:`dpop_auth_header`, the headers of a token the app issued bound to it.
 
 With pytest, two fixtures wrap the last two: :func:`token_clock` (a :class:`TokenClock`
 at the current second) and :func:`fake_idp` (a serving :class:`FakeIdentityProvider`
@@ -21,6 +23,7 @@ pytest's "already imported" warning.
 
 import contextlib
 
+from flask_pyjwt._testing.dpop import DPoPAlgorithm, DPoPKey, dpop_auth_header
 from flask_pyjwt._testing.fake_idp import FakeAlgorithm, FakeIdentityProvider
 from flask_pyjwt._testing.kit import TokenClock, auth_header
 
@@ -29,10 +32,13 @@ with contextlib.suppress(ImportError):
     from flask_pyjwt._testing.fixtures import fake_idp, token_clock
 
 __all__ = [
+    "DPoPAlgorithm",
+    "DPoPKey",
     "FakeAlgorithm",
     "FakeIdentityProvider",
     "TokenClock",
     "auth_header",
+    "dpop_auth_header",
     "fake_idp",
     "token_clock",
 ]

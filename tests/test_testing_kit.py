@@ -219,6 +219,7 @@ def test_the_example_projects_tests_pass_in_this_process() -> None:
         example.test_tokens_of_the_identity_provider(idp, clock)
     example.test_a_key_rotation_at_the_provider(TokenClock())
     example.test_the_apps_own_tokens_beside_a_provider(TokenClock())
+    example.test_orders_need_a_dpop_bound_token(TokenClock())
 
 
 @pytest.mark.slow  # pytest in a subprocess, as the app's developer runs it
@@ -229,7 +230,7 @@ def test_the_example_project_runs_under_pytest_with_the_plugin() -> None:
         capture_output=True, text=True, check=False, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 @pytest.mark.slow  # pytest in a subprocess

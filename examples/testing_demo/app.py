@@ -35,6 +35,11 @@ def create_app(
     def admin() -> dict[str, str]:
         return {"admin": current_token.sub}
 
+    @app.route("/orders")
+    @require_token(dpop="required")  # DPoP-bound tokens only (RFC 9449)
+    def orders() -> dict[str, str]:
+        return {"orders_of": current_token.sub}
+
     return app
 
 

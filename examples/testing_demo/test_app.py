@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from flask_pyjwt.testing import FakeIdentityProvider, TokenClock, auth_header
+from flask_pyjwt.testing import (
+    DPoPKey,
+    FakeIdentityProvider,
+    TokenClock,
+    auth_header,
+    dpop_auth_header,
+)
 
 from .app import OWN_TOKENS, create_app
 
@@ -88,3 +94,25 @@ def test_the_apps_own_tokens_beside_a_provider(token_clock: TokenClock) -> None:
 
 
 # [end providers]
+
+
+# [start dpop]
+def test_orders_need_a_dpop_bound_token(token_clock: TokenClock) -> None:
+    app = create_app(OWN_TOKENS, clock=token_clock)
+    client = app.test_client()
+    key = DPoPKey(clock=token_clock)  # the client's key pair (ES256); proofs follow the clock
+    url = "http://localhost/orders"  # what the test client requests for "/orders"
+
+    headers = dpop_auth_header(app, key, "alice", "GET", url)  # a bound token and a proof
+    assert client.get("/orders", headers=headers).get_json() == {"orders_of": "alice"}
+
+    replayed = client.get("/orders", headers=headers)  # a proof is good for one request
+    assert replayed.get_json()["code"] == "invalid_dpop_proof"
+    token = headers["Authorization"].removeprefix("DPoP ")
+    assert client.get("/orders", headers=key.headers("GET", url, token)).status_code == 200
+
+    bearer = client.get("/orders", headers=auth_header(app, "alice"))  # an unbound token
+    assert bearer.get_json()["code"] == "dpop_required"
+
+
+# [end dpop]

@@ -47,7 +47,8 @@ class LoadsUsers(Protocol):
 
 class IssuesTokens(Protocol):
     """What ``flask jwt issue`` needs of the :class:`~flask_pyjwt.AuthManager` that owns
-    an app: its two issuing methods, with the options the command passes."""
+    an app: its two issuing methods, with the options the command (and
+    :mod:`flask_pyjwt.testing`) passes."""
 
     def auth_token(
         self,
@@ -56,6 +57,7 @@ class IssuesTokens(Protocol):
         *,
         claims: Mapping[str, JSONInput] | None = None,
         fresh: bool | int | timedelta = False,
+        dpop_jkt: str | None = None,
     ) -> AuthToken:
         """Issue a signed auth token (see ``AuthManager.auth_token``)."""
         ...

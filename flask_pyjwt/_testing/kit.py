@@ -77,7 +77,22 @@ def auth_header(
             :meth:`FakeIdentityProvider.token`).
         ValueError, TypeError: what ``auth_token`` refuses.
     """
+    token = issue_auth_token(app, subject, scope=scope, claims=claims, fresh=fresh)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def issue_auth_token(
+    app: Flask,
+    subject: str,
+    *,
+    scope: JSONInput,
+    claims: Mapping[str, JSONInput] | None,
+    fresh: bool | int | timedelta,
+    dpop_jkt: str | None = None,
+) -> str:
+    """The signed auth token ``app``'s own AuthManager issues (for :func:`auth_header`
+    and :func:`~flask_pyjwt.testing.dpop_auth_header`)."""
     manager = app_state(app).manager
     with app.app_context():
-        token = manager.auth_token(subject, scope, claims=claims, fresh=fresh)
-    return {"Authorization": f"Bearer {token.signed}"}
+        token = manager.auth_token(subject, scope, claims=claims, fresh=fresh, dpop_jkt=dpop_jkt)
+    return token.signed
