@@ -17,6 +17,18 @@ CANONICAL_LAST: Final = {
     3: frozenset("AEIMQUYcgkosw048"),
 }
 
+CANONICAL_LAST_BYTES: Final[dict[int, frozenset[int]]] = {
+    remainder: frozenset(ord(char) for char in chars) for remainder, chars in CANONICAL_LAST.items()
+}
+""":data:`CANONICAL_LAST` as byte values, for checking the ``bytes`` of a compact JWS."""
+
+ALPHABET_BYTES: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+"""The base64url alphabet, as ``bytes.translate``'s delete argument: what is left of a
+compact JWS once it is deleted must be exactly its two dots."""
+
+PADDING: Final = (b"", b"", b"==", b"=")
+"""The ``=`` padding binascii needs, by the unpadded length modulo 4."""
+
 # base64url is base64 with two characters swapped: these translations around binascii
 # (what base64.urlsafe_b64{en,de}code do).
 TO_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")

@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, cast, get_args
 
 from .algorithms import AuthType
-from .b64 import CANONICAL_LAST, FROM_URLSAFE, b64url_encode
+from .b64 import ALPHABET_BYTES as _ALPHABET
+from .b64 import CANONICAL_LAST_BYTES as _CANONICAL_LAST_BYTES
+from .b64 import FROM_URLSAFE, b64url_encode
+from .b64 import PADDING as _PADDING
 from .dpop_nonce import NonceSource
 from .errors import ClaimInvalidError, InvalidDpopProofError, InvalidKeyError, UseDpopNonceError
 from .jwk import has_private_members, member_thumbprint, parse_jwk
@@ -70,12 +73,6 @@ class DPoPSettings:
 
 
 DEFAULT_DPOP_SETTINGS: Final = DPoPSettings()
-
-_ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_PADDING: Final = (b"", b"", b"==", b"=")
-_CANONICAL_LAST_BYTES: Final[dict[int, frozenset[int]]] = {
-    remainder: frozenset(ord(char) for char in chars) for remainder, chars in CANONICAL_LAST.items()
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import binascii
 from typing import Final
 
-from .b64 import CANONICAL_LAST, FROM_URLSAFE
+from .b64 import ALPHABET_BYTES as _ALPHABET
+from .b64 import CANONICAL_LAST_BYTES as _CANONICAL_LAST_BYTES
+from .b64 import FROM_URLSAFE
+from .b64 import PADDING as _PADDING
 from .errors import (
     AlgorithmNotAllowedError,
     TokenMalformedError,
@@ -30,15 +33,6 @@ and token kind in use; more are dropped all at once and parsed again)."""
 
 # Header parameters this implementation understands when they appear in ``crit``: none.
 _UNDERSTOOD_CRITICAL: Final[frozenset[str]] = frozenset()
-
-
-# The base64url alphabet, as bytes.translate's delete argument: what is left of a compact
-# token once it is deleted must be exactly its two dots.
-_ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_CANONICAL_LAST_BYTES: Final[dict[int, frozenset[int]]] = {
-    remainder: frozenset(ord(char) for char in chars) for remainder, chars in CANONICAL_LAST.items()
-}
-_PADDING: Final = (b"", b"", b"==", b"=")
 
 
 def _decode_segment(segment: bytes) -> bytes:
