@@ -254,8 +254,12 @@ def test_its_provider_sits_beside_the_apps_own_tokens(token_clock: TokenClock) -
     """``idp.provider`` for ``AuthManager(app, providers=[...])``: its tokens and the
     app's own are both accepted, each named by its source; another issuer is not."""
     with (
-        FakeIdentityProvider(issuer="https://idp.test/", audience="my-api") as idp,
-        FakeIdentityProvider(issuer="https://other.test/", audience="my-api") as other,
+        FakeIdentityProvider(
+            issuer="https://idp.test/", audience="my-api", clock=token_clock
+        ) as idp,
+        FakeIdentityProvider(
+            issuer="https://other.test/", audience="my-api", clock=token_clock
+        ) as other,
     ):
         app = Flask("kit-providers")
         app.config.from_mapping(

@@ -83,7 +83,9 @@ def test_a_key_rotation_at_the_provider(token_clock: TokenClock) -> None:
 
 # [start providers]
 def test_the_apps_own_tokens_beside_a_provider(token_clock: TokenClock) -> None:
-    with FakeIdentityProvider(issuer="https://idp.test/", audience="orders") as idp:
+    with FakeIdentityProvider(
+        issuer="https://idp.test/", audience="orders", clock=token_clock
+    ) as idp:
         app = create_app(OWN_TOKENS, clock=token_clock, providers=[idp.provider])
         client = app.test_client()
 
