@@ -294,6 +294,7 @@ def build_self(suite: Suite) -> None:
         add_algorithm(algorithm, algorithm)
     add_speedup_scenarios(suite)
     if FOCUS:
+        add_revocation_scenarios(suite, make, requests=False)
         return
     # The same HS256 scenarios with the verified-token cache off: what it costs a cold
     # token (nothing, if admission works) and what it saves a warm one.
@@ -436,13 +437,21 @@ def add_speedup_scenarios(suite: Suite) -> None:
         suite.scenarios[f"speedups/{name}/plain"] = Scenario(plain)
 
 
-def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]]) -> None:
-    """The same protected request with and without the revocation check, per store.
+def add_revocation_scenarios(
+    suite: Suite, make: Callable[..., tuple[Any, Any]], *, requests: bool = True
+) -> None:
+    """The revocation check, per store: in-process, and on a protected request.
 
-    ``revocation/<store>/request`` checks the store, ``revocation/<store>/baseline`` is the
-    same route with ``check_revocation=False`` on the same app: their difference is
-    what the check costs. Stores: memory (empty, and holding 10,000 live revocations)
-    and Redis on loopback (a redis-server started here, when one can be found).
+    ``revocation/<store>/verify`` is ``verify_token`` of a warm token in an app context:
+    run back to back for every store (run.py), it gives the Redis store's in-process
+    ratio to the memory store's. ``revocation/<store>/request`` checks the store,
+    ``revocation/<store>/baseline`` is the same route with ``check_revocation=False`` on
+    the same app: their difference is what the check costs a request (not built with
+    ``requests=False``, as under ``--focus``). Stores: memory, empty (what the
+    in-process store costs when nothing was revoked) and holding 10,000 live
+    revocations of other tokens (a real app's store is rarely empty), and Redis on
+    loopback with its local cache, the default (a redis-server started here, when one
+    can be found; the set-up checks that a warm token then makes no round trip).
     """
     import atexit
 
@@ -462,13 +471,15 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
     from scripts.redis_server import RedisProcess, find_redis_server
 
     lookup = find_redis_server()
+    redis_url = None
     if lookup.binary is None:
         print(f"[worker] Redis scenarios skipped: {lookup.explain()}", file=sys.stderr, flush=True)
     else:
         server = RedisProcess(lookup.binary)
         server.start()
         atexit.register(server.close)
-        stores["redis"] = RedisRevocationStore.from_url(server.url)
+        redis_url = server.url
+        stores["redis"] = RedisRevocationStore.from_url(redis_url)
     for name, store in stores.items():
         app, manager = make("HS256", f"self_revocation_{name}", revocation_store=store)
 
@@ -484,11 +495,32 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
         for route in ("/protected", "/unchecked"):
             response = client.get(route, headers=headers)
             expect(response.status_code == 200, f"revocation {name}: {route} answered 200")
-        with app.app_context():
-            revoked = manager.auth_token(SUB, SCOPE)
-            manager.revoke(revoked)
-        refused = client.get("/protected", headers={"Authorization": f"Bearer {revoked.signed}"})
+        # A revoked token is refused (for the empty memory store, by a twin app with a
+        # store of its own: the one measured stays empty).
+        twin_app, twin_manager = (
+            make("HS256", "self_revocation_twin", revocation_store=MemoryRevocationStore())
+            if name == "memory"
+            else (app, manager)
+        )
+        with twin_app.app_context():
+            revoked = twin_manager.auth_token(SUB, SCOPE)
+            twin_manager.revoke(revoked)
+        refused = twin_app.test_client().get(
+            "/protected", headers={"Authorization": f"Bearer {revoked.signed}"}
+        )
         expect(refused.status_code == 401, f"revocation {name}: a revoked token is refused")
+        expect(name != "memory" or len(store) == 0, "revocation memory: the store is empty")
+
+        def verify(manager: Any = manager, token: str = token) -> object:
+            return manager.verify_token(token)
+
+        with app.app_context():
+            expect(verify() is True, f"revocation {name}: the token verifies")
+            if name == "redis":
+                expect(_warm_without_round_trip(verify, redis_url), "redis: a warm check is local")
+        suite.scenarios[f"revocation/{name}/verify"] = Scenario(verify, app.app_context)
+        if not requests:
+            continue
 
         def checked(client: Any = client, headers: Any = headers) -> object:
             return client.get("/protected", headers=headers)
@@ -515,6 +547,31 @@ def add_revocation_scenarios(suite: Suite, make: Callable[..., tuple[Any, Any]])
                     route, headers=following()
                 )
             )
+
+
+def _warm_without_round_trip(verify: Callable[[], object], url: str | None) -> bool:
+    """Whether, within 5 s (the store's change feed subscribing), 100 calls of ``verify``
+    make no ``MGET``: the Redis scenario measures the local cache, not a round trip."""
+    import redis
+
+    admin = redis.Redis.from_url(str(url))
+
+    def mgets() -> int:
+        stats = admin.info("commandstats")
+        return int(stats.get("cmdstat_mget", {}).get("calls", 0))
+
+    deadline = time.monotonic() + 5
+    try:
+        while time.monotonic() < deadline:
+            before = mgets()
+            for _ in range(100):
+                verify()
+            if mgets() == before:
+                return True
+            time.sleep(0.01)
+        return False
+    finally:
+        admin.close()
 
 
 # --------------------------------------------------------------------------- raw PyJWT

@@ -90,6 +90,7 @@ def test_every_benchmark_scenario_runs_and_yields_a_number(tmp_path: Path) -> No
             f"revocation/{store}/{what}"
             for store in ("memory", "memory-10k", "redis")
             for what in (
+                "verify",
                 "request",
                 "baseline",
                 "overhead",
@@ -127,9 +128,15 @@ def test_a_variant_runs_beside_this_library_with_its_own_floor_targets(tmp_path:
     assert set(results) == {"flask_pyjwt", "flask_pyjwt@again", "floor"}
     assert "RS256/overhead_cold" in _object(results["flask_pyjwt@again"])
     assert "scale/keys/1/verify_cold" not in _object(results["flask_pyjwt"])  # --focus
+    # --focus keeps the in-process revocation check, every store back to back.
+    ours = _object(results["flask_pyjwt"])
+    assert {"revocation/memory/verify", "revocation/redis/verify"} <= set(ours)
+    assert "revocation/redis/request" not in ours
     markdown = str(document["markdown"])
     assert "### Floor targets of flask_pyjwt (again)" in markdown
     assert "RS256 cold verify <= 1.2x hand-written RS256 floor (cold)" in markdown
+    assert "Revocation check in-process (flask_pyjwt, HS256): verify_token" in markdown
+    assert "warm verify_token, Redis store <= 1.2x memory store (empty) (issue 23)" in markdown
 
 
 def test_the_performance_page_shows_the_committed_results(tmp_path: Path) -> None:

@@ -99,8 +99,9 @@ class LocalCache:
         self._size = size
         self._staleness = staleness
         self._lock = threading.Lock()
-        self.entries: dict[RevocationQuery, RevocationState] = {}
-        self._readers: dict[str, list[RevocationQuery]] = {}
+        self.entries: dict[RevocationQuery | str, RevocationState] = {}
+        """Answers by query, or by compact token (see ``RedisRevocationStore.known_valid``)."""
+        self._readers: dict[str, list[RevocationQuery | str]] = {}
         self.fresh_until = 0.0
         """``time.monotonic()`` before which :attr:`entries` may answer."""
         self.epoch = 0
@@ -161,10 +162,11 @@ class LocalCache:
             thread.join(timeout=1.0)
 
     def keep(
-        self, query: RevocationQuery, keys: list[str], state: RevocationState, epoch: int
+        self, query: RevocationQuery | str, keys: list[str], state: RevocationState, epoch: int
     ) -> None:
-        """Keep ``state``, read from ``keys`` after :attr:`epoch` was ``epoch``, unless a
-        change or a resubscription came in between (or the feed is not current)."""
+        """Keep ``state`` under ``query`` (or a compact token), read from ``keys`` after
+        :attr:`epoch` was ``epoch``, unless a change or a resubscription came in between
+        (or the feed is not current)."""
         with self._lock:
             if epoch != self.epoch or time.monotonic() >= self.fresh_until:
                 return

@@ -50,6 +50,8 @@ from .redis_replies import UNAVAILABLE_MESSAGE, read_state, read_text, unavailab
 
 __all__ = ["UNAVAILABLE_MESSAGE", "RedisClient", "RedisRevocationStore", "RedisScript"]
 
+_monotonic: Final = time.monotonic  # the clock of the local cache's freshness proofs
+
 DEFAULT_PREFIX: Final = DEFAULT_REVOCATION_PREFIX
 """The key prefix of :class:`RedisRevocationStore` unless one is given."""
 
@@ -325,14 +327,31 @@ class RedisRevocationStore:
     def status(self, query: RevocationQuery) -> RevocationState:
         """See :meth:`~flask_pyjwt.RevocationStore.status`: one ``MGET``, or none for a
         query answered while the change feed is current."""
+        return self._status(query, query)
+
+    def known_valid(self, token: str) -> bool:
+        """Whether the compact ``token``, answered ``VALID`` by :meth:`status_of` before,
+        still is by what the change feed has proven: no query built, no round trip (the
+        warm check of every protected request)."""
+        cache = self._cache
+        # The proof first, then the answer: an answer read after the proof reflects
+        # every change the proof covers.
+        return cache is not None and _monotonic() < cache.fresh_until and token in cache.entries
+
+    def status_of(self, token: str, query: RevocationQuery) -> RevocationState:
+        """:meth:`status` of ``query``, the query of the compact ``token``, keeping a
+        ``VALID`` answer under ``token`` for :meth:`known_valid`."""
+        return self._status(query, token or query)
+
+    def _status(self, query: RevocationQuery, key: RevocationQuery | str) -> RevocationState:
         # A refresh token's check is never answered from memory: it comes before a
         # rotation, which must see what every process did (and refresh tokens are
         # presented rarely).
         cache = None if query.refresh else self._cache
         epoch = 0
         if cache is not None:
-            if time.monotonic() < cache.fresh_until:
-                kept = cache.entries.get(query)
+            if _monotonic() < cache.fresh_until:
+                kept = cache.entries.get(key)
                 if kept is not None:
                     return kept
             else:
@@ -354,7 +373,7 @@ class RedisRevocationStore:
         if cache is not None and state is VALID:
             # Only "nothing recorded" is kept: every change to it is a write, which the
             # feed announces, while a fact also ends by expiring, which it does not.
-            cache.keep(query, keys, state, epoch)
+            cache.keep(key, keys, state, epoch)
         return state
 
     def revoke_token(self, jti: str, *, ttl: int, subject: str) -> None:

@@ -22,7 +22,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable
-from typing import Final, Literal, NamedTuple, Protocol
+from typing import Final, Literal, NamedTuple, Protocol, runtime_checkable
 
 
 class RevocationState(enum.Enum):
@@ -128,6 +128,24 @@ class RevocationStore(Protocol):
         already. Atomic like :meth:`retire` (of concurrent calls for one ``key``, across
         every process sharing the store, exactly one returns ``True``), in a namespace of
         its own. Used to refuse a replayed DPoP proof."""
+        ...
+
+
+@runtime_checkable
+class KeepsAnswers(Protocol):
+    """A :class:`RevocationStore` that keeps answers in this process (the Redis store's
+    local cache), asked by a token's compact form: a token it has answered before costs
+    a dictionary lookup, not a query (what :class:`MemoryRevocationStore` costs)."""
+
+    def known_valid(self, token: str) -> bool:
+        """Whether ``token`` (a verified compact JWT) was answered ``VALID`` before and
+        this process knows of nothing since that changes it, within the store's
+        freshness bound; ``False`` asks :meth:`status_of`."""
+        ...
+
+    def status_of(self, token: str, query: RevocationQuery) -> RevocationState:
+        """:meth:`RevocationStore.status` of ``query``, the query of ``token``, keeping a
+        ``VALID`` answer for :meth:`known_valid`."""
         ...
 
 

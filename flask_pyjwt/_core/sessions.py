@@ -27,6 +27,7 @@ from .revocation import (
     RETIRED,
     REVOKED,
     VALID,
+    KeepsAnswers,
     MemoryRevocationStore,
     RevocationQuery,
     RevocationStore,
@@ -113,7 +114,7 @@ class Sessions:
             rotating it again gives the same successor (``jti``) as the first rotation.
     """
 
-    __slots__ = ("_clock", "_fail_open", "_grace", "_horizon", "_leeway", "store")
+    __slots__ = ("_clock", "_fail_open", "_grace", "_horizon", "_keeper", "_leeway", "store")
 
     def __init__(
         self,
@@ -126,6 +127,9 @@ class Sessions:
         grace: int = 0,
     ) -> None:
         self.store = store
+        # A store that keeps answers in this process is asked by the token's compact
+        # form first: a token it has answered costs no query (see KeepsAnswers).
+        self._keeper = store if isinstance(store, KeepsAnswers) else None
         self._grace = grace
         self._horizon = horizon
         self._leeway = leeway
@@ -147,8 +151,14 @@ class Sessions:
         # have: VALID without building the query.
         if type(store) is MemoryRevocationStore and not store:
             return
+        keeper = self._keeper
+        if keeper is not None and keeper.known_valid(token.signed):
+            return
         try:
-            state = store.status(_query(token))
+            if keeper is None:
+                state = store.status(_query(token))
+            else:
+                state = keeper.status_of(token.signed, _query(token))
         except RevocationUnavailableError:
             if not self._fail_open:
                 raise
