@@ -210,10 +210,12 @@ def _key_cache(
     remote: RemoteKeys,
     clock: Callable[[], float] | None,
     telemetry: Telemetry | None,
+    fetch: KeyFetcher = fetch_url,
 ) -> CachedKeySet:
-    """The identity provider's keys: the core's cache around the HTTP fetcher (which
-    sends the key signals, and is traced with OpenTelemetry)."""
-    fetcher: KeyFetcher = SignallingFetcher(app, remote.algorithms, fetch_url)
+    """An identity provider's keys: the core's cache around ``fetch`` (the HTTP fetcher,
+    or a discovery fetcher), which sends the key signals and is traced with
+    OpenTelemetry."""
+    fetcher: KeyFetcher = SignallingFetcher(app, remote.algorithms, fetch)
     if telemetry is not None:
         fetcher = telemetry.fetcher(fetcher)
     return CachedKeySet(
@@ -235,9 +237,8 @@ def _provider_keys(
     telemetry: Telemetry | None,
 ) -> Verifier:
     """An identity provider's keys: pinned, or the core's cache around the HTTP fetcher
-    (through its discovery document for ``IdentityProvider.discover``), which sends the
-    key signals and is traced with OpenTelemetry. Each provider has its own cache,
-    refetch limit and last-good keys."""
+    (through its discovery document for ``IdentityProvider.discover``): :func:`_key_cache`.
+    Each provider has its own cache, refetch limit and last-good keys."""
     pinned = pinned_key_set(provider)
     if pinned is not None:
         return pinned
@@ -247,19 +248,14 @@ def _provider_keys(
     else:
         assert provider.discovery_url is not None  # the dataclass holds exactly one
         url, fetcher = provider.discovery_url, DiscoveryFetcher(provider.issuers[0])
-    algorithms = provider_algorithms(provider)
-    fetcher = SignallingFetcher(app, algorithms, fetcher)
-    if telemetry is not None:
-        fetcher = telemetry.fetcher(fetcher)
-    return CachedKeySet(
+    remote = RemoteKeys(
         url,
-        algorithms,
-        timeout=settings.jwks_timeout,
-        min_refresh=settings.jwks_min_refresh,
-        max_cache=settings.jwks_max_cache,
-        clock=time.monotonic if clock is None else clock,
-        fetcher=fetcher,
+        provider_algorithms(provider),
+        settings.jwks_timeout,
+        settings.jwks_min_refresh,
+        settings.jwks_max_cache,
     )
+    return _key_cache(app, remote, clock, telemetry, fetcher)
 
 
 def _store_for(
