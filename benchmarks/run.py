@@ -408,7 +408,7 @@ SPEEDUPS = (
     # name, label, the target operations it serves (scenario, label)
     ("hmac", "HMAC keyed once (HS256 sign / verify)",
      (("HS256/verify_cold", "cold verify"), ("HS256/issue", "issue"))),
-    ("token", "token value through its slots",
+    ("token", "token value from one dict",
      (("HS256/verify_cold", "cold verify"), ("RS256/verify_cold", "RS256 cold verify"))),
     ("claims", "issued claims written directly", (("HS256/issue", "issue"),)),
     ("header", "issued header segment kept", (("HS256/issue", "issue"),)),

@@ -390,7 +390,6 @@ def add_speedup_scenarios(suite: Suite) -> None:
         return
     from flask_pyjwt._core.issuing import write_header
     from flask_pyjwt._core.strict_json import ENCODER, freeze_object
-    from flask_pyjwt._core.tokens import AUTH_FIELDS
 
     key = SECRET.encode()
     digest = speedups.prepared_hmac(key, "sha256")
@@ -407,18 +406,11 @@ def add_speedup_scenarios(suite: Suite) -> None:
     rest_fields = {"sid": None, "legacy": False, "provider": "self", "scope": claims["scope"],
                    "fresh_until": None}  # fmt: skip
     every = {**fields, **rest_fields}
-    values = tuple(every[name] for name in AUTH_FIELDS)
-    keywords = dict(zip(AUTH_FIELDS, values, strict=True))
-    build_auth = speedups.slot_builder(AuthToken, AUTH_FIELDS)
     segments = speedups.HeaderSegments(write_header)
     pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
         "hmac": (
             lambda: digest(signing_input),
             lambda: hmac_module.digest(key, signing_input, "sha256"),
-        ),
-        "token": (
-            lambda: build_auth(*values),
-            lambda: AuthToken(**keywords),
         ),
         "claims": (
             lambda: speedups.write_claims(
@@ -431,6 +423,9 @@ def add_speedup_scenarios(suite: Suite) -> None:
             lambda: write_header("at+jwt", "HS256", "k1"),
         ),
     }
+    if hasattr(speedups, "dict_builder"):  # a --variant from before it has no "token" pair
+        build_auth = speedups.dict_builder(AuthToken)
+        pairs["token"] = (lambda: build_auth(dict(every)), lambda: AuthToken(**every))
     for name, (fast, plain) in pairs.items():
         expect(fast() == plain(), f"speedups/{name}: the same result")
         suite.scenarios[f"speedups/{name}/fast"] = Scenario(fast)

@@ -9,7 +9,7 @@ live on the performance page, not here.
 
 * :func:`prepared_hmac`: HMAC keyed once instead of :func:`hmac.digest` per token
   (signing and verifying HS256/384/512).
-* :func:`slot_builder`: token values built through their slots instead of the frozen
+* :func:`dict_builder`: token values built from one dict instead of through the frozen
   dataclass constructor (every token verified or issued).
 * :func:`write_claims`: an issued token's claims written into a template instead of
   through ``json.JSONEncoder.encode`` (issuing).
@@ -85,35 +85,21 @@ _T = TypeVar("_T")
 _T_co = TypeVar("_T_co", covariant=True)
 
 
-class Builder(Protocol[_T_co]):
-    """Builds a value from the values of its fields, in order."""
+def dict_builder(cls: type[_T]) -> Callable[[dict[str, object]], _T]:
+    """A function making a ``cls`` whose attributes are the dict it is given, which
+    becomes the instance's ``__dict__`` as it is (a frozen dataclass's constructor sets
+    each field through ``object.__setattr__`` by name, one call per field).
 
-    def __call__(self, *values: object) -> _T_co: ...
-
-
-class _Slot(Protocol):
-    """A slot of a class (the member descriptor ``__slots__`` made)."""
-
-    def __set__(self, instance: object, value: object, /) -> None: ...
-
-
-def slot_builder(cls: type[_T], fields: tuple[str, ...]) -> Builder[_T]:
-    """A function building a ``cls`` from the values of ``fields``, in that order,
-    through each slot's own setter (a frozen dataclass's constructor sets each field
-    through ``object.__setattr__`` by name).
-
-    ``fields`` must name every field of ``cls`` (tests check it for the token classes);
-    the values are not checked. Each class's own descriptors are used: on CPython 3.10,
-    ``dataclass(slots=True)`` declares inherited fields again in the subclass, and a
-    descriptor of one class does not apply to an instance of another.
+    ``cls`` must be a dataclass without ``__slots__``. The dict must hold exactly the
+    fields of ``cls`` (tests check it for the token classes) and must not be kept or
+    changed by the caller; the values are not checked.
     """
-    setters = tuple(cast("_Slot", getattr(cls, name)).__set__ for name in fields)
     new = object.__new__
+    set_attribute: Callable[[object, str, object], None] = object.__setattr__
 
-    def build(*values: object) -> _T:
+    def build(fields: dict[str, object]) -> _T:
         instance = new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(instance, value)
+        set_attribute(instance, "__dict__", fields)
         return instance
 
     return build
