@@ -213,6 +213,32 @@ def new_app(name: str) -> Any:
 # --------------------------------------------------------------------------- this library
 
 
+def self_app(
+    algorithm: str, name: str, config: dict[str, Any] | None = None, **kwargs: Any
+) -> tuple[Any, Any]:
+    """An app of this library with ``/open`` and ``/protected``, and its manager."""
+    from flask_pyjwt import AuthManager, current_token, require_token
+
+    app = new_app(name)
+    app.config.update(config or {})
+    app.config["JWT_ISSUER"] = ISSUER
+    app.config["JWT_AUTHTYPE"] = algorithm
+    if algorithm.startswith("HS"):
+        app.config["JWT_SECRET"] = SECRET
+    else:
+        pair = keys_for(algorithm)
+        app.config["JWT_SECRET"] = pair.private_pem
+        app.config["JWT_PUBLICKEY"] = pair.public_pem
+    manager = AuthManager(app, **kwargs)
+
+    @app.get("/protected")
+    @require_token()
+    def protected() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    return app, manager
+
+
 def build_self(suite: Suite) -> None:
     from flask import Flask
 
@@ -230,27 +256,7 @@ def build_self(suite: Suite) -> None:
     suite.packages = ("flask_pyjwt", "Flask", "PyJWT", "cryptography")
     expect(hasattr(flask_pyjwt, "KeySetVerifier"), "this library (not 1.0.0) is installed")
 
-    def make(
-        algorithm: str, name: str, config: dict[str, Any] | None = None, **kwargs: Any
-    ) -> tuple[Flask, AuthManager]:
-        app = new_app(name)
-        app.config.update(config or {})
-        app.config["JWT_ISSUER"] = ISSUER
-        app.config["JWT_AUTHTYPE"] = algorithm
-        if algorithm.startswith("HS"):
-            app.config["JWT_SECRET"] = SECRET
-        else:
-            pair = keys_for(algorithm)
-            app.config["JWT_SECRET"] = pair.private_pem
-            app.config["JWT_PUBLICKEY"] = pair.public_pem
-        manager = AuthManager(app, **kwargs)
-
-        @app.get("/protected")
-        @require_token()
-        def protected() -> dict[str, str]:
-            return {"sub": current_token.sub}
-
-        return app, manager
+    make = self_app
 
     def add_codec(prefix: str, app: Flask, manager: AuthManager, token: str) -> None:
         def verify() -> object:
@@ -294,14 +300,11 @@ def build_self(suite: Suite) -> None:
         add_algorithm(algorithm, algorithm)
     add_speedup_scenarios(suite)
     if FOCUS:
-        add_revocation_scenarios(suite, make, requests=False)
         return
     # The same HS256 scenarios with the verified-token cache off: what it costs a cold
     # token (nothing, if admission works) and what it saves a warm one.
     add_algorithm("nocache/HS256", "HS256", {"JWT_VERIFY_CACHE_SIZE": 0})
     del suite.scenarios["nocache/HS256/issue"], suite.scenarios["nocache/HS256/tampered"]
-
-    add_revocation_scenarios(suite, make)
 
     # Scale: cold tokens (a warm one would be a cache hit, whatever its size or key).
     # 1 vs 100 keys told apart by kid.
@@ -430,6 +433,15 @@ def add_speedup_scenarios(suite: Suite) -> None:
         expect(fast() == plain(), f"speedups/{name}: the same result")
         suite.scenarios[f"speedups/{name}/fast"] = Scenario(fast)
         suite.scenarios[f"speedups/{name}/plain"] = Scenario(plain)
+
+
+def build_self_stores(suite: Suite) -> None:
+    """This library's revocation scenarios, in a worker of their own (run.py reports
+    them with ``flask_pyjwt``'s): the Redis store's local cache keeps a listener thread
+    and a heartbeat running, which would otherwise share the process, and the GIL, with
+    every scenario compared with the floors."""
+    suite.packages = ("flask_pyjwt", "Flask", "redis")
+    add_revocation_scenarios(suite, self_app, requests=not FOCUS)
 
 
 def add_revocation_scenarios(
@@ -908,6 +920,7 @@ def build_original(suite: Suite) -> None:
 
 BUILDERS: dict[str, Callable[[Suite], None]] = {
     "flask_pyjwt": build_self,
+    "flask_pyjwt_stores": build_self_stores,
     "pyjwt_each_call": lambda suite: build_pyjwt(suite, prepared=False),
     "pyjwt_prepared": lambda suite: build_pyjwt(suite, prepared=True),
     "floor": build_floor,
