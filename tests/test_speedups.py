@@ -8,8 +8,10 @@ tests are what makes them safe to keep.
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import hmac
+import pickle
 from typing import Final
 
 import pytest
@@ -86,6 +88,8 @@ def test_the_token_builder_sets_every_field_as_the_constructor_does() -> None:
         assert vars(token).keys() == {field.name for field in dataclasses.fields(token)}
         assert vars(token) == vars(dataclasses.replace(token))
         assert repr(token) == repr(dataclasses.replace(token))
+        assert pickle.loads(pickle.dumps(token)) == token  # noqa: S301 - our own bytes
+        assert copy.deepcopy(token) == token
         with pytest.raises(dataclasses.FrozenInstanceError):
             token.sub = "mallory"  # type: ignore[misc]
         with pytest.raises(dataclasses.FrozenInstanceError):
