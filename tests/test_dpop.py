@@ -400,6 +400,20 @@ def test_iat_within_the_window(api: Api, offset: int, ok: bool) -> None:
     assert (response.status_code == 200) is ok
 
 
+@pytest.mark.parametrize("iat", [10**400, -(10**400), 10**309], ids=["1e400", "-1e400", "1e309"])
+def test_an_iat_too_large_for_a_float_is_a_401_not_a_500(api: Api, iat: int) -> None:
+    # A JSON integer has no size limit; the proof is signed with the client's own key,
+    # so anyone can send one: at a login (no token needed) as at a protected route.
+    token = api.bound_token()
+    _refused(api.get("/resource", _dpop(token, api.proof(token, claims={"iat": iat}))))
+    login = KEY.proof("POST", "http://localhost/login", iat=api.clock.now, claims={"iat": iat})
+    _refused(api.client.post("/login", headers={"DPoP": login}))
+    # control: the same proofs with an iat in the window
+    assert api.get("/resource", _dpop(token, api.proof(token))).status_code == 200
+    login = KEY.proof("POST", "http://localhost/login", iat=api.clock.now)
+    assert api.client.post("/login", headers={"DPoP": login}).status_code == 200
+
+
 def test_the_iat_window_is_configurable() -> None:
     api = Api(JWT_DPOP_IAT_WINDOW=5)
     token = api.bound_token()
