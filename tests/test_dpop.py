@@ -392,6 +392,32 @@ def test_htu_is_the_request_uri_after_normalisation(api: Api, htu: str, ok: bool
 
 
 @pytest.mark.parametrize(
+    ("path", "htu", "ok"),
+    [
+        ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A9", True),  # as sent
+        ("/files/caf%C3%A9", "http://localhost/files/caf%c3%a9", True),  # hex case
+        ("/files/x%5By%5D", "http://localhost/files/x%5By%5D", True),
+        ("/files/100%25", "http://localhost/files/100%25", True),  # an encoded "%"
+        ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A8", False),  # another name
+        ("/files/100%25", "http://localhost/files/100", False),
+    ],
+)
+def test_htu_is_the_percent_encoded_uri_the_client_sent(path: str, htu: str, ok: bool) -> None:
+    # RFC 9449 4.2/4.3: htu is the request's target URI (RFC 9110 7.1), a URI: what an
+    # HTTP client puts on the wire for a path outside ASCII or with a reserved character.
+    api = Api()
+
+    @api.app.route("/files/<path:name>")
+    @require_token()
+    def files(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    token = api.bound_token()
+    response = api.client.get(path, headers=_dpop(token, api.proof(token, uri=htu)))
+    assert (response.status_code == 200) is ok, response.data
+
+
+@pytest.mark.parametrize(
     ("offset", "ok"), [(0, True), (60, True), (-60, True), (61, False), (-61, False)]
 )
 def test_iat_within_the_window(api: Api, offset: int, ok: bool) -> None:
