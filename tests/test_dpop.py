@@ -396,6 +396,8 @@ def test_htu_is_the_request_uri_after_normalisation(api: Api, htu: str, ok: bool
     [
         ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A9", True),  # as sent
         ("/files/caf%C3%A9", "http://localhost/files/caf%c3%a9", True),  # hex case
+        ("/files/caf%C3%A9", "http://localhost/files/caf\u00e9", True),  # as an IRI (RFC 3987 3.1)
+        ("/files/x%5By%5D", "http://localhost/files/x[y]", True),
         ("/files/x%5By%5D", "http://localhost/files/x%5By%5D", True),
         ("/files/100%25", "http://localhost/files/100%25", True),  # an encoded "%"
         ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A8", False),  # another name
