@@ -392,12 +392,54 @@ def test_htu_is_the_request_uri_after_normalisation(api: Api, htu: str, ok: bool
 
 
 @pytest.mark.parametrize(
+    ("path", "htu", "ok"),
+    [
+        ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A9", True),  # as sent
+        ("/files/caf%C3%A9", "http://localhost/files/caf%c3%a9", True),  # hex case
+        ("/files/caf%C3%A9", "http://localhost/files/caf\u00e9", True),  # as an IRI (RFC 3987 3.1)
+        ("/files/x%5By%5D", "http://localhost/files/x[y]", True),
+        ("/files/x%5By%5D", "http://localhost/files/x%5By%5D", True),
+        ("/files/100%25", "http://localhost/files/100%25", True),  # an encoded "%"
+        ("/files/caf%C3%A9", "http://localhost/files/caf%C3%A8", False),  # another name
+        ("/files/100%25", "http://localhost/files/100", False),
+    ],
+)
+def test_htu_is_the_percent_encoded_uri_the_client_sent(path: str, htu: str, ok: bool) -> None:
+    # RFC 9449 4.2/4.3: htu is the request's target URI (RFC 9110 7.1), a URI: what an
+    # HTTP client puts on the wire for a path outside ASCII or with a reserved character.
+    api = Api()
+
+    @api.app.route("/files/<path:name>")
+    @require_token()
+    def files(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    token = api.bound_token()
+    response = api.client.get(path, headers=_dpop(token, api.proof(token, uri=htu)))
+    assert (response.status_code == 200) is ok, response.data
+
+
+@pytest.mark.parametrize(
     ("offset", "ok"), [(0, True), (60, True), (-60, True), (61, False), (-61, False)]
 )
 def test_iat_within_the_window(api: Api, offset: int, ok: bool) -> None:
     token = api.bound_token()
     response = api.get("/resource", _dpop(token, api.proof(token, iat=api.clock.now + offset)))
     assert (response.status_code == 200) is ok
+
+
+@pytest.mark.parametrize("iat", [10**400, -(10**400), 10**309], ids=["1e400", "-1e400", "1e309"])
+def test_an_iat_too_large_for_a_float_is_a_401_not_a_500(api: Api, iat: int) -> None:
+    # A JSON integer has no size limit; the proof is signed with the client's own key,
+    # so anyone can send one: at a login (no token needed) as at a protected route.
+    token = api.bound_token()
+    _refused(api.get("/resource", _dpop(token, api.proof(token, claims={"iat": iat}))))
+    login = KEY.proof("POST", "http://localhost/login", iat=api.clock.now, claims={"iat": iat})
+    _refused(api.client.post("/login", headers={"DPoP": login}))
+    # control: the same proofs with an iat in the window
+    assert api.get("/resource", _dpop(token, api.proof(token))).status_code == 200
+    login = KEY.proof("POST", "http://localhost/login", iat=api.clock.now)
+    assert api.client.post("/login", headers={"DPoP": login}).status_code == 200
 
 
 def test_the_iat_window_is_configurable() -> None:

@@ -113,6 +113,19 @@ def test_the_challenge_url_follows_the_resource() -> None:
     assert body["resource"] == "https://api.example.com/v1"
 
 
+def test_without_a_resource_the_route_path_after_the_prefix_is_the_resources() -> None:
+    # RFC 9728 3.1 and 3.3: a client fetches the metadata of https://api.test/v1 from
+    # /.well-known/oauth-protected-resource/v1 and must not use it unless its resource is
+    # exactly https://api.test/v1.
+    app = _app(JWT_RESOURCE_METADATA_ROUTE=WELL_KNOWN + "/v1")
+    body = json_body(app.test_client().get(WELL_KNOWN + "/v1", base_url="https://api.test"))
+    assert body["resource"] == "https://api.test/v1"
+    # control: at the bare well-known path, the resource is the origin
+    app = _app(JWT_RESOURCE_METADATA_ROUTE=WELL_KNOWN)
+    body = json_body(app.test_client().get(WELL_KNOWN, base_url="https://api.test"))
+    assert body["resource"] == "https://api.test"
+
+
 def test_a_dpop_required_route_challenge_offers_dpop_and_the_metadata() -> None:
     app = _app(JWT_RESOURCE_METADATA_ROUTE=WELL_KNOWN, JWT_DPOP="required")
     challenge = app.test_client().get("/any").headers["WWW-Authenticate"]

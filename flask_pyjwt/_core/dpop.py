@@ -309,7 +309,9 @@ class ProofChecker:
             raise UseDpopNonceError("The DPoP proof must carry the nonce this server gave.")
         if isinstance(iat, bool) or not isinstance(iat, (int, float)):
             raise _refuse("The DPoP proof has no valid iat.")
-        if abs(self._clock() - iat) > self.iat_window:
+        # Compared, not subtracted: an int too large for a float (10**400) would overflow.
+        now = self._clock()
+        if not now - self.iat_window <= iat <= now + self.iat_window:
             raise _refuse("The DPoP proof's iat is too far from the server's time.")
         ath = claims.get("ath")
         if ath is not None and not isinstance(ath, str):

@@ -17,7 +17,18 @@ _SPACE: Final = re.compile(r"\s")  # str patterns: exactly the characters str.is
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
 
 
+_PATH_CHARS: Final = _UNRESERVED | frozenset("!$&'()*+,;=:@/%")  # pchar, "/" (RFC 3986 3.3)
+
+
 def _percent_encoding(path: str) -> str:
+    # RFC 3987 3.1: an IRI's characters outside the URI syntax as UTF-8 percent-encoded.
+    if not _PATH_CHARS.issuperset(path):
+        path = "".join(
+            char
+            if char in _PATH_CHARS
+            else "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+            for char in path
+        )
     # RFC 3986 6.2.2.1-2: hex digits in upper case; unreserved characters decoded.
     first, *rest = path.split("%")
     out = [first]
@@ -48,7 +59,8 @@ def _remove_dot_segments(path: str) -> str:
 def normalize_uri(uri: str) -> str | None:
     """``uri`` without query and fragment, after RFC 3986 6.2.2 and 6.2.3 normalisation:
     scheme and host in lower case, the scheme's default port dropped, an empty path as
-    ``/``, percent-encoding in upper case and of unreserved characters decoded, dot
+    ``/``, characters outside the URI syntax (an IRI's) percent-encoded as UTF-8,
+    percent-encoding in upper case and of unreserved characters decoded, dot
     segments removed. ``None`` for anything but an absolute ``http(s)`` URI without
     user information (which no request URI is)."""
     scheme, separator, rest = uri.partition("://")

@@ -3,7 +3,7 @@ replay refused through the revocation store, server nonces, the ``DPoP`` challen
 :func:`dpop_proof`, the verified proof of the current request.
 
 The checks themselves are the pure :class:`~flask_pyjwt._core.dpop.ProofChecker`'s; this
-module feeds it the request's method and URI (``request.base_url``: behind a proxy,
+module feeds it the request's method and URI (percent-encoded; behind a proxy,
 Werkzeug's ``ProxyFix`` decides what the app sees as its scheme and host, as it does for
 ``url_for``).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from typing import Final
+from urllib.parse import quote
 
 from flask_pyjwt._core.dpop import DPoPProof, DPoPRuntime, replay_key
 from flask_pyjwt._core.errors import InvalidDpopProofError, UnavailableError, UseDpopNonceError
@@ -25,6 +26,18 @@ _PROOF: Final = "flask_pyjwt.dpop_proof"
 
 NEXT_NONCE: Final = "flask_pyjwt.dpop_next_nonce"
 """The environ key of the nonce a successful answer hands the client (it rotated)."""
+
+
+_PATH_SAFE: Final = "/!$&'()*+,;=:@"
+"""RFC 3986 3.3's pchar (and "/") besides the unreserved characters: left as they are."""
+
+
+def _target_uri(scheme: str, host: str, root_path: str, path: str) -> str:
+    """The request's target URI without query (RFC 9110 7.1), percent-encoded: the
+    WSGI path is decoded, and ``request.base_url`` is an IRI (Werkzeug leaves ``é``,
+    ``[`` and a lone ``%`` as they are), which no client's ``htu`` is."""
+    full = root_path.rstrip("/") + "/" + path.lstrip("/")
+    return f"{scheme}://{host}{quote(full, safe=_PATH_SAFE)}"
 
 
 def uses_dpop_scheme(environ: MutableMapping[str, object]) -> bool:
@@ -76,7 +89,7 @@ def check_request_proof(
         proof = runtime.checker.check(
             values[0].strip(" \t"),
             method=request.method,
-            uri=request.base_url,
+            uri=_target_uri(request.scheme, request.host, request.root_path, request.path),
             access_token=access_token,
             expected_jkt=expected_jkt,
             nonce=None if nonces is None else lambda nonce: nonces.state(nonce) is not None,

@@ -15,6 +15,7 @@ from flask_pyjwt._core.jwks import JWKSet
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.policy import Settings
 from flask_pyjwt._core.sources import SourceInfo
+from flask_pyjwt._settings.dpop import WELL_KNOWN
 
 from .context import get_request
 from .state import requirements_of
@@ -122,7 +123,12 @@ def resource_metadata(
 ) -> dict[str, str | bool | list[str]]:
     """The protected-resource metadata document (RFC 9728 2) of ``app``, whose token
     sources are ``sources``, for the current request."""
-    resource = settings.resource or get_request().host_url.rstrip("/")
+    resource = settings.resource
+    if resource is None:
+        # RFC 9728 3.1/3.3: what follows the well-known prefix is the resource's path.
+        route = settings.resource_metadata_route or ""
+        path = route[len(WELL_KNOWN) :] if route.startswith(WELL_KNOWN + "/") else ""
+        resource = get_request().host_url.rstrip("/") + path
     document: dict[str, str | bool | list[str]] = {"resource": resource}
     issuers = configured_issuers(sources)
     if issuers:
