@@ -190,9 +190,11 @@ def _protect(
         _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
-        token = codec.decode(raw, requirements.kind)
         if requirements.providers is not None or via is not None:
-            _check_source(token, requirements.providers, via)
+            # Before decoding: another source's token is refused by its iss alone, never
+            # answered 503 because that source's keys are unavailable.
+            _check_source(codec.source_of(raw), requirements.providers, via)
+        token = codec.decode(raw, requirements.kind)
         if requirements.check_revocation:
             try:
                 state.sessions.check(token)
@@ -319,15 +321,15 @@ def _unknown_sources(named: frozenset[str], configured: frozenset[str]) -> NoRet
     )
 
 
-def _check_source(token: Token, allowed: frozenset[str] | None, via: str | None) -> None:
+def _check_source(source: str, allowed: frozenset[str] | None, via: str | None) -> None:
     """Refuse a token from a source the route does not accept, or one read from another
     provider's header (401)."""
-    if allowed is not None and token.provider not in allowed:
+    if allowed is not None and source not in allowed:
         raise AuthenticationFailed(
             error_code="claim_invalid",
             message="This route does not accept tokens from this issuer.",
         )
-    if via is not None and token.provider != via:
+    if via is not None and source != via:
         raise AuthenticationFailed(
             error_code="claim_invalid",
             message="The token in this header is not from the provider that uses it.",
