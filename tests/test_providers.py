@@ -734,7 +734,9 @@ def test_a_route_narrowed_to_one_provider_refuses_anothers_token_before_its_keys
     never a 503 because that other provider is down, never a fetch of its keys."""
     with standin.running_idp("k1") as up, standin.running_idp("k9") as down:
         down.stop()  # never answered: a fetch of its keys would fail
-        google = dataclasses.replace(IdentityProvider.google(audience="client-1"), jwks_url=down.url)
+        google = dataclasses.replace(
+            IdentityProvider.google(audience="client-1"), jwks_url=down.url
+        )
         site = Site([corp(up), google], own=True)
         google_token = down.token("k9", iss="accounts.google.com", aud="client-1")
         refused(site.get("/corp", google_token), 401, "claim_invalid")
