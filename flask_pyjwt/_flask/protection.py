@@ -161,7 +161,7 @@ def _protect(
     # extract
     locations = requirements.locations or transport.locations
     raw = header_token(environ, transport.header) if locations == _HEADER_ONLY else None
-    via: str | None = None  # the source whose own header carried the token
+    via: frozenset[str] | None = None  # the sources whose own header carried the token
     scheme = "Bearer"
     if raw is None:  # another location, or a header the fast path leaves to find_token
         headers = _source_headers(codec.source_headers, requirements)
@@ -294,10 +294,13 @@ def _source_headers(
     return tuple((name, header) for name, header in headers if name in allowed)
 
 
-def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
-    """The first provider header that carries a token (bare, no scheme), and its source."""
+def _from_source_headers(
+    headers: tuple[tuple[str, str], ...],
+) -> tuple[frozenset[str], str] | None:
+    """The first provider header that carries a token (bare, no scheme), and the sources
+    that use that header (several providers may share one: two Cloudflare Access teams)."""
     request_headers = get_request().headers
-    for name, header in headers:
+    for _, header in headers:
         values = request_headers.getlist(header)
         if len(values) > 1:
             raise AuthenticationFailed(
@@ -306,7 +309,8 @@ def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str
             )
         value = values[0].strip(" \t") if values else ""
         if value:
-            return name, value
+            key = header.lower()
+            return frozenset(name for name, other in headers if other.lower() == key), value
     return None
 
 
@@ -321,7 +325,7 @@ def _unknown_sources(named: frozenset[str], configured: frozenset[str]) -> NoRet
     )
 
 
-def _check_source(source: str, allowed: frozenset[str] | None, via: str | None) -> None:
+def _check_source(source: str, allowed: frozenset[str] | None, via: frozenset[str] | None) -> None:
     """Refuse a token from a source the route does not accept, or one read from another
     provider's header (401)."""
     if allowed is not None and source not in allowed:
@@ -329,7 +333,7 @@ def _check_source(source: str, allowed: frozenset[str] | None, via: str | None) 
             error_code="claim_invalid",
             message="This route does not accept tokens from this issuer.",
         )
-    if via is not None and source != via:
+    if via is not None and source not in via:
         raise AuthenticationFailed(
             error_code="claim_invalid",
             message="The token in this header is not from the provider that uses it.",
