@@ -138,21 +138,22 @@ class TokenCodec(Issuer):
             return self._only
         return select_source(token, self._sources, max_length=self._max_length)
 
-    def source_of(self, token: str) -> str:
-        """The name of the source that would verify ``token``: the one that holds it
-        verified, else the one its unverified ``iss`` chooses (what :meth:`decode` does
-        first), so a route can refuse another source's token before its keys are read.
+    def source_of(self, token: str) -> SourceVerifier:
+        """The source that verifies ``token``: the one that holds it verified, else the
+        one its unverified ``iss`` chooses (what :meth:`decode` does first, then calls
+        its ``decode``), so a route can refuse another source's token before any of
+        that source's keys are read.
 
         Raises:
             InvalidTokenError: the token cannot be read, or no source accepts its ``iss``.
         """
         if self._only is not None:
-            return self._only.name
+            return self._only
         for source in self._sources:
             cache = source.cache
             if cache is not None and token in cache:
-                return source.name
-        return select_source(token, self._sources, max_length=self._max_length).name
+                return source
+        return select_source(token, self._sources, max_length=self._max_length)
 
     def decode(self, token: object, expected: TokenType | None = None) -> Token:
         """Verify ``token`` completely and return it as a typed value.

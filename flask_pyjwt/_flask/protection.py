@@ -190,11 +190,14 @@ def _protect(
         _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
-        if requirements.providers is not None or via is not None:
-            # Before decoding: another source's token is refused by its iss alone, never
-            # answered 503 because that source's keys are unavailable.
-            _check_source(codec.source_of(raw), requirements.providers, via)
-        token = codec.decode(raw, requirements.kind)
+        if requirements.providers is None and via is None:
+            token = codec.decode(raw, requirements.kind)
+        else:
+            # The source first: another source's token is refused by its iss alone,
+            # never answered 503 because that source's keys are unavailable.
+            source = codec.source_of(raw)
+            _check_source(source.name, requirements.providers, via)
+            token = source.decode(raw, requirements.kind)
         if requirements.check_revocation:
             try:
                 state.sessions.check(token)
