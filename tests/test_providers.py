@@ -727,3 +727,43 @@ def test_the_identity_claim_per_source(idp: standin.IdentityProvider) -> None:
         "loader_sees": "bob@example.com",
         "provider": "google_iap",
     }
+
+
+def test_a_route_narrowed_to_one_provider_refuses_anothers_token_before_its_keys() -> None:
+    """A token of a source the route does not accept is a 401 from its ``iss`` alone:
+    never a 503 because that other provider is down, never a fetch of its keys."""
+    with standin.running_idp("k1") as up, standin.running_idp("k9") as down:
+        down.stop()  # never answered: a fetch of its keys would fail
+        google = dataclasses.replace(
+            IdentityProvider.google(audience="client-1"), jwks_url=down.url
+        )
+        site = Site([corp(up), google], own=True)
+        google_token = down.token("k9", iss="accounts.google.com", aud="client-1")
+        refused(site.get("/corp", google_token), 401, "claim_invalid")
+        refused(site.get("/any", google_token), 503, "keys_unavailable")  # control
+        assert ok(site.get("/corp", corp_token(up))) == {"provider": "corp"}  # control
+        assert up.hits == 1
+        other = Site([corp(up), dataclasses.replace(google, jwks_url=up.url)], own=True)
+        refused(other.get("/corp", up.token("k1", iss="accounts.google.com", aud="client-1")),
+                401, "claim_invalid")  # fmt: skip
+        assert up.hits == 1  # google's keys were not fetched for a corp-only route
+
+
+def test_two_providers_that_use_the_same_header_each_have_their_tokens_read(
+    idp: standin.IdentityProvider,
+) -> None:
+    """Two Cloudflare Access teams (each its own issuer) send their tokens in the same
+    header: each team's token is accepted from it, and only a token of one of them."""
+    teams = [
+        pointed(IdentityProvider.cloudflare_access(team_domain=f"{team}.cloudflareaccess.com",
+                                                   audience="aud-tag", name=team), idp)
+        for team in ("staging", "prod")
+    ]  # fmt: skip
+    site = Site(teams, own=True)
+    for team in ("staging", "prod"):
+        token = idp.token("k1", iss=f"https://{team}.cloudflareaccess.com", aud="aud-tag",
+                          email="ann@example.com")  # fmt: skip
+        assert ok(site.get_bare("/any", "Cf-Access-Jwt-Assertion", token))["provider"] == team
+    with site.app.app_context():
+        own = site.manager.auth_token("alice").signed
+    refused(site.get_bare("/any", "Cf-Access-Jwt-Assertion", own), 401, "claim_invalid")

@@ -133,9 +133,22 @@ class TokenCodec(Issuer):
         """Whether ``token`` is fresh now, allowing ``JWT_LEEWAY`` of clock skew."""
         return token.is_fresh(self._clock() - self.settings.leeway)
 
-    def _source_of(self, token: str) -> SourceVerifier:
+    def source_of(self, token: str) -> SourceVerifier:
+        """The source that verifies ``token``: the one that holds it verified, else the
+        one its unverified ``iss`` chooses. :meth:`decode` asks it first; a route asks it
+        to refuse another source's token before any of that source's keys are read.
+
+        Raises:
+            InvalidTokenError: the token cannot be read, or no source accepts its ``iss``.
+        """
         if self._only is not None:
             return self._only
+        # A token some source verified and kept is that source's (it matched its iss):
+        # found without reading the payload (the peek costs more than the cache hit).
+        for source in self._sources:
+            cache = source.cache
+            if cache is not None and token in cache:
+                return source
         return select_source(token, self._sources, max_length=self._max_length)
 
     def decode(self, token: object, expected: TokenType | None = None) -> Token:
@@ -157,15 +170,7 @@ class TokenCodec(Issuer):
         only = self._only
         if only is not None:
             return only.decode(token, expected)
-        # A token some source verified and kept is that source's (it matched its iss):
-        # found without reading the payload (the peek costs more than the cache hit).
-        for source in self._sources:
-            cache = source.cache
-            if cache is not None and token in cache:
-                return source.decode(token, expected)
-        return select_source(token, self._sources, max_length=self._max_length).decode(
-            token, expected
-        )
+        return self.source_of(token).decode(token, expected)
 
     def decode_expired_ok(self, token: object, expected: TokenType | None = None) -> Token:
         """:meth:`decode`, except that an expired token passes: revoking one still ends
@@ -179,7 +184,7 @@ class TokenCodec(Issuer):
             return self.decode(token, expected)
         except TokenExpiredError:
             assert isinstance(token, str)  # decode refuses anything else before expiry
-        return self._source_of(token).verify(token, expected, expired_ok=True)
+        return self.source_of(token).verify(token, expected, expired_ok=True)
 
     def expired_token(
         self, error: InvalidTokenError, token: str, expected: TokenType | None
@@ -193,6 +198,6 @@ class TokenCodec(Issuer):
         if not isinstance(error, TokenExpiredError):
             return None
         try:
-            return self._source_of(token).verify(token, expected, expired_ok=True)
+            return self.source_of(token).verify(token, expected, expired_ok=True)
         except InvalidTokenError:
             return None

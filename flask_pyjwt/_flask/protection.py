@@ -161,7 +161,7 @@ def _protect(
     # extract
     locations = requirements.locations or transport.locations
     raw = header_token(environ, transport.header) if locations == _HEADER_ONLY else None
-    via: str | None = None  # the source whose own header carried the token
+    via: frozenset[str] | None = None  # the sources whose own header carried the token
     scheme = "Bearer"
     if raw is None:  # another location, or a header the fast path leaves to find_token
         headers = _source_headers(codec.source_headers, requirements)
@@ -190,9 +190,14 @@ def _protect(
         _unknown_sources(requirements.providers, codec.source_names)
     # verify: the token itself, then whether it was revoked since (one store read)
     try:
-        token = codec.decode(raw, requirements.kind)
-        if requirements.providers is not None or via is not None:
-            _check_source(token, requirements.providers, via)
+        if requirements.providers is None and via is None:
+            token = codec.decode(raw, requirements.kind)
+        else:
+            # The source first: another source's token is refused by its iss alone,
+            # never answered 503 because that source's keys are unavailable.
+            source = codec.source_of(raw)
+            _check_source(source.name, requirements.providers, via)
+            token = source.decode(raw, requirements.kind)
         if requirements.check_revocation:
             try:
                 state.sessions.check(token)
@@ -292,10 +297,13 @@ def _source_headers(
     return tuple((name, header) for name, header in headers if name in allowed)
 
 
-def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
-    """The first provider header that carries a token (bare, no scheme), and its source."""
+def _from_source_headers(
+    headers: tuple[tuple[str, str], ...],
+) -> tuple[frozenset[str], str] | None:
+    """The first provider header that carries a token (bare, no scheme), and the sources
+    that use that header (several providers may share one: two Cloudflare Access teams)."""
     request_headers = get_request().headers
-    for name, header in headers:
+    for _, header in headers:
         values = request_headers.getlist(header)
         if len(values) > 1:
             raise AuthenticationFailed(
@@ -304,7 +312,8 @@ def _from_source_headers(headers: tuple[tuple[str, str], ...]) -> tuple[str, str
             )
         value = values[0].strip(" \t") if values else ""
         if value:
-            return name, value
+            key = header.lower()
+            return frozenset(name for name, other in headers if other.lower() == key), value
     return None
 
 
@@ -319,15 +328,15 @@ def _unknown_sources(named: frozenset[str], configured: frozenset[str]) -> NoRet
     )
 
 
-def _check_source(token: Token, allowed: frozenset[str] | None, via: str | None) -> None:
+def _check_source(source: str, allowed: frozenset[str] | None, via: frozenset[str] | None) -> None:
     """Refuse a token from a source the route does not accept, or one read from another
     provider's header (401)."""
-    if allowed is not None and token.provider not in allowed:
+    if allowed is not None and source not in allowed:
         raise AuthenticationFailed(
             error_code="claim_invalid",
             message="This route does not accept tokens from this issuer.",
         )
-    if via is not None and token.provider != via:
+    if via is not None and source not in via:
         raise AuthenticationFailed(
             error_code="claim_invalid",
             message="The token in this header is not from the provider that uses it.",
