@@ -340,6 +340,19 @@ def test_a_private_jwk_is_refused(api: Api) -> None:
     )
 
 
+def test_a_jwk_for_another_algorithm_or_use_is_refused(api: Api) -> None:
+    # RFC 7517 4.2-4.4: a key's own "use", "key_ops" and "alg" say what it is for.
+    token = api.bound_token()
+    refused = ({"alg": "ES384"}, {"alg": "RS256"}, {"use": "enc"}, {"key_ops": ["encrypt"]})
+    for members in refused:
+        jwk = {**KEY.public_jwk, **members}
+        _refused(api.get("/resource", _dpop(token, api.proof(token, header={"jwk": jwk}))))
+    for members in ({"alg": "ES256"}, {"use": "sig"}, {"key_ops": ["verify"]}):
+        jwk = {**KEY.public_jwk, **members}
+        response = api.get("/resource", _dpop(token, api.proof(token, header={"jwk": jwk})))
+        assert response.status_code == 200, members
+
+
 def test_the_signature_must_verify_with_the_jwk(api: Api) -> None:
     token = api.bound_token()
     # the header names OTHER_KEY's public key, the signature is KEY's
@@ -642,6 +655,11 @@ def test_an_identity_providers_bound_token() -> None:
         mtls = idp.token("k1", cnf={"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"})
         answer = client.get("/orders", headers={"Authorization": f"Bearer {mtls}"})
         assert (answer.status_code, json_body(answer)["code"]) == (401, "claim_invalid")
+        # RFC 7800 3.1: cnf is an object; a null one is malformed, not "unbound"
+        for cnf in (None, "jkt", []):
+            odd = idp.token("k1", cnf=cnf)
+            answer = client.get("/orders", headers={"Authorization": f"Bearer {odd}"})
+            assert (answer.status_code, json_body(answer)["code"]) == (401, "claim_invalid"), cnf
         plain = idp.token("k1")
         assert (
             client.get("/orders", headers={"Authorization": f"Bearer {plain}"}).status_code == 200

@@ -27,9 +27,8 @@ from .b64 import FROM_URLSAFE, b64url_encode
 from .b64 import PADDING as _PADDING
 from .dpop_nonce import NonceSource
 from .errors import ClaimInvalidError, InvalidDpopProofError, InvalidKeyError, UseDpopNonceError
-from .jwk import has_private_members, member_thumbprint, parse_jwk
+from .jwk import bind, has_private_members, member_thumbprint, parse_jwk
 from .key_ops import KeyOps, asymmetric_ops
-from .keys import check_key_fits
 from .strict_json import FrozenJSONObject, JSONDecodeError, JSONValue, loads_object
 from .uri import normalize_uri
 
@@ -142,12 +141,12 @@ def bound_key(claims: Mapping[str, JSONValue]) -> str | None:
 
     Raises:
         ClaimInvalidError: ``cnf`` is not an object holding a string ``jkt``: a token
-            bound some other way (mTLS's ``x5t#S256``, RFC 8705) or malformed, which this
-            server cannot honour.
+            bound some other way (mTLS's ``x5t#S256``, RFC 8705) or malformed (``null``
+            included, RFC 7800 3.1), which this server cannot honour.
     """
-    cnf = claims.get("cnf")
-    if cnf is None:
+    if "cnf" not in claims:
         return None
+    cnf = claims["cnf"]
     jkt = cnf.get("jkt") if isinstance(cnf, Mapping) else None
     if not isinstance(jkt, str) or not jkt:
         raise ClaimInvalidError(
@@ -216,7 +215,7 @@ class ProofChecker:
         try:
             parsed = parse_jwk(jwk)
             assert parsed.public is not None  # not "oct", refused above
-            check_key_fits(alg, parsed.public)
+            bind(parsed, (alg,), "verify")  # its use, key_ops and alg allow it; it fits
         except InvalidKeyError:
             raise _refuse("The DPoP proof's jwk is not a valid key for its algorithm.") from None
         ops = asymmetric_ops(alg, parsed.public, None)
