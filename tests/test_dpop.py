@@ -656,7 +656,8 @@ def test_an_identity_providers_bound_token() -> None:
         answer = client.get("/orders", headers={"Authorization": f"Bearer {mtls}"})
         assert (answer.status_code, json_body(answer)["code"]) == (401, "claim_invalid")
         # RFC 7800 3.1: cnf is an object; a null one is malformed, not "unbound"
-        for cnf in (None, "jkt", []):
+        malformed: tuple[object, ...] = (None, "jkt", [])
+        for cnf in malformed:
             odd = idp.token("k1", cnf=cnf)
             answer = client.get("/orders", headers={"Authorization": f"Bearer {odd}"})
             assert (answer.status_code, json_body(answer)["code"]) == (401, "claim_invalid"), cnf
