@@ -495,6 +495,43 @@ def test_discovery_is_lazy_and_refuses_a_lying_document() -> None:
         refused(Site([provider]).get("/any", token), 503, "keys_unavailable")
 
 
+@pytest.mark.parametrize(
+    ("issuer", "jwks_uri", "allowed"),
+    [
+        ("https://idp.example", "http://127.0.0.1:8080/keys", False),
+        ("https://idp.example", "https://localhost/keys", False),
+        ("https://idp.example", "http://[::ffff:127.0.0.1]/keys", False),
+        ("https://idp.example", "https://idp.example/keys", True),
+        ("http://127.0.0.1:9000", "http://127.0.0.1:9000/keys", True),
+        ("http://localhost:9000", "http://127.0.0.2:9001/keys", True),
+    ],
+)
+def test_a_remote_discovery_document_cannot_send_the_key_fetch_to_loopback(
+    issuer: str, jwks_uri: str, allowed: bool
+) -> None:
+    # A remote HTTPS identity provider cannot be served on loopback here: the fetcher's
+    # own seam stands in for the network, and what it is asked to fetch is the result.
+    from flask_pyjwt._backends.discovery import DiscoveryFetcher
+    from flask_pyjwt._core.key_source import FetchError
+
+    asked: list[str] = []
+
+    def fetch(url: str, timeout: float, /) -> tuple[bytes, str | None]:
+        asked.append(url)
+        document = {"issuer": issuer, "jwks_uri": jwks_uri}
+        return json.dumps(document).encode(), "application/json"
+
+    fetcher = DiscoveryFetcher(issuer, fetch)
+    document_url = f"{issuer}/.well-known/openid-configuration"
+    if allowed:
+        fetcher(document_url, 1.0)
+        assert asked == [document_url, jwks_uri]
+    else:
+        with pytest.raises(FetchError, match="on loopback, but the document is not"):
+            fetcher(document_url, 1.0)
+        assert asked == [document_url]
+
+
 def test_identity_provider_refuses_bad_fields() -> None:
     def make(name: str = "corp", **fields: Any) -> IdentityProvider:
         url = None if "jwks" in fields else "https://i/k"

@@ -7,12 +7,12 @@ No Flask here.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from urllib.parse import urlsplit
 
 from flask_pyjwt._core.discovery import jwks_uri_of
 from flask_pyjwt._core.key_source import FetchError, KeyFetcher
+from flask_pyjwt._core.uri import is_loopback_host
 
 from .jwks import fetch_url
 
@@ -50,26 +50,17 @@ class DiscoveryFetcher:
             jwks_uri = self._jwks_uri
         if jwks_uri is None:
             body, _ = self._fetch(url, timeout)
-            jwks_uri = _fetchable(jwks_uri_of(body, self._issuer))
+            jwks_uri = _fetchable(jwks_uri_of(body, self._issuer), url)
             with self._lock:
                 self._jwks_uri = jwks_uri
         return self._fetch(jwks_uri, timeout)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
-    return (mapped or address).is_loopback
-
-
-def _fetchable(uri: str) -> str:
+def _fetchable(uri: str, document_url: str) -> str:
     """``uri`` if keys may be fetched from it: ``https://``, or ``http://`` on a loopback
-    address (the rule ``JWT_JWKS_URL`` follows), without credentials.
+    address (the rule ``JWT_JWKS_URL`` follows) named by a document that was itself
+    fetched from loopback, without credentials. A remote document never sends this
+    server to its own loopback interface.
 
     Raises:
         FetchError: any other URL (the document is refused).
@@ -82,9 +73,13 @@ def _fetchable(uri: str) -> str:
         raise FetchError(f"the discovery document's jwks_uri {shown} is not a URL") from None
     if host is None or parts.username is not None or parts.password is not None:
         raise FetchError(f"the discovery document's jwks_uri {shown} is not a URL")
-    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(host)):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback_host(host)):
         raise FetchError(
             f"the discovery document's jwks_uri {shown} is not https:// (http:// is "
             "accepted on loopback addresses only)"
+        )
+    if is_loopback_host(host) and not is_loopback_host(urlsplit(document_url).hostname or ""):
+        raise FetchError(
+            f"the discovery document's jwks_uri {shown} is on loopback, but the document is not"
         )
     return uri

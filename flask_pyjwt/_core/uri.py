@@ -5,6 +5,7 @@ Pure string work (the core may not import ``urllib``). No Flask here.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Final
 
@@ -86,3 +87,20 @@ def normalize_uri(uri: str) -> str | None:
         authority = authority[:-1]
     path = _remove_dot_segments(_percent_encoding(path or "/"))
     return f"{scheme}://{authority}{path}"
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (a URL's host name, lower-case, without brackets) is a loopback
+    address: ``localhost`` or an IP address in 127.0.0.0/8 or ``::1``. Decided on the
+    parsed address, never on the spelling: ``127.attacker.example`` is a DNS name that
+    anyone can point anywhere."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a name to resolve (or an address form ipaddress does not read)
+        return False
+    # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) reaches its IPv4 address: judged by
+    # that on every Python (3.13's ipaddress does so itself, 3.10-3.12's does not).
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback

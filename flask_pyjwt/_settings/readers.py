@@ -11,7 +11,6 @@ quoted (it may carry a password). No Flask here.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping, Set
 from datetime import timedelta
@@ -23,6 +22,7 @@ from flask_pyjwt._core.errors import InvalidConfigError, MissingConfigError
 from flask_pyjwt._core.locations import LOCATIONS, Location, is_http_token, parse_location
 from flask_pyjwt._core.policy import whole_seconds
 from flask_pyjwt._core.transport import DEFAULT_CSRF_METHODS, SameSite
+from flask_pyjwt._core.uri import is_loopback_host
 
 from .sources import ConfigLookup
 
@@ -168,23 +168,6 @@ def read_audience(lookup: ConfigLookup) -> str | tuple[str, ...] | None:
     )
 
 
-def _is_loopback(host: str) -> bool:
-    """Whether ``host`` (a URL's host name, lower-case, without brackets) is a loopback
-    address: ``localhost`` or an IP address in 127.0.0.0/8 or ``::1``. Decided on the
-    parsed address, never on the spelling: ``127.attacker.example`` is a DNS name that
-    anyone can point anywhere."""
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:  # a name to resolve (or an address form ipaddress does not read)
-        return False
-    # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) reaches its IPv4 address: judged by
-    # that on every Python (3.13's ipaddress does so itself, 3.10-3.12's does not).
-    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
-    return (mapped or address).is_loopback
-
-
 def read_jwks_url(lookup: ConfigLookup) -> str | None:
     url = read_text(lookup, "JWT_JWKS_URL")
     if url is None:
@@ -206,7 +189,7 @@ def check_key_url(key: str, url: str, what: str = "a JWK Set document") -> str:
         raise _invalid(key, url, f"an https:// URL of {what}")
     if parts.username is not None or parts.password is not None:
         raise InvalidConfigError(key, "holds credentials (user:password@); a JWK Set is public")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         raise _invalid(
             key,
             url,
