@@ -288,3 +288,34 @@ def test_paths_without_a_view_or_operations_are_left_alone() -> None:
     assert "components" not in spec.to_dict() or not spec.to_dict()["components"].get(
         "securitySchemes"
     )
+
+
+def test_an_either_kind_cookie_route_names_the_cookie_it_reads() -> None:
+    """``token_type=("auth", "refresh")`` reads the auth token's cookie (as
+    ``require_token`` documents): the document names that cookie, the one the app takes."""
+    app = Flask("either")
+    app.config.from_mapping(HS256, JWT_COOKIE_SECURE=False)
+    manager = AuthManager(app)
+
+    @app.get("/either")
+    @require_token(("auth", "refresh"), location="cookies")
+    def either() -> dict[str, str]:
+        return {"kind": current_token.token_type.value}
+
+    @app.get("/renew")
+    @require_token("refresh", location="cookies")
+    def renew() -> dict[str, str]:
+        return {"kind": current_token.token_type.value}
+
+    doc = document(app)
+    assert operation(doc, "/either", "get")["security"] == [{"jwtCookie.auth_token": []}]
+    assert operation(doc, "/renew", "get")["security"] == [{"jwtCookie.refresh_token": []}]
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+    for path, cookie, status in (
+        ("/either", "auth_token", 200),
+        ("/either", "refresh_token", 401),  # the control: the other cookie is not read
+    ):
+        client = app.test_client()
+        client.set_cookie(cookie, token)
+        assert client.get(path).status_code == status, (path, cookie)

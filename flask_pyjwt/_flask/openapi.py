@@ -22,7 +22,7 @@ from packaging.version import Version
 from flask_pyjwt._core.errors import ContextError
 from flask_pyjwt._core.requirements import Requirements
 from flask_pyjwt._core.strict_json import JSONValue
-from flask_pyjwt._core.tokens import AUTH
+from flask_pyjwt._core.tokens import REFRESH
 from flask_pyjwt._core.transport import TransportSettings
 
 from .context import get_app
@@ -267,7 +267,8 @@ class FlaskPyJWTPlugin(BasePlugin):
     def _cookie(requirement: Requirements, transport: TransportSettings) -> str:
         if requirement.cookie_name is not None:
             return requirement.cookie_name
-        return transport.auth_cookie if requirement.kind is AUTH else transport.refresh_cookie
+        # As the request reads it: either kind (kind None) reads the auth token's cookie.
+        return transport.refresh_cookie if requirement.kind is REFRESH else transport.auth_cookie
 
     # -- components, registered once each, as routes use them ----------------------------
 
