@@ -319,3 +319,63 @@ def test_an_either_kind_cookie_route_names_the_cookie_it_reads() -> None:
         client = app.test_client()
         client.set_cookie(cookie, token)
         assert client.get(path).status_code == status, (path, cookie)
+
+
+@pytest.mark.parametrize(
+    ("config", "scheme", "header"),
+    [
+        (
+            {"JWT_HEADER_SCHEME": "JWT"},
+            {"type": "http", "scheme": "JWT"},
+            {"Authorization": "JWT {}"},
+        ),
+        (
+            {"JWT_HEADER_NAME": "X-Token", "JWT_HEADER_SCHEME": ""},
+            {"type": "apiKey", "in": "header", "name": "X-Token"},
+            {"X-Token": "{}"},
+        ),
+    ],
+)
+def test_a_configured_header_is_described_as_the_app_reads_it(
+    config: dict[str, str], scheme: dict[str, str], header: dict[str, str]
+) -> None:
+    """``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``: the document describes the header the
+    route reads, not ``Authorization: Bearer``, which it refuses."""
+    app = Flask("framed")
+    app.config.from_mapping(HS256, **config)
+    manager = AuthManager(app)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/me", "get")["security"] == [{"jwtHeader": []}]
+    described = dict(doc["components"]["securitySchemes"]["jwtHeader"])
+    assert described.pop("description")
+    assert described == scheme
+    assert "jwtBearer" not in doc["components"]["securitySchemes"]
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+    client = app.test_client()
+    sent = {name: value.format(token) for name, value in header.items()}
+    assert client.get("/me", headers=sent).status_code == 200
+    # The control: the Authorization: Bearer header is refused by this app.
+    assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_the_default_header_stays_the_bearer_scheme() -> None:
+    for config in ({}, {"JWT_HEADER_SCHEME": "bearer"}):
+        app = Flask("bearer")
+        app.config.from_mapping(HS256, **config)
+        AuthManager(app)
+
+        @app.get("/me")
+        @require_token()
+        def me() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        doc = document(app)
+        assert operation(doc, "/me", "get")["security"] == [BEARER]
+        assert doc["components"]["securitySchemes"]["jwtBearer"]["scheme"] == "bearer"

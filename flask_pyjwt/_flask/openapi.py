@@ -23,13 +23,16 @@ from flask_pyjwt._core.errors import ContextError
 from flask_pyjwt._core.requirements import Requirements
 from flask_pyjwt._core.strict_json import JSONValue
 from flask_pyjwt._core.tokens import REFRESH
-from flask_pyjwt._core.transport import TransportSettings
+from flask_pyjwt._core.transport import HeaderFraming, TransportSettings
 
 from .context import get_app
 from .state import app_state, requirements_of
 
 BEARER: Final = "jwtBearer"
 """The security scheme of a token in ``Authorization: Bearer``."""
+HEADER: Final = "jwtHeader"
+"""The security scheme of a token in the header ``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``
+configure, when that is not ``Authorization: Bearer``."""
 CSRF: Final = "jwtCsrfHeader"
 """The security scheme of the CSRF header a cookie-carried token needs on unsafe methods."""
 QUERY: Final = "jwtQuery"
@@ -245,7 +248,8 @@ class FlaskPyJWTPlugin(BasePlugin):
         needs_csrf = False
         for location in requirement.locations or transport.locations:
             if location == "header":
-                alternatives.append({self._scheme(BEARER, _bearer()): list(scopes)})
+                name, header = _header_scheme(transport.header)
+                alternatives.append({self._scheme(name, header): list(scopes)})
             elif location == "cookies":
                 cookie = self._cookie(requirement, transport)
                 alternative = {self._scheme(_cookie_scheme(cookie), _api_key("cookie", cookie)):
@@ -303,6 +307,18 @@ def _bearer() -> dict[str, object]:
         "bearerFormat": "JWT",
         "description": "A token in the Authorization header (RFC 6750).",
     }
+
+
+def _header_scheme(framing: HeaderFraming) -> tuple[str, dict[str, object]]:
+    """The scheme of the token header as the app reads it: ``jwtBearer`` for RFC 6750's,
+    else ``jwtHeader``: an ``http`` scheme for another ``Authorization`` scheme, an
+    ``apiKey`` header for another header."""
+    if framing.name.lower() == "authorization" and framing.scheme.lower() == "bearer":
+        return BEARER, _bearer()
+    described = f"A token sent as '{framing.example()}'."
+    if framing.name.lower() == "authorization" and framing.scheme:
+        return HEADER, {"type": "http", "scheme": framing.scheme, "description": described}
+    return HEADER, {**_api_key("header", framing.name), "description": described}
 
 
 def _api_key(where: str, name: str) -> dict[str, object]:
