@@ -18,6 +18,7 @@ from examples.app import create_app
 from flask_pyjwt import AuthManager, current_token, require_token
 from flask_pyjwt.apispec import FlaskPyJWTPlugin
 from flask_pyjwt.errors import ContextError
+from flask_pyjwt.testing import DPoPKey, auth_header, dpop_auth_header
 
 HS256 = {"JWT_ISSUER": "i", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "s" * 64}
 
@@ -379,3 +380,51 @@ def test_the_default_header_stays_the_bearer_scheme() -> None:
         doc = document(app)
         assert operation(doc, "/me", "get")["security"] == [BEARER]
         assert doc["components"]["securitySchemes"]["jwtBearer"]["scheme"] == "bearer"
+
+
+def test_a_dpop_required_route_is_described_with_the_dpop_scheme() -> None:
+    """``dpop="required"`` (or ``JWT_DPOP="required"``) refuses a bearer token: the
+    document gives the route the DPoP scheme (RFC 9449 7.1), not ``jwtBearer``."""
+    app = Flask("dpop")
+    app.config.from_mapping(HS256, JWT_TOKEN_LOCATION=["header", "cookies"])
+    AuthManager(app)
+
+    @app.get("/bound")
+    @require_token(dpop="required", scope="read")
+    def bound() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    @app.get("/either")
+    @require_token()
+    def either() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/bound", "get")["security"] == [{"jwtDPoP": ["read"]}]
+    dpop_scheme = dict(doc["components"]["securitySchemes"]["jwtDPoP"])
+    assert dpop_scheme.pop("description")
+    assert dpop_scheme == {"type": "http", "scheme": "DPoP"}
+    # The control: the default ("allowed") still takes a bearer token.
+    assert operation(doc, "/either", "get")["security"] == [BEARER, {"jwtCookie.auth_token": []}]
+    key = DPoPKey()
+    client = app.test_client()
+    url = "http://localhost/bound"
+    assert client.get("/bound", headers=dpop_auth_header(app, key, "a", "GET", url,
+                                                         scope="read")).status_code == 200  # fmt: skip
+    assert client.get("/bound", headers=auth_header(app, "a", scope="read")).status_code == 401
+    assert client.get("/either", headers=auth_header(app, "a")).status_code == 200
+
+
+def test_an_app_that_requires_dpop_describes_every_route_with_it() -> None:
+    app = Flask("dpop_app")
+    app.config.from_mapping(HS256, JWT_DPOP="required")
+    AuthManager(app)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/me", "get")["security"] == [{"jwtDPoP": []}]
+    assert app.test_client().get("/me", headers=auth_header(app, "a")).status_code == 401

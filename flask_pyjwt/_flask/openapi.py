@@ -30,6 +30,9 @@ from .state import app_state, requirements_of
 
 BEARER: Final = "jwtBearer"
 """The security scheme of a token in ``Authorization: Bearer``."""
+DPOP: Final = "jwtDPoP"
+"""The security scheme of a DPoP-bound token in ``Authorization: DPoP`` (RFC 9449 7.1),
+on a route that requires DPoP."""
 HEADER: Final = "jwtHeader"
 """The security scheme of a token in the header ``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``
 configure, when that is not ``Authorization: Bearer``."""
@@ -213,13 +216,15 @@ class FlaskPyJWTPlugin(BasePlugin):
         requirements: Iterable[Requirements],
         app: Flask,
     ) -> None:
-        transport = app_state(app).codec.settings.transport
+        settings = app_state(app).codec.settings
+        transport = settings.transport
         with_scopes = self._spec is None or self._spec.openapi_version >= _V31
         combined: list[SecurityRequirement] = [{}]
         forbidden = False
         for requirement in requirements:
+            dpop_required = (requirement.dpop or settings.dpop.mode) == "required"
             alternatives, needs_csrf = self._alternatives(
-                requirement, method, transport, with_scopes=with_scopes
+                requirement, method, transport, with_scopes=with_scopes, dpop=dpop_required
             )
             forbidden = forbidden or needs_csrf or requirement.requires_claims
             if alternatives:  # every one of the stacked requirements must hold
@@ -242,11 +247,18 @@ class FlaskPyJWTPlugin(BasePlugin):
         transport: TransportSettings,
         *,
         with_scopes: bool,
+        dpop: bool,
     ) -> tuple[list[SecurityRequirement], bool]:
         scopes = scope_names(requirement.scope) if with_scopes else []
         alternatives: list[SecurityRequirement] = []
         needs_csrf = False
         for location in requirement.locations or transport.locations:
+            if dpop:
+                # DPoP required: only a bound token in Authorization: DPoP is taken
+                # (a bearer token, a cookie's or the query's, answers 401 dpop_required).
+                if location == "header" and transport.header.environ_key == "HTTP_AUTHORIZATION":
+                    alternatives.append({self._scheme(DPOP, _dpop()): list(scopes)})
+                continue
             if location == "header":
                 name, header = _header_scheme(transport.header)
                 alternatives.append({self._scheme(name, header): list(scopes)})
@@ -306,6 +318,15 @@ def _bearer() -> dict[str, object]:
         "scheme": "bearer",
         "bearerFormat": "JWT",
         "description": "A token in the Authorization header (RFC 6750).",
+    }
+
+
+def _dpop() -> dict[str, object]:
+    return {
+        "type": "http",
+        "scheme": "DPoP",
+        "description": "A DPoP-bound token in the Authorization header, with its DPoP "
+        "proof in the DPoP header (RFC 9449).",
     }
 
 
