@@ -409,8 +409,8 @@ def test_a_dpop_required_route_is_described_with_the_dpop_scheme() -> None:
     key = DPoPKey()
     client = app.test_client()
     url = "http://localhost/bound"
-    assert client.get("/bound", headers=dpop_auth_header(app, key, "a", "GET", url,
-                                                         scope="read")).status_code == 200  # fmt: skip
+    bound_headers = dpop_auth_header(app, key, "a", "GET", url, scope="read")
+    assert client.get("/bound", headers=bound_headers).status_code == 200
     assert client.get("/bound", headers=auth_header(app, "a", scope="read")).status_code == 401
     assert client.get("/either", headers=auth_header(app, "a")).status_code == 200
 

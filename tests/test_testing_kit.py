@@ -100,7 +100,7 @@ def test_auth_header_is_framed_as_the_app_reads_its_header(
 ) -> None:
     app = Flask("framed")
     app.config.from_mapping(
-        JWT_ISSUER="own", JWT_AUTHTYPE="HS256", JWT_SECRET="k" * 64, **config
+        {"JWT_ISSUER": "own", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "k" * 64, **config}
     )
     AuthManager(app)
 
