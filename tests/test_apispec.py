@@ -18,6 +18,7 @@ from examples.app import create_app
 from flask_pyjwt import AuthManager, current_token, require_token
 from flask_pyjwt.apispec import FlaskPyJWTPlugin
 from flask_pyjwt.errors import ContextError
+from flask_pyjwt.testing import DPoPKey, auth_header, dpop_auth_header
 
 HS256 = {"JWT_ISSUER": "i", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "s" * 64}
 
@@ -288,3 +289,142 @@ def test_paths_without_a_view_or_operations_are_left_alone() -> None:
     assert "components" not in spec.to_dict() or not spec.to_dict()["components"].get(
         "securitySchemes"
     )
+
+
+def test_an_either_kind_cookie_route_names_the_cookie_it_reads() -> None:
+    """``token_type=("auth", "refresh")`` reads the auth token's cookie (as
+    ``require_token`` documents): the document names that cookie, the one the app takes."""
+    app = Flask("either")
+    app.config.from_mapping(HS256, JWT_COOKIE_SECURE=False)
+    manager = AuthManager(app)
+
+    @app.get("/either")
+    @require_token(("auth", "refresh"), location="cookies")
+    def either() -> dict[str, str]:
+        return {"kind": current_token.token_type.value}
+
+    @app.get("/renew")
+    @require_token("refresh", location="cookies")
+    def renew() -> dict[str, str]:
+        return {"kind": current_token.token_type.value}
+
+    doc = document(app)
+    assert operation(doc, "/either", "get")["security"] == [{"jwtCookie.auth_token": []}]
+    assert operation(doc, "/renew", "get")["security"] == [{"jwtCookie.refresh_token": []}]
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+    for path, cookie, status in (
+        ("/either", "auth_token", 200),
+        ("/either", "refresh_token", 401),  # the control: the other cookie is not read
+    ):
+        client = app.test_client()
+        client.set_cookie(cookie, token)
+        assert client.get(path).status_code == status, (path, cookie)
+
+
+@pytest.mark.parametrize(
+    ("config", "scheme", "header"),
+    [
+        (
+            {"JWT_HEADER_SCHEME": "JWT"},
+            {"type": "http", "scheme": "JWT"},
+            {"Authorization": "JWT {}"},
+        ),
+        (
+            {"JWT_HEADER_NAME": "X-Token", "JWT_HEADER_SCHEME": ""},
+            {"type": "apiKey", "in": "header", "name": "X-Token"},
+            {"X-Token": "{}"},
+        ),
+    ],
+)
+def test_a_configured_header_is_described_as_the_app_reads_it(
+    config: dict[str, str], scheme: dict[str, str], header: dict[str, str]
+) -> None:
+    """``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``: the document describes the header the
+    route reads, not ``Authorization: Bearer``, which it refuses."""
+    app = Flask("framed")
+    app.config.from_mapping(HS256, **config)
+    manager = AuthManager(app)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/me", "get")["security"] == [{"jwtHeader": []}]
+    described = dict(doc["components"]["securitySchemes"]["jwtHeader"])
+    assert described.pop("description")
+    assert described == scheme
+    assert "jwtBearer" not in doc["components"]["securitySchemes"]
+    with app.app_context():
+        token = manager.auth_token("alice").signed
+    client = app.test_client()
+    sent = {name: value.format(token) for name, value in header.items()}
+    assert client.get("/me", headers=sent).status_code == 200
+    # The control: the Authorization: Bearer header is refused by this app.
+    assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_the_default_header_stays_the_bearer_scheme() -> None:
+    for config in ({}, {"JWT_HEADER_SCHEME": "bearer"}):
+        app = Flask("bearer")
+        app.config.from_mapping(HS256, **config)
+        AuthManager(app)
+
+        @app.get("/me")
+        @require_token()
+        def me() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        doc = document(app)
+        assert operation(doc, "/me", "get")["security"] == [BEARER]
+        assert doc["components"]["securitySchemes"]["jwtBearer"]["scheme"] == "bearer"
+
+
+def test_a_dpop_required_route_is_described_with_the_dpop_scheme() -> None:
+    """``dpop="required"`` (or ``JWT_DPOP="required"``) refuses a bearer token: the
+    document gives the route the DPoP scheme (RFC 9449 7.1), not ``jwtBearer``."""
+    app = Flask("dpop")
+    app.config.from_mapping(HS256, JWT_TOKEN_LOCATION=["header", "cookies"])
+    AuthManager(app)
+
+    @app.get("/bound")
+    @require_token(dpop="required", scope="read")
+    def bound() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    @app.get("/either")
+    @require_token()
+    def either() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/bound", "get")["security"] == [{"jwtDPoP": ["read"]}]
+    dpop_scheme = dict(doc["components"]["securitySchemes"]["jwtDPoP"])
+    assert dpop_scheme.pop("description")
+    assert dpop_scheme == {"type": "http", "scheme": "DPoP"}
+    # The control: the default ("allowed") still takes a bearer token.
+    assert operation(doc, "/either", "get")["security"] == [BEARER, {"jwtCookie.auth_token": []}]
+    key = DPoPKey()
+    client = app.test_client()
+    url = "http://localhost/bound"
+    bound_headers = dpop_auth_header(app, key, "a", "GET", url, scope="read")
+    assert client.get("/bound", headers=bound_headers).status_code == 200
+    assert client.get("/bound", headers=auth_header(app, "a", scope="read")).status_code == 401
+    assert client.get("/either", headers=auth_header(app, "a")).status_code == 200
+
+
+def test_an_app_that_requires_dpop_describes_every_route_with_it() -> None:
+    app = Flask("dpop_app")
+    app.config.from_mapping(HS256, JWT_DPOP="required")
+    AuthManager(app)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    doc = document(app)
+    assert operation(doc, "/me", "get")["security"] == [{"jwtDPoP": []}]
+    assert app.test_client().get("/me", headers=auth_header(app, "a")).status_code == 401

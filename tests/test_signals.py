@@ -3,8 +3,10 @@ carries (token text); a signal nobody listens to builds nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from blinker import NamedSignal
@@ -247,3 +249,26 @@ def test_make_clocked_app_is_signal_free() -> None:
     with app.app_context():
         token = manager.auth_token("alice")
     assert app.test_client().get("/x", headers=bearer(token.signed)).get_json() == {"sub": "alice"}
+
+
+def test_the_docs_table_lists_each_signals_keyword_arguments() -> None:
+    """docs/observability.rst's table names, for each signal, exactly the keys of its
+    ``*Args`` TypedDict (what a receiver gets)."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "observability.rst").read_text()
+    table = text.split(".. list-table::", 1)[1].split("\nNo signal carries", 1)[0]
+    documented: dict[str, set[str]] = {}
+    for row in table.split("   * - ")[2:]:  # after the header row
+        signal = re.search(r"flask_pyjwt\.signals\.(\w+)", row)
+        assert signal is not None, row
+        arguments = row.rsplit("\n     - ", 1)[1]
+        documented[signal.group(1)] = set(re.findall(r"``([a-z_]+)``", arguments))
+    typed = {
+        "token_verified": signals.TokenVerifiedArgs,
+        "authentication_failed": signals.AuthenticationFailedArgs,
+        "token_revoked": signals.TokenRevokedArgs,
+        "subject_logged_out": signals.SubjectLoggedOutArgs,
+        "refresh_token_reused": signals.RefreshTokenReusedArgs,
+        "keys_refreshed": signals.KeysRefreshedArgs,
+        "key_fetch_failed": signals.KeyFetchFailedArgs,
+    }
+    assert documented == {name: set(args.__annotations__) for name, args in typed.items()}

@@ -87,6 +87,39 @@ def test_auth_header_is_a_token_of_the_apps_manager_with_its_scope() -> None:
     assert token.iat == int(clock())
 
 
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({}, ("Authorization", "Bearer ")),
+        ({"JWT_HEADER_SCHEME": "JWT"}, ("Authorization", "JWT ")),
+        ({"JWT_HEADER_NAME": "X-Token", "JWT_HEADER_SCHEME": ""}, ("X-Token", "")),
+    ],
+)
+def test_auth_header_is_framed_as_the_app_reads_its_header(
+    config: dict[str, str], expected: tuple[str, str]
+) -> None:
+    app = Flask("framed")
+    app.config.from_mapping(
+        {"JWT_ISSUER": "own", "JWT_AUTHTYPE": "HS256", "JWT_SECRET": "k" * 64, **config}
+    )
+    AuthManager(app)
+
+    @app.route("/me")
+    @require_token()
+    def me() -> dict[str, object]:
+        return {"sub": current_token.sub}
+
+    headers = auth_header(app, "alice")
+    name, prefix = expected
+    assert set(headers) == {name}
+    assert headers[name].startswith(prefix)
+    response = app.test_client().get("/me", headers=headers)
+    assert (response.status_code, response.get_json()) == (200, {"sub": "alice"})
+    # The control: the token under another scheme is refused by the same app.
+    other = {"Authorization": "Basic " + headers[name].removeprefix(prefix)}
+    assert app.test_client().get("/me", headers=other).status_code == 401
+
+
 def test_auth_header_refuses_an_app_without_a_manager_or_a_signer() -> None:
     with pytest.raises(NotInitializedError):
         auth_header(Flask("bare"), "alice")

@@ -22,14 +22,20 @@ from packaging.version import Version
 from flask_pyjwt._core.errors import ContextError
 from flask_pyjwt._core.requirements import Requirements
 from flask_pyjwt._core.strict_json import JSONValue
-from flask_pyjwt._core.tokens import AUTH
-from flask_pyjwt._core.transport import TransportSettings
+from flask_pyjwt._core.tokens import REFRESH
+from flask_pyjwt._core.transport import HeaderFraming, TransportSettings
 
 from .context import get_app
 from .state import app_state, requirements_of
 
 BEARER: Final = "jwtBearer"
 """The security scheme of a token in ``Authorization: Bearer``."""
+DPOP: Final = "jwtDPoP"
+"""The security scheme of a DPoP-bound token in ``Authorization: DPoP`` (RFC 9449 7.1),
+on a route that requires DPoP."""
+HEADER: Final = "jwtHeader"
+"""The security scheme of a token in the header ``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``
+configure, when that is not ``Authorization: Bearer``."""
 CSRF: Final = "jwtCsrfHeader"
 """The security scheme of the CSRF header a cookie-carried token needs on unsafe methods."""
 QUERY: Final = "jwtQuery"
@@ -210,13 +216,15 @@ class FlaskPyJWTPlugin(BasePlugin):
         requirements: Iterable[Requirements],
         app: Flask,
     ) -> None:
-        transport = app_state(app).codec.settings.transport
+        settings = app_state(app).codec.settings
+        transport = settings.transport
         with_scopes = self._spec is None or self._spec.openapi_version >= _V31
         combined: list[SecurityRequirement] = [{}]
         forbidden = False
         for requirement in requirements:
+            dpop_required = (requirement.dpop or settings.dpop.mode) == "required"
             alternatives, needs_csrf = self._alternatives(
-                requirement, method, transport, with_scopes=with_scopes
+                requirement, method, transport, with_scopes=with_scopes, dpop=dpop_required
             )
             forbidden = forbidden or needs_csrf or requirement.requires_claims
             if alternatives:  # every one of the stacked requirements must hold
@@ -239,13 +247,21 @@ class FlaskPyJWTPlugin(BasePlugin):
         transport: TransportSettings,
         *,
         with_scopes: bool,
+        dpop: bool,
     ) -> tuple[list[SecurityRequirement], bool]:
         scopes = scope_names(requirement.scope) if with_scopes else []
         alternatives: list[SecurityRequirement] = []
         needs_csrf = False
         for location in requirement.locations or transport.locations:
+            if dpop:
+                # DPoP required: only a bound token in Authorization: DPoP is taken
+                # (a bearer token, a cookie's or the query's, answers 401 dpop_required).
+                if location == "header" and transport.header.environ_key == "HTTP_AUTHORIZATION":
+                    alternatives.append({self._scheme(DPOP, _dpop()): list(scopes)})
+                continue
             if location == "header":
-                alternatives.append({self._scheme(BEARER, _bearer()): list(scopes)})
+                name, header = _header_scheme(transport.header)
+                alternatives.append({self._scheme(name, header): list(scopes)})
             elif location == "cookies":
                 cookie = self._cookie(requirement, transport)
                 alternative = {self._scheme(_cookie_scheme(cookie), _api_key("cookie", cookie)):
@@ -267,7 +283,8 @@ class FlaskPyJWTPlugin(BasePlugin):
     def _cookie(requirement: Requirements, transport: TransportSettings) -> str:
         if requirement.cookie_name is not None:
             return requirement.cookie_name
-        return transport.auth_cookie if requirement.kind is AUTH else transport.refresh_cookie
+        # As the request reads it: either kind (kind None) reads the auth token's cookie.
+        return transport.refresh_cookie if requirement.kind is REFRESH else transport.auth_cookie
 
     # -- components, registered once each, as routes use them ----------------------------
 
@@ -302,6 +319,27 @@ def _bearer() -> dict[str, object]:
         "bearerFormat": "JWT",
         "description": "A token in the Authorization header (RFC 6750).",
     }
+
+
+def _dpop() -> dict[str, object]:
+    return {
+        "type": "http",
+        "scheme": "DPoP",
+        "description": "A DPoP-bound token in the Authorization header, with its DPoP "
+        "proof in the DPoP header (RFC 9449).",
+    }
+
+
+def _header_scheme(framing: HeaderFraming) -> tuple[str, dict[str, object]]:
+    """The scheme of the token header as the app reads it: ``jwtBearer`` for RFC 6750's,
+    else ``jwtHeader``: an ``http`` scheme for another ``Authorization`` scheme, an
+    ``apiKey`` header for another header."""
+    if framing.name.lower() == "authorization" and framing.scheme.lower() == "bearer":
+        return BEARER, _bearer()
+    described = f"A token sent as '{framing.example()}'."
+    if framing.name.lower() == "authorization" and framing.scheme:
+        return HEADER, {"type": "http", "scheme": framing.scheme, "description": described}
+    return HEADER, {**_api_key("header", framing.name), "description": described}
 
 
 def _api_key(where: str, name: str) -> dict[str, object]:

@@ -62,7 +62,8 @@ def auth_header(
     fresh: bool | int | timedelta = False,
 ) -> dict[str, str]:
     """The ``Authorization`` header of an auth token issued by ``app``'s own
-    :class:`~flask_pyjwt.AuthManager`, to pass as ``client.get(..., headers=...)``.
+    :class:`~flask_pyjwt.AuthManager`, to pass as ``client.get(..., headers=...)``
+    (the app's ``JWT_HEADER_NAME`` and ``JWT_HEADER_SCHEME`` when it sets them).
 
     Args:
         app: an app with an AuthManager that can issue tokens.
@@ -78,7 +79,9 @@ def auth_header(
         ValueError, TypeError: what ``auth_token`` refuses.
     """
     token = issue_auth_token(app, subject, scope=scope, claims=claims, fresh=fresh)
-    return {"Authorization": f"Bearer {token}"}
+    # Framed as the app reads it: JWT_HEADER_NAME and JWT_HEADER_SCHEME ("" is bare).
+    framing = app_state(app).codec.settings.transport.header
+    return {framing.name: f"{framing.scheme} {token}" if framing.scheme else token}
 
 
 def issue_auth_token(
