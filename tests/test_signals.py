@@ -204,6 +204,33 @@ def test_keys_refreshed_and_key_fetch_failed() -> None:
     assert all(sender is app for sender, _ in refreshed + failed)
 
 
+def test_a_raising_key_receiver_neither_fails_requests_nor_repeats_the_fetch(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The receivers run inside the shared key cache's fetch: a broken one must not turn
+    # every request into a 500 with a fetch each (no backoff was set).
+    clock = TokenClock()
+    with FakeIdentityProvider(clock=clock) as idp:
+        app = Flask("provider")
+        app.config.from_mapping(idp.config())
+        AuthManager(app, clock=clock)
+
+        @app.route("/me")
+        @require_token()
+        def me() -> dict[str, str]:
+            return {"sub": current_token.sub}
+
+        def broken(sender: object, **kwargs: object) -> None:
+            raise RuntimeError("a receiver's own bug")
+
+        client = app.test_client()
+        with signals.keys_refreshed.connected_to(broken, sender=app), caplog.at_level("ERROR"):
+            for _ in range(3):
+                assert client.get("/me", headers=idp.auth_header("alice")).status_code == 200
+        assert idp.requests == 1
+        assert "a receiver's own bug" in caplog.text
+
+
 @pytest.fixture
 def nobody_listening() -> Iterator[None]:
     """The request signals without any receiver during the test. blinker keeps a

@@ -9,9 +9,10 @@ A signal costs nothing while nobody is connected to it: every sender checks
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping, Sequence
-from typing import Final, Literal, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final, Literal, TypeVar, cast
 
 from blinker import NamedSignal, Namespace
 from flask import Flask
@@ -21,6 +22,8 @@ from flask_pyjwt._core.algorithms import AuthType
 from flask_pyjwt._core.key_source import FetchError, KeyFetcher, parse_key_set
 from flask_pyjwt._core.locations import Location
 from flask_pyjwt._core.tokens import AuthToken, RefreshToken, Token
+
+logger = logging.getLogger("flask_pyjwt")
 
 _SIGNALS: Final = Namespace()
 
@@ -240,6 +243,9 @@ def send_key_fetch_failed(app: Flask, args: KeyFetchFailedArgs) -> None:
     key_fetch_failed.send(app, **args)
 
 
+_Args = TypeVar("_Args", KeysRefreshedArgs, KeyFetchFailedArgs)
+
+
 class SignallingFetcher:
     """A :class:`~flask_pyjwt._core.key_source.KeyFetcher` that sends
     :data:`keys_refreshed` or :data:`key_fetch_failed` about each fetch it makes (when
@@ -247,6 +253,10 @@ class SignallingFetcher:
 
     A document that arrives but is no usable key set is a failed fetch here, as it is for
     the cache (which parses it again: fetches are rare, and only with receivers).
+
+    Unlike the request signals, an exception a receiver raises is logged, not raised:
+    these run inside the key cache's fetch, which every request shares, and a raising
+    one would turn each request into a 500 with a fetch of its own.
     """
 
     __slots__ = ("_algorithms", "_app", "_fetch")
@@ -264,18 +274,22 @@ class SignallingFetcher:
             keys = parse_key_set(body, self._algorithms)[0] if watched else None
         except FetchError as error:
             if KEY_FETCH_FAILED_RECEIVERS:
-                send_key_fetch_failed(
-                    self._app,
-                    {"url": url, "reason": str(error), "duration": time.perf_counter() - started},
-                )
+                args: KeyFetchFailedArgs = {
+                    "url": url, "reason": str(error), "duration": time.perf_counter() - started,
+                }  # fmt: skip
+                self._send(send_key_fetch_failed, args, "key_fetch_failed")
             raise
         if keys is not None and KEYS_REFRESHED_RECEIVERS:
-            send_keys_refreshed(
-                self._app,
-                {
-                    "url": url,
-                    "key_ids": tuple(sorted(keys.key_ids)),
-                    "duration": time.perf_counter() - started,
-                },
-            )
+            refreshed: KeysRefreshedArgs = {
+                "url": url,
+                "key_ids": tuple(sorted(keys.key_ids)),
+                "duration": time.perf_counter() - started,
+            }
+            self._send(send_keys_refreshed, refreshed, "keys_refreshed")
         return body, cache_control
+
+    def _send(self, send: Callable[[Flask, _Args], None], args: _Args, name: str) -> None:
+        try:
+            send(self._app, args)
+        except Exception:
+            logger.exception("a %s receiver raised; the key fetch goes on", name)
