@@ -249,9 +249,13 @@ def test_the_cache_stays_bounded_when_sessions_end(
     warm(store)
     for _ in range(60):
         auth, refresh = site.login()
-        wait_until(lambda: current(store))
-        assert site.get("/me", auth.signed).status_code == 200
-        assert auth.signed in cache.entries  # kept, then dropped by the logout
+
+        def kept(token: str = auth.signed) -> bool:  # a check while the feed is current
+            wait_until(lambda: current(store))
+            assert site.get("/me", token).status_code == 200
+            return token in cache.entries
+
+        wait_until(kept)  # kept, then dropped by the logout
         site.manager.revoke(refresh)
         assert json_body(site.get("/me", auth.signed))["code"] == "token_revoked"
         readers = cache._readers  # pyright: ignore[reportPrivateUsage]
