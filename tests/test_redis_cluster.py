@@ -25,9 +25,9 @@ from flask_pyjwt.errors import (
     TokenRevokedError,
 )
 from scripts.redis_server import find_redis_server
-from tests.redis_server import RedisClusterServer, command_calls, connect, key_slot, node_port
 from tests.idp import AUDIENCE, running_idp
 from tests.idp import ISSUER as IDP_ISSUER
+from tests.redis_server import RedisClusterServer, command_calls, connect, key_slot, node_port
 from tests.support import bearer, configure, json_body
 from tests.test_redis_local_cache import wait_until, warm
 from tests.test_sessions import Site, build_site
@@ -91,7 +91,6 @@ def test_every_operation_works_on_a_cluster(cluster: RedisClusterServer) -> None
     client.close()
 
 
-
 def test_a_provider_token_without_sub_is_checked_on_a_cluster(
     cluster: RedisClusterServer,
 ) -> None:
@@ -118,6 +117,7 @@ def test_a_provider_token_without_sub_is_checked_on_a_cluster(
         response = app.test_client().get("/me", headers=bearer(token))
         assert json_body(response)["code"] == "token_revoked"
     client.close()
+
 
 def test_one_check_is_one_mget_on_one_node(cluster: RedisClusterServer) -> None:
     client = cluster.client()

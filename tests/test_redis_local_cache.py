@@ -236,7 +236,6 @@ def test_the_cache_is_bounded(redis: RedisServer, clients: list[Redis]) -> None:
     store.close()
 
 
-
 def test_the_cache_stays_bounded_when_sessions_end(
     redis: RedisServer, clients: list[Redis]
 ) -> None:
@@ -260,8 +259,10 @@ def test_the_cache_stays_bounded_when_sessions_end(
         assert json_body(site.get("/me", auth.signed))["code"] == "token_revoked"
         readers = cache._readers  # pyright: ignore[reportPrivateUsage]
         held = sum(len(queries) for queries in readers.values())
-        assert len(cache.entries) <= 8 and held <= 4 * 8, held
+        assert len(cache.entries) <= 8
+        assert held <= 4 * 8
     store.close()
+
 
 def test_an_answer_kept_by_token_lasts_only_while_the_feed_vouches_for_it(
     redis: RedisServer, clients: list[Redis]

@@ -19,8 +19,8 @@ one check is one ``MGET`` to one node, and a rotation one script on it::
     <prefix>once:{<key>}        an id seen once (a DPoP proof's jti, hashed)
 
 A subject with ``{``, ``}`` or a leading ``~``, or an empty one, is written as ``~``
-and its base64url form, so that no subject's keys can be another's. Every write also publishes the key
-it changed on ``<prefix>changes``, the change feed of the local cache
+and its base64url form, so that no subject's keys can be another's. Every write also
+publishes the key it changed on ``<prefix>changes``, the change feed of the local cache
 (:mod:`~flask_pyjwt._backends.redis_cache`).
 """
 
