@@ -14,18 +14,21 @@ from collections.abc import Iterator
 from typing import cast
 
 import pytest
+from flask import Flask
 from redis.cluster import RedisCluster
 
 from docs.examples import revocation
-from flask_pyjwt import RedisRevocationStore
+from flask_pyjwt import AuthManager, RedisRevocationStore, current_token, require_token
 from flask_pyjwt.errors import (
     RefreshTokenReusedError,
     RevocationUnavailableError,
     TokenRevokedError,
 )
 from scripts.redis_server import find_redis_server
+from tests.idp import AUDIENCE, running_idp
+from tests.idp import ISSUER as IDP_ISSUER
 from tests.redis_server import RedisClusterServer, command_calls, connect, key_slot, node_port
-from tests.support import json_body
+from tests.support import bearer, configure, json_body
 from tests.test_redis_local_cache import wait_until, warm
 from tests.test_sessions import Site, build_site
 
@@ -85,6 +88,34 @@ def test_every_operation_works_on_a_cluster(cluster: RedisClusterServer) -> None
     assert all(len(subject_slots) == 1 for subject_slots in slots.values())
     masters = {node_port(client, key) for key in keys}
     assert len(masters) == 3
+    client.close()
+
+
+def test_a_provider_token_without_sub_is_checked_on_a_cluster(
+    cluster: RedisClusterServer,
+) -> None:
+    # An identity provider's users named by another claim (JWT_IDENTITY_CLAIM): its
+    # tokens may carry no sub, and their keys must still share one slot.
+    client = cluster.client()
+    with running_idp("k1") as idp:
+        app = Flask("cluster_no_sub")
+        configure(app, {"JWT_ISSUER": IDP_ISSUER, "JWT_AUTHTYPE": "RS256",
+                        "JWT_JWKS_URL": idp.url, "JWT_AUDIENCE": AUDIENCE,
+                        "JWT_IDENTITY_CLAIM": "email"})  # fmt: skip
+        store = RedisRevocationStore(client, prefix="nosub:", local_cache=False)
+        manager = AuthManager(app, revocation_store=store)
+
+        @app.get("/me")
+        @require_token()
+        def me() -> dict[str, str]:
+            return {"identity": current_token.identity}
+
+        token = idp.token("k1", drop=("sub",), email="ada@example.com")
+        response = app.test_client().get("/me", headers=bearer(token))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        manager.revoke(token)
+        response = app.test_client().get("/me", headers=bearer(token))
+        assert json_body(response)["code"] == "token_revoked"
     client.close()
 
 

@@ -236,6 +236,34 @@ def test_the_cache_is_bounded(redis: RedisServer, clients: list[Redis]) -> None:
     store.close()
 
 
+def test_the_cache_stays_bounded_when_sessions_end(
+    redis: RedisServer, clients: list[Redis]
+) -> None:
+    # Each logout drops its tokens' answers, so the answers never fill the cache; what
+    # the cache keeps to find them (by each key they read) must not pile up either.
+    store = store_for(redis, clients, local_cache_size=8)
+    site = build_site(store)
+    cache = store._cache  # pyright: ignore[reportPrivateUsage]
+    assert cache is not None
+    warm(store)
+    for _ in range(60):
+        auth, refresh = site.login()
+
+        def kept(token: str = auth.signed) -> bool:  # a check while the feed is current
+            wait_until(lambda: current(store))
+            assert site.get("/me", token).status_code == 200
+            return token in cache.entries
+
+        wait_until(kept)  # kept, then dropped by the logout
+        site.manager.revoke(refresh)
+        assert json_body(site.get("/me", auth.signed))["code"] == "token_revoked"
+        readers = cache._readers  # pyright: ignore[reportPrivateUsage]
+        held = sum(len(queries) for queries in readers.values())
+        assert len(cache.entries) <= 8
+        assert held <= 4 * 8
+    store.close()
+
+
 def test_an_answer_kept_by_token_lasts_only_while_the_feed_vouches_for_it(
     redis: RedisServer, clients: list[Redis]
 ) -> None:

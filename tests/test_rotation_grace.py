@@ -146,3 +146,44 @@ def test_a_grace_reads_seconds_or_a_timedelta() -> None:
         assert _pair(site, refresh.signed)[0] == 200
         clock.now += 2
         assert _pair(site, refresh.signed)[0] == 401
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_successor_copy_issued_in_the_window_stays_single_use_to_its_end(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    # Two copies of one successor: the first rotation's, and the one handed out again
+    # within the window, which lives up to the window longer. Rotating the first copy
+    # must keep the successor retired until the second copy expires too, or the second
+    # copy rotates again at the end of its life: a second branch of the session.
+    clock = Clock(time.time())
+    client: redis.Redis | None = None
+    if kind == "memory":
+        store: MemoryRevocationStore | RedisRevocationStore = MemoryRevocationStore(clock=clock)
+    else:
+        server: RedisServer = request.getfixturevalue("redis")
+        client = server.client()
+        store = RedisRevocationStore(client, local_cache=False)
+    site = build_site(store, clock, JWT_ROTATION_GRACE=GRACE)
+    _, refresh = site.login()
+    status, first = _pair(site, refresh.signed)
+    assert status == 200
+    clock.now += GRACE - 1
+    status, again = _pair(site, refresh.signed)
+    assert status == 200
+    copy1 = site.manager.convert_token(str(first["refresh_token"]), "refresh")
+    copy2 = site.manager.convert_token(str(again["refresh_token"]), "refresh")
+    assert copy1.jti == copy2.jti
+    assert copy2.exp > copy1.exp
+    clock.now += GRACE + 1
+    assert _pair(site, copy1.signed)[0] == 200  # the successor's legitimate rotation
+    if client is not None:
+        # Redis keeps time itself: the retirement must last until copy2's exp.
+        key = f"flask_pyjwt:{{{copy2.sub}}}:used:{copy2.jti}"
+        ttl = client.ttl(key)
+        client.close()
+        assert clock.now + ttl >= copy2.exp
+        return
+    clock.now = copy1.exp + 1  # copy1 has expired; copy2 has not
+    status, reused = _pair(site, copy2.signed)
+    assert (status, reused["code"]) == (401, "refresh_token_reused")

@@ -54,6 +54,10 @@ a new one made (a half-open connection never says it is closed)."""
 RECONNECT_DELAY: Final = 0.05
 """Seconds between two attempts to subscribe again after the connection was lost."""
 
+_KEYS_PER_ANSWER: Final = 4
+"""The most keys one query reads: the cache holds at most this many references to its
+answers per answer it may keep."""
+
 
 class PubSub(Protocol):
     """The part of a redis-py ``PubSub`` the listener uses."""
@@ -102,6 +106,7 @@ class LocalCache:
         self.entries: dict[RevocationQuery | str, RevocationState] = {}
         """Answers by query, or by compact token (see ``RedisRevocationStore.known_valid``)."""
         self._readers: dict[str, list[RevocationQuery | str]] = {}
+        self._held = 0  # references in _readers: answers dropped by a change leave some
         self.fresh_until = 0.0
         """``time.monotonic()`` before which :attr:`entries` may answer."""
         self.epoch = 0
@@ -130,6 +135,7 @@ class LocalCache:
         self.epoch += 1
         self.entries.clear()
         self._readers.clear()
+        self._held = 0
 
     def start(self) -> None:
         """Start the listener in this process, if it is not running (after a ``fork``, the
@@ -170,9 +176,12 @@ class LocalCache:
         with self._lock:
             if epoch != self.epoch or time.monotonic() >= self.fresh_until:
                 return
-            if len(self.entries) >= self._size:
+            held = self._held + len(keys)
+            if len(self.entries) >= self._size or held > _KEYS_PER_ANSWER * self._size:
                 self.entries.clear()
                 self._readers.clear()
+                held = len(keys)
+            self._held = held
             self.entries[query] = state
             readers = self._readers
             for key in keys:
@@ -183,7 +192,9 @@ class LocalCache:
         with self._lock:
             self.epoch += 1
             entries = self.entries
-            for query in self._readers.pop(key, ()):
+            dropped = self._readers.pop(key, ())
+            self._held -= len(dropped)
+            for query in dropped:
                 entries.pop(query, None)
 
     def subscribed(self) -> None:
@@ -206,6 +217,7 @@ class LocalCache:
         self.epoch += 1
         self.entries.clear()
         self._readers.clear()
+        self._held = 0
 
     @property
     def channel(self) -> str:

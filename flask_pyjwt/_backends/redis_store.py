@@ -18,9 +18,9 @@ one check is one ``MGET`` to one node, and a rotation one script on it::
                                 rotation's record (the successor's jti and the time)
     <prefix>once:{<key>}        an id seen once (a DPoP proof's jti, hashed)
 
-A subject with ``{``, ``}`` or a leading ``~`` is written as ``~`` and its base64url
-form, so that no subject's keys can be another's. Every write also publishes the key
-it changed on ``<prefix>changes``, the change feed of the local cache
+A subject with ``{``, ``}`` or a leading ``~``, or an empty one, is written as ``~``
+and its base64url form, so that no subject's keys can be another's. Every write also
+publishes the key it changed on ``<prefix>changes``, the change feed of the local cache
 (:mod:`~flask_pyjwt._backends.redis_cache`).
 """
 
@@ -177,8 +177,9 @@ def _attribute(module: str, name: str) -> object:
 
 def _tag(subject: str) -> str:
     """The subject's hash tag: the subject itself, unless it holds a character that
-    would make the tag ambiguous (then ``~`` and its base64url form)."""
-    if "{" in subject or "}" in subject or subject.startswith("~"):
+    would make the tag ambiguous, or none (a provider's token without ``sub``; an empty
+    tag ``{}`` hashes each whole key to its own slot): then ``~`` and its base64url form."""
+    if not subject or "{" in subject or "}" in subject or subject.startswith("~"):
         return "~" + base64.urlsafe_b64encode(subject.encode()).decode("ascii")
     return subject
 

@@ -258,8 +258,12 @@ class Sessions:
         token_id = _token_id(refresh)
         assert token_id is not None  # a refresh token has a jti or a rid
         record = f"{successor} {self._clock():.3f}"
+        # A copy of this token handed out again within the grace window (same jti) may
+        # expire up to the window later than this one: it stays retired until then. The
+        # extra second covers the time between issuing the first copy and its record.
+        ttl = self._token_ttl(refresh) + (self._grace + 1 if self._grace > 0 else 0)
         kept = self.store.retire(
-            token_id, ttl=self._token_ttl(refresh), subject=refresh.sub, record=record
+            token_id, ttl=min(ttl, LONGEST_FACT), subject=refresh.sub, record=record
         )
         if kept != record:
             earlier = self._grace_successor(kept)
