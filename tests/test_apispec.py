@@ -53,6 +53,20 @@ def operation(doc: dict[str, Any], path: str, method: str) -> dict[str, Any]:
 BEARER: dict[str, list[str]] = {"jwtBearer": []}
 
 
+def me_app(name: str, **config: object) -> tuple[Flask, AuthManager]:
+    """An HS256 app (``config`` added) with ``GET /me`` under ``require_token()``."""
+    app = Flask(name)
+    app.config.from_mapping(HS256, **config)
+    manager = AuthManager(app)
+
+    @app.get("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    return app, manager
+
+
 def test_the_example_apps_routes_are_described_as_they_are_protected() -> None:
     doc = document(create_app())
     paths = doc["paths"]
@@ -342,15 +356,7 @@ def test_a_configured_header_is_described_as_the_app_reads_it(
 ) -> None:
     """``JWT_HEADER_NAME`` / ``JWT_HEADER_SCHEME``: the document describes the header the
     route reads, not ``Authorization: Bearer``, which it refuses."""
-    app = Flask("framed")
-    app.config.from_mapping(HS256, **config)
-    manager = AuthManager(app)
-
-    @app.get("/me")
-    @require_token()
-    def me() -> dict[str, str]:
-        return {"sub": current_token.sub}
-
+    app, manager = me_app("framed", **config)
     doc = document(app)
     assert operation(doc, "/me", "get")["security"] == [{"jwtHeader": []}]
     described = dict(doc["components"]["securitySchemes"]["jwtHeader"])
@@ -368,15 +374,7 @@ def test_a_configured_header_is_described_as_the_app_reads_it(
 
 def test_the_default_header_stays_the_bearer_scheme() -> None:
     for config in ({}, {"JWT_HEADER_SCHEME": "bearer"}):
-        app = Flask("bearer")
-        app.config.from_mapping(HS256, **config)
-        AuthManager(app)
-
-        @app.get("/me")
-        @require_token()
-        def me() -> dict[str, str]:
-            return {"sub": current_token.sub}
-
+        app, _ = me_app("bearer", **config)
         doc = document(app)
         assert operation(doc, "/me", "get")["security"] == [BEARER]
         assert doc["components"]["securitySchemes"]["jwtBearer"]["scheme"] == "bearer"
@@ -416,15 +414,7 @@ def test_a_dpop_required_route_is_described_with_the_dpop_scheme() -> None:
 
 
 def test_an_app_that_requires_dpop_describes_every_route_with_it() -> None:
-    app = Flask("dpop_app")
-    app.config.from_mapping(HS256, JWT_DPOP="required")
-    AuthManager(app)
-
-    @app.get("/me")
-    @require_token()
-    def me() -> dict[str, str]:
-        return {"sub": current_token.sub}
-
+    app, _ = me_app("dpop_app", JWT_DPOP="required")
     doc = document(app)
     assert operation(doc, "/me", "get")["security"] == [{"jwtDPoP": []}]
     assert app.test_client().get("/me", headers=auth_header(app, "a")).status_code == 401

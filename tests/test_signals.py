@@ -173,18 +173,24 @@ def test_a_first_rotation_is_no_reuse() -> None:
     assert received == []
 
 
+def provider_app(idp: FakeIdentityProvider, clock: TokenClock) -> Flask:
+    """An app accepting ``idp``'s tokens at ``/me``, on ``clock``."""
+    app = Flask("provider")
+    app.config.from_mapping(idp.config())
+    AuthManager(app, clock=clock)
+
+    @app.route("/me")
+    @require_token()
+    def me() -> dict[str, str]:
+        return {"sub": current_token.sub}
+
+    return app
+
+
 def test_keys_refreshed_and_key_fetch_failed() -> None:
     clock = TokenClock()
     with FakeIdentityProvider(clock=clock) as idp:
-        app = Flask("provider")
-        app.config.from_mapping(idp.config())
-        AuthManager(app, clock=clock)
-
-        @app.route("/me")
-        @require_token()
-        def me() -> dict[str, str]:
-            return {"sub": current_token.sub}
-
+        app = provider_app(idp, clock)
         client = app.test_client()
         with (
             receiving(signals.keys_refreshed, app) as refreshed,
@@ -211,14 +217,7 @@ def test_a_raising_key_receiver_neither_fails_requests_nor_repeats_the_fetch(
     # every request into a 500 with a fetch each (no backoff was set).
     clock = TokenClock()
     with FakeIdentityProvider(clock=clock) as idp:
-        app = Flask("provider")
-        app.config.from_mapping(idp.config())
-        AuthManager(app, clock=clock)
-
-        @app.route("/me")
-        @require_token()
-        def me() -> dict[str, str]:
-            return {"sub": current_token.sub}
+        app = provider_app(idp, clock)
 
         def broken(sender: object, **kwargs: object) -> None:
             raise RuntimeError("a receiver's own bug")
