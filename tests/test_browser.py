@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, cast
 import pytest
 from flask import Flask, Response
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -184,9 +185,14 @@ def cdp(browser: WebDriver, command: str) -> dict[str, object]:
 
 
 def wait_for(browser: WebDriver, what: str, check: Callable[[], bool]) -> None:
-    WebDriverWait(browser, 15, poll_frequency=0.05).until(
-        lambda _: check(), message=f"timed out waiting for {what}"
-    )
+    # An element read while the page navigates (a form's 303, then the GET) goes stale,
+    # and one not rendered yet is missing: both mean "not yet", checked again.
+    WebDriverWait(
+        browser,
+        15,
+        poll_frequency=0.05,
+        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
+    ).until(lambda _: check(), message=f"timed out waiting for {what}")
 
 
 def text(browser: WebDriver, element_id: str) -> str:
