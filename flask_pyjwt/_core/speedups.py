@@ -82,7 +82,6 @@ def prepared_hmac(secret: bytes, digest_name: str) -> Callable[[bytes], bytes]:
 # --------------------------------------------------------------------------- token values
 
 _T = TypeVar("_T")
-_T_co = TypeVar("_T_co", covariant=True)
 
 
 def dict_builder(cls: type[_T]) -> Callable[[dict[str, object]], _T]:
