@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 from urllib.parse import urlsplit
 
 from flask_pyjwt._core.algorithms import AuthType, parse_auth_type
 from flask_pyjwt._core.dpop import DEFAULT_IAT_WINDOW, DPOP_MODES, DPoPMode, DPoPSettings
 from flask_pyjwt._core.errors import InvalidConfigError
+from flask_pyjwt._core.uri import is_loopback_host
 
 from .readers import got, read_flag, read_text, read_whole_number
 from .sources import ConfigLookup
@@ -72,22 +74,15 @@ def load_dpop_settings(lookup: ConfigLookup) -> DPoPSettings:
         raise InvalidConfigError(
             "JWT_DPOP", f"{got(mode)}; expected 'allowed', 'required' or 'disabled'"
         )
-    window = read_whole_number(lookup, "JWT_DPOP_IAT_WINDOW", DEFAULT_IAT_WINDOW, minimum=1)
-    if window > _MAX_IAT_WINDOW:
-        raise InvalidConfigError(
-            "JWT_DPOP_IAT_WINDOW",
-            f"got {window}; expected a whole number from 1 to {_MAX_IAT_WINDOW} (seconds): "
-            "a proof is meant to be used at once",
-        )
+    window = read_whole_number(
+        lookup, "JWT_DPOP_IAT_WINDOW", DEFAULT_IAT_WINDOW, minimum=1,
+        maximum=_MAX_IAT_WINDOW, why="a proof is meant to be used at once",
+    )  # fmt: skip
     algorithms = _algorithms(lookup)
     settings = DPoPSettings(
         mode=chosen, iat_window=window, nonce=read_flag(lookup, "JWT_DPOP_NONCE")
     )
-    if algorithms is None:
-        return settings
-    return DPoPSettings(
-        mode=settings.mode, algorithms=algorithms, iat_window=window, nonce=settings.nonce
-    )
+    return settings if algorithms is None else replace(settings, algorithms=algorithms)
 
 
 def read_resource(lookup: ConfigLookup) -> str | None:
@@ -101,7 +96,7 @@ def read_resource(lookup: ConfigLookup) -> str | None:
         host = parts.hostname
     except ValueError:
         host, parts = None, urlsplit("")
-    loopback = host in ("localhost", "127.0.0.1", "::1")
+    loopback = host is not None and is_loopback_host(host)
     if (
         host is None
         or parts.fragment

@@ -84,6 +84,8 @@ def read_whole_number(
     default: int,
     *,
     minimum: int,
+    maximum: int | None = None,
+    why: str = "",
     unit: str = "seconds",
     duration: bool = False,
 ) -> int:
@@ -102,6 +104,11 @@ def read_whole_number(
         if duration:
             accepted += f" or a datetime.timedelta of whole seconds, at least {minimum}"
         raise _invalid(key, value, accepted)
+    if maximum is not None and number > maximum:
+        raise InvalidConfigError(
+            key,
+            f"got {number}; expected a whole number from {minimum} to {maximum} ({unit}): {why}",
+        )
     return number
 
 
